@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages that some tests use as real peers or browsers. Installed only when missing, so a
+# developer machine that has them is left alone. Tests that need one skip with a clear message if
+# it is absent outside CI; in CI they fail.
+set -u
+need=()
+# python3-websockets: a real RFC 6455 peer (interop tests). chromium: the demo's browser test.
+python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system-deps: not root; cannot install ${need[*]}"
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,74 @@
+import { CloseCode } from './constants.js';
+
+/**
+ * Every way decoding can fail, as a stable string code with the close code a peer should be sent.
+ * The table is the single source of truth; the package README lists it.
+ */
+export const CodecErrorCodes = {
+  /** A frame used a reserved opcode (RFC 6455 §5.2). */
+  WS_ERR_INVALID_OPCODE: CloseCode.ProtocolError,
+  /** RSV1 was set and no extension claimed it (RFC 6455 §5.2). */
+  WS_ERR_UNEXPECTED_RSV_1: CloseCode.ProtocolError,
+  /** RSV2 was set and no extension claimed it (RFC 6455 §5.2). */
+  WS_ERR_UNEXPECTED_RSV_2: CloseCode.ProtocolError,
+  /** RSV3 was set and no extension claimed it (RFC 6455 §5.2). */
+  WS_ERR_UNEXPECTED_RSV_3: CloseCode.ProtocolError,
+  /** A server received an unmasked frame (RFC 6455 §5.1). */
+  WS_ERR_EXPECTED_MASK: CloseCode.ProtocolError,
+  /** A client received a masked frame (RFC 6455 §5.1). */
+  WS_ERR_UNEXPECTED_MASK: CloseCode.ProtocolError,
+  /** A control frame had FIN clear (RFC 6455 §5.5). */
+  WS_ERR_FRAGMENTED_CONTROL_FRAME: CloseCode.ProtocolError,
+  /** A control frame's payload was longer than 125 bytes (RFC 6455 §5.5). */
+  WS_ERR_CONTROL_FRAME_TOO_LONG: CloseCode.ProtocolError,
+  /** A 64-bit payload length had its most significant bit set (RFC 6455 §5.2). */
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: CloseCode.ProtocolError,
+  /** A frame's declared payload length exceeded `maxFrameSize`. */
+  WS_ERR_FRAME_TOO_LARGE: CloseCode.MessageTooBig,
+  /** A message's total payload exceeded `maxMessageSize`. */
+  WS_ERR_MESSAGE_TOO_LARGE: CloseCode.MessageTooBig,
+  /** A message was split into more than `maxFragments` frames. */
+  WS_ERR_TOO_MANY_FRAGMENTS: CloseCode.MessageTooBig,
+  /** A continuation frame arrived with no message in progress (RFC 6455 §5.4). */
+  WS_ERR_UNEXPECTED_CONTINUATION: CloseCode.ProtocolError,
+  /** A text or binary frame arrived while a fragmented message was in progress (RFC 6455 §5.4). */
+  WS_ERR_EXPECTED_CONTINUATION: CloseCode.ProtocolError,
+  /** A text message or close reason was not valid UTF-8 (RFC 6455 §8.1). */
+  WS_ERR_INVALID_UTF8: CloseCode.InvalidPayload,
+  /** A close frame's payload was exactly one byte long (RFC 6455 §5.5.1). */
+  WS_ERR_INVALID_CLOSE_PAYLOAD: CloseCode.ProtocolError,
+  /** A close frame carried a code that may not appear on the wire (RFC 6455 §7.4). */
+  WS_ERR_INVALID_CLOSE_CODE: CloseCode.ProtocolError,
+} as const;
+
+/** The stable string code of a {@link CodecError}. */
+export type CodecErrorCode = keyof typeof CodecErrorCodes;
+
+/**
+ * A decoding failure caused by the peer's bytes. It is a value the decoder reports, never an
+ * exception thrown out of `write()`: the layer above sends a close frame with {@link closeCode}.
+ */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+  /** The stable string code, e.g. `WS_ERR_INVALID_OPCODE`. */
+  readonly code: CodecErrorCode;
+  /** The close code to send the peer: 1002, 1007 or 1009. */
+  readonly closeCode: number;
+
+  constructor(code: CodecErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.closeCode = CodecErrorCodes[code];
+  }
+}
+
+/** Whether `value` is a {@link CodecError}, also across duplicated copies of this package. */
+export function isCodecError(value: unknown): value is CodecError {
+  return (
+    value instanceof CodecError ||
+    (value instanceof Error &&
+      value.name === 'CodecError' &&
+      typeof (value as { code?: unknown }).code === 'string' &&
+      typeof (value as { closeCode?: unknown }).closeCode === 'number')
+  );
+}

@@ -1,0 +1,271 @@
+import { type ClosePayload, decodeClosePayload } from './close.js';
+import { DefaultLimits, Opcode } from './constants.js';
+import { CodecError } from './errors.js';
+import { ByteParts } from './byte-parts.js';
+import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
+import type { FrameHeader } from './frame-header.js';
+import { type Utf8Check, Utf8Validator } from './utf8.js';
+
+/** The type of a data message. */
+export type MessageType = 'text' | 'binary';
+
+/** Options of {@link MessageDecoder}: the frame decoder's, plus message limits and delivery. */
+export interface MessageDecoderOptions extends FrameDecoderOptions {
+  /** Largest message, summed over its frames (default 16 MiB); checked against declared lengths. */
+  maxMessageSize?: number;
+  /** Most frames per message (default 4096). */
+  maxFragments?: number;
+  /**
+   * `whole` (default) delivers each message once complete: text as a string, binary as bytes.
+   * `pieces` delivers payload as it arrives, each piece saying whether it ends the message, so a
+   * caller with a fixed-size buffer never holds a whole message.
+   */
+  delivery?: 'whole' | 'pieces';
+  /** Validate text messages as UTF-8 (default true; RFC 6455 §8.1 requires it). */
+  validateUtf8?: boolean;
+  /** A fast validator for complete runs in `pieces` mode, e.g. Node's `buffer.isUtf8`. */
+  utf8Check?: Utf8Check;
+}
+
+/**
+ * What a {@link MessageDecoder} reports, in stream order. Control frames that arrive inside a
+ * fragmented message are reported between its pieces, in the order they arrived.
+ *
+ * Byte arrays passed to the handler are views into the written chunks (or one joined copy): they
+ * stay valid, and belong to the handler.
+ */
+export interface MessageHandler {
+  /** A complete text message (`whole` delivery). */
+  onText(text: string): void;
+  /** A complete binary message (`whole` delivery). */
+  onBinary(data: Uint8Array): void;
+  /** A piece of a message (`pieces` delivery); `final` is true on the piece that ends it. */
+  onPiece(type: MessageType, data: Uint8Array, final: boolean): void;
+  /**
+   * A complete message whose first frame carried negotiated RSV bits (e.g. permessage-deflate's
+   * RSV1), still encoded: the extension decodes it and checks UTF-8 itself. Either delivery mode.
+   */
+  onExtensionMessage(type: MessageType, data: Uint8Array, rsv: number): void;
+  /** A ping and its payload (at most 125 bytes). */
+  onPing(data: Uint8Array): void;
+  /** A pong and its payload. */
+  onPong(data: Uint8Array): void;
+  /** A close frame; after it the decoder ignores further input. */
+  onClose(close: ClosePayload): void;
+}
+
+const NONE = 0;
+
+/**
+ * Decodes a stream of frames into messages and control frames, enforcing RFC 6455's rules on
+ * fragmentation (§5.4), UTF-8 (§8.1) and close payloads (§5.5.1), plus the size limits.
+ *
+ * `write()` never throws for anything the peer sent: it returns a {@link CodecError} that names the
+ * close code to answer with, and the decoder stays failed.
+ */
+export class MessageDecoder {
+  readonly #frames: FrameDecoder;
+  readonly #handler: MessageHandler;
+  readonly #maxMessageSize: number;
+  readonly #maxFragments: number;
+  readonly #pieces: boolean;
+  readonly #validateUtf8: boolean;
+  /** Opcode of the message in progress (Text or Binary), or NONE. */
+  #messageOpcode = NONE;
+  #messageRsv = 0;
+  #messageSize = 0;
+  #fragments = 0;
+  #closed = false;
+  readonly #parts = new ByteParts();
+  readonly #control = new ByteParts();
+  #text = '';
+  #textDecoder: TextDecoder | undefined;
+  readonly #validator: Utf8Validator;
+
+  constructor(handler: MessageHandler, options: MessageDecoderOptions) {
+    this.#handler = handler;
+    this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DefaultLimits.maxMessageSize);
+    this.#maxFragments = checkLimit('maxFragments', options.maxFragments, DefaultLimits.maxFragments);
+    this.#pieces = options.delivery === 'pieces';
+    if (options.delivery !== undefined && options.delivery !== 'whole' && options.delivery !== 'pieces') {
+      throw new TypeError(`delivery must be 'whole' or 'pieces', not ${String(options.delivery)}`);
+    }
+    this.#validateUtf8 = options.validateUtf8 ?? true;
+    this.#validator = new Utf8Validator(options.utf8Check);
+    const frameHandler: FrameHandler = {
+      onFrameStart: (header) => this.#onFrameStart(header),
+      onFramePayload: (data, last, header) => this.#onFramePayload(data, last, header),
+      onFrameEnd: (header) => this.#onFrameEnd(header),
+    };
+    this.#frames = new FrameDecoder(frameHandler, options);
+  }
+
+  /** The error that failed the stream, if any. */
+  get error(): CodecError | undefined {
+    return this.#frames.error;
+  }
+
+  /** Whether a close frame was received (later input is ignored). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether a fragmented message is in progress. */
+  get inMessage(): boolean {
+    return this.#messageOpcode !== NONE;
+  }
+
+  /**
+   * Decodes `chunk`, reporting messages and control frames to the handler. Takes ownership of the
+   * chunk (payloads are unmasked in place and handed out as views). Returns the error that failed
+   * the stream, or `undefined`.
+   */
+  write(chunk: Uint8Array): CodecError | undefined {
+    if (this.#closed) return this.#frames.error;
+    return this.#frames.write(chunk);
+  }
+
+  /** Fails the stream from outside; later writes are ignored and return `error`. */
+  fail(error: CodecError): CodecError {
+    this.#parts.clear();
+    this.#text = '';
+    return this.#frames.fail(error);
+  }
+
+  #onFrameStart(header: FrameHeader): CodecError | undefined {
+    if (this.#closed) return undefined; // frames after a close frame are ignored (RFC 6455 §5.5.1)
+    const opcode = header.opcode;
+    if (opcode >= 0x8) {
+      this.#control.clear();
+      return undefined;
+    }
+    if (opcode === Opcode.Continuation) {
+      if (this.#messageOpcode === NONE) {
+        return new CodecError('WS_ERR_UNEXPECTED_CONTINUATION', 'Continuation frame with no message in progress');
+      }
+      if (++this.#fragments > this.#maxFragments) {
+        return new CodecError('WS_ERR_TOO_MANY_FRAGMENTS', `Message split into more than ${this.#maxFragments} frames`);
+      }
+    } else {
+      if (this.#messageOpcode !== NONE) {
+        return new CodecError('WS_ERR_EXPECTED_CONTINUATION', 'New data frame inside a fragmented message');
+      }
+      this.#messageOpcode = opcode;
+      this.#messageRsv = header.rsv;
+      this.#messageSize = 0;
+      this.#fragments = 1;
+    }
+    this.#messageSize += header.payloadLength;
+    if (this.#messageSize > this.#maxMessageSize) {
+      return new CodecError(
+        'WS_ERR_MESSAGE_TOO_LARGE',
+        `Message of at least ${this.#messageSize} bytes exceeds maxMessageSize ${this.#maxMessageSize}`,
+      );
+    }
+    return undefined;
+  }
+
+  #onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
+    if (this.#closed) return undefined;
+    if (header.opcode >= 0x8) {
+      this.#control.push(data);
+      return undefined;
+    }
+    if (this.#messageRsv !== 0) {
+      this.#parts.push(data);
+      return undefined;
+    }
+    const text = this.#messageOpcode === Opcode.Text;
+    if (this.#pieces) {
+      const final = last && header.fin;
+      if (text && this.#validateUtf8) {
+        if (!this.#validator.write(data) || (final && !this.#validator.end())) return invalidUtf8();
+      }
+      this.#handler.onPiece(text ? 'text' : 'binary', data, final);
+      return undefined;
+    }
+    if (!text) {
+      this.#parts.push(data);
+      return undefined;
+    }
+    try {
+      if (last && header.fin && this.#textDecoder === undefined) {
+        // The whole message is this one piece: decode without streaming state.
+        this.#text = decoderFor(this.#validateUtf8).decode(data);
+      } else {
+        this.#textDecoder ??= new TextDecoder('utf-8', { fatal: this.#validateUtf8, ignoreBOM: true });
+        this.#text += this.#textDecoder.decode(data, { stream: true });
+      }
+    } catch {
+      return invalidUtf8();
+    }
+    return undefined;
+  }
+
+  #onFrameEnd(header: FrameHeader): CodecError | undefined {
+    if (this.#closed) return undefined;
+    const opcode = header.opcode;
+    if (opcode >= 0x8) return this.#onControlEnd(opcode);
+    if (!header.fin) return undefined;
+    const messageOpcode = this.#messageOpcode;
+    const type: MessageType = messageOpcode === Opcode.Text ? 'text' : 'binary';
+    this.#messageOpcode = NONE;
+    if (this.#messageRsv !== 0) {
+      this.#handler.onExtensionMessage(type, this.#parts.take(), this.#messageRsv);
+      return undefined;
+    }
+    if (this.#pieces) {
+      // A final frame with an empty payload had no payload piece to carry the end of the message.
+      if (header.payloadLength === 0) {
+        if (type === 'text' && this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
+        this.#handler.onPiece(type, EMPTY, true);
+      }
+      return undefined;
+    }
+    if (type === 'binary') {
+      this.#handler.onBinary(this.#parts.take());
+      return undefined;
+    }
+    let text = this.#text;
+    this.#text = '';
+    if (this.#textDecoder !== undefined) {
+      const decoder = this.#textDecoder;
+      this.#textDecoder = undefined;
+      try {
+        text += decoder.decode(); // flushes; throws on a sequence cut short
+      } catch {
+        return invalidUtf8();
+      }
+    }
+    this.#handler.onText(text);
+    return undefined;
+  }
+
+  #onControlEnd(opcode: number): CodecError | undefined {
+    const payload = this.#control.take();
+    if (opcode === Opcode.Ping) {
+      this.#handler.onPing(payload);
+    } else if (opcode === Opcode.Pong) {
+      this.#handler.onPong(payload);
+    } else {
+      const close = decodeClosePayload(payload);
+      if (close instanceof CodecError) return close;
+      this.#closed = true;
+      this.#parts.clear();
+      this.#handler.onClose(close);
+    }
+    return undefined;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+function decoderFor(validate: boolean): TextDecoder {
+  return validate ? fatalDecoder : lenientDecoder;
+}
+
+function invalidUtf8(): CodecError {
+  return new CodecError('WS_ERR_INVALID_UTF8', 'Text message is not valid UTF-8');
+}

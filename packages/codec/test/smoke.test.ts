@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { MessageDecoder, FrameEncoder, Opcode } from '@wskit/codec';
+
+describe('smoke', () => {
+  it('round-trips a masked text frame', () => {
+    const encoder = new FrameEncoder({ role: 'client' });
+    const texts: string[] = [];
+    const decoder = new MessageDecoder(
+      {
+        onText: (t) => texts.push(t),
+        onBinary() {},
+        onPiece() {},
+        onExtensionMessage() {},
+        onPing() {},
+        onPong() {},
+        onClose() {},
+      },
+      { role: 'server' },
+    );
+    for (const part of encoder.encodeText('Hello')) expect(decoder.write(part)).toBeUndefined();
+    expect(texts).toEqual(['Hello']);
+    expect(Opcode.Text).toBe(1);
+  });
+});
