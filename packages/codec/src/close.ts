@@ -19,7 +19,10 @@ const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function decodeClosePayload(payload: Uint8Array): ClosePayload | CodecError {
   if (payload.length === 0) return { code: undefined, reason: '' };
   if (payload.length === 1) {
-    return new CodecError('WS_ERR_INVALID_CLOSE_PAYLOAD', 'Close frame payload of 1 byte: a status code takes 2');
+    return new CodecError(
+      'WS_ERR_INVALID_CLOSE_PAYLOAD',
+      'Close frame payload of 1 byte: a status code takes 2',
+    );
   }
   if (payload.length > 125) {
     return new CodecError('WS_ERR_CONTROL_FRAME_TOO_LONG', `Close frame payload of ${payload.length} bytes`);

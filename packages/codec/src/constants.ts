@@ -86,9 +86,7 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
  * reserved for APIs; everything else is unassigned or invalid.
  */
 export function isValidWireCloseCode(code: number): boolean {
-  return (
-    (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
-  );
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
 /** The largest payload of a control frame: 125 bytes (RFC 6455 §5.5). */

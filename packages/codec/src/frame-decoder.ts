@@ -1,4 +1,4 @@
-import { DefaultLimits, isKnownOpcode, MAX_CONTROL_PAYLOAD, type Opcode } from './constants.js';
+import { DefaultLimits, isKnownOpcode, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
 import { CodecError } from './errors.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask } from './mask.js';
@@ -31,19 +31,24 @@ export interface FrameDecoderOptions {
  */
 export interface FrameHandler {
   /** A frame header was decoded and passed every check. `header` is reused for the next frame. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFrameStart(header: FrameHeader): CodecError | undefined | void;
   /**
    * A piece of the frame's payload, already unmasked: a view into the chunk given to `write()`
    * (unmasked in place), never a copy. `last` is true for the piece that completes the payload.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined | void;
   /** The frame ended (also reported for an empty payload, which has no payload piece). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFrameEnd(header: FrameHeader): CodecError | undefined | void;
 }
 
 const READ_HEADER = 0;
 const READ_PAYLOAD = 1;
 const FAILED = 2;
+/** A close frame was decoded: nothing may follow it (RFC 6455 §5.5.1), so later bytes are ignored. */
+const CLOSED = 3;
 
 /**
  * An incremental RFC 6455 frame decoder. Give it chunks of any size with {@link write}: the same
@@ -51,7 +56,9 @@ const FAILED = 2;
  * place, so `write()` takes ownership of each chunk: do not reuse a chunk after writing it).
  *
  * "Need more data" is simply the end of `write()`; a peer's protocol error is returned as a
- * {@link CodecError} (never thrown) and the decoder then stays failed.
+ * {@link CodecError} (never thrown) and the decoder then stays failed. Once a close frame has ended
+ * (and the handler accepted it), the decoder ignores every later byte, in the same chunk or later
+ * ones, without parsing or unmasking it: RFC 6455 §5.5.1 lets nothing follow a close frame.
  */
 export class FrameDecoder {
   readonly #handler: FrameHandler;
@@ -66,7 +73,14 @@ export class FrameDecoder {
   #headerFill = 0;
   #remaining = 0;
   #phase = 0;
-  readonly #header: FrameHeader = { fin: true, rsv: 0, opcode: 0, masked: false, maskKey: 0, payloadLength: 0 };
+  readonly #header: FrameHeader = {
+    fin: true,
+    rsv: 0,
+    opcode: 0,
+    masked: false,
+    maskKey: 0,
+    payloadLength: 0,
+  };
 
   constructor(handler: FrameHandler, options: FrameDecoderOptions) {
     if (options.role !== 'client' && options.role !== 'server') {
@@ -86,7 +100,12 @@ export class FrameDecoder {
 
   /** Whether the decoder is between frames (no partial header or payload pending). */
   get atFrameBoundary(): boolean {
-    return this.#state === READ_HEADER && this.#headerFill === 0;
+    return (this.#state === READ_HEADER || this.#state === CLOSED) && this.#headerFill === 0;
+  }
+
+  /** Whether a close frame was decoded: later input is ignored. */
+  get closed(): boolean {
+    return this.#state === CLOSED;
   }
 
   /** Fails the stream from outside (e.g. a layer above found an error); later writes are ignored. */
@@ -107,7 +126,7 @@ export class FrameDecoder {
     let position = 0;
     while (position < length) {
       if (this.#state === READ_PAYLOAD) {
-        const take = this.#remaining < length - position ? this.#remaining : length - position;
+        const take = Math.min(this.#remaining, length - position);
         const data = chunk.subarray(position, position + take);
         position += take;
         const header = this.#header;
@@ -116,14 +135,12 @@ export class FrameDecoder {
         this.#remaining -= take;
         const last = this.#remaining === 0;
         let result = this.#handler.onFramePayload(data, last, header);
-        if (result === undefined && last) {
-          this.#state = READ_HEADER;
-          result = this.#handler.onFrameEnd(header);
-        }
+        if (result === undefined && last) result = this.#endFrame(header);
         if (result !== undefined) return this.fail(result);
         continue;
       }
       if (this.#state === FAILED) return this.#error;
+      if (this.#state === CLOSED) return undefined;
 
       // READ_HEADER: parse straight from the chunk when the whole header is in it.
       let source = chunk;
@@ -153,7 +170,7 @@ export class FrameDecoder {
       let result = this.#handler.onFrameStart(header);
       if (result === undefined) {
         if (header.payloadLength === 0) {
-          result = this.#handler.onFrameEnd(header);
+          result = this.#endFrame(header);
         } else {
           this.#state = READ_PAYLOAD;
           this.#remaining = header.payloadLength;
@@ -163,6 +180,15 @@ export class FrameDecoder {
       if (result !== undefined) return this.fail(result);
     }
     return this.#state === FAILED ? this.#error : undefined;
+  }
+
+  /** Reports the end of the current frame; after a close frame, stops decoding. */
+  #endFrame(header: FrameHeader): CodecError | undefined {
+    this.#state = READ_HEADER;
+    const result = this.#handler.onFrameEnd(header);
+    if (result) return result;
+    if (header.opcode === Opcode.Close) this.#state = CLOSED;
+    return undefined;
   }
 
   /** Checks everything the first two header bytes decide: opcode, RSV bits, FIN and length of control frames, masking. */
@@ -180,15 +206,21 @@ export class FrameDecoder {
       return new CodecError(`WS_ERR_UNEXPECTED_RSV_${bit}`, `RSV${bit} must be clear`);
     }
     if (control) {
-      if ((first & 0x80) === 0) return new CodecError('WS_ERR_FRAGMENTED_CONTROL_FRAME', 'Control frames must not be fragmented');
+      if ((first & 0x80) === 0)
+        return new CodecError('WS_ERR_FRAGMENTED_CONTROL_FRAME', 'Control frames must not be fragmented');
       if ((second & 0x7f) > MAX_CONTROL_PAYLOAD) {
-        return new CodecError('WS_ERR_CONTROL_FRAME_TOO_LONG', 'Control frame payloads are at most 125 bytes');
+        return new CodecError(
+          'WS_ERR_CONTROL_FRAME_TOO_LONG',
+          'Control frame payloads are at most 125 bytes',
+        );
       }
     }
     if (this.#enforceMasking) {
       const masked = (second & 0x80) !== 0;
-      if (this.#server && !masked) return new CodecError('WS_ERR_EXPECTED_MASK', 'Frames from a client must be masked');
-      if (!this.#server && masked) return new CodecError('WS_ERR_UNEXPECTED_MASK', 'Frames from a server must not be masked');
+      if (this.#server && !masked)
+        return new CodecError('WS_ERR_EXPECTED_MASK', 'Frames from a client must be masked');
+      if (!this.#server && masked)
+        return new CodecError('WS_ERR_UNEXPECTED_MASK', 'Frames from a server must not be masked');
     }
     return undefined;
   }
@@ -215,7 +247,10 @@ export class FrameDecoder {
       position += 8;
     }
     if (length > this.#maxFrameSize) {
-      return new CodecError('WS_ERR_FRAME_TOO_LARGE', `Frame payload of ${length} bytes exceeds maxFrameSize ${this.#maxFrameSize}`);
+      return new CodecError(
+        'WS_ERR_FRAME_TOO_LARGE',
+        `Frame payload of ${length} bytes exceeds maxFrameSize ${this.#maxFrameSize}`,
+      );
     }
     const header = this.#header;
     header.fin = (first & 0x80) !== 0;

@@ -39,5 +39,10 @@ export {
   writeFrameHeader,
 } from './frame-header.js';
 export { applyMask, MaskKeyPool, maskInto, type RandomSource } from './mask.js';
-export { MessageDecoder, type MessageDecoderOptions, type MessageHandler, type MessageType } from './message-decoder.js';
+export {
+  MessageDecoder,
+  type MessageDecoderOptions,
+  type MessageHandler,
+  type MessageType,
+} from './message-decoder.js';
 export { isValidUtf8, textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';

@@ -1,7 +1,7 @@
+import { ByteParts } from './byte-parts.js';
 import { type ClosePayload, decodeClosePayload } from './close.js';
 import { DefaultLimits, Opcode } from './constants.js';
 import { CodecError } from './errors.js';
-import { ByteParts } from './byte-parts.js';
 import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
 import { type Utf8Check, Utf8Validator } from './utf8.js';
@@ -121,7 +121,7 @@ export class MessageDecoder {
    * the stream, or `undefined`.
    */
   write(chunk: Uint8Array): CodecError | undefined {
-    if (this.#closed) return this.#frames.error;
+    // After a close frame the frame decoder ignores all input, even the rest of the same chunk.
     return this.#frames.write(chunk);
   }
 
@@ -133,7 +133,6 @@ export class MessageDecoder {
   }
 
   #onFrameStart(header: FrameHeader): CodecError | undefined {
-    if (this.#closed) return undefined; // frames after a close frame are ignored (RFC 6455 §5.5.1)
     const opcode = header.opcode;
     if (opcode >= 0x8) {
       this.#control.clear();
@@ -141,10 +140,16 @@ export class MessageDecoder {
     }
     if (opcode === Opcode.Continuation) {
       if (this.#messageOpcode === NONE) {
-        return new CodecError('WS_ERR_UNEXPECTED_CONTINUATION', 'Continuation frame with no message in progress');
+        return new CodecError(
+          'WS_ERR_UNEXPECTED_CONTINUATION',
+          'Continuation frame with no message in progress',
+        );
       }
       if (++this.#fragments > this.#maxFragments) {
-        return new CodecError('WS_ERR_TOO_MANY_FRAGMENTS', `Message split into more than ${this.#maxFragments} frames`);
+        return new CodecError(
+          'WS_ERR_TOO_MANY_FRAGMENTS',
+          `Message split into more than ${this.#maxFragments} frames`,
+        );
       }
     } else {
       if (this.#messageOpcode !== NONE) {
@@ -166,7 +171,6 @@ export class MessageDecoder {
   }
 
   #onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
-    if (this.#closed) return undefined;
     if (header.opcode >= 0x8) {
       this.#control.push(data);
       return undefined;
@@ -203,7 +207,6 @@ export class MessageDecoder {
   }
 
   #onFrameEnd(header: FrameHeader): CodecError | undefined {
-    if (this.#closed) return undefined;
     const opcode = header.opcode;
     if (opcode >= 0x8) return this.#onControlEnd(opcode);
     if (!header.fin) return undefined;

@@ -89,7 +89,10 @@ export class Utf8Validator {
     while (i < length) {
       if (this.#needed === 0) {
         // ASCII fast path: skip four plain bytes at a time.
-        while (i + 4 <= length && ((bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]!) & 0x80) === 0) {
+        while (
+          i + 4 <= length &&
+          ((bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]!) & 0x80) === 0
+        ) {
           i += 4;
         }
         while (i < length && bytes[i]! < 0x80) i++;
@@ -155,7 +158,9 @@ function completeEnd(bytes: Uint8Array, start: number): number {
 const utf8Decoder = /* @__PURE__ */ createFatalDecoder();
 
 function createFatalDecoder(): TextDecoder | undefined {
-  return typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : undefined;
+  return typeof TextDecoder === 'function'
+    ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+    : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
+import { FrameEncoder, MessageDecoder, Opcode } from '@wskit/codec';
 import { describe, expect, it } from 'vitest';
-import { MessageDecoder, FrameEncoder, Opcode } from '@wskit/codec';
 
 describe('smoke', () => {
   it('round-trips a masked text frame', () => {
