@@ -1,0 +1,54 @@
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { KEY_NONCE_LENGTH, WEBSOCKET_GUID } from './constants.js';
+import { sha1 } from './sha1.js';
+
+/** A source of cryptographically random bytes, shaped like `crypto.getRandomValues`. */
+export type RandomSource = <T extends Uint8Array>(array: T) => T;
+
+/** The standard `crypto.getRandomValues`, or a clear error in a runtime without it. */
+export function defaultRandomSource(): RandomSource {
+  const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
+  if (typeof webCrypto?.getRandomValues !== 'function') {
+    throw new Error(
+      'No crypto.getRandomValues in this runtime: pass a random source (the key must be a random nonce, RFC 6455 §4.1)',
+    );
+  }
+  return (array) => webCrypto.getRandomValues!(array);
+}
+
+/**
+ * A fresh `Sec-WebSocket-Key`: 16 random bytes, base64-encoded (RFC 6455 §4.1, item 7).
+ *
+ * @param random the random source; defaults to the standard `crypto.getRandomValues`.
+ */
+export function generateKey(random: RandomSource = defaultRandomSource()): string {
+  const nonce = new Uint8Array(KEY_NONCE_LENGTH);
+  random(nonce);
+  return encodeBase64(nonce);
+}
+
+/**
+ * Whether `key` is a valid `Sec-WebSocket-Key`: canonical base64 that decodes to exactly 16 bytes
+ * (RFC 6455 §4.2.1, item 5).
+ */
+export function isValidKey(key: string): boolean {
+  return key.length === 24 && decodeBase64(key)?.length === KEY_NONCE_LENGTH;
+}
+
+/**
+ * The `Sec-WebSocket-Accept` value for `key`: base64 of the SHA-1 of the key followed by
+ * {@link WEBSOCKET_GUID} (RFC 6455 §4.2.2, item 5.4). Synchronous on every runtime.
+ *
+ * `computeAccept('dGhlIHNhbXBsZSBub25jZQ==')` is `'s3pPLMBiTxaQ9kYGzzhZRbK+xOo='` (RFC 6455 §1.3).
+ */
+export function computeAccept(key: string): string {
+  if (typeof key !== 'string') throw new TypeError('computeAccept: key must be a string');
+  const text = key + WEBSOCKET_GUID;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) throw new TypeError('computeAccept: the key must be ASCII');
+    bytes[i] = code;
+  }
+  return encodeBase64(sha1(bytes));
+}

@@ -1,0 +1,169 @@
+import {
+  asciiLowerCase,
+  isFieldValue,
+  isToken,
+  parseList,
+  scanProtocol,
+  scanToken,
+  trimWhitespace,
+} from './http-grammar.js';
+
+/** What a {@link HeaderList} can be built from: another list, `[name, value]` pairs, or a record. */
+export type HeaderInit =
+  | HeaderList
+  | Iterable<readonly [name: string, value: string]>
+  | Readonly<Record<string, string | readonly string[]>>;
+
+interface Field {
+  readonly name: string;
+  readonly lowerName: string;
+  readonly value: string;
+}
+
+/**
+ * An ordered, case-insensitive multi-map of HTTP header fields, one entry per field line, like the
+ * web `Headers` but keeping repeated fields apart and every byte of obs-text (values are ISO-8859-1
+ * strings, one char per byte). Names such as `__proto__` are ordinary names.
+ *
+ * Every name must be a token and every value a valid field value: adding anything else (a CR or LF
+ * that would inject a header, a NUL, a char above U+00FF) throws a `TypeError`. Values are trimmed of
+ * surrounding spaces and tabs, as a parser would see them.
+ */
+export class HeaderList implements Iterable<[name: string, value: string]> {
+  readonly #fields: Field[] = [];
+  readonly #byName = new Map<string, Field[]>();
+
+  /** @param init fields to append, in order. */
+  constructor(init?: HeaderInit) {
+    if (init === undefined) return;
+    if (init instanceof HeaderList) {
+      for (const [name, value] of init) this.append(name, value);
+    } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const pair of init as Iterable<readonly [string, string]>) {
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          throw new TypeError('HeaderList: each header must be a [name, value] pair');
+        }
+        this.append(pair[0], pair[1]);
+      }
+    } else if (typeof init === 'object' && init !== null) {
+      for (const [name, value] of Object.entries(init as Record<string, string | readonly string[]>)) {
+        if (Array.isArray(value)) for (const item of value) this.append(name, item);
+        else this.append(name, value as string);
+      }
+    } else {
+      throw new TypeError('HeaderList: expected a HeaderList, an iterable of pairs or a record');
+    }
+  }
+
+  /**
+   * A list from the flat `[name, value, name, value, …]` form that Node's `IncomingMessage.rawHeaders`
+   * uses, keeping order, case and repeated fields.
+   */
+  static fromRawHeaders(rawHeaders: readonly string[]): HeaderList {
+    if (rawHeaders.length % 2 !== 0) throw new TypeError('HeaderList.fromRawHeaders: odd number of items');
+    const list = new HeaderList();
+    for (let i = 0; i < rawHeaders.length; i += 2) list.append(rawHeaders[i]!, rawHeaders[i + 1]!);
+    return list;
+  }
+
+  /** The number of field lines. */
+  get size(): number {
+    return this.#fields.length;
+  }
+
+  /** Adds a field line after the others. Throws `TypeError` for an invalid name or value. */
+  append(name: string, value: string): this {
+    if (typeof name !== 'string' || !isToken(name)) {
+      throw new TypeError('HeaderList: a header name must be a non-empty token (RFC 9110 §5.1)');
+    }
+    if (typeof value !== 'string') throw new TypeError(`HeaderList: the value of ${name} must be a string`);
+    const trimmed = trimWhitespace(value);
+    if (!isFieldValue(trimmed)) {
+      throw new TypeError(
+        `HeaderList: the value of ${name} holds CR, LF, NUL, another control character or a char above U+00FF`,
+      );
+    }
+    const field: Field = { name, lowerName: asciiLowerCase(name), value: trimmed };
+    this.#fields.push(field);
+    const same = this.#byName.get(field.lowerName);
+    if (same) same.push(field);
+    else this.#byName.set(field.lowerName, [field]);
+    return this;
+  }
+
+  /** Replaces every field line named `name` by one with `value`. */
+  set(name: string, value: string): this {
+    this.delete(name);
+    return this.append(name, value);
+  }
+
+  /** Removes every field line named `name`; whether there was one. */
+  delete(name: string): boolean {
+    const lowerName = asciiLowerCase(name);
+    if (!this.#byName.delete(lowerName)) return false;
+    let kept = 0;
+    for (const field of this.#fields) if (field.lowerName !== lowerName) this.#fields[kept++] = field;
+    this.#fields.length = kept;
+    return true;
+  }
+
+  /** Whether a field named `name` is present (in any case). */
+  has(name: string): boolean {
+    return this.#byName.has(asciiLowerCase(name));
+  }
+
+  /**
+   * The value of `name`: repeated field lines joined with `", "` as RFC 9110 §5.3 combines them, or
+   * `undefined` when absent.
+   */
+  get(name: string): string | undefined {
+    const same = this.#byName.get(asciiLowerCase(name));
+    if (!same) return undefined;
+    return same.length === 1 ? same[0]!.value : same.map((field) => field.value).join(', ');
+  }
+
+  /** The value of each field line named `name`, in order (empty when absent). */
+  getAll(name: string): string[] {
+    return (this.#byName.get(asciiLowerCase(name)) ?? []).map((field) => field.value);
+  }
+
+  /** How many field lines are named `name`. */
+  count(name: string): number {
+    return this.#byName.get(asciiLowerCase(name))?.length ?? 0;
+  }
+
+  /**
+   * The elements of `name` read as a comma-separated list of tokens (RFC 9110 §5.6.1) over all its
+   * field lines, in their original case; empty elements are skipped. `[]` when absent, `null` when an
+   * element is not a token. With `protocols`, elements may be `token/version` as in `Upgrade`.
+   */
+  getTokens(name: string, options?: { protocols?: boolean }): string[] | null {
+    return parseList(this.getAll(name), options?.protocols ? scanProtocol : scanToken);
+  }
+
+  /**
+   * Whether the token list `name` is well formed and holds `token`, compared ASCII
+   * case-insensitively (e.g. `hasToken('connection', 'upgrade')`). `protocols` as in {@link getTokens}.
+   */
+  hasToken(name: string, token: string, options?: { protocols?: boolean }): boolean {
+    const tokens = this.getTokens(name, options);
+    if (!tokens) return false;
+    const wanted = asciiLowerCase(token);
+    return tokens.some((element) => asciiLowerCase(element) === wanted);
+  }
+
+  /** The distinct names, lower-cased, in order of first appearance. */
+  names(): string[] {
+    return [...this.#byName.keys()];
+  }
+
+  /** Each field line as `[name, value]`, in order, with the name as it was given. */
+  *entries(): IterableIterator<[name: string, value: string]> {
+    for (const field of this.#fields) yield [field.name, field.value];
+  }
+
+  /** Same as {@link entries}. */
+  [Symbol.iterator](): IterableIterator<[name: string, value: string]> {
+    return this.entries();
+  }
+}

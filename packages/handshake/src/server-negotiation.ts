@@ -1,0 +1,153 @@
+/**
+ * The parts of the server side shared by HTTP/1.1 (RFC 6455 §4.2) and HTTP/2 (RFC 8441 §5):
+ * options, `Sec-WebSocket-Version`, subprotocol selection and extension negotiation. Internal.
+ */
+import { WEBSOCKET_VERSION } from './constants.js';
+import { HandshakeError } from './errors.js';
+import { negotiateServerExtensions, type ServerExtensionNegotiator } from './extension-negotiation.js';
+import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
+import type { RequestHead } from './head-parser.js';
+import { type HeaderInit, HeaderList } from './header-list.js';
+import { isToken } from './http-grammar.js';
+
+/** How the server side picks a subprotocol and negotiates extensions. */
+export interface ServerHandshakeOptions {
+  /**
+   * The subprotocols this server speaks. The first one the client offered (in the client's order of
+   * preference) that is in this list is selected. Use either this or {@link selectProtocol}.
+   */
+  readonly protocols?: readonly string[];
+  /**
+   * Picks the subprotocol from the client's offers (`Sec-WebSocket-Protocol`, in the client's
+   * order): return one of `offered`, or `null`/`undefined` for none. Returning a value that was not
+   * offered throws a `TypeError` (RFC 6455 §4.2.2 forbids it). Not called when nothing was offered.
+   */
+  readonly selectProtocol?: (offered: readonly string[], request: RequestHead) => string | null | undefined;
+  /** The extensions this server supports, each asked about the client's offers for it. */
+  readonly extensions?: readonly ServerExtensionNegotiator[];
+  /**
+   * Extra headers for the successful response (e.g. `Set-Cookie`). The handshake's own headers and
+   * message framing headers may not be set here (`TypeError`).
+   */
+  readonly headers?: HeaderInit;
+}
+
+/** What the server agreed to. */
+export interface ServerAgreement {
+  readonly protocol: string | null;
+  readonly extensions: Extension[];
+}
+
+/** Headers a caller may not set on a successful handshake response: the handshake sets them. */
+const RESERVED_RESPONSE_HEADERS = new Set([
+  'upgrade',
+  'connection',
+  'sec-websocket-accept',
+  'sec-websocket-protocol',
+  'sec-websocket-extensions',
+  'sec-websocket-version',
+  'content-length',
+  'transfer-encoding',
+]);
+
+/** Checks the options for misuse (throws) and returns the caller's extra response headers. */
+export function checkServerOptions(options: ServerHandshakeOptions): HeaderList {
+  if (options.protocols !== undefined) {
+    if (
+      !Array.isArray(options.protocols) ||
+      !options.protocols.every((p) => typeof p === 'string' && isToken(p))
+    ) {
+      throw new TypeError('protocols must be an array of tokens (RFC 6455 §4.1)');
+    }
+    if (options.selectProtocol !== undefined)
+      throw new TypeError('Pass either protocols or selectProtocol, not both');
+  }
+  if (options.selectProtocol !== undefined && typeof options.selectProtocol !== 'function') {
+    throw new TypeError('selectProtocol must be a function');
+  }
+  if (options.extensions !== undefined && !Array.isArray(options.extensions)) {
+    throw new TypeError('extensions must be an array of negotiators');
+  }
+  const headers = new HeaderList(options.headers);
+  for (const name of headers.names()) {
+    if (RESERVED_RESPONSE_HEADERS.has(name)) {
+      throw new TypeError(`The ${name} header is set by the handshake and cannot be passed in headers`);
+    }
+  }
+  return headers;
+}
+
+/** Whether the request carries exactly one `Sec-WebSocket-Version: 13` (RFC 6455 §4.2.1, item 6). */
+export function hasSupportedVersion(headers: HeaderList): boolean {
+  const values = headers.getAll('sec-websocket-version');
+  return values.length === 1 && values[0] === String(WEBSOCKET_VERSION);
+}
+
+/**
+ * Reads the client's subprotocols and extension offers, then selects and negotiates.
+ *
+ * @returns the agreement, or the peer's error (400 for malformed headers).
+ */
+export function negotiate(
+  request: RequestHead,
+  options: ServerHandshakeOptions,
+): ServerAgreement | HandshakeError {
+  const headers = request.headers;
+  let offeredProtocols: string[] = [];
+  if (headers.has('sec-websocket-protocol')) {
+    const parsed = headers.getTokens('sec-websocket-protocol');
+    if (parsed === null || parsed.length === 0) {
+      return new HandshakeError(
+        'WS_HANDSHAKE_ERR_INVALID_SUBPROTOCOL',
+        'Sec-WebSocket-Protocol is not a list of tokens',
+      );
+    }
+    offeredProtocols = parsed;
+  }
+  let offeredExtensions: Extension[] = [];
+  if (headers.has('sec-websocket-extensions')) {
+    const parsed = parseExtensions(headers.getAll('sec-websocket-extensions'));
+    if (parsed === null || parsed.length === 0) {
+      return new HandshakeError(
+        'WS_HANDSHAKE_ERR_INVALID_EXTENSIONS',
+        'Sec-WebSocket-Extensions does not follow RFC 6455 §9.1',
+      );
+    }
+    offeredExtensions = parsed;
+  }
+  const protocol = selectProtocol(offeredProtocols, request, options);
+  const extensions = negotiateServerExtensions(offeredExtensions, options.extensions ?? []);
+  return { protocol, extensions };
+}
+
+function selectProtocol(
+  offered: string[],
+  request: RequestHead,
+  options: ServerHandshakeOptions,
+): string | null {
+  if (offered.length === 0) return null;
+  if (options.protocols) {
+    const supported = new Set(options.protocols);
+    return offered.find((protocol) => supported.has(protocol)) ?? null;
+  }
+  if (!options.selectProtocol) return null;
+  const selected = options.selectProtocol(offered, request);
+  if (selected === null || selected === undefined) return null;
+  if (typeof selected !== 'string' || !offered.includes(selected)) {
+    throw new TypeError('selectProtocol must return one of the offered subprotocols, null or undefined');
+  }
+  return selected;
+}
+
+/** Appends the agreement's `Sec-WebSocket-Protocol` and `Sec-WebSocket-Extensions` to `headers`. */
+export function appendAgreement(headers: HeaderList, agreement: ServerAgreement, lowerCase = false): void {
+  if (agreement.protocol !== null) {
+    headers.append(lowerCase ? 'sec-websocket-protocol' : 'Sec-WebSocket-Protocol', agreement.protocol);
+  }
+  if (agreement.extensions.length > 0) {
+    headers.append(
+      lowerCase ? 'sec-websocket-extensions' : 'Sec-WebSocket-Extensions',
+      formatExtensions(agreement.extensions),
+    );
+  }
+}
