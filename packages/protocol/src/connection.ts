@@ -1,0 +1,742 @@
+import {
+  CloseCode,
+  type ClosePayload,
+  type CodecError,
+  encodeClosePayload,
+  FrameEncoder,
+  isCodecError,
+  MAX_CONTROL_PAYLOAD,
+  MessageDecoder,
+  type MessageHandler,
+  type MessageType,
+  Opcode,
+  type Role,
+  validateLocalClose,
+} from '@wskit/codec';
+import { ConnectionError, ProtocolUsageError } from './errors.js';
+import {
+  type ConnectionEvent,
+  type ConnectionFailure,
+  type ConnectionHandler,
+  deliverEvent,
+} from './events.js';
+import {
+  type ConnectionExtension,
+  type ExtensionContext,
+  type ExtensionMessage,
+  type ExtensionResult,
+  isPromiseLike,
+  runExtensionSteps,
+} from './extension.js';
+import {
+  type ConnectionOptions,
+  checkDuration,
+  claimedRsv,
+  DefaultTimeouts,
+  effectiveMaxMessageSize,
+} from './options.js';
+import { type Slot, SlotQueue } from './ordered-queue.js';
+import { closeReason, type DeliveryOptions, messageEvent } from './received-message.js';
+import { type ConnectionInput, type ConnectionState, transition } from './state.js';
+
+const EMPTY = new Uint8Array(0);
+const NOT_FINAL = { fin: false } as const;
+const textEncoder = new TextEncoder();
+
+/** What a transition needs to know to write and report a close. */
+interface CloseDetails {
+  code?: number | undefined;
+  reason?: string;
+  payload?: Uint8Array;
+  error?: ConnectionFailure | undefined;
+}
+
+/**
+ * A sans-I/O WebSocket connection for either role, from the end of the opening handshake to the end
+ * of the transport (RFC 6455 §5–§7).
+ *
+ * Bytes in: {@link receiveData}, {@link receiveEof}. Events out: a {@link ConnectionHandler} or
+ * {@link events}. Bytes out: {@link dataToSend}, then {@link shouldCloseTransport}. Time: the
+ * injected clock, {@link nextDeadline} and {@link onDeadline}. The close handshake follows the
+ * transition table in `state.ts`.
+ *
+ * A peer's misbehaviour never throws: it becomes a close frame, an error event and a close event.
+ * The caller's misuse throws at once ({@link ProtocolUsageError}, `RangeError`, `TypeError`) and
+ * leaves the connection unchanged.
+ */
+export class Connection {
+  readonly #role: Role;
+  readonly #clock: () => number;
+  readonly #handler: ConnectionHandler | undefined;
+  readonly #onWake: (() => void) | undefined;
+  readonly #autoPong: boolean;
+  readonly #closeTimeout: number;
+  readonly #keepaliveInterval: number;
+  readonly #pongTimeout: number;
+  readonly #decoder: MessageDecoder;
+  readonly #encoder: FrameEncoder;
+  readonly #extensions: readonly ConnectionExtension[];
+  readonly #extensionRsv: number;
+  readonly #encodeSteps: ((message: ExtensionMessage) => ExtensionResult)[] | undefined;
+  readonly #decodeSteps: ((message: ExtensionMessage) => ExtensionResult)[];
+  readonly #delivery: DeliveryOptions;
+  readonly #incoming = new SlotQueue();
+  readonly #outgoing = new SlotQueue();
+
+  #state: ConnectionState = 'OPEN';
+  /** Opcode of the fragmented message being sent (Text or Binary), or 0. */
+  #sending = 0;
+  #output: Uint8Array[] = [];
+  #events: ConnectionEvent[] = [];
+  #endTransport = false;
+  #eofReceived = false;
+  #receiving = false;
+  #disposed = false;
+  #closeSent: ClosePayload | undefined;
+  #closeReceived: ClosePayload | undefined;
+  #closeDeadline: number | undefined;
+  #transportDeadline: number | undefined;
+  #pongDeadline: number | undefined;
+  #lastReceivedAt: number;
+  #keepalivePings = 0;
+
+  constructor(options: ConnectionOptions) {
+    if (typeof options?.clock !== 'function') {
+      throw new TypeError('Connection needs a clock: a function returning monotonic milliseconds');
+    }
+    this.#role = options.role;
+    this.#clock = options.clock;
+    this.#handler = options.handler;
+    this.#onWake = options.onWake;
+    this.#autoPong = options.autoPong ?? true;
+    this.#closeTimeout = checkDuration('closeTimeout', options.closeTimeout, DefaultTimeouts.closeTimeout);
+    this.#keepaliveInterval = checkDuration(
+      'keepaliveInterval',
+      options.keepaliveInterval,
+      DefaultTimeouts.keepaliveInterval,
+    );
+    this.#pongTimeout = checkDuration('pongTimeout', options.pongTimeout, DefaultTimeouts.pongTimeout);
+    this.#extensions = [...(options.extensions ?? [])];
+    this.#extensionRsv = claimedRsv(this.#extensions);
+    const maxMessageSize = effectiveMaxMessageSize(options);
+    this.#delivery = {
+      maxMessageSize,
+      pieces: options.delivery === 'pieces',
+      validateUtf8: options.validateUtf8 ?? true,
+      utf8Check: options.utf8Check,
+    };
+    const context: ExtensionContext = Object.freeze({ role: options.role, maxMessageSize });
+    const encoders = this.#extensions.filter((extension) => typeof extension.encodeMessage === 'function');
+    this.#encodeSteps =
+      encoders.length === 0
+        ? undefined
+        : encoders.map((extension) => (message) => extension.encodeMessage!(message, context));
+    this.#decodeSteps = [...this.#extensions]
+      .reverse()
+      .map(
+        (extension) => (message) =>
+          (message.rsv & extension.rsv) === 0 ? message : extension.decodeMessage(message, context),
+      );
+    this.#decoder = new MessageDecoder(this.#messageHandler(), {
+      role: options.role,
+      maxFrameSize: options.maxFrameSize,
+      maxMessageSize: options.maxMessageSize,
+      maxFragments: options.maxFragments,
+      delivery: options.delivery,
+      validateUtf8: options.validateUtf8,
+      utf8Check: options.utf8Check,
+      allowedRsv: this.#extensionRsv,
+      enforceMasking: options.enforceMasking,
+    });
+    this.#encoder = new FrameEncoder({ role: options.role, mask: options.mask, maskKeys: options.maskKeys });
+    this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
+    if (this.#handler !== undefined) this.#handler.onOpen?.();
+    else this.#events.push({ type: 'open' });
+  }
+
+  /** The connection's role. */
+  get role(): Role {
+    return this.#role;
+  }
+
+  /** `OPEN`, `CLOSING` (our close frame is sent) or `CLOSED`; see the transition table. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The close frame we sent (or queued), if any. `code` is undefined for an empty payload. */
+  get closeSent(): ClosePayload | undefined {
+    return this.#closeSent;
+  }
+
+  /** The close frame the peer sent, if any. `code` is undefined for an empty payload (reported as 1005). */
+  get closeReceived(): ClosePayload | undefined {
+    return this.#closeReceived;
+  }
+
+  /**
+   * Whether the I/O layer should now close the transport, once it has written everything
+   * {@link dataToSend} returned (TCP: `end()`, a FIN after the queued bytes). It stays true.
+   */
+  get shouldCloseTransport(): boolean {
+    return this.#endTransport && this.#outgoing.isEmpty;
+  }
+
+  // ---- bytes in -------------------------------------------------------------------------------
+
+  /**
+   * Feeds bytes read from the transport. Takes ownership of `chunk` (payloads are unmasked in place
+   * and handed out as views). Never throws for anything the peer sent; ignored once `CLOSED`.
+   */
+  receiveData(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('receiveData expects a Uint8Array');
+    this.#checkReceive('receive data');
+    if (this.#state === 'CLOSED') return;
+    if (this.#keepaliveInterval > 0) this.#lastReceivedAt = this.#clock();
+    let error: CodecError | undefined;
+    this.#receiving = true;
+    try {
+      error = this.#decoder.write(chunk);
+    } catch (cause) {
+      // A handler threw inside the decoder: the stream position is lost, so the connection fails.
+      // Once closed there is nobody left to report to: the exception is the caller's own, rethrown.
+      if (this.#isClosed()) throw cause;
+      this.#incoming.clear();
+      this.#fail(
+        new ConnectionError('WS_ERR_INTERNAL', 'Unexpected exception while handling received data', {
+          cause,
+        }),
+      );
+      return;
+    } finally {
+      this.#receiving = false;
+    }
+    if (error !== undefined && !this.#isClosed()) this.#fail(error);
+  }
+
+  /**
+   * Reports that the transport ended (EOF, or a read error). Before the close handshake completed
+   * this is an abnormal closure (1006); after it, it is the expected end.
+   */
+  receiveEof(): void {
+    this.#checkReceive('receive end of stream');
+    this.#eofReceived = true;
+    const error =
+      this.#state === 'CLOSED'
+        ? undefined
+        : new ConnectionError(
+            'WS_ERR_UNEXPECTED_EOF',
+            'The transport ended before the close handshake completed',
+          );
+    this.#apply('receiveEof', { error });
+  }
+
+  // ---- events out -----------------------------------------------------------------------------
+
+  /** Drains the queued events (only used without a `handler`). */
+  events(): ConnectionEvent[] {
+    const events = this.#events;
+    if (events.length === 0) return [];
+    this.#events = [];
+    return events;
+  }
+
+  // ---- bytes out ------------------------------------------------------------------------------
+
+  /**
+   * Drains the bytes to write, in order. A frame header and a large payload come as separate arrays
+   * (write them with one vectored call); a payload is the caller's own array, not a copy, so it must
+   * not be modified until written.
+   */
+  dataToSend(): Uint8Array[] {
+    const output = this.#output;
+    if (output.length === 0) return [];
+    this.#output = [];
+    return output;
+  }
+
+  /** Sends a text message. */
+  sendText(text: string): void {
+    if (typeof text !== 'string') throw new TypeError('sendText expects a string');
+    this.#checkData('send text');
+    if (this.#encodeSteps === undefined) this.#writeOrdered(this.#encoder.encodeText(text));
+    else this.#sendThroughExtensions('text', textEncoder.encode(text));
+  }
+
+  /** Sends a binary message. The bytes are not copied: do not modify them until written. */
+  sendBinary(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError('sendBinary expects a Uint8Array');
+    this.#checkData('send binary');
+    if (this.#encodeSteps === undefined) this.#writeOrdered(this.#encoder.encode(Opcode.Binary, data));
+    else this.#sendThroughExtensions('binary', data);
+  }
+
+  /**
+   * Starts a fragmented message: its first frame, FIN clear (RFC 6455 §5.4). Until
+   * {@link endMessage}, only {@link continueMessage}, control frames and close may be sent.
+   * Fragmented messages bypass extensions. Text strings are encoded as UTF-8 one fragment at a
+   * time: split them between code points.
+   */
+  startMessage(type: MessageType, data: Uint8Array | string = EMPTY): void {
+    if (type !== 'text' && type !== 'binary')
+      throw new TypeError(`Message type must be 'text' or 'binary', not ${String(type)}`);
+    this.#checkData('start a message');
+    const opcode = type === 'text' ? Opcode.Text : Opcode.Binary;
+    const payload = fragmentPayload(data, opcode);
+    this.#sending = opcode;
+    this.#writeOrdered(this.#encoder.encode(opcode, payload, NOT_FINAL));
+  }
+
+  /** Sends a middle fragment of the message started with {@link startMessage}. */
+  continueMessage(data: Uint8Array | string): void {
+    this.#checkFragment('continue a message');
+    this.#writeOrdered(
+      this.#encoder.encode(Opcode.Continuation, fragmentPayload(data, this.#sending), NOT_FINAL),
+    );
+  }
+
+  /** Sends the final fragment (FIN set) of the message started with {@link startMessage}. */
+  endMessage(data: Uint8Array | string = EMPTY): void {
+    this.#checkFragment('end a message');
+    const payload = fragmentPayload(data, this.#sending);
+    this.#sending = 0;
+    this.#writeOrdered(this.#encoder.encode(Opcode.Continuation, payload));
+  }
+
+  /** Sends a ping (payload at most 125 bytes). Allowed while `OPEN` and `CLOSING`. */
+  sendPing(data: Uint8Array = EMPTY): void {
+    this.#checkControl('send a ping', data);
+    this.#output.push(...this.#encoder.encode(Opcode.Ping, data));
+  }
+
+  /** Sends a pong (payload at most 125 bytes), e.g. an unsolicited heartbeat (RFC 6455 §5.5.3). */
+  sendPong(data: Uint8Array = EMPTY): void {
+    this.#checkControl('send a pong', data);
+    this.#output.push(...this.#encoder.encode(Opcode.Pong, data));
+  }
+
+  /**
+   * Starts the closing handshake (RFC 6455 §7.1.2): sends a close frame and waits for the peer's,
+   * up to `closeTimeout`. Without a code the payload is empty (the peer reports 1005). Throws
+   * `RangeError` for a code that may not be sent or a reason over 123 bytes of UTF-8.
+   */
+  sendClose(code?: number, reason = ''): void {
+    this.#checkState('sendClose', 'close');
+    const payload = encodeClosePayload(code, reason);
+    this.#closeSent = { code, reason };
+    this.#apply('sendClose', { payload });
+  }
+
+  /**
+   * Fails the connection now (RFC 6455 §7.1.7): sends a close frame with `code` unless one was sent,
+   * tells the transport to close without waiting for the peer, and reports a close event (not clean).
+   */
+  fail(code: number, reason = ''): void {
+    this.#checkState('fail', 'fail the connection');
+    if (typeof code !== 'number') throw new TypeError('fail needs a close code');
+    validateLocalClose(code, reason);
+    this.#apply('fail', { code, reason });
+  }
+
+  // ---- time -----------------------------------------------------------------------------------
+
+  /**
+   * The earliest time (of the injected clock) at which {@link onDeadline} has something to do: the
+   * close handshake timeout, a client's wait for the server to close the transport, the next
+   * keepalive ping or the pong timeout. `undefined` when nothing is scheduled.
+   */
+  nextDeadline(): number | undefined {
+    if (this.#state === 'CLOSING') return this.#closeDeadline;
+    if (this.#state === 'CLOSED') return this.#endTransport ? undefined : this.#transportDeadline;
+    if (this.#keepaliveInterval === 0) return undefined;
+    return this.#pongDeadline ?? this.#lastReceivedAt + this.#keepaliveInterval;
+  }
+
+  /** Does what is due at `now` (default: the clock's time). Call it when {@link nextDeadline} passes. */
+  onDeadline(now: number = this.#clock()): void {
+    if (this.#state === 'CLOSING' && this.#closeDeadline !== undefined && now >= this.#closeDeadline) {
+      const error = new ConnectionError(
+        'WS_ERR_CLOSE_TIMEOUT',
+        'The peer did not answer the close frame in time',
+      );
+      this.#apply('closeTimeout', { error });
+    } else if (this.#state === 'CLOSED') {
+      if (!this.#endTransport && this.#transportDeadline !== undefined && now >= this.#transportDeadline) {
+        this.#apply('transportTimeout');
+      }
+    } else if (this.#state === 'OPEN' && this.#keepaliveInterval > 0) {
+      if (this.#pongDeadline !== undefined) {
+        if (now >= this.#pongDeadline) {
+          this.#fail(
+            new ConnectionError('WS_ERR_PONG_TIMEOUT', 'The keepalive ping was not answered in time'),
+          );
+        }
+      } else if (now >= this.#lastReceivedAt + this.#keepaliveInterval) {
+        const payload = new Uint8Array(4);
+        new DataView(payload.buffer).setUint32(0, ++this.#keepalivePings >>> 0);
+        this.#output.push(...this.#encoder.encode(Opcode.Ping, payload));
+        this.#pongDeadline = now + this.#pongTimeout;
+      }
+    }
+  }
+
+  // ---- checks ---------------------------------------------------------------------------------
+
+  /** Whether the state is `CLOSED`; a method, so that TypeScript does not keep a narrowing across calls. */
+  #isClosed(): boolean {
+    return this.#state === 'CLOSED';
+  }
+
+  #checkState(input: ConnectionInput, verb: string): void {
+    if (transition(this.#state, input) === undefined) {
+      throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${verb} in state ${this.#state}`);
+    }
+  }
+
+  #checkReceive(verb: string): void {
+    if (this.#eofReceived)
+      throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${verb} after end of stream`);
+    if (this.#receiving) {
+      throw new ProtocolUsageError(
+        'WS_ERR_INVALID_STATE',
+        `cannot ${verb} from inside a handler called by receiveData`,
+      );
+    }
+  }
+
+  #checkData(verb: string): void {
+    this.#checkState('sendData', verb);
+    if (this.#sending !== 0) {
+      throw new ProtocolUsageError(
+        'WS_ERR_FRAGMENT_SEQUENCE',
+        `cannot ${verb} while a fragmented message is being sent: end it with endMessage() first`,
+      );
+    }
+  }
+
+  #checkFragment(verb: string): void {
+    this.#checkState('sendData', verb);
+    if (this.#sending === 0) {
+      throw new ProtocolUsageError(
+        'WS_ERR_FRAGMENT_SEQUENCE',
+        `cannot ${verb}: no fragmented message is being sent (call startMessage() first)`,
+      );
+    }
+  }
+
+  #checkControl(verb: string, data: Uint8Array): void {
+    if (!(data instanceof Uint8Array))
+      throw new TypeError(`cannot ${verb}: the payload must be a Uint8Array`);
+    this.#checkState('sendControl', verb);
+    if (data.length > MAX_CONTROL_PAYLOAD) {
+      throw new RangeError(
+        `cannot ${verb} of ${data.length} bytes: control payloads are at most 125 (RFC 6455 §5.5)`,
+      );
+    }
+  }
+
+  // ---- the state machine ----------------------------------------------------------------------
+
+  /** Fails the connection for `error` (RFC 6455 §7.1.7), with its close code and a reason free of internals. */
+  #fail(error: ConnectionFailure): void {
+    this.#apply('fail', { code: error.closeCode, reason: closeReason(error), error });
+  }
+
+  /** Takes the transition for `input` and carries out its effects (see `state.ts`). */
+  #apply(input: ConnectionInput, details: CloseDetails = {}): void {
+    const step = transition(this.#state, input);
+    if (step === undefined)
+      throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${input} in state ${this.#state}`);
+    this.#state = step.next;
+    if (step.next === 'CLOSED') {
+      this.#sending = 0;
+      this.#closeDeadline = undefined;
+      this.#pongDeadline = undefined;
+    }
+    if (step.dropOutgoing) this.#outgoing.clear();
+    if (step.writeClose === 'initiate') {
+      this.#writeOrdered(this.#encoder.encode(Opcode.Close, details.payload!));
+    } else if (step.writeClose === 'reply') {
+      const code = this.#closeReceived?.code;
+      this.#closeSent = { code, reason: '' };
+      this.#writeOrdered(
+        this.#encoder.encode(Opcode.Close, code === undefined ? EMPTY : encodeClosePayload(code)),
+      );
+    } else if (step.writeClose === 'fail') {
+      this.#closeSent = { code: details.code, reason: details.reason ?? '' };
+      this.#writeOrdered(
+        this.#encoder.encode(Opcode.Close, encodeClosePayload(details.code, details.reason)),
+      );
+    }
+    if (step.armCloseTimeout) this.#closeDeadline = this.#clock() + this.#closeTimeout;
+    if (
+      step.transport === 'end' ||
+      (step.transport === 'afterHandshake' && (this.#role === 'server' || this.#eofReceived))
+    ) {
+      this.#endTransport = true;
+      this.#transportDeadline = undefined;
+    } else if (step.transport === 'afterHandshake') {
+      this.#transportDeadline = this.#clock() + this.#closeTimeout;
+    }
+    this.#disposeIfIdle();
+    if (step.report === 'handshake') {
+      const close = this.#closeReceived!;
+      this.#emit({
+        type: 'close',
+        code: close.code ?? CloseCode.NoStatusReceived,
+        reason: close.reason,
+        wasClean: true,
+      });
+    } else if (step.report !== undefined) {
+      if (details.error !== undefined) this.#emit({ type: 'error', error: details.error });
+      const abnormal = step.report === 'abnormal';
+      this.#emit({
+        type: 'close',
+        code: abnormal ? CloseCode.AbnormalClosure : details.code!,
+        reason: abnormal ? '' : (details.reason ?? ''),
+        wasClean: false,
+      });
+    }
+  }
+
+  // ---- received frames ------------------------------------------------------------------------
+
+  #messageHandler(): MessageHandler {
+    return {
+      onText: (text) => {
+        if (this.#state === 'CLOSED') return;
+        if (this.#handler !== undefined && this.#incoming.isEmpty) this.#handler.onMessage?.('text', text);
+        else this.#emit({ type: 'message', messageType: 'text', data: text });
+      },
+      onBinary: (data) => {
+        if (this.#state === 'CLOSED') return;
+        if (this.#handler !== undefined && this.#incoming.isEmpty) this.#handler.onMessage?.('binary', data);
+        else this.#emit({ type: 'message', messageType: 'binary', data });
+      },
+      onPiece: (type, data, final) => {
+        if (this.#state === 'CLOSED') return;
+        if (this.#handler !== undefined && this.#incoming.isEmpty)
+          this.#handler.onMessagePiece?.(type, data, final);
+        else this.#emit({ type: 'messagePiece', messageType: type, data, final });
+      },
+      onExtensionMessage: (type, data, rsv) => {
+        if (this.#state === 'CLOSED') return;
+        this.#incoming.push({ event: undefined, message: { type, data, rsv }, pending: false });
+        this.#pumpIncoming();
+      },
+      onPing: (data) => {
+        if (this.#state === 'CLOSED') return;
+        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
+        if (this.#autoPong && transition(this.#state, 'sendControl') !== undefined) {
+          this.#output.push(...this.#encoder.encode(Opcode.Pong, data));
+        }
+        this.#emit({ type: 'ping', data });
+      },
+      onPong: (data) => {
+        if (this.#state === 'CLOSED') return;
+        this.#pongDeadline = undefined;
+        this.#emit({ type: 'pong', data });
+      },
+      onClose: (close) => {
+        if (this.#state === 'CLOSED') return;
+        this.#closeReceived = close;
+        this.#apply('receiveClose');
+      },
+    };
+  }
+
+  /** Delivers `event` now, or behind messages an extension is still decoding. */
+  #emit(event: ConnectionEvent): void {
+    if (!this.#incoming.isEmpty) this.#incoming.push({ event, message: undefined, pending: false });
+    else this.#deliver(event);
+  }
+
+  #deliver(event: ConnectionEvent): void {
+    if (this.#handler !== undefined) deliverEvent(this.#handler, event);
+    else this.#events.push(event);
+  }
+
+  /** Delivers the queued incoming events in order, starting the decode of each extension message in turn. */
+  #pumpIncoming(): void {
+    for (let slot = this.#incoming.head; slot !== undefined; slot = this.#incoming.head) {
+      if (slot.event === undefined) {
+        if (slot.pending || !this.#startDecode(slot)) return;
+      }
+      this.#incoming.shift();
+      this.#deliver(slot.event!);
+    }
+    this.#disposeIfIdle();
+  }
+
+  /** Starts decoding the message in `slot`; returns whether its event is ready now. */
+  #startDecode(slot: Slot): boolean {
+    let result: ExtensionResult;
+    try {
+      result = runExtensionSteps(this.#decodeSteps, 0, slot.message!);
+    } catch (cause) {
+      return this.#settleDecode(slot, undefined, cause);
+    }
+    if (!isPromiseLike(result)) return this.#settleDecode(slot, result, undefined);
+    slot.pending = true;
+    result.then(
+      (message) => this.#resumeDecode(slot, message, undefined),
+      (cause: unknown) => this.#resumeDecode(slot, undefined, cause ?? new Error('Extension rejected')),
+    );
+    return false;
+  }
+
+  #resumeDecode(slot: Slot, message: ExtensionMessage | undefined, cause: unknown): void {
+    if (this.#incoming.head !== slot) return; // dropped when the connection failed
+    slot.pending = false;
+    try {
+      if (this.#settleDecode(slot, message, cause)) this.#pumpIncoming();
+    } catch (cause) {
+      // A handler threw while events were delivered outside any call into the engine.
+      if (this.#state === 'CLOSED') {
+        this.#wake();
+        throw cause;
+      }
+      this.#incoming.clear();
+      this.#fail(
+        new ConnectionError('WS_ERR_INTERNAL', 'Unexpected exception while delivering events', { cause }),
+      );
+    }
+    this.#wake();
+  }
+
+  /** Turns a decode outcome into the slot's event; returns false when the connection failed instead. */
+  #settleDecode(slot: Slot, message: ExtensionMessage | undefined, cause: unknown): boolean {
+    let error: ConnectionFailure;
+    if (message !== undefined) {
+      const event = messageEvent(slot.message!.type, message.data, this.#delivery);
+      if (event.type !== 'error') {
+        slot.event = event;
+        return true;
+      }
+      error = event.error;
+    } else if (isCodecError(cause)) {
+      error = cause;
+    } else {
+      error = new ConnectionError('WS_ERR_EXTENSION', 'An extension failed to decode a message', { cause });
+    }
+    if (this.#state === 'CLOSED') {
+      slot.event = { type: 'error', error };
+      return true;
+    }
+    this.#incoming.clear(); // the stream is broken from this message on
+    this.#fail(error);
+    return false;
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  /** Queues frames behind messages an extension is still encoding, or writes them now. */
+  #writeOrdered(frames: Uint8Array[]): void {
+    if (this.#outgoing.isEmpty) {
+      for (const frame of frames) this.#output.push(frame);
+    } else {
+      this.#outgoing.push({ frames, message: undefined, pending: false });
+    }
+  }
+
+  #sendThroughExtensions(type: MessageType, data: Uint8Array): void {
+    this.#outgoing.push({ frames: undefined, message: { type, data, rsv: 0 }, pending: false });
+    this.#pumpOutgoing();
+  }
+
+  /** Writes the queued outgoing frames in order, starting the encode of each message in turn. */
+  #pumpOutgoing(): void {
+    for (let slot = this.#outgoing.head; slot !== undefined; slot = this.#outgoing.head) {
+      if (slot.frames === undefined) {
+        if (slot.pending || !this.#startEncode(slot)) return;
+      }
+      this.#outgoing.shift();
+      for (const frame of slot.frames!) this.#output.push(frame);
+    }
+    this.#disposeIfIdle();
+  }
+
+  /** Starts encoding the message in `slot`; returns whether its frames are ready now. */
+  #startEncode(slot: Slot): boolean {
+    let result: ExtensionResult;
+    try {
+      result = runExtensionSteps(this.#encodeSteps!, 0, slot.message!);
+    } catch (cause) {
+      this.#encodeFailed(cause);
+      return false;
+    }
+    if (!isPromiseLike(result)) return this.#settleEncode(slot, result);
+    slot.pending = true;
+    result.then(
+      (message) => {
+        if (this.#outgoing.head !== slot) return;
+        slot.pending = false;
+        if (this.#settleEncode(slot, message)) this.#pumpOutgoing();
+        this.#wake();
+      },
+      (cause: unknown) => {
+        if (this.#outgoing.head !== slot) return;
+        this.#encodeFailed(cause);
+        this.#wake();
+      },
+    );
+    return false;
+  }
+
+  #settleEncode(slot: Slot, message: ExtensionMessage): boolean {
+    try {
+      const opcode = message.type === 'text' ? Opcode.Text : Opcode.Binary;
+      const rsv = message.rsv & this.#extensionRsv;
+      slot.frames = this.#encoder.encode(opcode, message.data, rsv === 0 ? undefined : { rsv });
+      return true;
+    } catch (cause) {
+      this.#encodeFailed(cause);
+      return false;
+    }
+  }
+
+  #encodeFailed(cause: unknown): void {
+    const error = new ConnectionError('WS_ERR_EXTENSION', 'An extension failed to encode a message', {
+      cause,
+    });
+    if (this.#state !== 'CLOSED') {
+      this.#fail(error);
+      return;
+    }
+    // Closed already (our close frame waits behind this message): skip the message, keep the close.
+    this.#outgoing.shift();
+    this.#emit({ type: 'error', error });
+    this.#pumpOutgoing();
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  #wake(): void {
+    this.#onWake?.();
+  }
+
+  /** Releases the extensions once the connection is closed and nothing is pending. */
+  #disposeIfIdle(): void {
+    if (this.#disposed || this.#state !== 'CLOSED' || !this.#incoming.isEmpty || !this.#outgoing.isEmpty)
+      return;
+    this.#disposed = true;
+    for (const extension of this.#extensions) {
+      try {
+        extension.dispose?.();
+      } catch {
+        // A failing dispose must not break the close; there is nobody left to tell.
+      }
+    }
+  }
+}
+
+/** The payload of a fragment: bytes as they are, a string (text messages only) as UTF-8. */
+function fragmentPayload(data: Uint8Array | string, opcode: number): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string' && opcode === Opcode.Text) return textEncoder.encode(data);
+  throw new TypeError(
+    opcode === Opcode.Text
+      ? 'A fragment must be a string or a Uint8Array'
+      : 'A binary fragment must be a Uint8Array',
+  );
+}

@@ -1,0 +1,103 @@
+import { DefaultLimits, type MaskKeyPool, type Role, type Utf8Check } from '@wskit/codec';
+import type { ConnectionHandler } from './events.js';
+import type { ConnectionExtension } from './extension.js';
+
+/**
+ * Default timeouts of a {@link ConnectionOptions | connection}, in milliseconds of the injected
+ * clock. The engine owns no timers: it reports these as deadlines (`nextDeadline()`).
+ */
+export const DefaultTimeouts = {
+  /**
+   * How long to wait for the peer's close frame after sending ours before giving up (1006), and how
+   * long a client waits for the server to close the transport after the close handshake
+   * (RFC 6455 §7.1.1): 10 s.
+   */
+  closeTimeout: 10_000,
+  /** Send a keepalive ping after this long without receiving anything: 0, off. */
+  keepaliveInterval: 0,
+  /** How long a keepalive ping may stay unanswered before the connection fails with 1011: 20 s. */
+  pongTimeout: 20_000,
+} as const;
+
+/** Options of a connection. Only `role` and `clock` are required. */
+export interface ConnectionOptions {
+  /** The role negotiated by the handshake: a `client` masks its frames, a `server` requires masking (RFC 6455 §5.1). */
+  role: Role;
+  /**
+   * The time source: monotonic milliseconds (e.g. `() => performance.now()` in the I/O layer, a
+   * fake clock in tests). The engine reads it when it starts a timeout and when data arrives (with
+   * keepalive on); it never reads a runtime clock itself.
+   */
+  clock: () => number;
+  /** Callbacks for events. Without one, events are queued for {@link Connection.events}. */
+  handler?: ConnectionHandler;
+  /**
+   * Called when an asynchronous extension step settled outside any call into the engine: new bytes
+   * to send, new events or a new transport state may be waiting. Do what you do after `receiveData`
+   * (drain `dataToSend()`, check `shouldCloseTransport`, re-arm `nextDeadline()`).
+   */
+  onWake?: () => void;
+  /** Answer every ping with a pong automatically, also in the middle of a fragmented message (default true). */
+  autoPong?: boolean;
+  /** See {@link DefaultTimeouts.closeTimeout} (default 10 000 ms). */
+  closeTimeout?: number;
+  /** See {@link DefaultTimeouts.keepaliveInterval} (default 0: no keepalive). */
+  keepaliveInterval?: number;
+  /** See {@link DefaultTimeouts.pongTimeout} (default 20 000 ms). */
+  pongTimeout?: number;
+  /** Largest payload of one received frame (default 16 MiB); larger fails with 1009. */
+  maxFrameSize?: number;
+  /** Largest received message (default 16 MiB), after decoding by an extension too; larger fails with 1009. */
+  maxMessageSize?: number;
+  /** Most frames one received message may be split into (default 4096); more fails with 1009. */
+  maxFragments?: number;
+  /** `whole` (default): one message event per message. `pieces`: message piece events as data arrives. */
+  delivery?: 'whole' | 'pieces';
+  /** Validate received text as UTF-8 (default true; RFC 6455 §8.1); invalid text fails with 1007. */
+  validateUtf8?: boolean;
+  /** A fast validator for long runs of received text in `pieces` delivery, e.g. Node's `buffer.isUtf8`. */
+  utf8Check?: Utf8Check;
+  /** The negotiated extensions, in negotiation order (default none). See {@link ConnectionExtension}. */
+  extensions?: readonly ConnectionExtension[];
+  /** Mask outgoing frames regardless of role (the websocket.dll-style "masking off" property; default: clients mask). */
+  mask?: boolean;
+  /** Enforce the masking rule on received frames (default true). */
+  enforceMasking?: boolean;
+  /** Where masking keys come from (default: a pool over `crypto.getRandomValues`). */
+  maskKeys?: MaskKeyPool;
+}
+
+/** Validates a duration option: a non-negative finite number, or the default when absent. */
+export function checkDuration(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${String(value)}`);
+  }
+  return value;
+}
+
+/** Checks the extensions' RSV claims and returns the bits they claim together. */
+export function claimedRsv(extensions: readonly ConnectionExtension[]): number {
+  let claimed = 0;
+  for (const extension of extensions) {
+    const rsv = extension?.rsv;
+    if (typeof extension?.decodeMessage !== 'function') {
+      throw new TypeError(`Extension ${String(extension?.name)} has no decodeMessage method`);
+    }
+    if (!Number.isInteger(rsv) || rsv === 0 || (rsv & ~0x70) !== 0) {
+      throw new RangeError(
+        `Extension ${extension.name} must claim RSV bits among 0x40, 0x20, 0x10, not ${rsv}`,
+      );
+    }
+    if ((claimed & rsv) !== 0) {
+      throw new RangeError(`Extension ${extension.name} claims RSV bits another extension already claims`);
+    }
+    claimed |= rsv;
+  }
+  return claimed;
+}
+
+/** The `maxMessageSize` in force (the codec checks the value itself). */
+export function effectiveMaxMessageSize(options: ConnectionOptions): number {
+  return options.maxMessageSize ?? DefaultLimits.maxMessageSize;
+}
