@@ -51,12 +51,16 @@ export function frameHeaderSize(payloadLength: number, masked: boolean): number 
  * minimal form (RFC 6455 §5.2): 7 bits up to 125, 16 bits up to 65535, 64 bits beyond.
  */
 export function writeFrameHeader(target: Uint8Array, offset: number, fields: FrameHeaderFields): number {
-  const { payloadLength } = fields;
+  const { payloadLength, opcode } = fields;
   if (!Number.isSafeInteger(payloadLength) || payloadLength < 0) {
     throw new RangeError(`Invalid payload length: ${payloadLength}`);
   }
+  // The opcode is 4 bits (RFC 6455 §5.2): a larger value would spill into the RSV and FIN bits.
+  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 0xf) {
+    throw new RangeError(`Invalid opcode: ${opcode} (a 4-bit value, 0x0–0xF)`);
+  }
   const masked = fields.maskKey !== undefined;
-  target[offset] = (fields.fin === false ? 0 : 0x80) | ((fields.rsv ?? 0) & 0x70) | fields.opcode;
+  target[offset] = (fields.fin === false ? 0 : 0x80) | ((fields.rsv ?? 0) & 0x70) | opcode;
   const maskBit = masked ? 0x80 : 0;
   let position = offset + 2;
   if (payloadLength <= MAX_7BIT_LENGTH) {

@@ -127,6 +127,15 @@ describe('encodeFrameHeader', () => {
     expect(toHex(target)).toBe('eeeeee82fe012ca1b2c3d4eeeeeeeeeeeeeeeeee');
   });
 
+  it('refuses an opcode that does not fit 4 bits instead of corrupting FIN and RSV (found by this suite)', () => {
+    expect(() => encodeFrameHeader({ opcode: 0x11 as Opcode, payloadLength: 0 })).toThrow(RangeError);
+    expect(() => encodeFrameHeader({ opcode: -1 as Opcode, payloadLength: 0 })).toThrow(RangeError);
+    expect(() => encodeFrameHeader({ opcode: 1.5 as Opcode, payloadLength: 0 })).toThrow(RangeError);
+    // Reserved opcodes are an extension's business: written as given.
+    expect(toHex(encodeFrameHeader({ opcode: 0x3 as Opcode, payloadLength: 0 }))).toBe('8300');
+    expect(toHex(encodeFrameHeader({ opcode: 0xf as Opcode, payloadLength: 0 }))).toBe('8f00');
+  });
+
   it('refuses lengths that are not non-negative safe integers', () => {
     expect(() => encodeFrameHeader({ opcode: Opcode.Binary, payloadLength: -1 })).toThrow(RangeError);
     expect(() => encodeFrameHeader({ opcode: Opcode.Binary, payloadLength: 1.5 })).toThrow(RangeError);
