@@ -45,8 +45,7 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 /** A mask key pool that always hands out `key` (so a client's frames are predictable). */
 export function fixedMaskKeys(key = 0x37fa213d): MaskKeyPool {
   return new MaskKeyPool(1, (array) => {
-    new DataView(array.buffer, array.byteOffset).setUint32(0, key, true);
-    if (array instanceof Uint32Array) array[0] = key;
+    array.fill(key); // the pool draws into a Uint32Array of one key
     return array;
   });
 }
