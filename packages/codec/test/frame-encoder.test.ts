@@ -21,6 +21,29 @@ describe('FrameEncoder output', () => {
     expect(largeFrame[1]).toBe(large);
   });
 
+  it('always emits the minimal length form, masked and unmasked (125/126, 65535/65536)', () => {
+    const forms: [number, string][] = [
+      [0, '00'],
+      [125, '7d'],
+      [126, '7e007e'],
+      [65535, '7effff'],
+      [65536, '7f0000000000010000'],
+    ];
+    for (const [length, lengthHex] of forms) {
+      const payload = new Uint8Array(length);
+      const server = concat(new FrameEncoder({ role: 'server' }).encode(Opcode.Binary, payload));
+      expect(toHex(server.subarray(0, 1 + lengthHex.length / 2))).toBe(`82${lengthHex}`);
+      expect(server).toHaveLength(1 + lengthHex.length / 2 + length);
+      const client = concat(
+        new FrameEncoder({ role: 'client', maskKeys: fixedKeys(0) }).encode(Opcode.Binary, payload),
+      );
+      const maskedLength =
+        (Number.parseInt(lengthHex.slice(0, 2), 16) | 0x80).toString(16) + lengthHex.slice(2);
+      expect(toHex(client.subarray(0, 5 + lengthHex.length / 2))).toBe(`82${maskedLength}00000000`);
+      expect(client).toHaveLength(5 + lengthHex.length / 2 + length);
+    }
+  });
+
   it('the default copyThreshold is 1024', () => {
     const encoder = new FrameEncoder({ role: 'server' });
     expect(encoder.encode(Opcode.Binary, new Uint8Array(1024))).toHaveLength(1);

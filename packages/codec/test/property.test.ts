@@ -13,6 +13,7 @@ import {
   Opcode,
   type RandomSource,
   type Role,
+  Rsv,
 } from '@wskit/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,8 @@ interface Message {
   cuts: number[];
   /** Control frames before each fragment after the first (index i: before fragment i + 1). */
   controls: Control[][];
+  /** Sent with RSV1 on its first frame, as a negotiated extension would (reported still encoded). */
+  extension: boolean;
 }
 
 interface Stream {
@@ -65,13 +68,19 @@ const message: fc.Arbitrary<Message> = fc
     fc.uint8Array({ maxLength: 400 }).map((payload) => ({ type: 'binary' as const, text: '', payload })),
   )
   .chain((base) =>
-    fc
-      .array(fc.nat(base.payload.length), { maxLength: 5 })
-      .chain((cuts) =>
-        fc
-          .array(fc.array(control, { maxLength: 2 }), { minLength: cuts.length, maxLength: cuts.length })
-          .map((controls) => ({ ...base, cuts: [...cuts].sort((a, b) => a - b), controls })),
-      ),
+    fc.array(fc.nat(base.payload.length), { maxLength: 5 }).chain((cuts) =>
+      fc
+        .tuple(
+          fc.array(fc.array(control, { maxLength: 2 }), { minLength: cuts.length, maxLength: cuts.length }),
+          fc.nat(3).map((n) => n === 0), // a quarter of the messages
+        )
+        .map(([controls, extension]) => ({
+          ...base,
+          cuts: [...cuts].sort((a, b) => a - b),
+          controls,
+          extension,
+        })),
+    ),
   );
 
 const closeCode = fc.oneof(
@@ -120,7 +129,8 @@ function encodeStream(value: Stream, role: Role, seed: number): Uint8Array {
       for (let i = 0; i < pieces.length; i++) {
         if (i > 0) for (const c of item.controls[i - 1]!) parts.push(...encoder.encode(c.opcode, c.payload));
         const opcode = i > 0 ? Opcode.Continuation : item.type === 'text' ? Opcode.Text : Opcode.Binary;
-        parts.push(...encoder.encode(opcode, pieces[i]!, { fin: i === pieces.length - 1 }));
+        const rsv = i === 0 && item.extension ? Rsv.Rsv1 : 0;
+        parts.push(...encoder.encode(opcode, pieces[i]!, { fin: i === pieces.length - 1, rsv }));
       }
     } else {
       parts.push(...encoder.encode(item.opcode, item.payload));
@@ -149,11 +159,13 @@ function expectedEvents(value: Stream, delivery: 'whole' | 'pieces'): DecodedEve
     for (let i = 0; i < pieces.length; i++) {
       if (i > 0) for (const c of item.controls[i - 1]!) events.push(controlEvent(c));
       const final = i === pieces.length - 1;
-      if (delivery === 'pieces' && (pieces[i]!.length > 0 || final)) {
+      if (delivery === 'pieces' && !item.extension && (pieces[i]!.length > 0 || final)) {
         events.push({ event: 'piece', type: item.type, data: toHex(pieces[i]!), final });
       }
     }
-    if (delivery === 'whole') {
+    if (item.extension) {
+      events.push({ event: 'extension', type: item.type, data: toHex(item.payload), rsv: Rsv.Rsv1 });
+    } else if (delivery === 'whole') {
       events.push(
         item.type === 'text'
           ? { event: 'text', text: item.text }
@@ -176,7 +188,11 @@ describe('property: encode then decode under arbitrary chunking', () => {
           const bytes = encodeStream(value, senderRole, seed);
           const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
           for (const delivery of ['whole', 'pieces'] as const) {
-            const options: MessageDecoderOptions = { role: opposite(senderRole), delivery };
+            const options: MessageDecoderOptions = {
+              role: opposite(senderRole),
+              delivery,
+              allowedRsv: Rsv.Rsv1,
+            };
             const expected = expectedEvents(value, delivery);
             const normalize = (events: DecodedEvent[]) =>
               delivery === 'pieces' ? mergePieces(events) : events;
@@ -197,7 +213,11 @@ describe('property: encode then decode under arbitrary chunking', () => {
         fc.property(stream, fc.nat(), (value, seed) => {
           const bytes = encodeStream(value, senderRole, seed);
           for (const delivery of ['whole', 'pieces'] as const) {
-            const result = decode(bytewise(bytes), { role: opposite(senderRole), delivery });
+            const result = decode(bytewise(bytes), {
+              role: opposite(senderRole),
+              delivery,
+              allowedRsv: Rsv.Rsv1,
+            });
             expect(result.error).toBeUndefined();
             expect(delivery === 'pieces' ? mergePieces(result.events) : result.events).toEqual(
               expectedEvents(value, delivery),
@@ -227,6 +247,7 @@ describe('property: encode then decode under arbitrary chunking', () => {
                 payload: big,
                 cuts: [...messageCuts].sort((a, b) => a - b),
                 controls: messageCuts.map(() => [{ opcode: Opcode.Ping, payload: fromHex('0102') }]),
+                extension: false,
               },
             ],
             close: undefined,

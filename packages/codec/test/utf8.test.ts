@@ -428,10 +428,14 @@ describe('property: every validator agrees with the reference, at the same piece
           const chunks = splitAt(frame, chunkCuts);
           // The header is chunk 0; payload pieces follow.
           const expected = expectedFailingPiece(payload, chunks.slice(1));
-          for (const delivery of ['whole', 'pieces'] as const) {
+          for (const options of [
+            { role: 'client', delivery: 'whole' },
+            { role: 'client', delivery: 'pieces' },
+            { role: 'client', delivery: 'pieces', utf8Check: textDecoderUtf8Check },
+          ] as const) {
             const result = decode(
               chunks.map((chunk) => chunk.slice()),
-              { role: 'client', delivery },
+              options,
             );
             if (expected === -1) {
               expect(result.error).toBeUndefined();
