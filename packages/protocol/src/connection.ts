@@ -4,7 +4,6 @@ import {
   type CodecError,
   encodeClosePayload,
   FrameEncoder,
-  isCodecError,
   MAX_CONTROL_PAYLOAD,
   MessageDecoder,
   type MessageHandler,
@@ -20,14 +19,13 @@ import {
   type ConnectionHandler,
   deliverEvent,
 } from './events.js';
+import type { ConnectionExtension, ExtensionContext, ExtensionMessage } from './extension.js';
 import {
-  type ConnectionExtension,
-  type ExtensionContext,
-  type ExtensionMessage,
-  type ExtensionResult,
-  isPromiseLike,
-  runExtensionSteps,
-} from './extension.js';
+  type ExtensionStep,
+  IncomingPipeline,
+  OutgoingPipeline,
+  type PipelineHost,
+} from './extension-pipeline.js';
 import {
   type ConnectionOptions,
   checkDuration,
@@ -35,8 +33,7 @@ import {
   DefaultTimeouts,
   effectiveMaxMessageSize,
 } from './options.js';
-import { type Slot, SlotQueue } from './ordered-queue.js';
-import { closeReason, type DeliveryOptions, messageEvent } from './received-message.js';
+import { closeReason } from './received-message.js';
 import { type ConnectionInput, type ConnectionState, transition } from './state.js';
 
 const EMPTY = new Uint8Array(0);
@@ -77,11 +74,12 @@ export class Connection {
   readonly #encoder: FrameEncoder;
   readonly #extensions: readonly ConnectionExtension[];
   readonly #extensionRsv: number;
-  readonly #encodeSteps: ((message: ExtensionMessage) => ExtensionResult)[] | undefined;
-  readonly #decodeSteps: ((message: ExtensionMessage) => ExtensionResult)[];
-  readonly #delivery: DeliveryOptions;
-  readonly #incoming = new SlotQueue();
-  readonly #outgoing = new SlotQueue();
+  /** Whether an extension transforms outgoing messages (otherwise they are framed directly). */
+  readonly #encodes: boolean;
+  /** Events in arrival order, behind messages an extension is still decoding. */
+  readonly #incoming: IncomingPipeline;
+  /** Frames in call order, behind messages an extension is still encoding. */
+  readonly #outgoing: OutgoingPipeline;
 
   #state: ConnectionState = 'OPEN';
   /** Opcode of the fragmented message being sent (Text or Binary), or 0. */
@@ -119,24 +117,39 @@ export class Connection {
     this.#extensions = [...(options.extensions ?? [])];
     this.#extensionRsv = claimedRsv(this.#extensions);
     const maxMessageSize = effectiveMaxMessageSize(options);
-    this.#delivery = {
-      maxMessageSize,
-      pieces: options.delivery === 'pieces',
-      validateUtf8: options.validateUtf8 ?? true,
-      utf8Check: options.utf8Check,
-    };
     const context: ExtensionContext = Object.freeze({ role: options.role, maxMessageSize });
-    const encoders = this.#extensions.filter((extension) => typeof extension.encodeMessage === 'function');
-    this.#encodeSteps =
-      encoders.length === 0
-        ? undefined
-        : encoders.map((extension) => (message) => extension.encodeMessage!(message, context));
-    this.#decodeSteps = [...this.#extensions]
+    // Outgoing: each extension in negotiated order; incoming: in reverse, each on its own RSV bits.
+    const encodeSteps: ExtensionStep[] = this.#extensions
+      .filter((extension) => typeof extension.encodeMessage === 'function')
+      .map((extension) => (message) => extension.encodeMessage!(message, context));
+    const decodeSteps: ExtensionStep[] = [...this.#extensions]
       .reverse()
       .map(
         (extension) => (message) =>
           (message.rsv & extension.rsv) === 0 ? message : extension.decodeMessage(message, context),
       );
+    this.#encodes = encodeSteps.length > 0;
+    const host: PipelineHost & { report(error: ConnectionFailure): void } = {
+      isClosed: () => this.#isClosed(),
+      fail: (error) => this.#fail(error),
+      idle: () => this.#disposeIfIdle(),
+      wake: () => this.#onWake?.(),
+      report: (error) => this.#incoming.emit({ type: 'error', error }),
+    };
+    this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
+      maxMessageSize,
+      pieces: options.delivery === 'pieces',
+      validateUtf8: options.validateUtf8 ?? true,
+      utf8Check: options.utf8Check,
+    });
+    this.#outgoing = new OutgoingPipeline(
+      host,
+      (frames) => {
+        for (const frame of frames) this.#output.push(frame);
+      },
+      (message) => this.#frameMessage(message),
+      encodeSteps,
+    );
     this.#decoder = new MessageDecoder(this.#messageHandler(), {
       role: options.role,
       maxFrameSize: options.maxFrameSize,
@@ -259,16 +272,16 @@ export class Connection {
   sendText(text: string): void {
     if (typeof text !== 'string') throw new TypeError('sendText expects a string');
     this.#checkData('send text');
-    if (this.#encodeSteps === undefined) this.#writeOrdered(this.#encoder.encodeText(text));
-    else this.#sendThroughExtensions('text', textEncoder.encode(text));
+    if (!this.#encodes) this.#outgoing.write(this.#encoder.encodeText(text));
+    else this.#outgoing.encode({ type: 'text', data: textEncoder.encode(text), rsv: 0 });
   }
 
   /** Sends a binary message. The bytes are not copied: do not modify them until written. */
   sendBinary(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) throw new TypeError('sendBinary expects a Uint8Array');
     this.#checkData('send binary');
-    if (this.#encodeSteps === undefined) this.#writeOrdered(this.#encoder.encode(Opcode.Binary, data));
-    else this.#sendThroughExtensions('binary', data);
+    if (!this.#encodes) this.#outgoing.write(this.#encoder.encode(Opcode.Binary, data));
+    else this.#outgoing.encode({ type: 'binary', data, rsv: 0 });
   }
 
   /**
@@ -278,19 +291,20 @@ export class Connection {
    * time: split them between code points.
    */
   startMessage(type: MessageType, data: Uint8Array | string = EMPTY): void {
-    if (type !== 'text' && type !== 'binary')
+    if (type !== 'text' && type !== 'binary') {
       throw new TypeError(`Message type must be 'text' or 'binary', not ${String(type)}`);
+    }
     this.#checkData('start a message');
     const opcode = type === 'text' ? Opcode.Text : Opcode.Binary;
     const payload = fragmentPayload(data, opcode);
     this.#sending = opcode;
-    this.#writeOrdered(this.#encoder.encode(opcode, payload, NOT_FINAL));
+    this.#outgoing.write(this.#encoder.encode(opcode, payload, NOT_FINAL));
   }
 
   /** Sends a middle fragment of the message started with {@link startMessage}. */
   continueMessage(data: Uint8Array | string): void {
     this.#checkFragment('continue a message');
-    this.#writeOrdered(
+    this.#outgoing.write(
       this.#encoder.encode(Opcode.Continuation, fragmentPayload(data, this.#sending), NOT_FINAL),
     );
   }
@@ -300,7 +314,7 @@ export class Connection {
     this.#checkFragment('end a message');
     const payload = fragmentPayload(data, this.#sending);
     this.#sending = 0;
-    this.#writeOrdered(this.#encoder.encode(Opcode.Continuation, payload));
+    this.#outgoing.write(this.#encoder.encode(Opcode.Continuation, payload));
   }
 
   /** Sends a ping (payload at most 125 bytes). Allowed while `OPEN` and `CLOSING`. */
@@ -394,8 +408,9 @@ export class Connection {
   }
 
   #checkReceive(verb: string): void {
-    if (this.#eofReceived)
+    if (this.#eofReceived) {
       throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${verb} after end of stream`);
+    }
     if (this.#receiving) {
       throw new ProtocolUsageError(
         'WS_ERR_INVALID_STATE',
@@ -425,8 +440,9 @@ export class Connection {
   }
 
   #checkControl(verb: string, data: Uint8Array): void {
-    if (!(data instanceof Uint8Array))
+    if (!(data instanceof Uint8Array)) {
       throw new TypeError(`cannot ${verb}: the payload must be a Uint8Array`);
+    }
     this.#checkState('sendControl', verb);
     if (data.length > MAX_CONTROL_PAYLOAD) {
       throw new RangeError(
@@ -445,8 +461,9 @@ export class Connection {
   /** Takes the transition for `input` and carries out its effects (see `state.ts`). */
   #apply(input: ConnectionInput, details: CloseDetails = {}): void {
     const step = transition(this.#state, input);
-    if (step === undefined)
+    if (step === undefined) {
       throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${input} in state ${this.#state}`);
+    }
     this.#state = step.next;
     if (step.next === 'CLOSED') {
       this.#sending = 0;
@@ -455,16 +472,16 @@ export class Connection {
     }
     if (step.dropOutgoing) this.#outgoing.clear();
     if (step.writeClose === 'initiate') {
-      this.#writeOrdered(this.#encoder.encode(Opcode.Close, details.payload!));
+      this.#outgoing.write(this.#encoder.encode(Opcode.Close, details.payload!));
     } else if (step.writeClose === 'reply') {
       const code = this.#closeReceived?.code;
       this.#closeSent = { code, reason: '' };
-      this.#writeOrdered(
+      this.#outgoing.write(
         this.#encoder.encode(Opcode.Close, code === undefined ? EMPTY : encodeClosePayload(code)),
       );
     } else if (step.writeClose === 'fail') {
       this.#closeSent = { code: details.code, reason: details.reason ?? '' };
-      this.#writeOrdered(
+      this.#outgoing.write(
         this.#encoder.encode(Opcode.Close, encodeClosePayload(details.code, details.reason)),
       );
     }
@@ -481,16 +498,16 @@ export class Connection {
     this.#disposeIfIdle();
     if (step.report === 'handshake') {
       const close = this.#closeReceived!;
-      this.#emit({
+      this.#incoming.emit({
         type: 'close',
         code: close.code ?? CloseCode.NoStatusReceived,
         reason: close.reason,
         wasClean: true,
       });
     } else if (step.report !== undefined) {
-      if (details.error !== undefined) this.#emit({ type: 'error', error: details.error });
+      if (details.error !== undefined) this.#incoming.emit({ type: 'error', error: details.error });
       const abnormal = step.report === 'abnormal';
-      this.#emit({
+      this.#incoming.emit({
         type: 'close',
         code: abnormal ? CloseCode.AbnormalClosure : details.code!,
         reason: abnormal ? '' : (details.reason ?? ''),
@@ -506,23 +523,24 @@ export class Connection {
       onText: (text) => {
         if (this.#state === 'CLOSED') return;
         if (this.#handler !== undefined && this.#incoming.isEmpty) this.#handler.onMessage?.('text', text);
-        else this.#emit({ type: 'message', messageType: 'text', data: text });
+        else this.#incoming.emit({ type: 'message', messageType: 'text', data: text });
       },
       onBinary: (data) => {
         if (this.#state === 'CLOSED') return;
         if (this.#handler !== undefined && this.#incoming.isEmpty) this.#handler.onMessage?.('binary', data);
-        else this.#emit({ type: 'message', messageType: 'binary', data });
+        else this.#incoming.emit({ type: 'message', messageType: 'binary', data });
       },
       onPiece: (type, data, final) => {
         if (this.#state === 'CLOSED') return;
-        if (this.#handler !== undefined && this.#incoming.isEmpty)
+        if (this.#handler !== undefined && this.#incoming.isEmpty) {
           this.#handler.onMessagePiece?.(type, data, final);
-        else this.#emit({ type: 'messagePiece', messageType: type, data, final });
+        } else {
+          this.#incoming.emit({ type: 'messagePiece', messageType: type, data, final });
+        }
       },
       onExtensionMessage: (type, data, rsv) => {
         if (this.#state === 'CLOSED') return;
-        this.#incoming.push({ event: undefined, message: { type, data, rsv }, pending: false });
-        this.#pumpIncoming();
+        this.#incoming.decode({ type, data, rsv });
       },
       onPing: (data) => {
         if (this.#state === 'CLOSED') return;
@@ -530,12 +548,12 @@ export class Connection {
         if (this.#autoPong && transition(this.#state, 'sendControl') !== undefined) {
           this.#output.push(...this.#encoder.encode(Opcode.Pong, data));
         }
-        this.#emit({ type: 'ping', data });
+        this.#incoming.emit({ type: 'ping', data });
       },
       onPong: (data) => {
         if (this.#state === 'CLOSED') return;
         this.#pongDeadline = undefined;
-        this.#emit({ type: 'pong', data });
+        this.#incoming.emit({ type: 'pong', data });
       },
       onClose: (close) => {
         if (this.#state === 'CLOSED') return;
@@ -545,180 +563,25 @@ export class Connection {
     };
   }
 
-  /** Delivers `event` now, or behind messages an extension is still decoding. */
-  #emit(event: ConnectionEvent): void {
-    if (!this.#incoming.isEmpty) this.#incoming.push({ event, message: undefined, pending: false });
-    else this.#deliver(event);
-  }
-
   #deliver(event: ConnectionEvent): void {
     if (this.#handler !== undefined) deliverEvent(this.#handler, event);
     else this.#events.push(event);
   }
 
-  /** Delivers the queued incoming events in order, starting the decode of each extension message in turn. */
-  #pumpIncoming(): void {
-    for (let slot = this.#incoming.head; slot !== undefined; slot = this.#incoming.head) {
-      if (slot.event === undefined) {
-        if (slot.pending || !this.#startDecode(slot)) return;
-      }
-      this.#incoming.shift();
-      this.#deliver(slot.event!);
-    }
-    this.#disposeIfIdle();
-  }
-
-  /** Starts decoding the message in `slot`; returns whether its event is ready now. */
-  #startDecode(slot: Slot): boolean {
-    let result: ExtensionResult;
-    try {
-      result = runExtensionSteps(this.#decodeSteps, 0, slot.message!);
-    } catch (cause) {
-      return this.#settleDecode(slot, undefined, cause);
-    }
-    if (!isPromiseLike(result)) return this.#settleDecode(slot, result, undefined);
-    slot.pending = true;
-    result.then(
-      (message) => this.#resumeDecode(slot, message, undefined),
-      (cause: unknown) => this.#resumeDecode(slot, undefined, cause ?? new Error('Extension rejected')),
-    );
-    return false;
-  }
-
-  #resumeDecode(slot: Slot, message: ExtensionMessage | undefined, cause: unknown): void {
-    if (this.#incoming.head !== slot) return; // dropped when the connection failed
-    slot.pending = false;
-    try {
-      if (this.#settleDecode(slot, message, cause)) this.#pumpIncoming();
-    } catch (cause) {
-      // A handler threw while events were delivered outside any call into the engine.
-      if (this.#state === 'CLOSED') {
-        this.#wake();
-        throw cause;
-      }
-      this.#incoming.clear();
-      this.#fail(
-        new ConnectionError('WS_ERR_INTERNAL', 'Unexpected exception while delivering events', { cause }),
-      );
-    }
-    this.#wake();
-  }
-
-  /** Turns a decode outcome into the slot's event; returns false when the connection failed instead. */
-  #settleDecode(slot: Slot, message: ExtensionMessage | undefined, cause: unknown): boolean {
-    let error: ConnectionFailure;
-    if (message !== undefined) {
-      const event = messageEvent(slot.message!.type, message.data, this.#delivery);
-      if (event.type !== 'error') {
-        slot.event = event;
-        return true;
-      }
-      error = event.error;
-    } else if (isCodecError(cause)) {
-      error = cause;
-    } else {
-      error = new ConnectionError('WS_ERR_EXTENSION', 'An extension failed to decode a message', { cause });
-    }
-    if (this.#state === 'CLOSED') {
-      slot.event = { type: 'error', error };
-      return true;
-    }
-    this.#incoming.clear(); // the stream is broken from this message on
-    this.#fail(error);
-    return false;
-  }
-
-  // ---- sending --------------------------------------------------------------------------------
-
-  /** Queues frames behind messages an extension is still encoding, or writes them now. */
-  #writeOrdered(frames: Uint8Array[]): void {
-    if (this.#outgoing.isEmpty) {
-      for (const frame of frames) this.#output.push(frame);
-    } else {
-      this.#outgoing.push({ frames, message: undefined, pending: false });
-    }
-  }
-
-  #sendThroughExtensions(type: MessageType, data: Uint8Array): void {
-    this.#outgoing.push({ frames: undefined, message: { type, data, rsv: 0 }, pending: false });
-    this.#pumpOutgoing();
-  }
-
-  /** Writes the queued outgoing frames in order, starting the encode of each message in turn. */
-  #pumpOutgoing(): void {
-    for (let slot = this.#outgoing.head; slot !== undefined; slot = this.#outgoing.head) {
-      if (slot.frames === undefined) {
-        if (slot.pending || !this.#startEncode(slot)) return;
-      }
-      this.#outgoing.shift();
-      for (const frame of slot.frames!) this.#output.push(frame);
-    }
-    this.#disposeIfIdle();
-  }
-
-  /** Starts encoding the message in `slot`; returns whether its frames are ready now. */
-  #startEncode(slot: Slot): boolean {
-    let result: ExtensionResult;
-    try {
-      result = runExtensionSteps(this.#encodeSteps!, 0, slot.message!);
-    } catch (cause) {
-      this.#encodeFailed(cause);
-      return false;
-    }
-    if (!isPromiseLike(result)) return this.#settleEncode(slot, result);
-    slot.pending = true;
-    result.then(
-      (message) => {
-        if (this.#outgoing.head !== slot) return;
-        slot.pending = false;
-        if (this.#settleEncode(slot, message)) this.#pumpOutgoing();
-        this.#wake();
-      },
-      (cause: unknown) => {
-        if (this.#outgoing.head !== slot) return;
-        this.#encodeFailed(cause);
-        this.#wake();
-      },
-    );
-    return false;
-  }
-
-  #settleEncode(slot: Slot, message: ExtensionMessage): boolean {
-    try {
-      const opcode = message.type === 'text' ? Opcode.Text : Opcode.Binary;
-      const rsv = message.rsv & this.#extensionRsv;
-      slot.frames = this.#encoder.encode(opcode, message.data, rsv === 0 ? undefined : { rsv });
-      return true;
-    } catch (cause) {
-      this.#encodeFailed(cause);
-      return false;
-    }
-  }
-
-  #encodeFailed(cause: unknown): void {
-    const error = new ConnectionError('WS_ERR_EXTENSION', 'An extension failed to encode a message', {
-      cause,
-    });
-    if (this.#state !== 'CLOSED') {
-      this.#fail(error);
-      return;
-    }
-    // Closed already (our close frame waits behind this message): skip the message, keep the close.
-    this.#outgoing.shift();
-    this.#emit({ type: 'error', error });
-    this.#pumpOutgoing();
+  /** Frames a message an extension encoded, with the RSV bits it set on the first frame. */
+  #frameMessage(message: ExtensionMessage): Uint8Array[] {
+    const opcode = message.type === 'text' ? Opcode.Text : Opcode.Binary;
+    const rsv = message.rsv & this.#extensionRsv;
+    return this.#encoder.encode(opcode, message.data, rsv === 0 ? undefined : { rsv });
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  #wake(): void {
-    this.#onWake?.();
-  }
-
   /** Releases the extensions once the connection is closed and nothing is pending. */
   #disposeIfIdle(): void {
-    if (this.#disposed || this.#state !== 'CLOSED' || !this.#incoming.isEmpty || !this.#outgoing.isEmpty)
+    if (this.#disposed || this.#state !== 'CLOSED' || !this.#incoming.isEmpty || !this.#outgoing.isEmpty) {
       return;
+    }
     this.#disposed = true;
     for (const extension of this.#extensions) {
       try {

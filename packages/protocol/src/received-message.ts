@@ -36,8 +36,9 @@ export function messageEvent(type: MessageType, data: unknown, options: Delivery
     return { type: 'error', error };
   }
   if (options.pieces) {
-    if (type === 'text' && options.validateUtf8 && !(options.utf8Check ?? isValidUtf8)(data))
+    if (type === 'text' && options.validateUtf8 && !(options.utf8Check ?? isValidUtf8)(data)) {
       return invalidUtf8();
+    }
     return { type: 'messagePiece', messageType: type, data, final: true };
   }
   if (type === 'binary') return { type: 'message', messageType: 'binary', data };
