@@ -94,20 +94,23 @@ describe('the error table', () => {
 
 describe('WS_ERR_INVALID_OPCODE', () => {
   const reserved = [0x3, 0x4, 0x5, 0x6, 0x7, 0xb, 0xc, 0xd, 0xe, 0xf];
-  it.each(reserved)('opcode 0x%s is reserved', (opcode) => {
-    const first = (0x80 | opcode).toString(16);
-    expectFailure([`${first}00`], client, 'WS_ERR_INVALID_OPCODE', 1002);
-    expectFailure([`${first}8000000000`], server, 'WS_ERR_INVALID_OPCODE', 1002);
-    // Refused from the first two bytes, before the rest of the header.
-    expectFailure([`${first}7e`], client, 'WS_ERR_INVALID_OPCODE', 1002);
-    // Also without FIN, and after a valid frame in the same chunk.
-    expectFailure(
-      [`8100${(0x00 | opcode).toString(16).padStart(2, '0')}00`],
-      client,
-      'WS_ERR_INVALID_OPCODE',
-      1002,
-    );
-  });
+  it.each(reserved.map((opcode) => [opcode.toString(16), opcode] as const))(
+    'opcode 0x%s is reserved',
+    (_hex, opcode) => {
+      const first = (0x80 | opcode).toString(16);
+      expectFailure([`${first}00`], client, 'WS_ERR_INVALID_OPCODE', 1002);
+      expectFailure([`${first}8000000000`], server, 'WS_ERR_INVALID_OPCODE', 1002);
+      // Refused from the first two bytes, before the rest of the header.
+      expectFailure([`${first}7e`], client, 'WS_ERR_INVALID_OPCODE', 1002);
+      // Also without FIN, and after a valid frame in the same chunk.
+      expectFailure(
+        [`8100${(0x00 | opcode).toString(16).padStart(2, '0')}00`],
+        client,
+        'WS_ERR_INVALID_OPCODE',
+        1002,
+      );
+    },
+  );
 
   it('reports the frames before the bad one', () => {
     const result = expectFailure(['810161', '830161'], client, 'WS_ERR_INVALID_OPCODE', 1002);

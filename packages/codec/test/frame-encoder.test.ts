@@ -131,9 +131,9 @@ describe('encodeText', () => {
   ];
 
   for (const role of ['client', 'server'] as const) {
-    it.each(cases.map((text) => [text.length, text] as const))(
-      `${role}: %d units round-trip`,
-      (_units, text) => {
+    it.each(cases.map((text) => [`${text.length} units, ${utf8.encode(text).length} bytes`, text] as const))(
+      `${role}: %s round-trip`,
+      (_label, text) => {
         const encoder = new FrameEncoder({ role, maskKeys: fixedKeys(0x5a5aa5a5) });
         const frame = concat(encoder.encodeText(text));
         const bytes = utf8.encode(text);
