@@ -9,7 +9,7 @@ import {
 } from './extension-negotiation.js';
 import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
-import { type HeaderInit, HeaderList } from './header-list.js';
+import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
 import { asciiLowerCase, isFieldValue, isHttp11OrLater, isToken, isValidHost } from './http-grammar.js';
 import { serializeRequest } from './serialize.js';
 
@@ -173,7 +173,7 @@ export function validateAgreement(
 }
 
 function validateResponse(response: ResponseHead, accept: string, offer: ClientOffer): ClientHandshakeResult {
-  if (!response || !(response.headers instanceof HeaderList)) {
+  if (!response || !isHeaderList(response.headers)) {
     throw new TypeError('validateResponse: response must be a ResponseHead with a HeaderList');
   }
   const fail = (code: HandshakeErrorCode, message: string): ClientHandshakeResult => ({

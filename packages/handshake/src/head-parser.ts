@@ -115,13 +115,17 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
 
   /**
    * @param kind `'request'` on the server side, `'response'` on the client side.
-   * @param limits overrides of {@link DefaultHeadLimits}.
+   * @param limits overrides of {@link DefaultHeadLimits}; an `undefined` field keeps the default.
    */
   constructor(kind: Kind, limits: Partial<HeadLimits> = {}) {
     if (kind !== 'request' && kind !== 'response') {
       throw new TypeError("HeadParser: kind must be 'request' or 'response'");
     }
-    const merged = { ...DefaultHeadLimits, ...limits };
+    const merged: HeadLimits = {
+      maxHeadSize: limits.maxHeadSize ?? DefaultHeadLimits.maxHeadSize,
+      maxHeaderCount: limits.maxHeaderCount ?? DefaultHeadLimits.maxHeaderCount,
+      maxLineLength: limits.maxLineLength ?? DefaultHeadLimits.maxLineLength,
+    };
     checkLimit('maxHeadSize', merged.maxHeadSize);
     checkLimit('maxHeaderCount', merged.maxHeaderCount);
     checkLimit('maxLineLength', merged.maxLineLength);

@@ -14,6 +14,22 @@ export type HeaderInit =
   | Iterable<readonly [name: string, value: string]>
   | Readonly<Record<string, string | readonly string[]>>;
 
+/**
+ * Whether `value` is a {@link HeaderList}, also one from a duplicated copy of this package (checked
+ * by shape, not by `instanceof`).
+ */
+export function isHeaderList(value: unknown): value is HeaderList {
+  if (value instanceof HeaderList) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof HeaderList, unknown>>;
+  return (
+    typeof candidate.getAll === 'function' &&
+    typeof candidate.has === 'function' &&
+    typeof candidate.getTokens === 'function' &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function'
+  );
+}
+
 interface Field {
   readonly name: string;
   readonly lowerName: string;

@@ -1,9 +1,9 @@
 import { computeAccept, isValidKey } from './accept.js';
 import { WEBSOCKET_VERSION } from './constants.js';
-import { HandshakeError } from './errors.js';
+import { HandshakeError, isHandshakeError } from './errors.js';
 import type { Extension } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
-import { type HeaderInit, HeaderList } from './header-list.js';
+import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
 import { asciiLowerCase, isHttp11OrLater, isValidHost } from './http-grammar.js';
 import { reasonPhrase, serializeResponse } from './serialize.js';
 import {
@@ -137,7 +137,7 @@ export function acceptServerHandshake(
   request: RequestHead,
   options: ServerHandshakeOptions = {},
 ): ServerHandshakeResult {
-  if (!request || !(request.headers instanceof HeaderList)) {
+  if (!request || !isHeaderList(request.headers)) {
     throw new TypeError('acceptServerHandshake: request must be a RequestHead with a HeaderList');
   }
   const extraHeaders = checkServerOptions(options);
@@ -194,7 +194,7 @@ export function rejectHandshake(
   reason: HandshakeError | number,
   options: RejectionOptions = {},
 ): HandshakeResponse {
-  const error = reason instanceof HandshakeError ? reason : undefined;
+  const error = isHandshakeError(reason) ? reason : undefined;
   const status = error ? error.status : reason;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 599) {
     throw new RangeError('rejectHandshake: the status must be an integer from 300 to 599');
