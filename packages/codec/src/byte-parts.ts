@@ -1,8 +1,9 @@
 /**
  * The payload pieces of one message, kept as views until the message ends, then joined with one
- * copy (or none, when there is a single piece). Once a message has many pieces, small ones are
- * packed into shared blocks, so a peer that trickles a message a byte per chunk cannot make the
- * number of retained views (and the chunks behind them) grow with the message size.
+ * copy (or none, when there is a single piece). Once a message has more than 8 pieces, pieces under
+ * 4 KiB are packed into shared blocks (one extra copy of those small pieces only), so a peer that
+ * trickles a message a byte per chunk cannot make the number of retained views (and the chunks
+ * behind them) grow with the message size.
  */
 export class ByteParts {
   #parts: Uint8Array[] = [];
@@ -25,7 +26,9 @@ export class ByteParts {
     }
     if (this.#block === undefined || this.#blockFill + data.length > this.#block.length) {
       this.#sealBlock();
-      this.#block = new Uint8Array(BLOCK_SIZE);
+      // Size a block to the piece that opens it (4x, 1–16 KiB), so a lone small piece between large
+      // ones cannot pin a mostly empty 16 KiB block: retained memory stays within 1.25x of the data.
+      this.#block = new Uint8Array(Math.min(BLOCK_SIZE, Math.max(MIN_BLOCK_SIZE, data.length * 4)));
     }
     this.#block.set(data, this.#blockFill);
     this.#blockFill += data.length;
@@ -67,3 +70,4 @@ export class ByteParts {
 const PACK_AFTER_PARTS = 8;
 const SMALL_PART = 4096;
 const BLOCK_SIZE = 16384;
+const MIN_BLOCK_SIZE = 1024;
