@@ -1,0 +1,110 @@
+import type { MessageType } from '@wskit/codec';
+
+/** A piece of a received message (`delivery: 'pieces'`). */
+export interface MessagePiece {
+  /** The message's type. */
+  readonly type: MessageType;
+  /** The bytes of this piece (a view; text is not decoded). */
+  readonly data: Uint8Array;
+  /** Whether this piece ends the message. */
+  readonly final: boolean;
+}
+
+/** What the inbox holds: a whole message (text as a string, binary as bytes) or a piece. */
+export type Received = string | Uint8Array | MessagePiece;
+
+interface Waiter {
+  readonly owner: object;
+  readonly resolve: (result: IteratorResult<Received, undefined>) => void;
+}
+
+const DONE: IteratorResult<Received, undefined> = { value: undefined, done: true };
+
+/**
+ * Received messages that no consumer took yet, in arrival order, and the async iterators waiting
+ * for them. It calls `full` when it holds `limit` messages (the session pauses reading) and `room`
+ * when it drops below again (reading resumes).
+ */
+export class Inbox {
+  readonly #limit: number;
+  readonly #full: () => void;
+  readonly #room: () => void;
+  #items: Received[] = [];
+  #waiters: Waiter[] = [];
+  #closed = false;
+  #isFull = false;
+
+  constructor(limit: number, full: () => void, room: () => void) {
+    this.#limit = Math.max(1, limit);
+    this.#full = full;
+    this.#room = room;
+  }
+
+  /** Messages held. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** Whether an iterator waits for the next message. */
+  get hasWaiters(): boolean {
+    return this.#waiters.length > 0;
+  }
+
+  /** Hands `item` to a waiting iterator, or keeps it. */
+  push(item: Received): void {
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) {
+      waiter.resolve({ value: item, done: false });
+      return;
+    }
+    this.#items.push(item);
+    if (!this.#isFull && this.#items.length >= this.#limit) {
+      this.#isFull = true;
+      this.#full();
+    }
+  }
+
+  /** Takes every held message (to deliver them to listeners). */
+  takeAll(): Received[] {
+    const items = this.#items;
+    this.#items = [];
+    this.#checkRoom();
+    return items;
+  }
+
+  /** The next message for the iterator `owner`: a held one, a later one, or done once closed. */
+  next(owner: object): Promise<IteratorResult<Received, undefined>> {
+    const item = this.#items.shift();
+    if (item !== undefined) {
+      this.#checkRoom();
+      return Promise.resolve({ value: item, done: false });
+    }
+    if (this.#closed) return Promise.resolve(DONE);
+    return new Promise((resolve) => this.#waiters.push({ owner, resolve }));
+  }
+
+  /** Ends the waits of the iterator `owner` (it returned early). */
+  release(owner: object): void {
+    const kept: Waiter[] = [];
+    for (const waiter of this.#waiters) {
+      if (waiter.owner === owner) waiter.resolve(DONE);
+      else kept.push(waiter);
+    }
+    this.#waiters = kept;
+  }
+
+  /** No more messages will come: waiting iterators finish, held messages can still be taken. */
+  close(): void {
+    this.#closed = true;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.resolve(DONE);
+  }
+
+  #checkRoom(): void {
+    if (this.#isFull && this.#items.length < this.#limit) {
+      this.#isFull = false;
+      this.#room();
+    }
+  }
+}

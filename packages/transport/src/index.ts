@@ -1,0 +1,32 @@
+/**
+ * @wskit/transport: WebSocket sessions over any transport. The transport port that runtime adapters
+ * implement, the session driver (timers, batched writes, end-to-end backpressure), the idiomatic
+ * `WebSocket` API, a WHATWG-compatible `StandardWebSocket`, and `openWebSocket`, which every adapter
+ * calls after its opening handshake. Test doubles and the adapters' conformance suite are in
+ * `@wskit/transport/testing`. Universal globals only (timers, `performance.now`, `queueMicrotask`,
+ * `EventTarget`): the same code runs in Node, Bun and workerd.
+ *
+ * @packageDocumentation
+ */
+export type { BinaryData } from './bytes.js';
+export { type EventMap, type Listener, TypedEmitter } from './emitter.js';
+export {
+  isWebSocketError,
+  WebSocketError,
+  type WebSocketErrorCode,
+  WebSocketErrorCodes,
+} from './errors.js';
+export { createHandshakeTimeout, type HandshakeTimeout } from './handshake-timeout.js';
+export type { MessagePiece } from './inbox.js';
+export type { MessageStream } from './message-stream.js';
+export { DefaultSessionOptions, type OpenWebSocketOptions, type SessionOptions } from './options.js';
+export type { Transport, TransportHandler } from './port.js';
+export type { CloseInfo } from './session.js';
+export type { StandardCloseEvent, StandardMessageEvent } from './standard-events.js';
+export {
+  type BinaryType,
+  StandardWebSocket,
+  type StandardWebSocketOptions,
+  type WebSocketConnector,
+} from './standard-websocket.js';
+export { openWebSocket, ReadyState, WebSocket, type WebSocketEvents } from './websocket.js';

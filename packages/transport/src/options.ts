@@ -1,0 +1,87 @@
+import type { MaskKeyPool, Role, Utf8Check } from '@wskit/codec';
+import type { ConnectionExtension } from '@wskit/protocol';
+
+/** Defaults of the session driver's own options, in bytes and messages. */
+export const DefaultSessionOptions = {
+  /**
+   * `bufferedAmount` at or above which a sender should wait for `drain` while the transport pushes
+   * back (64 KiB). It also caps how many bytes one transport write carries.
+   */
+  highWaterMark: 64 * 1024,
+  /**
+   * Received messages kept for a consumer that has not taken them yet (an async iterator, or no
+   * consumer at all) before reading from the transport pauses (16).
+   */
+  maxBufferedMessages: 16,
+} as const;
+
+/**
+ * The options of a WebSocket session that do not come from the handshake: the driver's buffering
+ * and the engine's limits and timeouts. Runtime adapters accept these from their users and pass them
+ * on to {@link openWebSocket} unchanged.
+ */
+export interface SessionOptions {
+  /** See {@link DefaultSessionOptions.highWaterMark} (default 64 KiB). */
+  highWaterMark?: number;
+  /** See {@link DefaultSessionOptions.maxBufferedMessages} (default 16). */
+  maxBufferedMessages?: number;
+  /** Answer pings with pongs automatically (default true). */
+  autoPong?: boolean;
+  /** How long to wait for the peer's close frame, and for the transport to close after it (default 10 000 ms). */
+  closeTimeout?: number;
+  /** Send a ping after this long without receiving anything (default 0: off). */
+  keepaliveInterval?: number;
+  /** How long a keepalive ping may go unanswered before the connection fails with 1011 (default 20 000 ms). */
+  pongTimeout?: number;
+  /** Largest received frame payload (default 16 MiB); larger fails with 1009. */
+  maxFrameSize?: number;
+  /** Largest received message (default 16 MiB); larger fails with 1009. */
+  maxMessageSize?: number;
+  /** Most frames per received message (default 4096); more fails with 1009. */
+  maxFragments?: number;
+  /** `'whole'` (default): `message` events; `'pieces'`: `messagePiece` events as data arrives. */
+  delivery?: 'whole' | 'pieces';
+  /** Validate received text as UTF-8 (default true); invalid text fails with 1007. */
+  validateUtf8?: boolean;
+  /** A fast UTF-8 validator for `'pieces'` delivery (Node's `buffer.isUtf8`). */
+  utf8Check?: Utf8Check;
+  /** Mask outgoing frames regardless of role (default: clients mask, servers do not). */
+  mask?: boolean;
+  /** Enforce the masking rule on received frames (default true). */
+  enforceMasking?: boolean;
+  /** Where masking keys come from (default: a pool over `crypto.getRandomValues`). */
+  maskKeys?: MaskKeyPool;
+}
+
+/**
+ * What {@link openWebSocket} needs to run a session over a transport whose opening handshake
+ * succeeded: the negotiated role, subprotocol and extensions, the bytes that arrived after the HTTP
+ * head, and the {@link SessionOptions}.
+ */
+export interface OpenWebSocketOptions extends SessionOptions {
+  /** `'client'` (masks its frames) or `'server'`. Required. */
+  role: Role;
+  /** The negotiated subprotocol (`Sec-WebSocket-Protocol`), `''` for none (default `''`). */
+  protocol?: string;
+  /** The negotiated extensions as engine hooks, in negotiation order (default none). */
+  extensions?: readonly ConnectionExtension[];
+  /** The negotiated `Sec-WebSocket-Extensions` value, shown as `extensions` (default `''`). */
+  extensionsHeader?: string;
+  /** The URL: the one a client connected to, or the request URL on a server (default `''`). */
+  url?: string;
+  /** Bytes read after the HTTP head (frames the peer sent early), fed to the engine first. Taken over. */
+  earlyData?: Uint8Array;
+  /** The remote end, when the transport has no `remoteAddress` of its own. */
+  remoteAddress?: string;
+}
+
+/** Checks a size option: a non-negative integer (or `Infinity` where allowed), or the default. */
+export function checkSize(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || !Number.isInteger(value)) {
+    if (value !== Number.POSITIVE_INFINITY) {
+      throw new RangeError(`${name} must be a non-negative integer, not ${String(value)}`);
+    }
+  }
+  return value;
+}

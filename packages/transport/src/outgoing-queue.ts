@@ -1,0 +1,159 @@
+import type { MessageType } from '@wskit/codec';
+import type { Connection } from '@wskit/protocol';
+import { createDeferred, type Deferred } from './deferred.js';
+
+/** A message or fragment payload as the engine takes it. */
+export type Payload = string | Uint8Array;
+
+interface Fragment {
+  readonly data: Payload;
+  readonly size: number;
+  readonly final: boolean;
+  readonly done: Deferred;
+}
+
+interface WholeEntry {
+  readonly kind: 'whole';
+  readonly type: MessageType;
+  readonly data: Payload;
+  readonly size: number;
+  readonly done: Deferred;
+}
+
+/** A message streamed in fragments: its place in the queue is taken when the stream is created. */
+export interface StreamEntry {
+  readonly kind: 'stream';
+  readonly type: MessageType;
+  readonly fragments: Fragment[];
+  /** The first fragment went to the engine (`startMessage`). */
+  started: boolean;
+  /** The final fragment was queued: nothing more will be added. */
+  ended: boolean;
+  /** The entry left the queue (sent entirely, or dropped). */
+  done: boolean;
+}
+
+type Entry = WholeEntry | StreamEntry;
+
+/**
+ * The session driver's queue of outgoing messages that wait for the transport, in send order. A
+ * streamed message holds its place from its creation: messages sent after it wait until it ends.
+ * Sizes are payload bytes (text in UTF-8); {@link bytes} is their sum.
+ */
+export class OutgoingQueue {
+  #entries: Entry[] = [];
+  #head = 0;
+  #bytes = 0;
+
+  /** Payload bytes waiting in the queue. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether nothing waits. */
+  get isEmpty(): boolean {
+    return this.#head === this.#entries.length;
+  }
+
+  /** Queues a whole message; the promise settles when it is handed on (or dropped). */
+  pushMessage(type: MessageType, data: Payload, size: number): Promise<void> {
+    const done = createDeferred();
+    this.#entries.push({ kind: 'whole', type, data, size, done });
+    this.#bytes += size;
+    return done.promise;
+  }
+
+  /** Queues a streamed message with no fragment yet. */
+  openStream(type: MessageType): StreamEntry {
+    const entry: StreamEntry = {
+      kind: 'stream',
+      type,
+      fragments: [],
+      started: false,
+      ended: false,
+      done: false,
+    };
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  /** Queues a fragment of `stream`; `final` ends it. */
+  pushFragment(stream: StreamEntry, data: Payload, size: number, final: boolean): Promise<void> {
+    const done = createDeferred();
+    stream.fragments.push({ data, size, final, done });
+    if (final) stream.ended = true;
+    this.#bytes += size;
+    return done.promise;
+  }
+
+  /**
+   * Hands queued messages and fragments to `engine` in order, until `budget` payload bytes were
+   * handed (at least one unit goes, however large) or the head is a stream waiting for its next
+   * fragment. Returns the handed units' deferreds, to resolve once the engine's bytes were written.
+   */
+  take(budget: number, engine: Connection): Deferred[] {
+    const handed: Deferred[] = [];
+    let spent = 0;
+    while (this.#head < this.#entries.length && (handed.length === 0 || spent < budget)) {
+      const entry = this.#entries[this.#head]!;
+      if (entry.kind === 'whole') {
+        if (entry.type === 'text') engine.sendText(entry.data as string);
+        else engine.sendBinary(entry.data as Uint8Array);
+        this.#shift();
+        this.#bytes -= entry.size;
+        spent += entry.size;
+        handed.push(entry.done);
+        continue;
+      }
+      const fragment = entry.fragments.shift();
+      if (fragment === undefined) break; // the stream waits for its next write
+      if (!entry.started) {
+        entry.started = true;
+        engine.startMessage(entry.type, fragment.data);
+        if (fragment.final) engine.endMessage();
+      } else if (fragment.final) {
+        engine.endMessage(fragment.data);
+      } else {
+        engine.continueMessage(fragment.data);
+      }
+      this.#bytes -= fragment.size;
+      spent += fragment.size;
+      handed.push(fragment.done);
+      if (fragment.final) {
+        entry.done = true;
+        this.#shift();
+      }
+    }
+    return handed;
+  }
+
+  /** Drops everything queued, rejecting each unit's promise with `error`. */
+  clear(error: Error): void {
+    const entries = this.#entries;
+    const head = this.#head;
+    this.#entries = [];
+    this.#head = 0;
+    this.#bytes = 0;
+    for (let index = head; index < entries.length; index++) {
+      const entry = entries[index]!;
+      if (entry.kind === 'whole') {
+        entry.done.reject(error);
+      } else {
+        entry.done = true;
+        for (const fragment of entry.fragments) fragment.done.reject(error);
+        entry.fragments.length = 0;
+      }
+    }
+  }
+
+  #shift(): void {
+    this.#head++;
+    if (this.#head === this.#entries.length) {
+      this.#entries = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

@@ -1,0 +1,368 @@
+import { MAX_CLOSE_REASON_BYTES } from '@wskit/codec';
+import { type BinaryData, toBytes, utf8Length } from './bytes.js';
+import {
+  CloseEventClass,
+  domException,
+  MessageEventClass,
+  type StandardCloseEvent,
+  type StandardMessageEvent,
+} from './standard-events.js';
+import { ReadyState, type WebSocket } from './websocket.js';
+
+/**
+ * Opens the connection for a {@link StandardWebSocket}: the runtime-specific part (a socket, the
+ * opening handshake, `openWebSocket`). Resolves with the open WebSocket, rejects when the
+ * connection cannot be established; should give up when `signal` aborts (then the result is
+ * ignored and a WebSocket it still resolves with is terminated).
+ */
+export type WebSocketConnector = (
+  url: URL,
+  protocols: readonly string[],
+  signal: AbortSignal,
+) => Promise<WebSocket>;
+
+/** The options of a {@link StandardWebSocket}. */
+export interface StandardWebSocketOptions {
+  /** Opens the connection; see {@link WebSocketConnector}. Required. */
+  connect: WebSocketConnector;
+}
+
+/** A `binaryType` value. */
+export type BinaryType = 'blob' | 'arraybuffer';
+
+type Handler<E extends Event> = ((this: StandardWebSocket, event: E) => unknown) | null;
+
+interface HandlerSlot {
+  handler: (this: StandardWebSocket, event: Event) => unknown;
+  readonly listener: (event: Event) => void;
+}
+
+const hasBlob = typeof Blob === 'function';
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const textEncoder = new TextEncoder();
+
+/**
+ * A WebSocket that behaves as the WHATWG `WebSocket` (https://websockets.spec.whatwg.org/), for code
+ * written against the browser API. The connection itself is runtime-specific, so the constructor
+ * takes a connector; runtime adapters subclass it so that users write `new WebSocket(url, protocols)`:
+ *
+ * ```ts
+ * class NodeWebSocket extends StandardWebSocket {
+ *   constructor(url: string | URL, protocols?: string | string[]) {
+ *     super(url, protocols, { connect: (url, protocols, signal) => connectOverTcp(url, protocols, signal) });
+ *   }
+ * }
+ * ```
+ */
+export class StandardWebSocket extends EventTarget {
+  /** {@link ReadyState.CONNECTING} */
+  static readonly CONNECTING = ReadyState.CONNECTING;
+  /** {@link ReadyState.OPEN} */
+  static readonly OPEN = ReadyState.OPEN;
+  /** {@link ReadyState.CLOSING} */
+  static readonly CLOSING = ReadyState.CLOSING;
+  /** {@link ReadyState.CLOSED} */
+  static readonly CLOSED = ReadyState.CLOSED;
+  /** {@link ReadyState.CONNECTING} */
+  declare readonly CONNECTING: 0;
+  /** {@link ReadyState.OPEN} */
+  declare readonly OPEN: 1;
+  /** {@link ReadyState.CLOSING} */
+  declare readonly CLOSING: 2;
+  /** {@link ReadyState.CLOSED} */
+  declare readonly CLOSED: 3;
+
+  readonly #url: URL;
+  readonly #controller = new AbortController();
+  readonly #handlers = new Map<string, HandlerSlot>();
+  #state: ReadyState = ReadyState.CONNECTING;
+  #socket: WebSocket | undefined;
+  #binaryType: BinaryType = hasBlob ? 'blob' : 'arraybuffer';
+  /** Bytes of sends after the connection started closing (the standard keeps counting them). */
+  #bytesAfterClose = 0;
+  /** Bytes of `Blob`s being read, and of the sends queued behind them. */
+  #bytesPending = 0;
+  /** Sends behind a `Blob` being read, in order. */
+  #sendChain: Promise<void> | undefined;
+
+  constructor(
+    url: string | URL,
+    protocols: string | readonly string[] = [],
+    options?: StandardWebSocketOptions,
+  ) {
+    super();
+    if (typeof options?.connect !== 'function') {
+      throw new TypeError(
+        'StandardWebSocket needs a connector: new StandardWebSocket(url, protocols, { connect })',
+      );
+    }
+    this.#url = parseWebSocketUrl(url);
+    const list = typeof protocols === 'string' ? [protocols] : [...protocols].map(String);
+    if (new Set(list).size !== list.length)
+      throw domException('Duplicate subprotocol in the list', 'SyntaxError');
+    for (const protocol of list) {
+      if (!TOKEN.test(protocol)) throw domException(`Invalid subprotocol: ${protocol}`, 'SyntaxError');
+    }
+    let connecting: Promise<WebSocket>;
+    try {
+      connecting = Promise.resolve(options.connect(new URL(this.#url.href), list, this.#controller.signal));
+    } catch (error) {
+      connecting = Promise.reject(error);
+    }
+    connecting.then(
+      (socket) => this.#established(socket),
+      () => this.#failBeforeOpen(),
+    );
+  }
+
+  /** The URL, with `http`/`https` turned into `ws`/`wss`. */
+  get url(): string {
+    return this.#url.href;
+  }
+
+  /** `CONNECTING`, `OPEN`, `CLOSING` or `CLOSED` (0–3). */
+  get readyState(): ReadyState {
+    if (this.#socket === undefined || this.#state === ReadyState.CLOSED) return this.#state;
+    return Math.max(this.#state, this.#socket.readyState) as ReadyState;
+  }
+
+  /**
+   * Bytes sent and not yet written: the session's `bufferedAmount`, `Blob`s still being read, and
+   * every send made after the connection started closing (the standard never resets this count).
+   */
+  get bufferedAmount(): number {
+    return (this.#socket?.bufferedAmount ?? 0) + this.#bytesPending + this.#bytesAfterClose;
+  }
+
+  /** The negotiated extensions (`''` until open). */
+  get extensions(): string {
+    return this.#socket?.extensions ?? '';
+  }
+
+  /** The negotiated subprotocol (`''` until open). */
+  get protocol(): string {
+    return this.#socket?.protocol ?? '';
+  }
+
+  /** How binary messages are delivered: `'blob'` (the default where `Blob` exists) or `'arraybuffer'`. */
+  get binaryType(): BinaryType {
+    return this.#binaryType;
+  }
+
+  set binaryType(value: BinaryType) {
+    // An enumeration attribute: other values are ignored (WebIDL).
+    if (value === 'arraybuffer' || (value === 'blob' && hasBlob)) this.#binaryType = value;
+  }
+
+  /** The `open` event handler. */
+  get onopen(): Handler<Event> {
+    return this.#getHandler('open');
+  }
+  set onopen(handler: Handler<Event>) {
+    this.#setHandler('open', handler);
+  }
+  /** The `message` event handler. */
+  get onmessage(): Handler<StandardMessageEvent> {
+    return this.#getHandler('message');
+  }
+  set onmessage(handler: Handler<StandardMessageEvent>) {
+    this.#setHandler('message', handler);
+  }
+  /** The `error` event handler. */
+  get onerror(): Handler<Event> {
+    return this.#getHandler('error');
+  }
+  set onerror(handler: Handler<Event>) {
+    this.#setHandler('error', handler);
+  }
+  /** The `close` event handler. */
+  get onclose(): Handler<StandardCloseEvent> {
+    return this.#getHandler('close');
+  }
+  set onclose(handler: Handler<StandardCloseEvent>) {
+    this.#setHandler('close', handler);
+  }
+
+  /**
+   * Sends text (a string) or binary data (`Blob`, `ArrayBuffer`, a view; copied). Throws an
+   * `InvalidStateError` `DOMException` while `CONNECTING`; once closing, the data is dropped and
+   * only counted in `bufferedAmount`, as the standard says.
+   */
+  send(data: string | Blob | BinaryData): void {
+    if (this.readyState === ReadyState.CONNECTING) {
+      throw domException('cannot send while the WebSocket is CONNECTING', 'InvalidStateError');
+    }
+    let size: number;
+    let payload: string | Uint8Array | Blob;
+    if (typeof data === 'string') {
+      payload = data;
+      size = utf8Length(data);
+    } else if (hasBlob && data instanceof Blob) {
+      payload = data;
+      size = data.size;
+    } else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+      payload = toBytes(data, 'send').slice();
+      size = payload.length;
+    } else {
+      payload = String(data);
+      size = utf8Length(payload);
+    }
+    if (this.readyState !== ReadyState.OPEN) {
+      this.#bytesAfterClose += size;
+      return;
+    }
+    if (this.#sendChain === undefined && !(hasBlob && payload instanceof Blob)) {
+      void this.#socket!.send(payload as string | Uint8Array);
+      return;
+    }
+    // A Blob is read asynchronously; it and every later send wait in line to keep the order.
+    this.#bytesPending += size;
+    const previous = this.#sendChain ?? Promise.resolve();
+    const chain = previous
+      .then(async () => {
+        const bytes =
+          hasBlob && payload instanceof Blob ? new Uint8Array(await payload.arrayBuffer()) : payload;
+        this.#bytesPending -= size;
+        if (this.readyState === ReadyState.OPEN) void this.#socket!.send(bytes as string | Uint8Array);
+        else this.#bytesAfterClose += size;
+      })
+      .catch(() => this.#socket?.terminate());
+    this.#sendChain = chain;
+    void chain.then(() => {
+      if (this.#sendChain === chain) this.#sendChain = undefined;
+    });
+  }
+
+  /**
+   * Starts the close handshake. `code` must be 1000 or 3000–4999 (else an `InvalidAccessError`
+   * `DOMException`), `reason` at most 123 bytes of UTF-8 (else a `SyntaxError` `DOMException`);
+   * a reason without a code closes with 1000. While `CONNECTING`, the connection attempt is
+   * abandoned: `error` then `close` (1006) follow.
+   */
+  close(code?: number, reason?: string): void {
+    let status: number | undefined;
+    if (code !== undefined) {
+      status = clampUnsignedShort(code);
+      if (status !== 1000 && (status < 3000 || status > 4999)) {
+        throw domException(`The close code must be 1000 or 3000–4999, not ${status}`, 'InvalidAccessError');
+      }
+    }
+    const text = reason === undefined ? '' : String(reason);
+    if (textEncoder.encode(text).length > MAX_CLOSE_REASON_BYTES) {
+      throw domException('The close reason must be at most 123 bytes of UTF-8', 'SyntaxError');
+    }
+    const state = this.readyState;
+    if (state === ReadyState.CLOSING || state === ReadyState.CLOSED) return;
+    if (state === ReadyState.CONNECTING) {
+      this.#state = ReadyState.CLOSING;
+      this.#controller.abort();
+      queueMicrotask(() => this.#failBeforeOpen());
+      return;
+    }
+    this.#state = ReadyState.CLOSING;
+    if (status === undefined && text !== '') status = 1000;
+    this.#socket!.close(status, status === undefined ? undefined : text);
+  }
+
+  // ---- the connection ---------------------------------------------------------------------------
+
+  #established(socket: WebSocket): void {
+    if (this.#state !== ReadyState.CONNECTING) {
+      socket.terminate(); // closed while connecting: the attempt was abandoned
+      return;
+    }
+    this.#socket = socket;
+    this.#state = ReadyState.OPEN;
+    const origin = this.#url.origin;
+    this.dispatchEvent(new Event('open'));
+    socket.on('message', (data) => {
+      const value = typeof data === 'string' ? data : this.#binary(data);
+      this.dispatchEvent(new MessageEventClass('message', { data: value, origin }));
+    });
+    // The close event (also when the socket closed before we listened). The standard fires error
+    // first when the connection was failed rather than closed: the close was not clean.
+    void socket.closed.then(({ code, reason, wasClean }) => this.#closed(code, reason, wasClean));
+  }
+
+  #failBeforeOpen(): void {
+    if (this.#state === ReadyState.CLOSED || this.#socket !== undefined) return;
+    this.#closed(1006, '', false);
+  }
+
+  #closed(code: number, reason: string, wasClean: boolean): void {
+    if (this.#state === ReadyState.CLOSED) return;
+    this.#state = ReadyState.CLOSED;
+    if (!wasClean) this.dispatchEvent(new Event('error'));
+    this.dispatchEvent(new CloseEventClass('close', { code, reason, wasClean }));
+  }
+
+  #binary(data: Uint8Array): ArrayBuffer | Blob {
+    if (this.#binaryType === 'blob' && hasBlob) return new Blob([data as Uint8Array<ArrayBuffer>]);
+    return data.slice().buffer as ArrayBuffer;
+  }
+
+  // ---- event handler attributes -----------------------------------------------------------------
+
+  #getHandler<E extends Event>(type: string): Handler<E> {
+    return (this.#handlers.get(type)?.handler as Handler<E> | undefined) ?? null;
+  }
+
+  #setHandler<E extends Event>(type: string, handler: Handler<E>): void {
+    const slot = this.#handlers.get(type);
+    if (typeof handler !== 'function') {
+      if (slot !== undefined) {
+        this.removeEventListener(type, slot.listener);
+        this.#handlers.delete(type);
+      }
+      return;
+    }
+    if (slot !== undefined) {
+      slot.handler = handler as HandlerSlot['handler'];
+      return;
+    }
+    const created: HandlerSlot = {
+      handler: handler as HandlerSlot['handler'],
+      listener: (event) => {
+        created.handler.call(this, event);
+      },
+    };
+    this.#handlers.set(type, created);
+    this.addEventListener(type, created.listener);
+  }
+}
+
+for (const [name, value] of Object.entries(ReadyState)) {
+  Object.defineProperty(StandardWebSocket.prototype, name, { value, enumerable: true });
+}
+
+/** Parses a WebSocket URL as the standard's constructor does, throwing `SyntaxError` `DOMException`s. */
+function parseWebSocketUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    const base = (globalThis as { location?: { href?: string } }).location?.href;
+    url = new URL(String(input), base);
+  } catch {
+    throw domException(`Invalid URL: ${String(input)}`, 'SyntaxError');
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw domException(`The URL's scheme must be ws, wss, http or https, not ${url.protocol}`, 'SyntaxError');
+  }
+  if (url.hash !== '' || String(input).includes('#')) {
+    throw domException('A WebSocket URL may not have a fragment', 'SyntaxError');
+  }
+  return url;
+}
+
+/** WebIDL `[Clamp] unsigned short`: clamped to 0–65535, rounded half to even. */
+function clampUnsignedShort(value: unknown): number {
+  const number = Number(value);
+  if (Number.isNaN(number)) return 0;
+  const clamped = Math.min(Math.max(number, 0), 65535);
+  const floor = Math.floor(clamped);
+  const fraction = clamped - floor;
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}

@@ -1,0 +1,335 @@
+import type { MessageType, Role } from '@wskit/codec';
+import { type BinaryData, toBytes, utf8Length } from './bytes.js';
+import { TypedEmitter } from './emitter.js';
+import { Inbox, type MessagePiece, type Received } from './inbox.js';
+import { type MessageStream, SessionMessageStream } from './message-stream.js';
+import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
+import type { Transport } from './port.js';
+import { type CloseInfo, Session, type SessionHost } from './session.js';
+
+/** The WHATWG `readyState` values, shared by both WebSocket classes. */
+export const ReadyState = {
+  /** The connection is not yet open (only the WHATWG class has this state). */
+  CONNECTING: 0,
+  /** Messages flow both ways. */
+  OPEN: 1,
+  /** The close handshake started (by either side) or the connection failed; the close event has not fired yet. */
+  CLOSING: 2,
+  /** The connection is closed and the transport released; the close event fired. */
+  CLOSED: 3,
+} as const;
+
+/** One of the {@link ReadyState} values. */
+export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
+
+/** The events of a {@link WebSocket} and their listener arguments. */
+export interface WebSocketEvents {
+  /** A whole message: text as a string, binary as a `Uint8Array` (a view the listener may keep). */
+  message: [data: string | Uint8Array];
+  /** A piece of a message, with `delivery: 'pieces'`. */
+  messagePiece: [piece: MessagePiece];
+  /** A ping arrived (already answered when `autoPong` is on). */
+  ping: [data: Uint8Array];
+  /** A pong arrived. */
+  pong: [data: Uint8Array];
+  /** `bufferedAmount` fell below the high-water mark after a sender was told to wait (`needsDrain`). */
+  drain: [];
+  /** The connection failed: a `CodecError` or `ConnectionError` from the engine, or a `WebSocketError` (`WS_ERR_TRANSPORT`). The close event follows. */
+  error: [error: Error];
+  /** The connection is closed and the transport released; the last event. */
+  close: [code: number, reason: string, wasClean: boolean];
+}
+
+const textEncoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
+ * `openWebSocket(transport, options)` after an opening handshake (runtime adapters do this).
+ *
+ * Received messages reach `message` listeners and async iterators (`for await (const message of
+ * ws)`); messages that arrive while there is no consumer are kept until one appears, and reading
+ * from the transport pauses while `maxBufferedMessages` are kept. Sends are batched and settle once
+ * handed to the transport; `bufferedAmount`, `needsDrain`, `drained()` and the `drain` event let a
+ * sender follow a slow peer.
+ */
+export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIterable<string | Uint8Array> {
+  /** {@link ReadyState.CONNECTING} */
+  static readonly CONNECTING = ReadyState.CONNECTING;
+  /** {@link ReadyState.OPEN} */
+  static readonly OPEN = ReadyState.OPEN;
+  /** {@link ReadyState.CLOSING} */
+  static readonly CLOSING = ReadyState.CLOSING;
+  /** {@link ReadyState.CLOSED} */
+  static readonly CLOSED = ReadyState.CLOSED;
+  /** {@link ReadyState.CONNECTING} */
+  declare readonly CONNECTING: 0;
+  /** {@link ReadyState.OPEN} */
+  declare readonly OPEN: 1;
+  /** {@link ReadyState.CLOSING} */
+  declare readonly CLOSING: 2;
+  /** {@link ReadyState.CLOSED} */
+  declare readonly CLOSED: 3;
+
+  /** The URL given by the adapter: the one a client connected to, the request URL on a server. */
+  readonly url: string;
+  /** The negotiated subprotocol, `''` for none. */
+  readonly protocol: string;
+  /** The negotiated `Sec-WebSocket-Extensions` value, `''` for none. */
+  readonly extensions: string;
+  /** The remote end, e.g. `127.0.0.1:9001`, when the transport knows it. */
+  readonly remoteAddress: string | undefined;
+  /** `'client'` or `'server'`. */
+  readonly role: Role;
+  /** Settles with the close event's values when the WebSocket is closed; never rejects. */
+  readonly closed: Promise<CloseInfo>;
+
+  readonly #session: Session;
+  readonly #inbox: Inbox;
+  readonly #pieces: boolean;
+  readonly #maxBufferedMessages: number;
+  #resolveClosed!: (info: CloseInfo) => void;
+  #closeInfo: CloseInfo | undefined;
+  #closeCalled = false;
+  #iterators = 0;
+  #handOverScheduled = false;
+  #drainWaiters: (() => void)[] = [];
+
+  /** Same as {@link openWebSocket}: starts a session over `transport`, whose handshake succeeded. */
+  constructor(transport: Transport, options: OpenWebSocketOptions) {
+    super();
+    if (options?.role !== 'client' && options?.role !== 'server') {
+      throw new TypeError(`openWebSocket needs role 'client' or 'server', not ${String(options?.role)}`);
+    }
+    this.role = options.role;
+    this.url = options.url ?? '';
+    this.protocol = options.protocol ?? '';
+    this.extensions = options.extensionsHeader ?? '';
+    this.#pieces = options.delivery === 'pieces';
+    this.#maxBufferedMessages = checkSize(
+      'maxBufferedMessages',
+      options.maxBufferedMessages,
+      DefaultSessionOptions.maxBufferedMessages,
+    );
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    this.#inbox = new Inbox(
+      this.#maxBufferedMessages,
+      () => {
+        if (!this.#closeCalled) this.#session.pauseReading();
+      },
+      () => this.#session.resumeReading(),
+    );
+    try {
+      this.#session = new Session(transport, options, this.#host());
+    } catch (error) {
+      transport.abort();
+      throw error;
+    }
+    this.remoteAddress = options.remoteAddress ?? transport.remoteAddress;
+    this.#session.start(options.earlyData);
+  }
+
+  /** {@link ReadyState.OPEN}, then {@link ReadyState.CLOSING} once either side started closing, then {@link ReadyState.CLOSED}. */
+  get readyState(): ReadyState {
+    const state = this.#session.state;
+    return state === 'OPEN' ? ReadyState.OPEN : state === 'CLOSING' ? ReadyState.CLOSING : ReadyState.CLOSED;
+  }
+
+  /**
+   * Bytes sent and not yet written by the transport: payload bytes queued in the session (text as
+   * UTF-8) plus the transport's own `bufferedAmount` (whole frames).
+   */
+  get bufferedAmount(): number {
+    return this.#session.bufferedAmount;
+  }
+
+  /** The `highWaterMark` option in force (default 64 KiB). */
+  get highWaterMark(): number {
+    return this.#session.highWaterMark;
+  }
+
+  /**
+   * Whether a sender should wait for `drain` before sending more: the transport pushes back and
+   * `bufferedAmount` reached `highWaterMark`.
+   */
+  get needsDrain(): boolean {
+    return this.#session.needsDrain;
+  }
+
+  /** Settles at once unless {@link needsDrain}; then at the next `drain` (or when the WebSocket closed). */
+  drained(): Promise<void> {
+    if (!this.needsDrain || this.#closeInfo !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Sends a message: a string as text, bytes as binary (not copied: leave them unchanged until the
+   * promise settles). Settles when the message was handed to the transport; rejects with a
+   * `WebSocketError` (`WS_ERR_NOT_OPEN`, `WS_ERR_CLOSED_BEFORE_SENT`) when it cannot be sent. The
+   * promise may be ignored: its rejection is never reported as unhandled.
+   */
+  send(data: string | BinaryData): Promise<void> {
+    if (typeof data === 'string') return this.#session.send('text', data, utf8Length(data));
+    const bytes = toBytes(data, 'send');
+    return this.#session.send('binary', bytes, bytes.length);
+  }
+
+  /** Starts a message sent in fragments; see {@link MessageStream}. */
+  stream(type: MessageType): MessageStream {
+    return new SessionMessageStream(this.#session, type);
+  }
+
+  /**
+   * Sends a ping (at most 125 bytes; a string is sent as UTF-8), ahead of queued messages. Settles
+   * when handed to the transport; the answer is a `pong` event.
+   */
+  ping(data: string | BinaryData = EMPTY): Promise<void> {
+    return this.#session.sendControl('ping', controlPayload(data, 'ping'));
+  }
+
+  /** Sends a pong (at most 125 bytes), e.g. as a heartbeat or with `autoPong: false`. */
+  pong(data: string | BinaryData = EMPTY): Promise<void> {
+    return this.#session.sendControl('pong', controlPayload(data, 'pong'));
+  }
+
+  /**
+   * Starts the close handshake with `code` and `reason` (none: an empty close frame, which the peer
+   * reports as 1005). Messages already sent go first; the `close` event follows the handshake.
+   * Throws `RangeError` for a code that may not be sent (1000–1003, 1007–1014 and 3000–4999 may) or
+   * a reason over 123 bytes of UTF-8. Does nothing once closing.
+   */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined && typeof code !== 'number')
+      throw new TypeError('The close code must be a number');
+    if (reason !== undefined && typeof reason !== 'string')
+      throw new TypeError('The close reason must be a string');
+    this.#session.close(code, reason);
+    if (!this.#closeCalled) {
+      this.#closeCalled = true;
+      // Keep reading so the peer's close frame arrives; messages beyond the limit are dropped now.
+      this.#session.resumeReading();
+    }
+  }
+
+  /** Drops the transport at once, without a close handshake: the close event reports 1006. */
+  terminate(): void {
+    this.#session.terminate();
+  }
+
+  /**
+   * Iterates over received messages (text as strings, binary as `Uint8Array`), including those that
+   * arrived before the loop started, and finishes when the WebSocket is closed. Leaving the loop
+   * early does not close the WebSocket. Not available with `delivery: 'pieces'`.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<string | Uint8Array> {
+    if (this.#pieces) {
+      throw new TypeError("Async iteration needs delivery 'whole'; with 'pieces' listen to messagePiece");
+    }
+    const owner = {};
+    let finished = false;
+    this.#iterators++;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      this.#iterators--;
+      this.#inbox.release(owner);
+      this.#scheduleHandOver();
+    };
+    const done: IteratorResult<string | Uint8Array> = { value: undefined, done: true };
+    const iterator: AsyncIterableIterator<string | Uint8Array> = {
+      next: () => {
+        if (finished) return Promise.resolve(done);
+        return this.#inbox.next(owner).then((result) => {
+          if (result.done) finish();
+          return result as IteratorResult<string | Uint8Array>;
+        });
+      },
+      return: () => {
+        finish();
+        return Promise.resolve(done);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  protected override listenersChanged(event: keyof WebSocketEvents): void {
+    if (event === 'message' || event === 'messagePiece') this.#scheduleHandOver();
+  }
+
+  // ---- from the session -------------------------------------------------------------------------
+
+  #host(): SessionHost {
+    return {
+      message: (_type, data) => this.#received(data, 'message'),
+      messagePiece: (type, data, final) => this.#received({ type, data, final }, 'messagePiece'),
+      ping: (data) => this.emit('ping', data),
+      pong: (data) => this.emit('pong', data),
+      error: (error) => this.emit('error', error),
+      drain: () => {
+        this.#wakeDrainWaiters();
+        this.emit('drain');
+      },
+      closed: (info) => {
+        this.#closeInfo = info;
+        this.#inbox.close();
+        this.#wakeDrainWaiters();
+        this.emit('close', info.code, info.reason, info.wasClean);
+        this.#resolveClosed(info);
+      },
+    };
+  }
+
+  #received(item: Received, event: 'message' | 'messagePiece'): void {
+    const listened = this.listenerCount(event) > 0;
+    if (listened) this.#emitReceived(item);
+    if (this.#iterators === 0 && listened) return;
+    if (this.#closeCalled && this.#inbox.length >= this.#maxBufferedMessages && !this.#inbox.hasWaiters)
+      return;
+    this.#inbox.push(item);
+  }
+
+  #emitReceived(item: Received): void {
+    if (typeof item === 'string' || item instanceof Uint8Array) this.emit('message', item);
+    else this.emit('messagePiece', item);
+  }
+
+  /** Gives messages kept while nobody listened to listeners that appeared (when no iterator takes them). */
+  #scheduleHandOver(): void {
+    if (this.#handOverScheduled) return;
+    this.#handOverScheduled = true;
+    queueMicrotask(() => {
+      this.#handOverScheduled = false;
+      if (this.#iterators > 0 || this.#inbox.length === 0) return;
+      if (this.listenerCount(this.#pieces ? 'messagePiece' : 'message') === 0) return;
+      for (const item of this.#inbox.takeAll()) this.#emitReceived(item);
+    });
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+for (const [name, value] of Object.entries(ReadyState)) {
+  Object.defineProperty(WebSocket.prototype, name, { value, enumerable: true });
+}
+
+/** A control frame's payload as bytes. */
+function controlPayload(data: string | BinaryData, what: string): Uint8Array {
+  return typeof data === 'string' ? textEncoder.encode(data) : toBytes(data, what);
+}
+
+/**
+ * Runs a WebSocket session over `transport`, whose opening handshake succeeded: every runtime
+ * adapter calls this after its handshake. Starts the transport (`transport.start`), feeds
+ * `earlyData` to the engine, and returns the WebSocket, already open. Throws `TypeError` or
+ * `RangeError` for bad options (and aborts the transport then).
+ */
+export function openWebSocket(transport: Transport, options: OpenWebSocketOptions): WebSocket {
+  return new WebSocket(transport, options);
+}
