@@ -1,0 +1,237 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  createClientHandshake,
+  type Extension,
+  type HeaderInit,
+  HeaderList,
+  type HeadLimits,
+  type ResponseHead,
+} from '@wskit/handshake';
+import { createHandshakeTimeout } from '@wskit/transport';
+import type { Dispatcher } from 'undici';
+import { type AttemptContext, type AttemptResult, directAttempt } from './client-attempt.js';
+import { isSameOrigin, parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
+import { dispatcherAttempt } from './dispatcher-attempt.js';
+import { HandshakeFailedError } from './errors.js';
+import type { NodeSocketTransport } from './node-socket-transport.js';
+import { selectDispatcher } from './proxy.js';
+
+/** The defaults of the client's handshake options. */
+export const DefaultClientOptions = Object.freeze({
+  /** Give up on the handshake after 30 s: connection, TLS, proxy tunnel, redirects and response. */
+  handshakeTimeout: 30_000,
+  /** Redirects are not followed. */
+  followRedirects: false,
+  /** At most 10 redirects when `followRedirects` is on. */
+  maxRedirects: 10,
+});
+
+/** How the client opens the connection and runs the opening handshake. */
+export interface ClientHandshakeOptions {
+  /** The subprotocols to offer, most preferred first (`Sec-WebSocket-Protocol`). */
+  readonly protocols?: string | readonly string[] | undefined;
+  /**
+   * Extra request headers (`Authorization`, `Cookie`, `User-Agent`, …). The handshake's own headers
+   * and `Origin` (use {@link origin}) are refused with a `TypeError`. On a redirect to another
+   * origin, `Authorization` and `Cookie` are dropped.
+   */
+  readonly headers?: HeaderInit | undefined;
+  /** The `Origin` header, e.g. `https://example.com` (none by default). */
+  readonly origin?: string | undefined;
+  /**
+   * TLS options for `wss:` (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, `minVersion`,
+   * … as for `tls.connect`). `servername` defaults to the URL's host name (not for an IP address).
+   */
+  readonly tls?: TlsConnectionOptions | undefined;
+  /**
+   * Milliseconds the whole handshake may take (connection, TLS, proxy tunnel, redirects, response);
+   * then it fails with a `WebSocketError` `WS_ERR_HANDSHAKE_TIMEOUT`. 0 for no limit (default 30 000).
+   */
+  readonly handshakeTimeout?: number | undefined;
+  /** Follow `301`, `302`, `303`, `307` and `308` redirects (default `false`). */
+  readonly followRedirects?: boolean | undefined;
+  /** The most redirects followed, with `followRedirects` (default 10). */
+  readonly maxRedirects?: number | undefined;
+  /**
+   * An HTTP or HTTPS proxy URL (`http://user:password@proxy:3128`), tunneled with `CONNECT`
+   * through undici's `ProxyAgent`; `false` to ignore the environment. By default, `HTTP_PROXY`
+   * (for `ws:`), `HTTPS_PROXY` (for `wss:`) and `NO_PROXY` apply, through undici's
+   * `EnvHttpProxyAgent`.
+   */
+  readonly proxy?: string | URL | false | undefined;
+  /**
+   * An undici `Dispatcher` to open the connection with (a `ProxyAgent` with options of your own,
+   * an `Agent` with a custom `connect`, …); wins over `proxy`.
+   */
+  readonly dispatcher?: Dispatcher | undefined;
+  /** Aborts the handshake; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** Limits of the response head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */
+  readonly headLimits?: Partial<HeadLimits> | undefined;
+}
+
+/** A completed client handshake: the transport over the upgraded socket and what was agreed. */
+export interface ClientUpgrade {
+  /** The transport over the upgraded socket, paused until the session starts it. */
+  readonly transport: NodeSocketTransport;
+  /** Bytes that followed the `101` head: the first frames of the server. */
+  readonly earlyData: Uint8Array;
+  /** The subprotocol the server selected, or `null`. */
+  readonly protocol: string | null;
+  /** The extensions in use. */
+  readonly extensions: Extension[];
+  /** The server's `101` response. */
+  readonly response: ResponseHead;
+  /** The URL finally connected to (after redirects). */
+  readonly url: URL;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Request headers that do not follow a redirect to another origin. */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number, not ${String(value)}`);
+  }
+  return value;
+}
+
+/** Reads the URL and the options, throwing `TypeError`/`RangeError` for misuse. */
+function prepare(url: string | URL, options: ClientHandshakeOptions) {
+  const target = parseWebSocketUrl(url);
+  if (target === undefined) {
+    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws: or wss:`);
+  }
+  const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
+  const handshakeTimeout = checkCount(
+    'handshakeTimeout',
+    options.handshakeTimeout,
+    DefaultClientOptions.handshakeTimeout,
+  );
+  const maxRedirects = checkCount('maxRedirects', options.maxRedirects, DefaultClientOptions.maxRedirects);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
+  const headers = new HeaderList(options.headers);
+  const build = (to: WebSocketTarget, extra: HeaderList) =>
+    createClientHandshake({
+      host: to.url.host,
+      path: to.path,
+      protocols,
+      headers: extra,
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+    });
+  // Build the first request now: misuse (a reserved header, a bad subprotocol) throws here.
+  const first = build(target, headers);
+  return { target, headers, handshakeTimeout, maxRedirects, build, first };
+}
+
+/**
+ * Runs the client side of the opening handshake for `url`: opens a TCP or TLS connection (directly
+ * or through an HTTP proxy), sends the upgrade request, follows redirects when asked, and validates
+ * the `101` response. Misuse throws at once; the peer's refusal rejects with a
+ * {@link HandshakeFailedError}.
+ */
+export function upgradeClient(
+  url: string | URL,
+  options: ClientHandshakeOptions = {},
+): Promise<ClientUpgrade> {
+  const prepared = prepare(url, options);
+  return runHandshake(prepared, options);
+}
+
+async function runHandshake(
+  prepared: ReturnType<typeof prepare>,
+  options: ClientHandshakeOptions,
+): Promise<ClientUpgrade> {
+  let { target, headers } = prepared;
+  let handshake = prepared.first;
+  const followRedirects = options.followRedirects ?? DefaultClientOptions.followRedirects;
+  // The whole handshake, redirects included, runs under one timer; 0 means no limit.
+  const timeout = createHandshakeTimeout(
+    prepared.handshakeTimeout === 0 ? Infinity : prepared.handshakeTimeout,
+    {
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    },
+  );
+  const context: AttemptContext = {
+    tls: options.tls,
+    signal: timeout.signal,
+    headLimits: options.headLimits,
+    wantBody: (response) =>
+      !(followRedirects && REDIRECT_STATUSES.has(response.status) && response.headers.has('location')),
+  };
+  const owned: Dispatcher[] = [];
+  try {
+    for (let redirects = 0; ; ) {
+      const selected = await selectDispatcher(options);
+      if (selected?.owned) owned.push(selected.dispatcher);
+      const result: AttemptResult = selected
+        ? await dispatcherAttempt(selected.dispatcher, target, handshake.request, context)
+        : await directAttempt(target, handshake.request, context);
+      const failure = {
+        url: target.url.href,
+        status: result.response.status,
+        headers: result.response.headers,
+      };
+      if (result.kind === 'upgrade') {
+        const checked = handshake.validateResponse(result.response);
+        if (checked.ok) {
+          return {
+            transport: result.transport,
+            earlyData: result.earlyData,
+            protocol: checked.protocol,
+            extensions: checked.extensions,
+            response: result.response,
+            url: target.url,
+          };
+        }
+        result.transport.abort();
+        throw new HandshakeFailedError({
+          ...failure,
+          code: checked.error.code,
+          message: `Invalid handshake response: ${checked.error.message}`,
+        });
+      }
+      const { response, body } = result;
+      if (followRedirects && REDIRECT_STATUSES.has(response.status) && response.headers.has('location')) {
+        const next = parseWebSocketUrl(response.headers.get('location')!, target.url);
+        if (next === undefined) {
+          throw new HandshakeFailedError({
+            ...failure,
+            body,
+            code: 'WS_NODE_ERR_INVALID_REDIRECT',
+            message: `The server redirected (${response.status}) to a location that is not a WebSocket URL`,
+          });
+        }
+        if (++redirects > prepared.maxRedirects) {
+          throw new HandshakeFailedError({
+            ...failure,
+            body,
+            code: 'WS_NODE_ERR_TOO_MANY_REDIRECTS',
+            message: `More than ${prepared.maxRedirects} redirects`,
+          });
+        }
+        if (!isSameOrigin(next, target)) {
+          headers = new HeaderList(headers);
+          for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+        }
+        target = next;
+        handshake = prepared.build(target, headers);
+        continue;
+      }
+      const reason = response.reason ? ` ${response.reason}` : '';
+      throw new HandshakeFailedError({
+        ...failure,
+        body,
+        code: 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
+        message: `The server answered ${response.status}${reason} instead of 101 Switching Protocols`,
+      });
+    }
+  } finally {
+    timeout.clear();
+    for (const dispatcher of owned) dispatcher.close().catch(() => {});
+  }
+}

@@ -1,0 +1,38 @@
+import { formatExtensions } from '@wskit/handshake';
+import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
+import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
+import { pickSessionOptions } from './session-options.js';
+
+/**
+ * The options of {@link connect}: how to open the connection and run the handshake, and the
+ * session's limits and timeouts (`@wskit/transport`'s `SessionOptions`: `maxMessageSize`,
+ * `maxFrameSize`, `closeTimeout`, `keepaliveInterval`, `highWaterMark`, …).
+ */
+export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {}
+
+/**
+ * Opens a WebSocket to a `ws:` or `wss:` URL (`http:` and `https:` are taken as `ws:` and `wss:`):
+ * a TCP or TLS connection (directly, or through an HTTP proxy tunnel), the opening handshake, then
+ * a session. Resolves with the open WebSocket (`@wskit/transport`'s idiomatic API: `send`,
+ * `stream`, `ping`, `close`, events and async iteration). Frames the server sent right behind its
+ * `101` are not lost: they are the session's first bytes.
+ *
+ * Throws `TypeError`/`RangeError` at once for misuse (a bad URL, a reserved header, a bad option).
+ * Rejects with a {@link HandshakeFailedError} when the server refuses (with the response's
+ * `status`, `headers` and `body`), with a `WebSocketError` `WS_ERR_HANDSHAKE_TIMEOUT` after
+ * `handshakeTimeout`, with Node's error for a network or TLS failure, or with the reason of an
+ * aborted `signal`.
+ */
+export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
+  const session = pickSessionOptions(options);
+  return upgradeClient(url, options).then((upgrade) =>
+    openWebSocket(upgrade.transport, {
+      ...session,
+      role: 'client',
+      protocol: upgrade.protocol ?? '',
+      extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
+      url: upgrade.url.href,
+      earlyData: upgrade.earlyData,
+    }),
+  );
+}

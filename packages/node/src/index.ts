@@ -1,0 +1,31 @@
+/**
+ * @wskit/node: WebSockets for Node.js over `net` and `tls`. A client (`connect`, and the WHATWG
+ * `WebSocket` class) with subprotocols, TLS options, redirects and HTTP proxies (undici); a server
+ * (`WebSocketServer`: standalone, attached to an `http`/`https` server, or `handleUpgrade` for
+ * frameworks) with hooks to verify requests and pick subprotocols; and `NodeSocketTransport`, the
+ * transport port over a socket, under `@wskit/transport`'s sessions.
+ *
+ * @packageDocumentation
+ */
+export type { WebSocket as WebSocketSession } from '@wskit/transport';
+export { isWebSocketError, WebSocketError, type WebSocketErrorCode } from '@wskit/transport';
+export { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
+export { type ConnectOptions, connect } from './connect.js';
+export {
+  HandshakeFailedError,
+  type HandshakeFailedErrorCode,
+  type HandshakeFailedErrorInit,
+  isHandshakeFailedError,
+  type NodeErrorCode,
+  NodeErrorCodes,
+} from './errors.js';
+export { NodeSocketTransport, type NodeSocketTransportOptions } from './node-socket-transport.js';
+export {
+  createServer,
+  DefaultServerOptions,
+  WebSocketServer,
+  type WebSocketServerEvents,
+  type WebSocketServerOptions,
+} from './server.js';
+export type { UpgradeHooks, UpgradeRejection, VerifyInfo, VerifyResult } from './server-accept.js';
+export { WebSocket, type WebSocketOptions } from './websocket.js';

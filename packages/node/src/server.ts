@@ -1,0 +1,247 @@
+import { EventEmitter } from 'node:events';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import {
+  createServer as createHttpsServer,
+  type ServerOptions as HttpsOptions,
+  type Server as HttpsServer,
+} from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { formatExtensions, rejectHandshake } from '@wskit/handshake';
+import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
+import { acceptUpgrade, refuseUpgrade, type UpgradeHooks } from './server-accept.js';
+import { pickSessionOptions } from './session-options.js';
+
+/** The defaults of {@link WebSocketServerOptions}. */
+export const DefaultServerOptions = Object.freeze({
+  /** Listen on all interfaces. */
+  host: undefined,
+  /** No limit on open connections. */
+  maxConnections: Number.POSITIVE_INFINITY,
+  /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
+  closeCode: 1001,
+});
+
+/**
+ * The options of a {@link WebSocketServer}: where it gets its upgrade requests (its own listener on
+ * `port`, an existing `server`, or none: `handleUpgrade` only), the hooks that accept or refuse them,
+ * and the sessions' limits and timeouts (`@wskit/transport`'s `SessionOptions`).
+ */
+export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions {
+  /** Listen on this port (0 for any free port): a standalone server. */
+  readonly port?: number | undefined;
+  /** The address to listen on with `port` (default all interfaces). */
+  readonly host?: string | undefined;
+  /** With `port`: serve `wss:` with these TLS options (`key`, `cert`, `ca`, …, as for `https.createServer`). */
+  readonly tls?: HttpsOptions | undefined;
+  /** Attach to this `http` or `https` server's `upgrade` event instead of listening. */
+  readonly server?: HttpServer | HttpsServer | undefined;
+  /**
+   * Only accept upgrades for this path (the request target's path, query ignored). On an attached
+   * `server` with other `upgrade` listeners, other paths are left to them; otherwise they get 404.
+   */
+  readonly path?: string | undefined;
+  /** The most connections open at once, handshakes in progress included; more get 503 (default no limit). */
+  readonly maxConnections?: number | undefined;
+}
+
+/** The events of a {@link WebSocketServer}. */
+export interface WebSocketServerEvents {
+  /** A client connected: the open WebSocket and the upgrade request. */
+  connection: [socket: WebSocket, request: IncomingMessage];
+  /** An upgrade request was refused with `status` (0: the client was gone); `error` says why, if not a deliberate refusal. */
+  rejected: [request: IncomingMessage, status: number, error: unknown];
+  /** The standalone server is listening. */
+  listening: [];
+  /** The standalone server's listener failed (e.g. `EADDRINUSE`). */
+  error: [error: Error];
+  /** `close()` finished: not listening, every WebSocket closed. */
+  close: [];
+}
+
+function pathOf(target: string | undefined): string {
+  const url = target ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * A WebSocket server: standalone (`new WebSocketServer({ port })`), attached to an existing
+ * `http`/`https` server (`{ server }`), or fed by a framework through {@link handleUpgrade} (no
+ * `port` nor `server`). Each accepted client is a `connection` event with `@wskit/transport`'s
+ * WebSocket and the request.
+ *
+ * Requests go through the handshake checks of `@wskit/handshake` (400, 405, 426 … for bad ones),
+ * `maxConnections` (503), `selectProtocol`/`protocols`, then `verify` (origin, authentication).
+ */
+export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
+  readonly #clients = new Set<WebSocket>();
+  readonly #options: WebSocketServerOptions;
+  readonly #session: SessionOptions;
+  readonly #httpServer: HttpServer | HttpsServer | undefined;
+  readonly #ownsServer: boolean;
+  #pending = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: WebSocketServerOptions = {}) {
+    super();
+    if (options.port !== undefined && options.server !== undefined) {
+      throw new TypeError('WebSocketServer: pass either port or server, not both');
+    }
+    if (
+      options.port !== undefined &&
+      (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+    ) {
+      throw new RangeError(`WebSocketServer: port must be an integer from 0 to 65535, not ${options.port}`);
+    }
+    const maxConnections = options.maxConnections ?? DefaultServerOptions.maxConnections;
+    if (typeof maxConnections !== 'number' || Number.isNaN(maxConnections) || maxConnections < 0) {
+      throw new RangeError(
+        `WebSocketServer: maxConnections must be a non-negative number, not ${maxConnections}`,
+      );
+    }
+    if (options.path !== undefined && !options.path.startsWith('/')) {
+      throw new TypeError('WebSocketServer: path must start with /');
+    }
+    this.#options = options;
+    this.#session = pickSessionOptions(options);
+    if (options.server) {
+      this.#httpServer = options.server;
+      this.#ownsServer = false;
+    } else if (options.port !== undefined) {
+      const refuse = (_request: IncomingMessage, response: ServerResponse) => {
+        response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
+        response.end('Upgrade Required\n');
+      };
+      this.#httpServer = options.tls ? createHttpsServer(options.tls, refuse) : createHttpServer(refuse);
+      this.#ownsServer = true;
+      this.#httpServer.on('listening', () => this.emit('listening'));
+      this.#httpServer.on('error', (error) => this.emit('error', error));
+      this.#httpServer.listen(options.port, options.host);
+    } else {
+      this.#ownsServer = false;
+    }
+    this.#httpServer?.on('upgrade', this.#onUpgrade);
+  }
+
+  /** The open WebSockets (accepted and not yet closed). */
+  get clients(): ReadonlySet<WebSocket> {
+    return this.#clients;
+  }
+
+  /** The port listened on (the actual one after `port: 0`), or `undefined` before listening. */
+  get port(): number | undefined {
+    const address = this.address();
+    return typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+
+  /** The address of the listener (of the attached server with `server`), as `net.Server.address()`. */
+  address(): AddressInfo | string | null {
+    return this.#httpServer?.address() ?? null;
+  }
+
+  /**
+   * Handles one upgrade request: for frameworks that own the HTTP server, call it synchronously from
+   * the `upgrade` event (`server.on('upgrade', (request, socket, head) => wss.handleUpgrade(request,
+   * socket, head))`). Resolves with the WebSocket (also announced as a `connection` event), or
+   * `undefined` when the request was refused (a `rejected` event; the response was sent).
+   */
+  async handleUpgrade(
+    request: IncomingMessage,
+    socket: Socket,
+    head: Uint8Array,
+  ): Promise<WebSocket | undefined> {
+    const rejected = (status: number, error?: unknown) => {
+      this.emit('rejected', request, status, error);
+      return undefined;
+    };
+    if (this.#closing) {
+      refuseUpgrade(socket, rejectHandshake(503));
+      return rejected(503);
+    }
+    const { path } = this.#options;
+    if (path !== undefined && pathOf(request.url) !== path) {
+      refuseUpgrade(socket, rejectHandshake(404));
+      return rejected(404);
+    }
+    const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
+    if (this.#clients.size + this.#pending >= maxConnections) {
+      refuseUpgrade(socket, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
+      return rejected(503);
+    }
+    this.#pending++;
+    let outcome: Awaited<ReturnType<typeof acceptUpgrade>>;
+    try {
+      outcome = await acceptUpgrade(request, socket, head, this.#options);
+    } finally {
+      this.#pending--;
+    }
+    if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
+    if (this.#closing) {
+      outcome.transport.abort();
+      return rejected(0);
+    }
+    const websocket = openWebSocket(outcome.transport, {
+      ...this.#session,
+      role: 'server',
+      protocol: outcome.protocol ?? '',
+      extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
+      url: outcome.url,
+      earlyData: outcome.earlyData,
+    });
+    this.#clients.add(websocket);
+    void websocket.closed.then(() => this.#clients.delete(websocket));
+    this.emit('connection', websocket, request);
+    return websocket;
+  }
+
+  /**
+   * Stops taking connections and closes the server: stops listening (a standalone server) or
+   * detaches from the `server` given, refuses handshakes in progress (503), and closes every open
+   * WebSocket with `code` (default 1001 Going Away) and `reason`. Resolves once they are all closed.
+   */
+  close(code: number = DefaultServerOptions.closeCode, reason = ''): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#httpServer?.off('upgrade', this.#onUpgrade);
+    const closed: Promise<unknown>[] = [];
+    for (const websocket of this.#clients) {
+      websocket.close(code, reason);
+      closed.push(websocket.closed);
+    }
+    const server = this.#httpServer;
+    if (server && this.#ownsServer && server.listening) {
+      closed.push(new Promise<void>((resolve) => server.close(() => resolve())));
+      server.closeIdleConnections();
+    }
+    this.#closing = Promise.all(closed).then(() => {
+      this.emit('close');
+    });
+    return this.#closing;
+  }
+
+  readonly #onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+    const { path } = this.#options;
+    // Another listener on the same server may own the other paths.
+    if (path !== undefined && pathOf(request.url) !== path && !this.#ownsServer) {
+      if ((this.#httpServer?.listenerCount('upgrade') ?? 0) > 1) return;
+    }
+    void this.handleUpgrade(request, socket, head);
+  };
+}
+
+/**
+ * Creates a {@link WebSocketServer} and, when given, adds `onConnection` as its `connection`
+ * listener: `createServer({ port: 8080 }, (ws) => ws.on('message', (data) => ws.send(data)))`.
+ */
+export function createServer(
+  options: WebSocketServerOptions = {},
+  onConnection?: (socket: WebSocket, request: IncomingMessage) => void,
+): WebSocketServer {
+  const server = new WebSocketServer(options);
+  if (onConnection) server.on('connection', onConnection);
+  return server;
+}

@@ -1,0 +1,75 @@
+import type {
+  ClientHandshakeOptions,
+  ConnectOptions,
+  HandshakeFailedErrorCode,
+  HandshakeFailedErrorInit,
+  NodeErrorCode,
+  NodeSocketTransportOptions,
+  UpgradeHooks,
+  UpgradeRejection,
+  VerifyInfo,
+  VerifyResult,
+  WebSocketErrorCode,
+  WebSocketOptions,
+  WebSocketServerEvents,
+  WebSocketServerOptions,
+  WebSocketSession,
+} from '@wskit/node';
+import * as node from '@wskit/node';
+import type { SessionOptions, Transport, WebSocket as TransportWebSocket } from '@wskit/transport';
+import { StandardWebSocket } from '@wskit/transport';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+
+describe('public surface', () => {
+  it('exports exactly these runtime names', () => {
+    expect(Object.keys(node).sort()).toEqual([
+      'DefaultClientOptions',
+      'DefaultServerOptions',
+      'HandshakeFailedError',
+      'NodeErrorCodes',
+      'NodeSocketTransport',
+      'WebSocket',
+      'WebSocketError',
+      'WebSocketServer',
+      'connect',
+      'createServer',
+      'isHandshakeFailedError',
+      'isWebSocketError',
+    ]);
+  });
+
+  it('exports these types', () => {
+    expectTypeOf<WebSocketSession>().toEqualTypeOf<TransportWebSocket>();
+    expectTypeOf<ReturnType<typeof node.connect>>().toEqualTypeOf<Promise<TransportWebSocket>>();
+    expectTypeOf<ConnectOptions>().toMatchTypeOf<ClientHandshakeOptions & SessionOptions>();
+    expectTypeOf<WebSocketServerOptions>().toMatchTypeOf<UpgradeHooks & SessionOptions>();
+    expectTypeOf<WebSocketOptions>().not.toHaveProperty('protocols');
+    expectTypeOf<node.NodeSocketTransport>().toMatchTypeOf<Transport>();
+    expectTypeOf<NodeSocketTransportOptions>().toEqualTypeOf<{ readonly noDelay?: boolean }>();
+    expectTypeOf<NodeErrorCode>().toEqualTypeOf<keyof typeof node.NodeErrorCodes>();
+    expectTypeOf<'WS_NODE_ERR_PROXY'>().toMatchTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<'WS_HANDSHAKE_ERR_INVALID_ACCEPT'>().toMatchTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<HandshakeFailedErrorInit['code']>().toEqualTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<VerifyResult>().toEqualTypeOf<boolean | UpgradeRejection>();
+    expectTypeOf<VerifyInfo['protocol']>().toEqualTypeOf<string | null>();
+    expectTypeOf<WebSocketServerEvents['connection']>().toMatchTypeOf<[TransportWebSocket, unknown]>();
+    expectTypeOf<WebSocketErrorCode>().toMatchTypeOf<string>();
+  });
+
+  it('WebSocket is the WHATWG class of @wskit/transport with a Node connector', () => {
+    expect(Object.getPrototypeOf(node.WebSocket)).toBe(StandardWebSocket);
+    expect(node.WebSocket.OPEN).toBe(1);
+  });
+
+  it('the error codes and defaults are frozen tables', () => {
+    expect(Object.keys(node.NodeErrorCodes).sort()).toEqual([
+      'WS_NODE_ERR_CONNECTION_CLOSED',
+      'WS_NODE_ERR_INVALID_REDIRECT',
+      'WS_NODE_ERR_PROXY',
+      'WS_NODE_ERR_TOO_MANY_REDIRECTS',
+    ]);
+    expect(node.DefaultClientOptions).toEqual({ handshakeTimeout: 30_000, followRedirects: false, maxRedirects: 10 });
+    expect(Object.isFrozen(node.DefaultClientOptions)).toBe(true);
+    expect(node.DefaultServerOptions).toEqual({ host: undefined, maxConnections: Infinity, closeCode: 1001 });
+  });
+});

@@ -1,0 +1,258 @@
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { NodeSocketTransport } from '@wskit/node';
+import { describe, expect, it, vi } from 'vitest';
+import { certificate, defer, delay, listen, privateKey, readAll, socketPair } from './helpers.js';
+
+/** A handler that records every callback in order. */
+function recorder() {
+  const events: string[] = [];
+  const chunks: Uint8Array[] = [];
+  const errors: Error[] = [];
+  let resolveClosed: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  const handler = {
+    onData: (chunk: Uint8Array) => {
+      events.push('data');
+      chunks.push(chunk);
+    },
+    onEnd: () => events.push('end'),
+    onDrain: () => events.push('drain'),
+    onError: (error: Error) => {
+      events.push('error');
+      errors.push(error);
+    },
+    onClose: () => {
+      events.push('close');
+      resolveClosed();
+    },
+  };
+  return { events, chunks, errors, handler, closed, received: () => Buffer.concat(chunks) };
+}
+
+/** The libuv handle of a connected TCP socket (to count write system calls). */
+function handleOf(socket: Socket): {
+  writev: (...args: unknown[]) => unknown;
+  writeBuffer: (...args: unknown[]) => unknown;
+} {
+  return (socket as unknown as { _handle: never })._handle;
+}
+
+describe('NodeSocketTransport', () => {
+  it('disables Nagle and describes the remote end', async () => {
+    const { client, server } = await socketPair();
+    const setNoDelay = vi.spyOn(client, 'setNoDelay');
+    const transport = new NodeSocketTransport(client);
+    expect(setNoDelay).toHaveBeenCalledWith(true);
+    expect(transport.remoteAddress).toBe(`127.0.0.1:${server.localPort}`);
+    expect(transport.socket).toBe(client);
+    const plain = vi.spyOn(server, 'setNoDelay');
+    new NodeSocketTransport(server, { noDelay: false });
+    expect(plain).not.toHaveBeenCalled();
+  });
+
+  it('writes a header and a payload in one writev system call', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    transport.start(recorder().handler);
+    const handle = handleOf(client);
+    const writev = vi.spyOn(handle, 'writev');
+    const writeBuffer = vi.spyOn(handle, 'writeBuffer');
+    const header = Uint8Array.of(0x82, 0x7e, 0x10, 0x00);
+    const payload = new Uint8Array(4096).fill(7);
+    expect(transport.write([header, payload])).toBe(true);
+    expect(writev).toHaveBeenCalledTimes(1);
+    expect(writeBuffer).not.toHaveBeenCalled();
+    transport.write([Uint8Array.of(1, 2, 3)]);
+    expect(writeBuffer).toHaveBeenCalledTimes(1);
+    transport.end();
+    const bytes = await readAll(server);
+    expect(bytes).toEqual(Buffer.concat([header, payload, Uint8Array.of(1, 2, 3)]));
+  });
+
+  it('hands over the bytes Node read without copies, as plain Uint8Array views', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const seen: Buffer[] = [];
+    const record = recorder();
+    transport.start(record.handler);
+    client.on('data', (chunk: Buffer) => seen.push(chunk));
+    server.write('hello');
+    await vi.waitFor(() => expect(record.chunks.length).toBeGreaterThan(0));
+    const chunk = record.chunks[0]!;
+    expect(Object.getPrototypeOf(chunk)).toBe(Uint8Array.prototype);
+    expect(chunk.buffer).toBe(seen[0]!.buffer);
+    expect(chunk.byteOffset).toBe(seen[0]!.byteOffset);
+    expect(Buffer.from(chunk).toString()).toBe('hello');
+  });
+
+  it('reports backpressure from socket.write and drains', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.start(record.handler);
+    server.pause();
+    let accepted = true;
+    let written = 0;
+    while (accepted && written < 256 * 1024 * 1024) {
+      accepted = transport.write([new Uint8Array(1024 * 1024)]);
+      written += 1024 * 1024;
+    }
+    expect(accepted).toBe(false);
+    expect(transport.bufferedAmount).toBe(client.writableLength);
+    expect(transport.bufferedAmount).toBeGreaterThan(0);
+    expect(record.events).not.toContain('drain');
+    server.resume();
+    await vi.waitFor(() => expect(record.events).toContain('drain'), { timeout: 10_000 });
+    expect(record.events.filter((event) => event === 'drain')).toHaveLength(1);
+    expect(transport.bufferedAmount).toBe(0);
+  });
+
+  it('pauses and resumes reading', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.pause();
+    transport.start(record.handler);
+    server.write('early');
+    await delay(50);
+    expect(record.chunks).toHaveLength(0);
+    transport.resume();
+    await vi.waitFor(() => expect(record.received().toString()).toBe('early'));
+    transport.pause();
+    transport.pause();
+    server.write('later');
+    await delay(50);
+    expect(record.received().toString()).toBe('early');
+    transport.resume();
+    await vi.waitFor(() => expect(record.received().toString()).toBe('earlylater'));
+  });
+
+  it('end() half-closes: the peer sees the end and may still send', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.start(record.handler);
+    transport.write([Buffer.from('bye')]);
+    transport.end();
+    expect(transport.write([Buffer.from('ignored')])).toBe(false);
+    expect((await readAll(server)).toString()).toBe('bye');
+    server.end('still talking');
+    await record.closed;
+    expect(record.received().toString()).toBe('still talking');
+    expect(record.events).toEqual(['data', 'end', 'close']);
+  });
+
+  it('close() ends and releases the socket once the peer ended', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.start(record.handler);
+    transport.close();
+    await readAll(server);
+    expect(record.events).not.toContain('close');
+    server.end();
+    await record.closed;
+    expect(client.destroyed).toBe(true);
+    expect(record.events).toEqual(['end', 'close']);
+  });
+
+  it('close() after the peer ended releases at once', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.start(record.handler);
+    server.end();
+    await vi.waitFor(() => expect(record.events).toContain('end'));
+    transport.close();
+    await record.closed;
+    expect(record.events).toEqual(['end', 'close']);
+  });
+
+  it('abort() resets the connection and drops the queue', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.start(record.handler);
+    server.pause();
+    transport.write([new Uint8Array(8 * 1024 * 1024)]);
+    const serverError = once(server, 'error');
+    transport.abort(new Error('gone'));
+    expect(transport.write([Uint8Array.of(1)])).toBe(false);
+    await record.closed;
+    server.resume();
+    const [error] = (await serverError) as [NodeJS.ErrnoException];
+    expect(error.code).toBe('ECONNRESET');
+    expect(record.events).toEqual(['close']);
+  });
+
+  it('reports a reset by the peer as an error, then closes once', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const record = recorder();
+    transport.start(record.handler);
+    server.resetAndDestroy();
+    await record.closed;
+    await delay(10);
+    expect(record.events).toEqual(['error', 'close']);
+    expect((record.errors[0] as NodeJS.ErrnoException).code).toBe('ECONNRESET');
+  });
+
+  it('keeps what happened before start and reports it after', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    server.write('before start');
+    server.resetAndDestroy();
+    await new Promise((resolve) => client.on('close', resolve));
+    const record = recorder();
+    transport.start(record.handler);
+    expect(record.events).toEqual([]);
+    await record.closed;
+    expect(record.events).toEqual(['error', 'close']);
+  });
+
+  it('does not lose bytes that arrive before start', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    server.end('queued while paused');
+    await delay(30);
+    const record = recorder();
+    transport.start(record.handler);
+    await vi.waitFor(() => expect(record.events).toContain('end'));
+    expect(record.received().toString()).toBe('queued while paused');
+  });
+
+  it('refuses a second start', async () => {
+    const { client } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    transport.start(recorder().handler);
+    expect(() => transport.start(recorder().handler)).toThrow(TypeError);
+  });
+
+  it('works over TLS, where abort() destroys the socket', async () => {
+    const server = createTlsServer({ key: privateKey, cert: certificate }, (socket) => {
+      socket.on('data', (chunk: Buffer) => socket.write(chunk));
+      socket.on('error', () => {});
+    });
+    const port = await listen(server);
+    const socket: TLSSocket = tlsConnect({
+      port,
+      host: '127.0.0.1',
+      ca: certificate,
+      servername: 'localhost',
+    });
+    defer(() => socket.destroy());
+    await once(socket, 'secureConnect');
+    const transport = new NodeSocketTransport(socket);
+    const record = recorder();
+    transport.start(record.handler);
+    transport.write([Buffer.from('echo '), Buffer.from('over tls')]);
+    await vi.waitFor(() => expect(record.received().toString()).toBe('echo over tls'));
+    transport.abort();
+    await record.closed;
+    expect(socket.destroyed).toBe(true);
+  });
+});
