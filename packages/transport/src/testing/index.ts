@@ -1,9 +1,25 @@
 /**
- * @wskit/transport/testing: an in-memory transport pair that keeps the port contract, and the
- * conformance suite every runtime adapter runs against its own runtime (no test runner needed).
+ * @wskit/transport/testing: an in-memory transport pair that keeps the port contract, sessions over
+ * it, and the conformance suite every runtime adapter runs against its own runtime (plain data and
+ * its own assertions: no test runner needed, so it also runs inside workerd).
  *
  * @packageDocumentation
  */
+export { type ConformanceCase, type ConformanceEnv, conformanceCases } from './conformance-cases.js';
+export {
+  type ConformanceResult,
+  type RunConformanceOptions,
+  runConformance,
+  runConformanceCase,
+} from './conformance-runner.js';
+export { serveConformance } from './conformance-server.js';
+export {
+  createWebSocketPair,
+  type InMemoryConformanceEnvOptions,
+  inMemoryConformanceEnv,
+  type WebSocketPair,
+  type WebSocketPairOptions,
+} from './in-memory.js';
 export {
   createTransportPair,
   type InMemoryTransport,

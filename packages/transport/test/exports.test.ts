@@ -1,0 +1,83 @@
+/**
+ * The public surface of @wskit/transport and @wskit/transport/testing: these lists change only on
+ * purpose (docs/contributing.md).
+ */
+import * as transport from '@wskit/transport';
+import * as testing from '@wskit/transport/testing';
+import { describe, expect, it } from 'vitest';
+
+describe('exports', () => {
+  it('@wskit/transport exports exactly these names', () => {
+    expect(Object.keys(transport).sort()).toEqual([
+      'DefaultSessionOptions',
+      'ReadyState',
+      'StandardWebSocket',
+      'TypedEmitter',
+      'WebSocket',
+      'WebSocketError',
+      'WebSocketErrorCodes',
+      'createHandshakeTimeout',
+      'isWebSocketError',
+      'openWebSocket',
+    ]);
+  });
+
+  it('@wskit/transport/testing exports exactly these names', () => {
+    expect(Object.keys(testing).sort()).toEqual([
+      'conformanceCases',
+      'createTransportPair',
+      'createWebSocketPair',
+      'inMemoryConformanceEnv',
+      'runConformance',
+      'runConformanceCase',
+      'serveConformance',
+    ]);
+  });
+
+  it('constants hold their values', () => {
+    expect(transport.ReadyState).toEqual({ CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+    expect(transport.DefaultSessionOptions).toEqual({ highWaterMark: 65536, maxBufferedMessages: 16 });
+    expect(Object.keys(transport.WebSocketErrorCodes).sort()).toEqual([
+      'WS_ERR_CLOSED_BEFORE_SENT',
+      'WS_ERR_HANDSHAKE_TIMEOUT',
+      'WS_ERR_NOT_OPEN',
+      'WS_ERR_TRANSPORT',
+    ]);
+  });
+
+  it('recognises WebSocketError across package copies', () => {
+    const error = new transport.WebSocketError('WS_ERR_NOT_OPEN');
+    expect(error.message).toBe('The WebSocket is not open');
+    expect(transport.isWebSocketError(error)).toBe(true);
+    const copy = Object.assign(new Error('x'), { name: 'WebSocketError', code: 'WS_ERR_NOT_OPEN' });
+    expect(transport.isWebSocketError(copy)).toBe(true);
+    expect(transport.isWebSocketError(new Error('x'))).toBe(false);
+  });
+
+  it('runConformance reports JSON-able results', async () => {
+    const results = await testing.runConformance(testing.inMemoryConformanceEnv(), {
+      filter: (name) => name.startsWith('close/'),
+    });
+    expect(results.length).toBeGreaterThan(3);
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(JSON.parse(JSON.stringify(results))).toEqual(results);
+    const failing = await testing.runConformance(testing.inMemoryConformanceEnv(), {
+      cases: [
+        {
+          name: 'always fails',
+          run: async () => {
+            throw new Error('on purpose');
+          },
+        },
+        { name: 'too slow', run: () => new Promise(() => {}) },
+      ],
+      timeout: 20,
+    });
+    expect(failing.map(({ name, ok }) => ({ name, ok }))).toEqual([
+      { name: 'always fails', ok: false },
+      { name: 'too slow', ok: false },
+    ]);
+    expect(failing[0]!.error).toContain('on purpose');
+    expect(failing[1]!.error).toContain('did not finish within 20 ms');
+  });
+});
