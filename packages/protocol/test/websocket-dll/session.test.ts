@@ -1,0 +1,142 @@
+import {
+  E_INVALID_PROTOCOL_OPERATION,
+  S_OK,
+  WEB_SOCKET_BUFFER_TYPE,
+  WEB_SOCKET_CLOSE_STATUS,
+  WebSocketDeleteHandle,
+  WebSocketReceive,
+  WebSocketSend,
+} from '@wskit/protocol/websocket-dll';
+import { describe, expect, it } from 'vitest';
+import { Action, concat, connectedPair, flushSend, receiveAll, receiveOne, text, utf8 } from './helpers.js';
+
+const {
+  WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE: UTF8_MESSAGE,
+  WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE: BINARY_MESSAGE,
+} = WEB_SOCKET_BUFFER_TYPE;
+
+describe('websocket.dll client and server handles over a fake network', () => {
+  it('echo: the server sends back what it receives, text and binary', () => {
+    const { client, server, toServer, toClient } = connectedPair();
+    for (const [type, payload] of [
+      [UTF8_MESSAGE, utf8('hello, wörld')],
+      [BINARY_MESSAGE, Uint8Array.of(0, 1, 2, 255)],
+    ] as const) {
+      expect(WebSocketSend(client, type, { data: payload }, 'client send')).toBe(S_OK);
+      const sent = flushSend(client, toServer);
+      expect(sent.map((step) => step.action)).toEqual([
+        Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION,
+        Action.WEB_SOCKET_INDICATE_SEND_COMPLETE_ACTION,
+      ]);
+      expect(sent.every((step) => step.applicationContext === 'client send')).toBe(true);
+
+      const received = receiveOne(server, toServer, toClient).indication!;
+      expect(received.bufferType).toBe(type);
+      expect(received.buffers[0]!.data).toEqual(payload);
+
+      expect(WebSocketSend(server, type, { data: received.buffers[0]!.data! })).toBe(S_OK);
+      flushSend(server, toClient);
+      const echoed = receiveOne(client, toClient, toServer).indication!;
+      expect(echoed.bufferType).toBe(type);
+      expect(echoed.buffers[0]!.data).toEqual(payload);
+    }
+  });
+
+  it('a fragmented message keeps its pieces and order; the receiver sees FRAGMENT then MESSAGE', () => {
+    const { client, server, toServer, toClient } = connectedPair();
+    const parts = ['Hel', 'lo ', 'there'];
+    parts.forEach((part, index) => {
+      const type =
+        index === parts.length - 1
+          ? UTF8_MESSAGE
+          : WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE;
+      expect(WebSocketSend(client, type, { data: utf8(part) })).toBe(S_OK);
+      flushSend(client, toServer);
+    });
+    const indications = receiveAll(server, toServer, toClient);
+    expect(indications.map((step) => step.bufferType)).toEqual([
+      WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE,
+      WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE,
+      UTF8_MESSAGE,
+    ]);
+    expect(text(concat(indications.map((step) => step.buffers[0]!.data!)))).toBe('Hello there');
+  });
+
+  it('close started by the client: the server indicates CLOSE and replies on its receive queue', () => {
+    const { client, server, toServer, toClient } = connectedPair();
+    const reason = utf8('bye');
+    expect(
+      WebSocketSend(client, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE, {
+        closeStatus: { status: WEB_SOCKET_CLOSE_STATUS.WEB_SOCKET_SUCCESS_CLOSE_STATUS, reason },
+      }),
+    ).toBe(S_OK);
+    flushSend(client, toServer);
+    // Only control frames after CLOSE.
+    expect(WebSocketSend(client, UTF8_MESSAGE, { data: utf8('late') })).toBe(E_INVALID_PROTOCOL_OPERATION);
+
+    const atServer = receiveOne(server, toServer, toClient);
+    expect(atServer.indication!.bufferType).toBe(WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE);
+    expect(atServer.indication!.buffers[0]!.closeStatus).toEqual({ status: 1000, reason });
+    // The close reply went out on the server's receive queue, before the indication.
+    expect(atServer.steps[1]).toMatchObject({
+      action: Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION,
+      bufferType: WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE,
+      applicationContext: undefined,
+    });
+    // The server application's own CLOSE completes without a second close frame.
+    expect(
+      WebSocketSend(server, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE, {
+        closeStatus: { status: 1000 },
+      }),
+    ).toBe(S_OK);
+    expect(flushSend(server, toClient).map((step) => step.action)).toEqual([
+      Action.WEB_SOCKET_INDICATE_SEND_COMPLETE_ACTION,
+    ]);
+    // Nothing more is received after the peer's close.
+    expect(WebSocketReceive(server)).toBe(E_INVALID_PROTOCOL_OPERATION);
+
+    const atClient = receiveOne(client, toClient, toServer).indication!;
+    expect(atClient.bufferType).toBe(WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE);
+    expect(atClient.buffers[0]!.closeStatus).toEqual({ status: 1000, reason: undefined });
+    WebSocketDeleteHandle(client);
+    WebSocketDeleteHandle(server);
+  });
+
+  it('a close without a status is reported as 1005 (EMPTY) with no reason', () => {
+    const { client, server, toServer, toClient } = connectedPair();
+    expect(WebSocketSend(server, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE)).toBe(S_OK);
+    flushSend(server, toClient);
+    expect(toClient.size).toBe(2); // 88 00: a close frame with an empty payload
+    const atClient = receiveOne(client, toClient, toServer).indication!;
+    expect(atClient.buffers[0]!.closeStatus).toEqual({
+      status: WEB_SOCKET_CLOSE_STATUS.WEB_SOCKET_EMPTY_CLOSE_STATUS,
+      reason: undefined,
+    });
+  });
+
+  it('many messages both ways, with small receive buffers on both sides', () => {
+    const { client, server, toServer, toClient } = connectedPair({
+      client: [{ type: 0, value: 256 }],
+      server: [{ type: 0, value: 256 }],
+    });
+    const messages = Array.from({ length: 20 }, (_, index) =>
+      Uint8Array.from({ length: index * 97 }, (_, at) => (at * 7 + index) & 0xff),
+    );
+    for (const message of messages) {
+      expect(WebSocketSend(client, BINARY_MESSAGE, { data: message })).toBe(S_OK);
+      flushSend(client, toServer);
+    }
+    const pieces = receiveAll(server, toServer, toClient);
+    expect(pieces.every((step) => step.buffers[0]!.data!.length <= 256)).toBe(true);
+    const rebuilt: Uint8Array[] = [];
+    let current: Uint8Array[] = [];
+    for (const step of pieces) {
+      current.push(step.buffers[0]!.data!);
+      if (step.bufferType === BINARY_MESSAGE) {
+        rebuilt.push(concat(current));
+        current = [];
+      }
+    }
+    expect(rebuilt).toEqual(messages);
+  });
+});
