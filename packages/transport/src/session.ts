@@ -54,6 +54,7 @@ export class Session {
   readonly #queue = new OutgoingQueue();
   readonly #highWaterMark: number;
   readonly #closeTimeout: number;
+  readonly #pongTimeout: number;
 
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
@@ -75,6 +76,8 @@ export class Session {
   #finished = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = 0;
+  /** Keepalive deadlines wait until then: the peer's answers may still sit unread after a pause. */
+  #keepaliveHold = 0;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(transport: Transport, options: OpenWebSocketOptions, host: SessionHost) {
@@ -86,6 +89,7 @@ export class Session {
       DefaultSessionOptions.highWaterMark,
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
+    this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
     this.#engine = new Connection({
       role: options.role,
       clock,
@@ -170,7 +174,7 @@ export class Session {
 
   /** Sends a ping or a pong now, ahead of queued messages; settles when it was handed to the transport. */
   sendControl(kind: 'ping' | 'pong', data: Uint8Array): Promise<void> {
-    if (this.#finished || this.#engine.state === 'CLOSED') {
+    if (this.#finished || this.#terminated || this.#engine.state === 'CLOSED') {
       return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
     }
     if (kind === 'ping') this.#engine.sendPing(data);
@@ -212,13 +216,19 @@ export class Session {
     if (this.#readPaused || this.#engine.state === 'CLOSED' || this.#transportClosed) return;
     this.#readPaused = true;
     this.#transport.pause();
+    this.#armTimer();
   }
 
-  /** Resumes reading from the transport. */
+  /**
+   * Resumes reading from the transport. The keepalive was suspended while paused (a pong could not
+   * be read); it gives the peer a whole `pongTimeout` from now before it judges it unresponsive.
+   */
   resumeReading(): void {
     if (!this.#readPaused) return;
     this.#readPaused = false;
+    this.#keepaliveHold = clock() + this.#pongTimeout;
     if (!this.#transportClosed) this.#transport.resume();
+    this.#armTimer();
   }
 
   // ---- the transport's events -----------------------------------------------------------------
@@ -389,10 +399,18 @@ export class Session {
 
   // ---- time ------------------------------------------------------------------------------------
 
-  /** Follows `nextDeadline()`. A later deadline keeps an armed earlier timer: it fires, finds nothing due and re-arms. */
+  /**
+   * Follows `nextDeadline()`. A later deadline keeps an armed earlier timer: it fires, finds nothing
+   * due and re-arms. While `OPEN` the deadlines are the keepalive's: suspended while reading is
+   * paused, held back for a `pongTimeout` after it resumed.
+   */
   #armTimer(): void {
     if (this.#finished) return;
-    const at = this.#engine.nextDeadline();
+    let at = this.#engine.nextDeadline();
+    if (at !== undefined && this.#engine.state === 'OPEN') {
+      if (this.#readPaused) at = undefined;
+      else if (at < this.#keepaliveHold) at = this.#keepaliveHold;
+    }
     if (at === undefined) {
       this.#clearTimer();
       return;
@@ -403,7 +421,13 @@ export class Session {
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
-        this.#engine.onDeadline(clock());
+        const now = clock();
+        const held = this.#engine.state === 'OPEN' && (this.#readPaused || now < this.#keepaliveHold);
+        if (held) {
+          this.#armTimer();
+          return;
+        }
+        this.#engine.onDeadline(now);
         this.#afterEngine();
       },
       Math.max(0, Math.ceil(at - clock())),

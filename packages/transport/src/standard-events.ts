@@ -69,10 +69,40 @@ export const CloseEventClass: CloseEventConstructor =
     : (FallbackCloseEvent as CloseEventConstructor);
 
 /** The runtime's `MessageEvent`, or the fallback. */
-export const MessageEventClass: MessageEventConstructor =
+const MessageEventClass: MessageEventConstructor =
   typeof globals.MessageEvent === 'function'
     ? (globals.MessageEvent as MessageEventConstructor)
     : (FallbackMessageEvent as MessageEventConstructor);
+
+/** A `message` event with `data` and `origin` (set on the instance where the runtime's constructor drops it, as workerd's does). */
+export function createMessageEvent(data: unknown, origin: string): StandardMessageEvent {
+  const event = new MessageEventClass('message', { data, origin });
+  if (event.origin !== origin) Object.defineProperty(event, 'origin', { value: origin, enumerable: true });
+  if (event.lastEventId !== '') Object.defineProperty(event, 'lastEventId', { value: '', enumerable: true });
+  return event;
+}
+
+let handlersCalledByRuntime: boolean | undefined;
+
+/**
+ * Whether the runtime's `EventTarget` itself calls an `on<type>` property when it dispatches an
+ * event (workerd does): then event handler attributes must not also be registered as listeners.
+ */
+export function runtimeCallsEventHandlers(): boolean {
+  if (handlersCalledByRuntime === undefined) {
+    let called = false;
+    class Probe extends EventTarget {
+      get onprobe(): () => void {
+        return () => {
+          called = true;
+        };
+      }
+    }
+    new Probe().dispatchEvent(new Event('probe'));
+    handlersCalledByRuntime = called;
+  }
+  return handlersCalledByRuntime;
+}
 
 /** A `DOMException` with `name` (`SyntaxError`, `InvalidStateError`, `InvalidAccessError`). */
 export function domException(message: string, name: string): Error {

@@ -2,8 +2,9 @@ import { MAX_CLOSE_REASON_BYTES } from '@wskit/codec';
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
 import {
   CloseEventClass,
+  createMessageEvent,
   domException,
-  MessageEventClass,
+  runtimeCallsEventHandlers,
   type StandardCloseEvent,
   type StandardMessageEvent,
 } from './standard-events.js';
@@ -84,6 +85,8 @@ export class StandardWebSocket extends EventTarget {
   #bytesPending = 0;
   /** Sends behind a `Blob` being read, in order. */
   #sendChain: Promise<void> | undefined;
+  /** Nesting depth of `dispatchEvent` calls. */
+  #dispatching = 0;
 
   constructor(
     url: string | URL,
@@ -264,6 +267,16 @@ export class StandardWebSocket extends EventTarget {
     this.#socket!.close(status, status === undefined ? undefined : text);
   }
 
+  /** Dispatches `event` to the listeners (EventTarget's own, see {@link #getHandler}). */
+  override dispatchEvent(event: Event): boolean {
+    this.#dispatching++;
+    try {
+      return super.dispatchEvent(event);
+    } finally {
+      this.#dispatching--;
+    }
+  }
+
   // ---- the connection ---------------------------------------------------------------------------
 
   #established(socket: WebSocket): void {
@@ -277,7 +290,7 @@ export class StandardWebSocket extends EventTarget {
     this.dispatchEvent(new Event('open'));
     socket.on('message', (data) => {
       const value = typeof data === 'string' ? data : this.#binary(data);
-      this.dispatchEvent(new MessageEventClass('message', { data: value, origin }));
+      this.dispatchEvent(createMessageEvent(value, origin));
     });
     // The close event (also when the socket closed before we listened). The standard fires error
     // first when the connection was failed rather than closed: the close was not clean.
@@ -304,6 +317,9 @@ export class StandardWebSocket extends EventTarget {
   // ---- event handler attributes -----------------------------------------------------------------
 
   #getHandler<E extends Event>(type: string): Handler<E> {
+    // workerd's EventTarget also calls `on<type>` itself when it dispatches: hide the handler from
+    // it, as the listener registered for it already calls it (with the right `this`).
+    if (this.#dispatching > 0 && runtimeCallsEventHandlers()) return null;
     return (this.#handlers.get(type)?.handler as Handler<E> | undefined) ?? null;
   }
 
@@ -327,6 +343,8 @@ export class StandardWebSocket extends EventTarget {
       },
     };
     this.#handlers.set(type, created);
+    // The handler is a listener, in the position of its first assignment (HTML's event handler
+    // attributes).
     this.addEventListener(type, created.listener);
   }
 }

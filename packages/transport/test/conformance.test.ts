@@ -2,11 +2,7 @@
  * The conformance suite over the in-memory transport pair: two sessions wired directly, the server
  * side running serveConformance. Each case is one test, so failures name the case.
  */
-import {
-  conformanceCases,
-  inMemoryConformanceEnv,
-  runConformanceCase,
-} from '@wskit/transport/testing';
+import { conformanceCases, inMemoryConformanceEnv, runConformanceCase } from '@wskit/transport/testing';
 import { describe, expect, it } from 'vitest';
 
 describe('conformance over the in-memory pair', () => {

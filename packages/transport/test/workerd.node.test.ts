@@ -1,0 +1,121 @@
+/**
+ * The built package in Cloudflare's runtime, through Miniflare: the whole conformance suite over
+ * the in-memory pair and the WHATWG class run inside workerd, where there is no test runner (the
+ * Worker answers with runConformance's JSON report). vitest only: the `.node.test.ts` suffix keeps
+ * it out of `bun test`, as it drives a workerd process from Node.
+ */
+/// <reference types="node" />
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const packageDir = join(import.meta.dirname, '..');
+const packagesDir = join(packageDir, '..');
+
+/** The Worker: runs the suite and a WHATWG round trip, answers with JSON. */
+const workerSource = `
+import { StandardWebSocket } from './transport.js';
+import { conformanceCases, createWebSocketPair, inMemoryConformanceEnv, runConformance, serveConformance } from './testing.js';
+
+async function standardRoundTrip() {
+  const events = [];
+  const ws = new StandardWebSocket('wss://example.com/close?code=4000&reason=bye&message=hi', ['chat'], {
+    connect: async (url, protocols) => {
+      const { client, server } = createWebSocketPair({ protocol: protocols[0], url: url.href });
+      void serveConformance(server, url.pathname + url.search);
+      return client;
+    },
+  });
+  await new Promise((resolve) => {
+    ws.onopen = () => events.push('open ' + ws.protocol);
+    ws.onmessage = (event) => events.push('message ' + event.data + ' ' + event.origin);
+    ws.onclose = function (event) {
+      events.push('close ' + event.code + ' ' + event.reason + ' ' + event.wasClean + ' ' + (event instanceof CloseEvent) + ' ' + (this === ws));
+      resolve();
+    };
+  });
+  return events;
+}
+
+export default {
+  async fetch() {
+    const results = await runConformance(inMemoryConformanceEnv());
+    return Response.json({
+      userAgent: typeof navigator === 'undefined' ? null : navigator.userAgent,
+      cases: conformanceCases.length,
+      failed: results.filter((result) => !result.ok),
+      passed: results.filter((result) => result.ok).length,
+      standard: await standardRoundTrip(),
+    });
+  },
+};
+`;
+
+/** A built module, its package imports pointed at the Worker's own module names. */
+function builtModule(file: string): string {
+  return readFileSync(join(packagesDir, file), 'utf8')
+    .replaceAll("from '@wskit/transport'", "from './transport.js'")
+    .replaceAll("from '@wskit/protocol'", "from './protocol.js'")
+    .replaceAll("from '@wskit/codec'", "from './codec.js'");
+}
+
+describe('workerd (Miniflare)', () => {
+  beforeAll(() => {
+    if (!existsSync(join(packageDir, 'dist', 'testing', 'index.js'))) {
+      // The turbo `test` task builds first; when run directly, build here.
+      execSync('npx tsup', { cwd: packageDir, stdio: 'pipe' });
+    }
+  });
+
+  it('passes the conformance suite and the WHATWG round trip inside workerd', async () => {
+    const miniflare = new Miniflare({
+      compatibilityDate: '2024-09-23',
+      modulesRoot: packageDir,
+      modules: [
+        { type: 'ESModule', path: join(packageDir, 'worker.js'), contents: workerSource },
+        {
+          type: 'ESModule',
+          path: join(packageDir, 'testing.js'),
+          contents: builtModule('transport/dist/testing/index.js'),
+        },
+        {
+          type: 'ESModule',
+          path: join(packageDir, 'transport.js'),
+          contents: builtModule('transport/dist/index.js'),
+        },
+        {
+          type: 'ESModule',
+          path: join(packageDir, 'protocol.js'),
+          contents: builtModule('protocol/dist/index.js'),
+        },
+        {
+          type: 'ESModule',
+          path: join(packageDir, 'codec.js'),
+          contents: builtModule('codec/dist/index.js'),
+        },
+      ],
+    });
+    try {
+      const response = await miniflare.dispatchFetch('http://localhost/');
+      const result = (await response.json()) as {
+        userAgent: string;
+        cases: number;
+        failed: unknown[];
+        passed: number;
+        standard: string[];
+      };
+      expect(result.userAgent).toBe('Cloudflare-Workers');
+      expect(result.failed).toEqual([]);
+      expect(result.passed).toBe(result.cases);
+      expect(result.standard).toEqual([
+        'open chat',
+        'message hi wss://example.com',
+        'close 4000 bye true true true',
+      ]);
+    } finally {
+      await miniflare.dispose();
+    }
+  }, 60_000);
+});
