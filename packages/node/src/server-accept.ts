@@ -108,6 +108,7 @@ function isSecure(socket: Socket): boolean {
  * paused at once so that no byte after the head is lost while `verify` runs; `head` and those bytes
  * go to the session.
  *
+ * @param stillAccepting asked before the 101 is written; `false` refuses with 503.
  * @returns the accepted upgrade, or the refusal (already answered on the socket).
  */
 export async function acceptUpgrade(
@@ -115,6 +116,7 @@ export async function acceptUpgrade(
   socket: Socket,
   head: Uint8Array,
   hooks: UpgradeHooks,
+  stillAccepting: () => boolean = () => true,
 ): Promise<AcceptedUpgrade | RefusedUpgrade> {
   socket.pause();
   const swallow = () => {};
@@ -164,6 +166,8 @@ export async function acceptUpgrade(
     socket.off('error', swallow);
     return { status: 0 };
   }
+  // The server may have started closing while verify ran.
+  if (!stillAccepting()) return refuse(rejectHandshake(503));
   socket.write(result.response.bytes);
   const transport = new NodeSocketTransport(socket);
   socket.off('error', swallow);

@@ -176,7 +176,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     this.#pending++;
     let outcome: Awaited<ReturnType<typeof acceptUpgrade>>;
     try {
-      outcome = await acceptUpgrade(request, socket, head, this.#options);
+      outcome = await acceptUpgrade(request, socket, head, this.#options, () => !this.#closing);
     } finally {
       this.#pending--;
     }

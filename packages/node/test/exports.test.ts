@@ -68,7 +68,11 @@ describe('public surface', () => {
       'WS_NODE_ERR_PROXY',
       'WS_NODE_ERR_TOO_MANY_REDIRECTS',
     ]);
-    expect(node.DefaultClientOptions).toEqual({ handshakeTimeout: 30_000, followRedirects: false, maxRedirects: 10 });
+    expect(node.DefaultClientOptions).toEqual({
+      handshakeTimeout: 30_000,
+      followRedirects: false,
+      maxRedirects: 10,
+    });
     expect(Object.isFrozen(node.DefaultClientOptions)).toBe(true);
     expect(node.DefaultServerOptions).toEqual({ host: undefined, maxConnections: Infinity, closeCode: 1001 });
   });
