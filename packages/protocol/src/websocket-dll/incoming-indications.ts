@@ -89,6 +89,11 @@ export class IncomingIndications {
     }
   }
 
+  /** Whether nothing is waiting to be indicated. */
+  get isEmpty(): boolean {
+    return this.#queue.length === 0;
+  }
+
   /** The receive error at the head of the queue, removed, or `undefined` if the head is not one. */
   takeError(): number | undefined {
     const head = this.#queue[0];

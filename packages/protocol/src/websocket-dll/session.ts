@@ -6,6 +6,7 @@
  */
 import { MaskKeyPool } from '@wskit/codec';
 import { Connection, isProtocolUsageError } from '@wskit/protocol';
+import { CloseFrameFinder } from './close-frame-finder.js';
 import {
   WEB_SOCKET_ACTION as Action,
   WEB_SOCKET_ACTION_QUEUE as ActionQueue,
@@ -92,6 +93,9 @@ export class Session {
   #engine: Connection | undefined;
   readonly #frames: OutgoingFrames;
   readonly #indications = new IncomingIndications();
+  readonly #closeFinder = new CloseFrameFinder();
+  /** Received bytes from the peer's close frame on, held until what came before it is indicated. */
+  #heldBack: Uint8Array | undefined;
   #send: SendOperation | undefined;
   #receive: ReceiveOperation | undefined;
   #sendAction: Outstanding | undefined;
@@ -229,6 +233,7 @@ export class Session {
     this.#aborted = true;
     this.#frames.clear();
     this.#indications.clear();
+    this.#heldBack = undefined;
     if (engine.state !== 'CLOSED') engine.receiveEof(); // the engine ends too (1006), silently
     engine.events();
     engine.dataToSend();
@@ -280,6 +285,12 @@ export class Session {
 
   #receiveQueueAction(capacity: number): WebSocketGetActionResult | undefined {
     if (this.#receiveAction !== undefined) return undefined;
+    if (this.#heldBack !== undefined && this.#receive !== undefined && this.#indications.isEmpty) {
+      // Everything before the peer's close was taken: now the engine may see (and answer) it.
+      const bytes = this.#heldBack;
+      this.#heldBack = undefined;
+      this.#feed(bytes);
+    }
     const write = this.#frames.next('receive', capacity);
     if (write !== undefined) {
       // The library's own frame (a pong, the close reply): no application context.
@@ -389,12 +400,33 @@ export class Session {
         if (bytesTransferred === 0) {
           if (this.#receive !== undefined) this.#receive.cancelled = true;
         } else if (!this.#aborted) {
-          const engine = this.#engine!;
-          engine.receiveData(pending.space.subarray(0, bytesTransferred));
-          this.#indications.add(engine.events());
-          this.#frames.add('receive', engine.dataToSend());
+          this.#received(pending.space.subarray(0, bytesTransferred));
         }
         break;
     }
+  }
+
+  /**
+   * Bytes read from the network: to the engine, except that a close frame waits until every
+   * indication before it was taken (see `close-frame-finder.ts`).
+   */
+  #received(chunk: Uint8Array): void {
+    const closeAt = this.#closeFinder.find(chunk);
+    if (closeAt < 0) {
+      this.#feed(chunk);
+      return;
+    }
+    if (closeAt > 0) this.#feed(chunk.subarray(0, closeAt));
+    const rest = chunk.subarray(closeAt);
+    if (this.#indications.isEmpty) this.#feed(rest);
+    else this.#heldBack = rest;
+  }
+
+  /** Gives bytes to the engine and collects what it reports and what it writes. */
+  #feed(bytes: Uint8Array): void {
+    const engine = this.#engine!;
+    engine.receiveData(bytes);
+    this.#indications.add(engine.events());
+    this.#frames.add('receive', engine.dataToSend());
   }
 }

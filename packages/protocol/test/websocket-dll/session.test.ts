@@ -1,3 +1,4 @@
+import { Connection } from '@wskit/protocol';
 import {
   E_INVALID_PROTOCOL_OPERATION,
   S_OK,
@@ -138,5 +139,42 @@ describe('websocket.dll client and server handles over a fake network', () => {
       }
     }
     expect(rebuilt).toEqual(messages);
+  });
+
+  it('messages that arrived together with the peer close can still be answered before the close reply', () => {
+    // A Connection client sends three messages (7-bit, 16-bit and 64-bit lengths) and its close at
+    // once; the server handle reads through a 256-byte receive buffer, so headers straddle reads.
+    const { server, toServer, toClient } = connectedPair({ server: [{ type: 0, value: 256 }] });
+    const client = new Connection({ role: 'client', clock: () => 0 });
+    client.events();
+    // Sizes chosen so that the 2nd and 3rd headers straddle 256-byte reads and the close frame starts
+    // on the last byte of one.
+    const messages = [
+      new Uint8Array(247).fill(1),
+      new Uint8Array(500).fill(2),
+      new Uint8Array(70_136).fill(3),
+    ];
+    for (const message of messages) client.sendBinary(message);
+    client.sendClose(1000, 'all sent');
+    for (const bytes of client.dataToSend()) toServer.write(bytes);
+
+    // The echo: every piece goes back as it came, until the close.
+    for (;;) {
+      const { indication } = receiveOne(server, toServer, toClient);
+      if (indication!.bufferType === WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE) {
+        expect(indication!.buffers[0]!.closeStatus).toEqual({ status: 1000, reason: utf8('all sent') });
+        break;
+      }
+      expect(WebSocketSend(server, indication!.bufferType!, { data: indication!.buffers[0]!.data! })).toBe(
+        S_OK,
+      );
+      flushSend(server, toClient);
+    }
+    client.receiveData(toClient.take());
+    const events = client.events();
+    expect(
+      events.filter((event) => event.type === 'message').map((event) => (event.data as Uint8Array).length),
+    ).toEqual([247, 500, 70_136]);
+    expect(events.at(-1)).toEqual({ type: 'close', code: 1000, reason: '', wasClean: true });
   });
 });
