@@ -11,6 +11,7 @@ import {
   type Server as HttpsServer,
 } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
 import { acceptUpgrade, refuseUpgrade, type UpgradeHooks } from './server-accept.js';
@@ -23,7 +24,7 @@ export const DefaultServerOptions = Object.freeze({
   /** No limit on open connections. */
   maxConnections: Number.POSITIVE_INFINITY,
   /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
-  closeCode: 1001,
+  closeCode: CloseCode.GoingAway as number,
 });
 
 /**
