@@ -31,7 +31,7 @@ async function opened(socket: WebSocket): Promise<WebSocket> {
 
 function nextData(socket: WebSocket): Promise<unknown> {
   return new Promise((resolve) =>
-    socket.addEventListener('message', (event) => resolve(event.data), { once: true }),
+    socket.addEventListener('message', (event) => resolve((event as MessageEvent).data), { once: true }),
   );
 }
 
