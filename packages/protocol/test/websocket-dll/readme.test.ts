@@ -1,7 +1,6 @@
 import { createClientHandshake, HeaderList } from '@wskit/handshake';
 import { Connection, type ConnectionEvent } from '@wskit/protocol';
 import {
-  type WEB_SOCKET_BUFFER_TYPE as BufferType,
   S_OK,
   WEB_SOCKET_ACTION,
   WEB_SOCKET_ACTION_QUEUE,
@@ -12,6 +11,7 @@ import {
   WebSocketBeginServerHandshake,
   WebSocketCompleteAction,
   WebSocketCreateServerHandle,
+  WebSocketDeleteHandle,
   WebSocketGetAction,
   WebSocketReceive,
   WebSocketSend,
@@ -44,7 +44,8 @@ function echoWithTheEngine(transport: Transport): void {
   }
 }
 
-function echoWithWebSocketDll(transport: Transport, requestHeaders: WEB_SOCKET_HTTP_HEADER[]) {
+// The handshake: check the request's headers; answer with 101 and the headers returned.
+function acceptWithWebSocketDll(requestHeaders: WEB_SOCKET_HTTP_HEADER[]) {
   const { handle } = WebSocketCreateServerHandle();
   const { hr, responseHeaders } = WebSocketBeginServerHandshake(
     handle!,
@@ -52,34 +53,29 @@ function echoWithWebSocketDll(transport: Transport, requestHeaders: WEB_SOCKET_H
     undefined,
     requestHeaders,
   );
-  if (hr !== S_OK) throw new Error(`bad request: 0x${hr.toString(16)}`);
-  // … send "HTTP/1.1 101 Switching Protocols" with responseHeaders, then:
-  const session = () => {
-    for (;;) {
-      WebSocketReceive(handle!);
-      const piece = runQueue(handle!, WEB_SOCKET_ACTION_QUEUE.WEB_SOCKET_RECEIVE_ACTION_QUEUE, transport);
-      if (piece === undefined) continue; // a ping was answered: receive again
-      const { CLOSE_BUFFER_TYPE, PING_PONG_BUFFER_TYPE } = shortNames;
-      if (piece.bufferType === CLOSE_BUFFER_TYPE) return; // the close reply already went out
-      if (piece.bufferType === PING_PONG_BUFFER_TYPE) continue; // a pong: nothing to echo
-      // A piece of a message (FRAGMENT) or its end (MESSAGE): send it back as it is.
-      WebSocketSend(handle!, piece.bufferType, piece.buffer);
-      runQueue(handle!, WEB_SOCKET_ACTION_QUEUE.WEB_SOCKET_SEND_ACTION_QUEUE, transport);
-    }
-  };
-  return { responseHeaders, session };
+  if (hr !== S_OK) throw new Error(`bad request: 0x${hr.toString(16)}`); // answer 400
+  return { handle: handle!, responseHeaders }; // send "HTTP/1.1 101 Switching Protocols" with these
 }
 
-const shortNames = {
-  CLOSE_BUFFER_TYPE: WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE,
-  PING_PONG_BUFFER_TYPE: WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_PING_PONG_BUFFER_TYPE,
-};
+function echoWithWebSocketDll(handle: WEB_SOCKET_HANDLE, transport: Transport): void {
+  const { WEB_SOCKET_CLOSE_BUFFER_TYPE, WEB_SOCKET_PING_PONG_BUFFER_TYPE } = WEB_SOCKET_BUFFER_TYPE;
+  for (;;) {
+    WebSocketReceive(handle);
+    const piece = runQueue(handle, WEB_SOCKET_ACTION_QUEUE.WEB_SOCKET_RECEIVE_ACTION_QUEUE, transport);
+    if (piece === undefined || piece.bufferType === WEB_SOCKET_CLOSE_BUFFER_TYPE) break; // replied already
+    if (piece.bufferType === WEB_SOCKET_PING_PONG_BUFFER_TYPE) continue; // a pong: nothing to echo
+    // A part of a message (FRAGMENT) or its end (MESSAGE): send it back as it came.
+    WebSocketSend(handle, piece.bufferType, piece.buffer);
+    runQueue(handle, WEB_SOCKET_ACTION_QUEUE.WEB_SOCKET_SEND_ACTION_QUEUE, transport);
+  }
+  WebSocketDeleteHandle(handle);
+}
 
 /** The driver loop: runs one queue until NO_ACTION; returns what a receive indicated, copied. */
-function runQueue(handle: WEB_SOCKET_HANDLE, queue: number, transport: Transport) {
-  let indicated: { bufferType: BufferType; buffer: WEB_SOCKET_BUFFER } | undefined;
+function runQueue(handle: WEB_SOCKET_HANDLE, queue: WEB_SOCKET_ACTION_QUEUE, transport: Transport) {
+  let indicated: { bufferType: WEB_SOCKET_BUFFER_TYPE; buffer: WEB_SOCKET_BUFFER } | undefined;
   for (;;) {
-    const next = WebSocketGetAction(handle, queue as 1 | 2, 2);
+    const next = WebSocketGetAction(handle, queue, 2);
     if (next.hr !== S_OK) throw new Error(`protocol error 0x${next.hr.toString(16)}`);
     switch (next.action) {
       case WEB_SOCKET_ACTION.WEB_SOCKET_NO_ACTION:
@@ -145,7 +141,7 @@ describe('README: both APIs side by side', () => {
     const viaDll = clientScript();
     const handshake = createClientHandshake({ host: 'example.com' });
     const request = [...handshake.request.headers].map(([name, value]) => ({ name, value }));
-    const { responseHeaders, session } = echoWithWebSocketDll(viaDll.transport, request);
+    const { handle, responseHeaders } = acceptWithWebSocketDll(request);
     expect(
       handshake.validateResponse({
         version: '1.1',
@@ -154,7 +150,7 @@ describe('README: both APIs side by side', () => {
         headers: new HeaderList(responseHeaders.map(({ name, value }) => [name, value] as const)),
       }).ok,
     ).toBe(true);
-    session();
+    echoWithWebSocketDll(handle, viaDll.transport);
     const dllEvents = clientSees(viaDll.client, viaDll.toClient);
 
     // The same messages echoed and the same close. Only the pong's place differs: the engine's
