@@ -64,6 +64,9 @@ export interface WebSocketServerEvents {
   close: [];
 }
 
+/** The WebSocketServers attached to each HTTP server, in order: they share its upgrade requests. */
+const attachedServers = new WeakMap<HttpServer | HttpsServer, WebSocketServer[]>();
+
 function pathOf(target: string | undefined): string {
   const url = target ?? '/';
   const query = url.indexOf('?');
@@ -113,6 +116,9 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     if (options.server) {
       this.#httpServer = options.server;
       this.#ownsServer = false;
+      const attached = attachedServers.get(options.server) ?? [];
+      attached.push(this);
+      attachedServers.set(options.server, attached);
     } else if (options.port !== undefined) {
       const refuse = (_request: IncomingMessage, response: ServerResponse) => {
         response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
@@ -208,6 +214,10 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   close(code: number = DefaultServerOptions.closeCode, reason = ''): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#httpServer?.off('upgrade', this.#onUpgrade);
+    if (this.#httpServer && !this.#ownsServer) {
+      const attached = attachedServers.get(this.#httpServer)?.filter((server) => server !== this) ?? [];
+      attachedServers.set(this.#httpServer, attached);
+    }
     const closed: Promise<unknown>[] = [];
     for (const websocket of this.#clients) {
       websocket.close(code, reason);
@@ -224,11 +234,20 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     return this.#closing;
   }
 
-  readonly #onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+  /** Whether this server takes requests for `target` (its `path`, if any). */
+  #takes(target: string | undefined): boolean {
     const { path } = this.#options;
-    // Another listener on the same server may own the other paths.
-    if (path !== undefined && pathOf(request.url) !== path && !this.#ownsServer) {
-      if ((this.#httpServer?.listenerCount('upgrade') ?? 0) > 1) return;
+    return path === undefined || pathOf(target) === path;
+  }
+
+  readonly #onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+    const server = this.#httpServer;
+    if (!this.#takes(request.url) && server && !this.#ownsServer) {
+      // Several WebSocketServers may share the server, each on its path: the first one attached
+      // answers 404 for a path none takes, unless other upgrade listeners may take it.
+      const attached = attachedServers.get(server) ?? [];
+      if (attached.some((other) => other.#takes(request.url))) return;
+      if (attached[0] !== this || server.listenerCount('upgrade') > attached.length) return;
     }
     void this.handleUpgrade(request, socket, head);
   };

@@ -157,9 +157,15 @@ describe('WebSocketServer', () => {
       feed.on('connection', (ws) => void ws.send('feed'));
       expect(await nextMessage(await open(`ws://127.0.0.1:${port}/chat?room=1`))).toBe('chat');
       expect(await nextMessage(await open(`ws://127.0.0.1:${port}/feed`))).toBe('feed');
-      await feed.close();
-      const error = await refusal(connect(`ws://127.0.0.1:${port}/other`));
-      expect(error.status).toBe(404);
+      expect((await refusal(connect(`ws://127.0.0.1:${port}/other`))).status).toBe(404);
+      await chat.close();
+      expect((await refusal(connect(`ws://127.0.0.1:${port}/chat`))).status).toBe(404);
+      expect(await nextMessage(await open(`ws://127.0.0.1:${port}/feed`))).toBe('feed');
+      // With an upgrade listener of someone else's, paths no WebSocketServer takes are left to it.
+      http.on('upgrade', (_request, socket: Socket) => {
+        socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      });
+      expect((await refusal(connect(`ws://127.0.0.1:${port}/custom`))).status).toBe(418);
     });
   });
 
@@ -329,15 +335,22 @@ describe('WebSocketServer', () => {
       const verifying = new Promise<void>((resolve) => {
         release = resolve;
       });
+      let verifyStarted: () => void = () => {};
+      const started = new Promise<void>((resolve) => {
+        verifyStarted = resolve;
+      });
       const { server, url } = await startServer({
         verify: async (request) => {
-          if (request.url === '/slow') await verifying;
+          if (request.url === '/slow') {
+            verifyStarted();
+            await verifying;
+          }
           return true;
         },
       });
       const ws = await open(url);
       const pending = refusal(connect(`${url}/slow`));
-      await delay(30);
+      await started;
       const closing = server.close(4000, 'maintenance');
       release();
       expect(await ws.closed).toMatchObject({ code: 4000, reason: 'maintenance' });
