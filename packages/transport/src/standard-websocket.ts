@@ -113,7 +113,13 @@ export class StandardWebSocket extends EventTarget {
       connecting = Promise.reject(error);
     }
     connecting.then(
-      (socket) => this.#established(socket),
+      (socket) => {
+        if (typeof (socket as Partial<WebSocket> | undefined)?.on !== 'function') {
+          this.#failBeforeOpen(); // a connector that resolved with something else
+          return;
+        }
+        this.#established(socket);
+      },
       () => this.#failBeforeOpen(),
     );
   }

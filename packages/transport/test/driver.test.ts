@@ -182,20 +182,20 @@ describe('timers', () => {
 
   it('suspends the keepalive while reading is paused for a slow consumer', async () => {
     const { client, server, transports } = createWebSocketPair({
-      client: { keepaliveInterval: 10, pongTimeout: 30, maxBufferedMessages: 2 },
+      client: { keepaliveInterval: 10, pongTimeout: 60, maxBufferedMessages: 2 },
     });
     const errors: Error[] = [];
     client.on('error', (error) => errors.push(error));
     const message = new Uint8Array(64 * 1024);
     for (let index = 0; index < 8; index++) void server.send(message);
     await until(() => transports.client.paused);
-    await sleep(100); // longer than keepaliveInterval + pongTimeout: the pongs cannot be read
+    await sleep(150); // longer than keepaliveInterval + pongTimeout: the pongs cannot be read
     expect(client.readyState).toBe(client.OPEN);
     let received = 0;
     for await (const _ of client) {
       if (++received === 8) break;
     }
-    await sleep(60);
+    await sleep(100);
     expect(errors).toEqual([]);
     expect(client.readyState).toBe(client.OPEN);
     client.close(1000);

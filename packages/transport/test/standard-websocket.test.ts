@@ -68,6 +68,10 @@ describe('StandardWebSocket', () => {
     const more = record(throwing);
     await until(() => more.length === 2);
     expect(more).toEqual(['error 3', 'close 1006  false 3']);
+    const wrong = open('/echo', [], async () => ({}) as WebSocket);
+    const wrongEvents = record(wrong);
+    await until(() => wrongEvents.length === 2);
+    expect(wrongEvents).toEqual(['error 3', 'close 1006  false 3']);
   });
 
   it('fires error then close 1006 when the connection is lost', async () => {

@@ -10,7 +10,7 @@ import { delay, nextMessage, patternBytes, patternText } from './assert.js';
  * | --- | --- |
  * | `/echo` | sends every message back, text as text and binary as binary, waiting for each send |
  * | `/close[?code&reason&message&delay]` | after `delay` ms (0), sends `message` if given, then closes with `code` and `reason` (no code: an empty close frame) |
- * | `/slow[?delay]` | reads nothing for `delay` ms (300), then reads everything; answers the text `done` with `{"messages","bytes"}` counted before it |
+ * | `/slow[?delay]` | reads nothing for `delay` ms (300), then reads slowly (1 ms every 16 messages); answers the text `done` with `{"messages","bytes"}` counted before it |
  * | `/flood?count&size` | sends `count` binary messages of `size` bytes, waiting for each send, then the text `{"sent","peakBufferedAmount","highWaterMark"}` |
  * | `/abort[?delay]` | drops the transport (`terminate()`) after `delay` ms, or when the first message arrives |
  * | `/ping[?payload]` | echoes; the text `ping-me` is answered with a ping with `payload` (`conformance`), and the matching pong with the text `pong:<payload>` |
@@ -50,7 +50,8 @@ export async function serveConformance(ws: WebSocket, path: string): Promise<voi
             continue;
           }
           messages++;
-          bytes += typeof message === 'string' ? message.length : message.length;
+          bytes += message.length;
+          if (messages % 16 === 0) await delay(1); // and slowly from then on
         }
         break;
       }
