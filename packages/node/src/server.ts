@@ -88,6 +88,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #session: SessionOptions;
   readonly #httpServer: HttpServer | HttpsServer | undefined;
   readonly #ownsServer: boolean;
+  /** Settles once the own listener listens (true) or failed to (false). */
+  #listened: Promise<boolean> = Promise.resolve(false);
   #pending = 0;
   #closing: Promise<void> | undefined;
 
@@ -126,9 +128,18 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       };
       this.#httpServer = options.tls ? createHttpsServer(options.tls, refuse) : createHttpServer(refuse);
       this.#ownsServer = true;
-      this.#httpServer.on('listening', () => this.emit('listening'));
-      this.#httpServer.on('error', (error) => this.emit('error', error));
-      this.#httpServer.listen(options.port, options.host);
+      const server = this.#httpServer;
+      this.#listened = new Promise((resolve) => {
+        server.on('listening', () => {
+          resolve(true);
+          this.emit('listening');
+        });
+        server.on('error', (error) => {
+          if (!server.listening) resolve(false);
+          this.emit('error', error);
+        });
+      });
+      server.listen(options.port, options.host);
     } else {
       this.#ownsServer = false;
     }
@@ -224,9 +235,16 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       closed.push(websocket.closed);
     }
     const server = this.#httpServer;
-    if (server && this.#ownsServer && server.listening) {
-      closed.push(new Promise<void>((resolve) => server.close(() => resolve())));
-      server.closeIdleConnections();
+    if (server && this.#ownsServer) {
+      closed.push(
+        this.#listened.then((listening) => {
+          if (!listening) return;
+          return new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+        }),
+      );
     }
     this.#closing = Promise.all(closed).then(() => {
       this.emit('close');

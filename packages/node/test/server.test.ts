@@ -330,6 +330,13 @@ describe('WebSocketServer', () => {
       expect(server.close()).toBe(server.close());
     });
 
+    it('stops a server closed before it was listening', async () => {
+      const server = new WebSocketServer({ port: 0, host: 'localhost' });
+      const closing = server.close();
+      await closing;
+      expect(server.address()).toBeNull();
+    });
+
     it('sends a code and reason of your choice, and refuses handshakes still in progress', async () => {
       let release: () => void = () => {};
       const verifying = new Promise<void>((resolve) => {
