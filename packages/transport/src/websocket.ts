@@ -284,10 +284,17 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   #received(item: Received, event: 'message' | 'messagePiece'): void {
     const listened = this.listenerCount(event) > 0;
+    if (listened && this.#iterators === 0 && this.#inbox.length > 0) {
+      // Messages kept from before the first listener are still to be handed over: keep the order.
+      this.#inbox.push(item);
+      this.#scheduleHandOver();
+      return;
+    }
     if (listened) this.#emitReceived(item);
     if (this.#iterators === 0 && listened) return;
-    if (this.#closeCalled && this.#inbox.length >= this.#maxBufferedMessages && !this.#inbox.hasWaiters)
+    if (this.#closeCalled && this.#inbox.length >= this.#maxBufferedMessages && !this.#inbox.hasWaiters) {
       return;
+    }
     this.#inbox.push(item);
   }
 

@@ -137,6 +137,20 @@ describe('backpressure', () => {
     expect(received).toEqual(['early 1', Uint8Array.of(1, 2)]);
   });
 
+  it('messages kept before the first listener stay ahead of those that arrive after it', async () => {
+    const server = new FrameEncoder({ role: 'server' });
+    const transports = createTransportPair();
+    transports.server.start(recordingHandler());
+    transports.server.write(server.encodeText('second')); // read as soon as the client starts
+    const ws = openWebSocket(transports.client, {
+      role: 'client',
+      earlyData: concat(server.encodeText('first')),
+    });
+    const received = collect(ws);
+    await until(() => received.length === 2);
+    expect(received).toEqual(['first', 'second']);
+  });
+
   it('a send still queued when the connection is lost rejects with WS_ERR_CLOSED_BEFORE_SENT', async () => {
     const transports = createTransportPair({ highWaterMark: 10 });
     const ws = openWebSocket(transports.client, { role: 'client' });

@@ -41,12 +41,15 @@ async function standardRoundTrip() {
 
 export default {
   async fetch() {
-    const results = await runConformance(inMemoryConformanceEnv());
+    const results = [
+      ...(await runConformance(inMemoryConformanceEnv())),
+      ...(await runConformance(inMemoryConformanceEnv({ handshake: true }))),
+    ];
     return Response.json({
       userAgent: typeof navigator === 'undefined' ? null : navigator.userAgent,
       cases: conformanceCases.length,
       failed: results.filter((result) => !result.ok),
-      passed: results.filter((result) => result.ok).length,
+      passed: results.filter((result) => result.ok).length / 2,
       standard: await standardRoundTrip(),
     });
   },
@@ -58,6 +61,7 @@ function builtModule(file: string): string {
   return readFileSync(join(packagesDir, file), 'utf8')
     .replaceAll("from '@wskit/transport'", "from './transport.js'")
     .replaceAll("from '@wskit/protocol'", "from './protocol.js'")
+    .replaceAll("from '@wskit/handshake'", "from './handshake.js'")
     .replaceAll("from '@wskit/codec'", "from './codec.js'");
 }
 
@@ -94,6 +98,11 @@ describe('workerd (Miniflare)', () => {
           type: 'ESModule',
           path: join(packageDir, 'codec.js'),
           contents: builtModule('codec/dist/index.js'),
+        },
+        {
+          type: 'ESModule',
+          path: join(packageDir, 'handshake.js'),
+          contents: builtModule('handshake/dist/index.js'),
         },
       ],
     });

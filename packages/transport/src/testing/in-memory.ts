@@ -1,6 +1,7 @@
 import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
 import type { ConformanceEnv } from './conformance-cases.js';
 import { serveConformance } from './conformance-server.js';
+import { upgradeInMemory } from './in-memory-upgrade.js';
 import { createTransportPair, type TransportPair, type TransportPairOptions } from './transport-pair.js';
 
 /** Options of {@link createWebSocketPair}. */
@@ -43,6 +44,12 @@ export interface InMemoryConformanceEnvOptions {
   server?: SessionOptions;
   /** The transport pairs' options. */
   transport?: TransportPairOptions;
+  /**
+   * Run a real HTTP/1.1 opening handshake (`@wskit/handshake`) over each pair first, as an adapter
+   * does, and open the sessions with the bytes after the heads as `earlyData` (default false: the
+   * sessions are opened directly).
+   */
+  handshake?: boolean;
 }
 
 /**
@@ -52,6 +59,12 @@ export interface InMemoryConformanceEnvOptions {
 export function inMemoryConformanceEnv(options: InMemoryConformanceEnvOptions = {}): ConformanceEnv {
   return {
     async connect(path, sessionOptions) {
+      if (options.handshake) {
+        const pair = createTransportPair(options.transport);
+        return upgradeInMemory(pair, path, sessionOptions, options.server, (ws, target) => {
+          void serveConformance(ws, target);
+        });
+      }
       const { client, server } = createWebSocketPair({
         client: sessionOptions,
         server: options.server,
