@@ -84,6 +84,28 @@ describe('backpressure', () => {
     expect(ws.needsDrain).toBe(false);
   });
 
+  it('counts text in UTF-8 bytes', () => {
+    const transports = createTransportPair();
+    const ws = openWebSocket(transports.client, { role: 'client' });
+    const cases: [string, number][] = [
+      ['', 0],
+      ['a', 1],
+      ['é', 2],
+      ['✓', 3],
+      ['𝄞', 4],
+      ['\ud834', 3], // a lone surrogate is sent as U+FFFD
+      ['a\udd1eb', 5],
+    ];
+    let total = 0;
+    for (const [text, bytes] of cases) {
+      expect(new TextEncoder().encode(text).length).toBe(bytes);
+      void ws.send(text);
+      total += bytes;
+      expect(ws.bufferedAmount).toBe(total);
+    }
+    ws.terminate();
+  });
+
   it('a sender that waits on drain keeps memory bounded against a slow reader', async () => {
     const { client, server } = createWebSocketPair({
       client: { highWaterMark: 64 * 1024 },
