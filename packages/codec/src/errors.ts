@@ -39,6 +39,8 @@ export const CodecErrorCodes = {
   WS_ERR_INVALID_CLOSE_PAYLOAD: CloseCode.ProtocolError,
   /** A close frame carried a code that may not appear on the wire (RFC 6455 §7.4). */
   WS_ERR_INVALID_CLOSE_CODE: CloseCode.ProtocolError,
+  /** An extension could not decode a message, e.g. corrupt permessage-deflate data (RFC 7692 §8). */
+  WS_ERR_INVALID_COMPRESSED_DATA: CloseCode.InvalidPayload,
 } as const;
 
 /** The stable string code of a {@link CodecError}. */

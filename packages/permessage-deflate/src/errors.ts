@@ -2,12 +2,10 @@ import { CodecError } from '@wskit/codec';
 import type { MessageStreamErrors } from './zlib-message-stream.js';
 
 /**
- * The codec error code used for corrupt compressed data: it must close the connection with 1007
- * (invalid frame payload data, RFC 6455 §7.4.1), and the engine honours only `CodecError` codes.
- * The codec's table has no compression code yet, so this is the closest one with 1007; the message
- * says what happened. Switch to `WS_ERR_INVALID_COMPRESSED_DATA` once the codec has it.
+ * The codec error code for corrupt compressed data: it closes the connection with 1007 (invalid
+ * frame payload data, RFC 6455 §7.4.1; RFC 7692 §8).
  */
-export const INVALID_COMPRESSED_DATA_CODE = 'WS_ERR_INVALID_UTF8';
+export const INVALID_COMPRESSED_DATA_CODE = 'WS_ERR_INVALID_COMPRESSED_DATA';
 
 function describeCause(cause: unknown): string {
   return cause instanceof Error && cause.message !== '' ? `: ${cause.message}` : '';

@@ -181,6 +181,32 @@ describe('what skips zlib', () => {
     expect(extension().encodeMessage!(message, context())).toBe(message);
   });
 
+  it("Connection.sendBinary(data, { compress: false }) reaches the extension: that frame's RSV1 is clear", async () => {
+    let now = 0;
+    const client = new Connection({
+      role: 'server', // unmasked frames: the first header byte is easy to read
+      clock: () => now++,
+      extensions: [perMessageDeflate({ threshold: 0 }).createExtension([], 'server')],
+    });
+    const data = new Uint8Array(8192).fill(7);
+    client.sendBinary(data, { compress: false });
+    client.sendBinary(data);
+    await tick();
+    await tick();
+    const wire = client.dataToSend();
+    const flat = new Uint8Array(wire.reduce((total, part) => total + part.length, 0));
+    let offset = 0;
+    for (const part of wire) {
+      flat.set(part, offset);
+      offset += part.length;
+    }
+    // First frame: FIN + binary, no RSV1, the 8192 bytes as they are (16-bit length: 4-byte header).
+    expect(flat[0]).toBe(0x82);
+    expect(flat.subarray(4, 4 + 8192)).toEqual(data);
+    expect(flat[4 + 8192]).toBe(0xc2); // second frame: FIN + RSV1 + binary, compressed
+    expect(flat.length).toBeLessThan(2 * 8192);
+  });
+
   it('compress: true and no flag let the threshold decide', async () => {
     const flagged = { type: 'binary' as const, data: new Uint8Array(5000), rsv: 0, compress: true };
     await expect(extension().encodeMessage!(flagged, context())).resolves.toMatchObject({ rsv: 0x40 });

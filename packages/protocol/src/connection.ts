@@ -19,7 +19,7 @@ import {
   type ConnectionHandler,
   deliverEvent,
 } from './events.js';
-import type { ConnectionExtension, ExtensionContext, ExtensionMessage } from './extension.js';
+import type { ConnectionExtension, ExtensionContext, ExtensionMessage, SendOptions } from './extension.js';
 import {
   type ExtensionStep,
   IncomingPipeline,
@@ -37,6 +37,17 @@ import { closeReason } from './received-message.js';
 import { type ConnectionInput, type ConnectionState, transition } from './state.js';
 
 const EMPTY = new Uint8Array(0);
+
+/** The message handed to encoding extensions, with the per-message `compress` flag when given. */
+function outgoingMessage(
+  type: 'text' | 'binary',
+  data: Uint8Array,
+  options: SendOptions | undefined,
+): ExtensionMessage {
+  return options?.compress === undefined
+    ? { type, data, rsv: 0 }
+    : { type, data, rsv: 0, compress: options.compress };
+}
 const NOT_FINAL = { fin: false } as const;
 const textEncoder = new TextEncoder();
 
@@ -268,20 +279,23 @@ export class Connection {
     return output;
   }
 
-  /** Sends a text message. */
-  sendText(text: string): void {
+  /**
+   * Sends a text message. `options.compress: false` asks extensions to send it as it is (see
+   * {@link SendOptions}).
+   */
+  sendText(text: string, options?: SendOptions): void {
     if (typeof text !== 'string') throw new TypeError('sendText expects a string');
     this.#checkData('send text');
     if (!this.#encodes) this.#outgoing.write(this.#encoder.encodeText(text));
-    else this.#outgoing.encode({ type: 'text', data: textEncoder.encode(text), rsv: 0 });
+    else this.#outgoing.encode(outgoingMessage('text', textEncoder.encode(text), options));
   }
 
   /** Sends a binary message. The bytes are not copied: do not modify them until written. */
-  sendBinary(data: Uint8Array): void {
+  sendBinary(data: Uint8Array, options?: SendOptions): void {
     if (!(data instanceof Uint8Array)) throw new TypeError('sendBinary expects a Uint8Array');
     this.#checkData('send binary');
     if (!this.#encodes) this.#outgoing.write(this.#encoder.encode(Opcode.Binary, data));
-    else this.#outgoing.encode({ type: 'binary', data, rsv: 0 });
+    else this.#outgoing.encode(outgoingMessage('binary', data, options));
   }
 
   /**

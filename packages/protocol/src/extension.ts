@@ -11,6 +11,21 @@ export interface ExtensionMessage {
   readonly data: Uint8Array;
   /** RSV bits as they sit in the first header byte (`Rsv.Rsv1` = 0x40 for permessage-deflate). */
   readonly rsv: number;
+  /**
+   * Outgoing only: the sender's per-message wish from {@link SendOptions.compress}. `false` asks a
+   * compressing extension to send this message as it is; absent leaves the choice to the extension.
+   */
+  readonly compress?: boolean;
+}
+
+/** Per-message options of `sendText` and `sendBinary`. */
+export interface SendOptions {
+  /**
+   * `false` sends the message uncompressed even when a compression extension was negotiated (e.g.
+   * data that is already compressed, or secrets that must not share a compression context with
+   * attacker-controlled data). Absent: the extension decides (its size threshold).
+   */
+  readonly compress?: boolean;
 }
 
 /** What an extension step returns: the transformed message, now or later. */

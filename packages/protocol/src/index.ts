@@ -26,6 +26,7 @@ export type {
   ExtensionContext,
   ExtensionMessage,
   ExtensionResult,
+  SendOptions,
 } from './extension.js';
 export { type ConnectionOptions, DefaultTimeouts } from './options.js';
 export {
