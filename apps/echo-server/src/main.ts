@@ -1,0 +1,157 @@
+/**
+ * `pnpm --dir apps/echo-server start [options]`: an echo server for conformance runs (the server
+ * under test of Autobahn|Testsuite's fuzzing client). Prints its URL; SIGINT and SIGTERM close every
+ * connection with 1001 Going Away, then exit.
+ */
+import { parseArgs } from 'node:util';
+import { echo } from './echo.ts';
+import { describeLimits, type Limits, limitFlags, limitsFromFlags, sessionOptions } from './limits.ts';
+import { DefaultRuntime, type Listener, loadRuntime, RuntimeUnavailableError } from './runtimes/index.ts';
+
+const HELP = `wskit echo server: echoes every message with its type (text as text, binary as binary)
+
+Usage: pnpm --dir apps/echo-server start [options]
+
+Options:
+  -p, --port <port>              port to listen on, 0 for any free one (default 9001)
+      --host <host>              address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+      --autobahn                 limits for Autobahn|Testsuite: 64 MiB messages, 100000 fragments
+      --max-message-size <size>  largest message (and frame) received: 65536, 512KiB, 64MiB
+                                 (default 16 MiB)
+      --max-fragments <count>    most frames in one message (default 4096)
+      --deflate                  offer permessage-deflate (not available yet)
+      --runtime <name>           node (default); bun once @wskit/bun exists
+      --verbose                  log every connection as it closes
+  -h, --help                     show this help
+`;
+
+interface Options {
+  readonly port: number;
+  readonly host: string;
+  readonly limits: Limits;
+  readonly deflate: boolean;
+  readonly runtime: string;
+  readonly verbose: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`echo-server: ${message}\n`);
+  process.exit(2);
+}
+
+/** Reads the flags, or explains what is wrong and exits with 2. */
+function readOptions(args: string[]): Options {
+  const parse = (list: string[]) =>
+    parseArgs({
+      args: list,
+      options: {
+        port: { type: 'string', short: 'p', default: '9001' },
+        host: { type: 'string', default: '127.0.0.1' },
+        ...limitFlags,
+        deflate: { type: 'boolean', default: false },
+        runtime: { type: 'string', default: DefaultRuntime },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    ({ values } = parse(args));
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${HELP}`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    fail(`--port must be a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+  }
+  const limits = limitsFromFlags(values);
+  if (typeof limits === 'string') fail(limits);
+  return {
+    port,
+    host: values.host,
+    limits,
+    deflate: values.deflate,
+    runtime: values.runtime,
+    verbose: values.verbose,
+  };
+}
+
+const options = readOptions(process.argv.slice(2));
+
+let runtime: Awaited<ReturnType<typeof loadRuntime>>;
+try {
+  runtime = await loadRuntime(options.runtime);
+} catch (error) {
+  if (error instanceof RuntimeUnavailableError) fail(error.message);
+  throw error;
+}
+if (options.deflate && !runtime.supportsDeflate) {
+  fail(
+    `--deflate: permessage-deflate is not available yet on ${runtime.name}: ` +
+      `the runtime adapter has no option to negotiate it (see the README)`,
+  );
+}
+
+let listener: Listener;
+try {
+  listener = await runtime.listen({
+    host: options.host,
+    port: options.port,
+    session: sessionOptions(options.limits),
+    deflate: options.deflate,
+    onConnection(session) {
+      void echo(session).then((summary) => {
+        if (!options.verbose) return;
+        const error = summary.error ? ` (${summary.error.message})` : '';
+        process.stdout.write(
+          `echo-server: closed ${summary.code}${summary.wasClean ? '' : ' uncleanly'} after ` +
+            `${summary.messages} messages${error}\n`,
+        );
+      });
+    },
+  });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    fail(`port ${options.port} is in use; pick another with --port (0 for any free one)`);
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    fail(`cannot listen on ${options.host}: no such local address`);
+  }
+  if (code === 'EACCES') fail(`not allowed to listen on port ${options.port}; try one above 1023`);
+  throw error;
+}
+
+process.stdout.write(
+  `echo-server: listening on ${listener.url} (${runtime.name}; ${describeLimits(options.limits)}` +
+    `${options.deflate ? '; permessage-deflate' : ''})\n`,
+);
+
+let stopping = false;
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) {
+    process.stderr.write(`echo-server: ${signal} again: exiting without waiting\n`);
+    process.exit(1);
+  }
+  stopping = true;
+  const count = listener.connections;
+  process.stdout.write(
+    `echo-server: ${signal}: closing ${count} connection${count === 1 ? '' : 's'} with 1001 Going Away\n`,
+  );
+  listener.close(1001, 'server shutting down').then(
+    () => {
+      process.stdout.write('echo-server: stopped\n');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`echo-server: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,44 @@
+/**
+ * The runtimes `--runtime` can name. Each is a module loaded only when asked for, so a runtime's
+ * own modules (`bun`, `cloudflare:sockets`, …) are never touched by another runtime.
+ *
+ * To add one, write `runtimes/<name>.ts` exporting `runtime` (a {@link Runtime}) and add a line to
+ * {@link runtimeModules}; remove it from {@link plannedRuntimes}.
+ */
+import type { Runtime } from './types.ts';
+
+export type { ConnectOptions, Listener, ListenOptions, Runtime } from './types.ts';
+
+/** The runtimes available, by name. */
+const runtimeModules: Record<string, () => Promise<{ runtime: Runtime }>> = {
+  node: () => import('./node.ts'),
+};
+
+/** Runtimes announced but not written yet, with what stands in the way. */
+const plannedRuntimes: Record<string, string> = {
+  bun: 'the Bun adapter (@wskit/bun) does not exist yet; once it does, add src/runtimes/bun.ts to @wskit/echo-server (see its README)',
+};
+
+/** The runtime `--runtime` picks when none is named. */
+export const DefaultRuntime = 'node';
+
+/** The names `--runtime` takes. */
+export const runtimeNames: readonly string[] = Object.keys(runtimeModules);
+
+/** Why {@link loadRuntime} could not give the runtime asked for; the message says what to do. */
+export class RuntimeUnavailableError extends Error {
+  override readonly name = 'RuntimeUnavailableError';
+}
+
+/** Loads the runtime called `name`, or throws {@link RuntimeUnavailableError}. */
+export async function loadRuntime(name: string): Promise<Runtime> {
+  const load = Object.hasOwn(runtimeModules, name) ? runtimeModules[name] : undefined;
+  if (load !== undefined) return (await load()).runtime;
+  const planned = Object.hasOwn(plannedRuntimes, name) ? plannedRuntimes[name] : undefined;
+  if (planned !== undefined) {
+    throw new RuntimeUnavailableError(`--runtime ${name} is not available yet: ${planned}`);
+  }
+  throw new RuntimeUnavailableError(
+    `--runtime must be one of ${runtimeNames.join(', ')}, not ${JSON.stringify(name)}`,
+  );
+}
