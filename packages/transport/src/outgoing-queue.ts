@@ -1,5 +1,5 @@
 import type { MessageType } from '@wskit/codec';
-import type { Connection } from '@wskit/protocol';
+import type { Connection, SendOptions } from '@wskit/protocol';
 import { createDeferred, type Deferred } from './deferred.js';
 
 /** A message or fragment payload as the engine takes it. */
@@ -17,6 +17,8 @@ interface WholeEntry {
   readonly type: MessageType;
   readonly data: Payload;
   readonly size: number;
+  /** The engine's per-message options (`compress`), or `undefined` for none. */
+  readonly options: SendOptions | undefined;
   readonly done: Deferred;
 }
 
@@ -44,10 +46,16 @@ export class OutgoingQueue {
   #entries: Entry[] = [];
   #head = 0;
   #bytes = 0;
+  #handedMessages = 0;
 
   /** Payload bytes waiting in the queue. */
   get bytes(): number {
     return this.#bytes;
+  }
+
+  /** Whole messages handed to the engine so far (`sendText`/`sendBinary` calls), never reset. */
+  get handedMessages(): number {
+    return this.#handedMessages;
   }
 
   /** Whether nothing waits. */
@@ -56,9 +64,9 @@ export class OutgoingQueue {
   }
 
   /** Queues a whole message; the promise settles when it is handed on (or dropped). */
-  pushMessage(type: MessageType, data: Payload, size: number): Promise<void> {
+  pushMessage(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     const done = createDeferred();
-    this.#entries.push({ kind: 'whole', type, data, size, done });
+    this.#entries.push({ kind: 'whole', type, data, size, options, done });
     this.#bytes += size;
     return done.promise;
   }
@@ -97,8 +105,9 @@ export class OutgoingQueue {
     while (this.#head < this.#entries.length && (handed.length === 0 || spent < budget)) {
       const entry = this.#entries[this.#head]!;
       if (entry.kind === 'whole') {
-        if (entry.type === 'text') engine.sendText(entry.data as string);
-        else engine.sendBinary(entry.data as Uint8Array);
+        if (entry.type === 'text') engine.sendText(entry.data as string, entry.options);
+        else engine.sendBinary(entry.data as Uint8Array, entry.options);
+        this.#handedMessages++;
         this.#shift();
         this.#bytes -= entry.size;
         spent += entry.size;

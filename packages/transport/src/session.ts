@@ -1,5 +1,12 @@
 import { type MessageType, validateLocalClose } from '@wskit/codec';
-import { Connection, type ConnectionEvent, DefaultTimeouts, isConnectionError } from '@wskit/protocol';
+import {
+  Connection,
+  type ConnectionEvent,
+  type ConnectionExtension,
+  DefaultTimeouts,
+  isConnectionError,
+  type SendOptions,
+} from '@wskit/protocol';
 import { createDeferred, type Deferred, rejected } from './deferred.js';
 import { WebSocketError } from './errors.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
@@ -33,6 +40,65 @@ export type SessionState = 'OPEN' | 'CLOSING' | 'CLOSED';
 const clock = (): number => performance.now();
 const NO_DEFERREDS: Deferred[] = [];
 
+/** Messages handed to the engine together while an extension was still encoding (compressing). */
+interface EncodingBatch {
+  /** Settled once this many messages were encoded (the engine encodes one at a time, in order). */
+  readonly target: number;
+  /** Their payload bytes, counted in `bufferedAmount` until then. */
+  readonly bytes: number;
+  /** Their promises, resolved once their frames were written. */
+  readonly handed: Deferred[];
+}
+
+/** What one hand-over to the engine did. */
+interface HandOver {
+  /** Messages and fragments handed. */
+  readonly count: number;
+  /** Their promises, to resolve once the engine's output is written (empty while they are encoded). */
+  readonly resolveNow: Deferred[];
+}
+
+const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
+
+/**
+ * The extensions with the last encoding one wrapped so that `encoded` is called when it finished a
+ * message (returned, threw, or its promise settled): the end of the outgoing extension chain.
+ * `later` tells that it finished asynchronously: the engine writes the frames, then wakes us.
+ */
+function watchEncoding(
+  extensions: readonly ConnectionExtension[] | undefined,
+  encoded: (later: boolean) => void,
+): readonly ConnectionExtension[] | undefined {
+  if (extensions === undefined) return undefined;
+  let last = -1;
+  extensions.forEach((extension, index) => {
+    if (typeof extension?.encodeMessage === 'function') last = index;
+  });
+  if (last === -1) return extensions;
+  const inner = extensions[last]!;
+  const watched: ConnectionExtension = {
+    name: inner.name,
+    rsv: inner.rsv,
+    encodeMessage: (message, context) => {
+      let result: ReturnType<NonNullable<ConnectionExtension['encodeMessage']>>;
+      try {
+        result = inner.encodeMessage!(message, context);
+      } catch (error) {
+        encoded(false);
+        throw error;
+      }
+      if (typeof (result as { then?: unknown } | null)?.then !== 'function') {
+        encoded(false);
+        return result;
+      }
+      return Promise.resolve(result).finally(() => encoded(true));
+    },
+    decodeMessage: (message, context) => inner.decodeMessage(message, context),
+    ...(typeof inner.dispose === 'function' ? { dispose: () => inner.dispose!() } : {}),
+  };
+  return extensions.map((extension, index) => (index === last ? watched : extension));
+}
+
 /**
  * The session driver: runs a protocol `Connection` over a {@link Transport}.
  *
@@ -43,6 +109,10 @@ const NO_DEFERREDS: Deferred[] = [];
  *   `write` returned `false` and `onDrain` did not come yet); a send's promise settles when its bytes
  *   were handed to the transport. Each write carries at most about `highWaterMark` payload bytes.
  *   Reading pauses while the API above holds too many undelivered messages.
+ * - **Asynchronous extensions** (permessage-deflate): the engine's `onWake` runs the driver again
+ *   when an extension answers. Messages the engine is still encoding count in `bufferedAmount`, and
+ *   no more are handed to it while they reach `highWaterMark`, so a compressor slower than the
+ *   sender pushes back like a slow transport.
  * - **Timers**: one timer follows the engine's `nextDeadline()` (close handshake timeout, keepalive
  *   ping, pong timeout, a client's wait for the server's close); after `transport.close()` a grace
  *   timer of `closeTimeout` aborts a transport that never finishes closing.
@@ -65,6 +135,16 @@ export class Session {
   #drainWanted = false;
   /** Control frames written at the next flush, whose promises settle then. */
   #controlWaiters: Deferred[] = [];
+  /** Whether a negotiated extension encodes outgoing messages. */
+  readonly #encodes: boolean;
+  /** Messages the last encoding extension finished, since the start, whose frames the engine wrote. */
+  #encoded = 0;
+  /** Messages finished asynchronously: their frames are written before the engine's next wake. */
+  #encodedBeforeWake = 0;
+  /** Messages handed to the engine while it was encoding, oldest first. */
+  #encodingBatches: EncodingBatch[] = [];
+  /** Payload bytes of {@link #encodingBatches}. */
+  #encodingBytes = 0;
   #closeRequested = false;
   #terminated = false;
   #readPaused = false;
@@ -90,11 +170,21 @@ export class Session {
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
     this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
+    const extensions = watchEncoding(options.extensions, (later) => {
+      if (later) this.#encodedBeforeWake++;
+      else this.#encoded++;
+    });
+    this.#encodes = extensions !== options.extensions;
     this.#engine = new Connection({
       role: options.role,
       clock,
-      onWake: () => this.#afterEngine(),
-      extensions: options.extensions,
+      // An extension answered outside any call into the engine: deliver and write what it produced.
+      onWake: () => {
+        this.#encoded += this.#encodedBeforeWake;
+        this.#encodedBeforeWake = 0;
+        this.#afterEngine();
+      },
+      extensions,
       autoPong: options.autoPong,
       closeTimeout: options.closeTimeout,
       keepaliveInterval: options.keepaliveInterval,
@@ -126,9 +216,9 @@ export class Session {
     return 'OPEN';
   }
 
-  /** Payload bytes queued in the driver plus the transport's `bufferedAmount`. */
+  /** Payload bytes queued in the driver or being encoded by an extension, plus the transport's `bufferedAmount`. */
   get bufferedAmount(): number {
-    return this.#queue.bytes + this.#transport.bufferedAmount;
+    return this.#queue.bytes + this.#encodingBytes + this.#transport.bufferedAmount;
   }
 
   /** The high-water mark in force. */
@@ -136,9 +226,19 @@ export class Session {
     return this.#highWaterMark;
   }
 
-  /** Whether a sender should wait for drain: the transport pushes back and `bufferedAmount` reached the mark. */
+  /**
+   * Whether a sender should wait for drain: the transport pushes back (or extensions are still
+   * encoding a high-water mark's worth) and `bufferedAmount` reached the mark.
+   */
   get needsDrain(): boolean {
-    return this.#blocked && !this.#finished && this.bufferedAmount >= this.#highWaterMark;
+    return (
+      (this.#blocked || this.#encodingFull) && !this.#finished && this.bufferedAmount >= this.#highWaterMark
+    );
+  }
+
+  /** Extensions are still encoding at least `highWaterMark` bytes: hand them no more for now. */
+  get #encodingFull(): boolean {
+    return this.#encodingBytes >= this.#highWaterMark;
   }
 
   /** The transport's description of its remote end. */
@@ -148,10 +248,13 @@ export class Session {
 
   // ---- sending --------------------------------------------------------------------------------
 
-  /** Queues a whole message; settles when its bytes were handed to the transport. */
-  send(type: MessageType, data: Payload, size: number): Promise<void> {
+  /**
+   * Queues a whole message, with the engine's per-message `options` (`compress`); settles when its
+   * bytes were handed to the transport.
+   */
+  send(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     if (this.state !== 'OPEN') return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
-    const promise = this.#queue.pushMessage(type, data, size);
+    const promise = this.#queue.pushMessage(type, data, size, options);
     this.#queued();
     return promise;
   }
@@ -194,7 +297,7 @@ export class Session {
     validateLocalClose(code, reason);
     if (this.state !== 'OPEN') return;
     this.#closeRequested = true;
-    const handed = this.#queue.take(Number.POSITIVE_INFINITY, this.#engine);
+    const handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     this.#engine.sendClose(code, reason);
     this.#afterEngine(handed);
@@ -354,10 +457,9 @@ export class Session {
       do {
         this.#flushAgain = false;
         for (;;) {
-          const taken =
-            this.#blocked || this.#engine.state !== 'OPEN' || this.#queue.isEmpty
-              ? NO_DEFERREDS
-              : this.#queue.take(this.#highWaterMark, this.#engine);
+          const canTake =
+            !this.#blocked && !this.#encodingFull && this.#engine.state === 'OPEN' && !this.#queue.isEmpty;
+          const { count, resolveNow: taken } = canTake ? this.#handOver(this.#highWaterMark) : NOTHING_HANDED;
           const chunks = this.#engine.dataToSend();
           if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
             if (!this.#transport.write(chunks)) this.#blocked = true;
@@ -365,12 +467,13 @@ export class Session {
           for (const deferred of handed) deferred.resolve();
           handed = NO_DEFERREDS;
           for (const deferred of taken) deferred.resolve();
+          this.#settleEncoded();
           if (this.#controlWaiters.length > 0) {
             const waiters = this.#controlWaiters;
             this.#controlWaiters = [];
             for (const deferred of waiters) deferred.resolve();
           }
-          if (taken.length === 0 || this.#blocked || this.#queue.isEmpty) break;
+          if (count === 0 || this.#blocked || this.#encodingFull || this.#queue.isEmpty) break;
         }
         if (this.#engine.shouldCloseTransport && !this.#transportClosing) this.#closeTransport();
       } while (this.#flushAgain);
@@ -383,6 +486,33 @@ export class Session {
     } else if (this.#drainWanted) {
       this.#drainWanted = false;
       if (!this.#finished) this.#host.drain();
+    }
+  }
+
+  /**
+   * Hands queued messages to the engine (up to `budget` payload bytes): how many units went, and
+   * the promises to resolve once the engine's output is written. Those of messages an extension is
+   * still encoding wait in an {@link EncodingBatch} instead, counted in `bufferedAmount` until then.
+   */
+  #handOver(budget: number): HandOver {
+    const bytesBefore = this.#queue.bytes;
+    const taken = this.#queue.take(budget, this.#engine);
+    const target = this.#queue.handedMessages;
+    if (!this.#encodes || this.#encoded >= target || taken.length === 0) {
+      return { count: taken.length, resolveNow: taken };
+    }
+    const bytes = bytesBefore - this.#queue.bytes;
+    this.#encodingBatches.push({ target, bytes, handed: taken });
+    this.#encodingBytes += bytes;
+    return { count: taken.length, resolveNow: NO_DEFERREDS };
+  }
+
+  /** Resolves the batches whose messages were encoded (their frames were just written). */
+  #settleEncoded(): void {
+    while (this.#encodingBatches.length > 0 && this.#encodingBatches[0]!.target <= this.#encoded) {
+      const batch = this.#encodingBatches.shift()!;
+      this.#encodingBytes -= batch.bytes;
+      for (const deferred of batch.handed) deferred.resolve();
     }
   }
 
@@ -452,6 +582,13 @@ export class Session {
     const waiters = this.#controlWaiters;
     this.#controlWaiters = [];
     for (const deferred of waiters) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    // Messages still being encoded when the connection ended were never written.
+    const batches = this.#encodingBatches;
+    this.#encodingBatches = [];
+    this.#encodingBytes = 0;
+    for (const batch of batches) {
+      for (const deferred of batch.handed) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    }
     this.#host.closed(this.#closeInfo);
   }
 }

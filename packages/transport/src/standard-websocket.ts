@@ -210,7 +210,8 @@ export class StandardWebSocket extends EventTarget {
       payload = data;
       size = data.size;
     } else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-      payload = toBytes(data, 'send').slice();
+      // A copy, as the standard says: Uint8Array's own slice, since a Node Buffer's is a view.
+      payload = copyBytes(toBytes(data, 'send'));
       size = payload.length;
     } else {
       payload = String(data);
@@ -317,7 +318,7 @@ export class StandardWebSocket extends EventTarget {
 
   #binary(data: Uint8Array): ArrayBuffer | Blob {
     if (this.#binaryType === 'blob' && hasBlob) return new Blob([data as Uint8Array<ArrayBuffer>]);
-    return data.slice().buffer as ArrayBuffer;
+    return copyBytes(data).buffer as ArrayBuffer;
   }
 
   // ---- event handler attributes -----------------------------------------------------------------
@@ -357,6 +358,15 @@ export class StandardWebSocket extends EventTarget {
 
 for (const [name, value] of Object.entries(ReadyState)) {
   Object.defineProperty(StandardWebSocket.prototype, name, { value, enumerable: true });
+}
+
+/**
+ * A copy of `bytes` in a new `ArrayBuffer` of their exact length. `Uint8Array.prototype.slice`, not
+ * `bytes.slice()`: on a Node `Buffer` that is `subarray`, a view of the same memory (of a pooled
+ * buffer, even), so later writes to it would change what is sent or received.
+ */
+function copyBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>;
 }
 
 /** Parses a WebSocket URL as the standard's constructor does, throwing `SyntaxError` `DOMException`s. */

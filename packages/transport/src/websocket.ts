@@ -1,4 +1,5 @@
 import type { MessageType, Role } from '@wskit/codec';
+import type { SendOptions } from '@wskit/protocol';
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
 import { Inbox, type MessagePiece, type Received } from './inbox.js';
@@ -42,6 +43,9 @@ export interface WebSocketEvents {
 
 const textEncoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+/** The engine's options for `compress: false` and `compress: true`, shared by every message. */
+const COMPRESS_OFF: SendOptions = Object.freeze({ compress: false });
+const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
 
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
@@ -166,14 +170,22 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   /**
    * Sends a message: a string as text, bytes as binary (not copied: leave them unchanged until the
-   * promise settles). Settles when the message was handed to the transport; rejects with a
-   * `WebSocketError` (`WS_ERR_NOT_OPEN`, `WS_ERR_CLOSED_BEFORE_SENT`) when it cannot be sent. The
-   * promise may be ignored: its rejection is never reported as unhandled.
+   * promise settles). Settles when the message was handed to the transport (after compression, when
+   * it is compressed); rejects with a `WebSocketError` (`WS_ERR_NOT_OPEN`,
+   * `WS_ERR_CLOSED_BEFORE_SENT`) when it cannot be sent. The promise may be ignored: its rejection
+   * is never reported as unhandled.
+   *
+   * `options.compress: false` sends this message uncompressed even when permessage-deflate was
+   * negotiated: data that is already compressed, or secrets that must not share a compression
+   * context with data an attacker chooses (CRIME/BREACH). Absent or `true`: the extension decides
+   * (messages under its threshold go as they are). Without a compression extension it does nothing.
+   * Throws `TypeError` when `options` is not an object or `compress` not a boolean.
    */
-  send(data: string | BinaryData): Promise<void> {
-    if (typeof data === 'string') return this.#session.send('text', data, utf8Length(data));
+  send(data: string | BinaryData, options?: SendOptions): Promise<void> {
+    const engineOptions = sendOptions(options);
+    if (typeof data === 'string') return this.#session.send('text', data, utf8Length(data), engineOptions);
     const bytes = toBytes(data, 'send');
-    return this.#session.send('binary', bytes, bytes.length);
+    return this.#session.send('binary', bytes, bytes.length, engineOptions);
   }
 
   /** Starts a message sent in fragments; see {@link MessageStream}. */
@@ -324,6 +336,20 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
 for (const [name, value] of Object.entries(ReadyState)) {
   Object.defineProperty(WebSocket.prototype, name, { value, enumerable: true });
+}
+
+/** Checks `send`'s options; the engine's shared options object for them, or `undefined` for none. */
+function sendOptions(options: SendOptions | undefined): SendOptions | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('send options must be an object, e.g. { compress: false }');
+  }
+  const { compress } = options;
+  if (compress === undefined) return undefined;
+  if (typeof compress !== 'boolean') {
+    throw new TypeError(`send options: compress must be a boolean, not ${String(compress)}`);
+  }
+  return compress ? COMPRESS_ON : COMPRESS_OFF;
 }
 
 /** A control frame's payload as bytes. */

@@ -187,6 +187,38 @@ describe('StandardWebSocket', () => {
     ws.close();
   });
 
+  // Regression: `bytes.slice()` on a Node Buffer is a view, not a copy. send(buffer) then
+  // buffer.fill(9) made the peer receive 9s, and a message that arrived as a Buffer was delivered
+  // as the whole ArrayBuffer under it (Buffer.from's 8 KiB pool).
+  it('copies a Node Buffer on send, and delivers a received Buffer as exactly its bytes', async () => {
+    const bufferConnect: WebSocketConnector = async (url, protocols, signal) => {
+      const client = await memoryConnect(url, protocols, signal);
+      // Received binary messages as Node's transports may hand them over: pooled Buffers.
+      const on = client.on.bind(client);
+      client.on = ((event: 'message', listener: (data: string | Uint8Array) => void) =>
+        on(event, (data) =>
+          listener(typeof data === 'string' ? data : Buffer.from(data)),
+        )) as typeof client.on;
+      return client;
+    };
+    const ws = open('/echo', [], bufferConnect);
+    await until(() => ws.readyState === ws.OPEN);
+    ws.binaryType = 'arraybuffer';
+    const received: ArrayBuffer[] = [];
+    ws.onmessage = (event) => received.push(event.data as ArrayBuffer);
+    const buffer = Buffer.from([1, 2, 3]);
+    ws.send(buffer);
+    buffer.fill(9);
+    const view = Buffer.from([4, 5, 6, 7]).subarray(1, 3);
+    ws.send(new DataView(view.buffer, view.byteOffset, view.byteLength));
+    view.fill(9);
+    await until(() => received.length === 2);
+    expect(received.map((data) => data.byteLength)).toEqual([3, 2]);
+    expect(new Uint8Array(received[0]!)).toEqual(Uint8Array.of(1, 2, 3));
+    expect(new Uint8Array(received[1]!)).toEqual(Uint8Array.of(5, 6));
+    ws.close();
+  });
+
   it('event handler attributes take one slot each and can be removed', async () => {
     const ws = open('/close?code=1000&message=m');
     const calls: string[] = [];
