@@ -3,12 +3,16 @@
  * implement, the session driver (timers, batched writes, end-to-end backpressure), the idiomatic
  * `WebSocket` API, a WHATWG-compatible `StandardWebSocket`, and `openWebSocket`, which every adapter
  * calls after its opening handshake. Test doubles and the adapters' conformance suite are in
- * `@wskit/transport/testing`. Universal globals only (timers, `performance.now`, `queueMicrotask`,
+ * `@wskit/transport/testing`. The runtime-agnostic upgrade over the port, which every adapter shares:
+ * `Dialer`, `HandshakeTransport`, `upgradeClient`, `acceptUpgrade`, `dialWebSocket` and
+ * `HandshakeFailedError`. Universal globals only (timers, `performance.now`, `queueMicrotask`,
  * `EventTarget`): the same code runs in Node, Bun and workerd.
  *
  * @packageDocumentation
  */
 export type { BinaryData } from './bytes.js';
+export { type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
+export type { Dialer, DialTarget } from './dialer.js';
 export { type EventMap, type Listener, TypedEmitter } from './emitter.js';
 export {
   isWebSocketError,
@@ -16,10 +20,24 @@ export {
   type WebSocketErrorCode,
   WebSocketErrorCodes,
 } from './errors.js';
+export {
+  HandshakeFailedError,
+  type HandshakeFailedErrorCode,
+  type HandshakeFailedErrorInit,
+  isHandshakeFailedError,
+  type UpgradeErrorCode,
+  UpgradeErrorCodes,
+} from './handshake-failed-error.js';
 export { createHandshakeTimeout, type HandshakeTimeout } from './handshake-timeout.js';
+export { beginHandshake, HandshakeTransport } from './handshake-transport.js';
 export type { MessagePiece } from './inbox.js';
 export type { MessageStream } from './message-stream.js';
-export { DefaultSessionOptions, type OpenWebSocketOptions, type SessionOptions } from './options.js';
+export {
+  DefaultSessionOptions,
+  type OpenWebSocketOptions,
+  pickSessionOptions,
+  type SessionOptions,
+} from './options.js';
 export type { Transport, TransportHandler } from './port.js';
 export type { CloseInfo } from './session.js';
 export type { StandardCloseEvent, StandardMessageEvent } from './standard-events.js';
@@ -29,4 +47,18 @@ export {
   type StandardWebSocketOptions,
   type WebSocketConnector,
 } from './standard-websocket.js';
+export { type ClientUpgrade, type UpgradeClientOptions, upgradeClient } from './upgrade-client.js';
+export {
+  type AcceptedUpgrade,
+  type AcceptUpgradeOptions,
+  acceptUpgrade,
+  negotiateUpgrade,
+  type RefusedUpgrade,
+  type UpgradeDecision,
+  type UpgradeHooks,
+  type UpgradeRejection,
+  type VerifyInfo,
+  type VerifyResult,
+} from './upgrade-server.js';
 export { openWebSocket, ReadyState, WebSocket, type WebSocketEvents } from './websocket.js';
+export { parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';

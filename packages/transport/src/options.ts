@@ -85,3 +85,34 @@ export function checkSize(name: string, value: number | undefined, fallback: num
   }
   return value;
 }
+
+/** Every key of `SessionOptions`; the compiler checks that none is missing. */
+const SESSION_OPTION_KEYS = Object.keys({
+  highWaterMark: true,
+  maxBufferedMessages: true,
+  autoPong: true,
+  closeTimeout: true,
+  keepaliveInterval: true,
+  pongTimeout: true,
+  maxFrameSize: true,
+  maxMessageSize: true,
+  maxFragments: true,
+  delivery: true,
+  validateUtf8: true,
+  utf8Check: true,
+  mask: true,
+  enforceMasking: true,
+  maskKeys: true,
+} satisfies Record<keyof SessionOptions, true>) as (keyof SessionOptions)[];
+
+/**
+ * The {@link SessionOptions} among an adapter's options (a client's `connect` options, a server's
+ * options), without the keys that are `undefined`: what the adapter passes on to `openWebSocket`.
+ */
+export function pickSessionOptions(options: SessionOptions): SessionOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of SESSION_OPTION_KEYS) {
+    if (options[key] !== undefined) picked[key] = options[key];
+  }
+  return picked as SessionOptions;
+}

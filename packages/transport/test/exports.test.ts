@@ -10,15 +10,26 @@ describe('exports', () => {
   it('@wskit/transport exports exactly these names', () => {
     expect(Object.keys(transport).sort()).toEqual([
       'DefaultSessionOptions',
+      'HandshakeFailedError',
+      'HandshakeTransport',
       'ReadyState',
       'StandardWebSocket',
       'TypedEmitter',
+      'UpgradeErrorCodes',
       'WebSocket',
       'WebSocketError',
       'WebSocketErrorCodes',
+      'acceptUpgrade',
+      'beginHandshake',
       'createHandshakeTimeout',
+      'dialWebSocket',
+      'isHandshakeFailedError',
       'isWebSocketError',
+      'negotiateUpgrade',
       'openWebSocket',
+      'parseWebSocketUrl',
+      'pickSessionOptions',
+      'upgradeClient',
     ]);
   });
 
@@ -43,6 +54,30 @@ describe('exports', () => {
       'WS_ERR_NOT_OPEN',
       'WS_ERR_TRANSPORT',
     ]);
+  });
+
+  it('recognises HandshakeFailedError across package copies, and lists the upgrade codes', () => {
+    const error = new transport.HandshakeFailedError({
+      code: 'WS_ERR_UPGRADE_CONNECTION_CLOSED',
+      message: 'closed',
+      url: 'ws://a/',
+    });
+    expect(transport.isHandshakeFailedError(error)).toBe(true);
+    expect(error.body).toEqual(new Uint8Array(0));
+    const copy = Object.assign(new Error('x'), { name: 'HandshakeFailedError', code: 'X', url: 'ws://a/' });
+    expect(transport.isHandshakeFailedError(copy)).toBe(true);
+    expect(transport.isHandshakeFailedError(new transport.WebSocketError('WS_ERR_NOT_OPEN'))).toBe(false);
+    expect(Object.keys(transport.UpgradeErrorCodes)).toEqual(['WS_ERR_UPGRADE_CONNECTION_CLOSED']);
+  });
+
+  it("picks the session options out of an adapter's options", () => {
+    expect(
+      transport.pickSessionOptions({
+        maxMessageSize: 5,
+        closeTimeout: undefined,
+        protocols: ['x'],
+      } as transport.SessionOptions),
+    ).toEqual({ maxMessageSize: 5 });
   });
 
   it('recognises WebSocketError across package copies', () => {

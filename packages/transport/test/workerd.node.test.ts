@@ -71,7 +71,7 @@ describe('workerd (Miniflare)', () => {
       // The turbo `test` task builds first; when run directly, build here.
       execSync('npx tsup', { cwd: packageDir, stdio: 'pipe' });
     }
-  });
+  }, 60_000); // a build on a busy machine takes longer than the default hook timeout
 
   it('passes the conformance suite and the WHATWG round trip inside workerd', async () => {
     const miniflare = new Miniflare({

@@ -1,0 +1,28 @@
+import type { Transport } from './port.js';
+
+/** Where a {@link Dialer} connects, and how. */
+export interface DialTarget {
+  /** The host name or IP address (IPv6 without brackets). */
+  readonly host: string;
+  /** The TCP port. */
+  readonly port: number;
+  /** Whether to run TLS over the connection (`wss:`). */
+  readonly secure: boolean;
+  /** The TLS server name (SNI) and the name the certificate is checked against; default `host` when it is a name. */
+  readonly servername?: string | undefined;
+  /** Aborts the attempt: the dialer rejects with the signal's reason and releases what it opened. */
+  readonly signal?: AbortSignal | undefined;
+  /** The runtime's own TLS options (`tls.connect` options in Node, `tls` of `Bun.connect`, …), passed through. */
+  readonly tls?: unknown;
+}
+
+/**
+ * Opens a raw connection (TCP, with TLS when `secure`) and resolves, once it is established (TLS
+ * handshake included), with a {@link Transport} over it that has **not been started**: the caller
+ * runs the opening handshake over it (`upgradeClient`) and hands it to `openWebSocket`. Rejects with
+ * the runtime's own error for a network or TLS failure, or with the signal's reason.
+ *
+ * Each runtime adapter exports one (`nodeDialer`, `bunDialer`, `cloudflareDialer`); `dialWebSocket`
+ * and the adapters' `connect` run the rest of the client over any of them.
+ */
+export type Dialer = (target: DialTarget) => Promise<Transport>;

@@ -1,0 +1,180 @@
+import {
+  type ClientExtensionNegotiator,
+  createClientHandshake,
+  type Extension,
+  type HeaderInit,
+  type HeadLimits,
+  HeadParser,
+  type ResponseHead,
+} from '@wskit/handshake';
+import { HandshakeFailedError, UpgradeErrorCodes } from './handshake-failed-error.js';
+import { createHandshakeTimeout } from './handshake-timeout.js';
+import { HandshakeTransport } from './handshake-transport.js';
+import type { Transport } from './port.js';
+import { readResponseBody } from './response-body.js';
+import { parseWebSocketUrl } from './websocket-url.js';
+
+/** The options of {@link upgradeClient}: what to ask for, and limits. */
+export interface UpgradeClientOptions {
+  /** The `ws:` or `wss:` URL (`http:`/`https:` taken as such): `Host` and the request target come from it. */
+  readonly url: string | URL;
+  /** The subprotocols to offer, most preferred first (`Sec-WebSocket-Protocol`). */
+  readonly protocols?: string | readonly string[] | undefined;
+  /** Extra request headers (`Authorization`, `Cookie`, …); the handshake's own and `Origin` are refused (`TypeError`). */
+  readonly headers?: HeaderInit | undefined;
+  /** The `Origin` header (none by default). */
+  readonly origin?: string | undefined;
+  /**
+   * The extensions to offer (`@wskit/handshake` negotiators). The agreed ones are returned; the
+   * caller passes their engine hooks to `openWebSocket`.
+   */
+  readonly extensions?: readonly ClientExtensionNegotiator[] | undefined;
+  /** Limits of the response head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */
+  readonly headLimits?: Partial<HeadLimits> | undefined;
+  /** Aborts the handshake: the transport is aborted and the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** Milliseconds the handshake may take, then it fails with `WS_ERR_HANDSHAKE_TIMEOUT` (default 0: no limit of its own). */
+  readonly timeout?: number | undefined;
+  /**
+   * Whether to read the body of a response other than 101 into the error (default: always). Say
+   * `false` for a redirect about to be followed, whose body nobody reads.
+   */
+  readonly readBody?: ((response: ResponseHead) => boolean) | undefined;
+}
+
+/** A completed client handshake: the transport for `openWebSocket` and what was agreed. */
+export interface ClientUpgrade {
+  /** The transport, not started: pass it to `openWebSocket`. */
+  readonly transport: Transport;
+  /** Bytes that followed the `101` head: the server's first frames (`openWebSocket`'s `earlyData`). */
+  readonly earlyData: Uint8Array;
+  /** The subprotocol the server selected, or `null`. */
+  readonly protocol: string | null;
+  /** The extensions agreed, with the server's parameters, in the order they apply. */
+  readonly extensions: Extension[];
+  /** The server's `101` response. */
+  readonly response: ResponseHead;
+  /** The URL connected to. */
+  readonly url: URL;
+}
+
+/**
+ * The client side of the opening handshake (RFC 6455 §4.1) over any {@link Transport} (not started
+ * yet; a runtime's `Dialer` gives one): writes the request of `@wskit/handshake`'s
+ * `createClientHandshake`, reads the response head with its `HeadParser`, validates it, and resolves
+ * with the transport to hand to `openWebSocket` and the bytes that followed the head.
+ *
+ * Throws `TypeError` at once for misuse (a bad URL, a reserved header, a subprotocol that is not a
+ * token), before touching the transport. Otherwise the transport is aborted on failure and the
+ * promise rejects with a {@link HandshakeFailedError}: `WS_HANDSHAKE_ERR_UNEXPECTED_STATUS` with
+ * the response's `status`, `headers` and the start of its `body` for anything but a 101; the
+ * validation's code (a wrong `Sec-WebSocket-Accept`, an unoffered subprotocol) with status 101; the
+ * parser's code for a malformed head; `WS_ERR_UPGRADE_CONNECTION_CLOSED` when the server closed
+ * before its head was complete. A transport error rejects with that error, the timeout with a
+ * `WebSocketError` `WS_ERR_HANDSHAKE_TIMEOUT`, an aborted `signal` with its reason.
+ */
+export function upgradeClient(transport: Transport, options: UpgradeClientOptions): Promise<ClientUpgrade> {
+  const target = parseWebSocketUrl(options?.url ?? '');
+  if (target === undefined) {
+    throw new TypeError(
+      `Invalid WebSocket URL ${JSON.stringify(String(options?.url))}: expected ws: or wss:`,
+    );
+  }
+  const timeout = options.timeout ?? 0;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+    throw new RangeError(`timeout must be a non-negative number, not ${String(timeout)}`);
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
+  const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
+  const handshake = createClientHandshake({
+    host: target.url.host,
+    path: target.path,
+    protocols,
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
+  });
+  const parser = new HeadParser('response', options.headLimits);
+  const url = target.url.href;
+  const timer = createHandshakeTimeout(timeout === 0 ? Number.POSITIVE_INFINITY : timeout, {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const phase = new HandshakeTransport(transport);
+  const onAbort = () => {
+    const reason: unknown = timer.signal.reason;
+    phase.abort(reason instanceof Error ? reason : undefined);
+  };
+  if (timer.signal.aborted) onAbort();
+  else timer.signal.addEventListener('abort', onAbort, { once: true });
+
+  const run = async (): Promise<ClientUpgrade> => {
+    phase.write([handshake.request.bytes]);
+    for (;;) {
+      const chunk = await phase.read();
+      if (chunk === undefined) {
+        throw new HandshakeFailedError({
+          code: 'WS_ERR_UPGRADE_CONNECTION_CLOSED',
+          message: UpgradeErrorCodes.WS_ERR_UPGRADE_CONNECTION_CLOSED,
+          url,
+        });
+      }
+      const parsed = parser.write(chunk);
+      if (!parsed.done) continue;
+      if (!parsed.ok) {
+        throw new HandshakeFailedError({
+          code: parsed.error.code,
+          message: `Invalid handshake response: ${parsed.error.message}`,
+          url,
+        });
+      }
+      const response = parsed.head;
+      const failure = { url, status: response.status, headers: response.headers };
+      if (response.status !== 101) {
+        const wanted = options.readBody?.(response) ?? true;
+        const body = wanted
+          ? await readResponseBody(phase, response.status, response.headers, parsed.rest)
+          : new Uint8Array(0);
+        timer.signal.throwIfAborted();
+        const reason = response.reason ? ` ${response.reason}` : '';
+        throw new HandshakeFailedError({
+          ...failure,
+          body,
+          code: 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
+          message: `The server answered ${response.status}${reason} instead of 101 Switching Protocols`,
+        });
+      }
+      const checked = handshake.validateResponse(response);
+      if (!checked.ok) {
+        throw new HandshakeFailedError({
+          ...failure,
+          code: checked.error.code,
+          message: `Invalid handshake response: ${checked.error.message}`,
+        });
+      }
+      timer.signal.throwIfAborted();
+      return {
+        transport: phase.handOver(),
+        earlyData: parsed.rest,
+        protocol: checked.protocol,
+        extensions: checked.extensions,
+        response,
+        url: target.url,
+      };
+    }
+  };
+  return run().then(
+    (upgrade) => {
+      timer.signal.removeEventListener('abort', onAbort);
+      timer.clear();
+      return upgrade;
+    },
+    (error: unknown) => {
+      timer.signal.removeEventListener('abort', onAbort);
+      timer.clear();
+      phase.abort(error instanceof Error ? error : undefined);
+      throw timer.signal.aborted ? timer.signal.reason : error;
+    },
+  );
+}
