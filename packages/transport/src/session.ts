@@ -467,13 +467,14 @@ export class Session {
           for (const deferred of handed) deferred.resolve();
           handed = NO_DEFERREDS;
           for (const deferred of taken) deferred.resolve();
-          this.#settleEncoded();
+          // Encoded messages make room for more: go round again even if nothing was taken this time.
+          const settled = this.#settleEncoded();
           if (this.#controlWaiters.length > 0) {
             const waiters = this.#controlWaiters;
             this.#controlWaiters = [];
             for (const deferred of waiters) deferred.resolve();
           }
-          if (count === 0 || this.#blocked || this.#encodingFull || this.#queue.isEmpty) break;
+          if ((count === 0 && !settled) || this.#blocked || this.#encodingFull || this.#queue.isEmpty) break;
         }
         if (this.#engine.shouldCloseTransport && !this.#transportClosing) this.#closeTransport();
       } while (this.#flushAgain);
@@ -507,13 +508,16 @@ export class Session {
     return { count: taken.length, resolveNow: NO_DEFERREDS };
   }
 
-  /** Resolves the batches whose messages were encoded (their frames were just written). */
-  #settleEncoded(): void {
+  /** Resolves the batches whose messages were encoded (their frames were just written); whether any was. */
+  #settleEncoded(): boolean {
+    let settled = false;
     while (this.#encodingBatches.length > 0 && this.#encodingBatches[0]!.target <= this.#encoded) {
       const batch = this.#encodingBatches.shift()!;
       this.#encodingBytes -= batch.bytes;
       for (const deferred of batch.handed) deferred.resolve();
+      settled = true;
     }
+    return settled;
   }
 
   #closeTransport(): void {

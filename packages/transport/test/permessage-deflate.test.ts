@@ -204,6 +204,21 @@ describe('permessage-deflate over the in-memory pair', () => {
     client.close();
   });
 
+  // Regression: when a message of highWaterMark or more finished compressing, the session wrote it
+  // but did not hand over the next queued message until something else (a send, a drain) came.
+  it('hands over the messages queued behind a large one once it is compressed', async () => {
+    const { client, server } = deflatePair();
+    const messages = [compressibleBytes(MiB, 1), compressibleBytes(MiB, 2), compressibleText(MiB)];
+    const received = nextMessages(server, messages.length);
+    const sends = messages.map((message) => client.send(message));
+    await Promise.all(sends);
+    const [first, second, third] = await received;
+    expectSameBytes(first, messages[0] as Uint8Array, 'first');
+    expectSameBytes(second, messages[1] as Uint8Array, 'second');
+    expect(third === messages[2]).toBe(true);
+    client.close();
+  });
+
   it('pushes back while compression lags: needsDrain, drain, and nothing lost', async () => {
     const highWaterMark = 64 * KiB;
     const { client, server } = deflatePair({}, { highWaterMark });
