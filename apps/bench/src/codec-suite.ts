@@ -2,7 +2,7 @@
  * Decode and encode throughput of whole binary messages: wskit's `MessageDecoder` and
  * `FrameEncoder` against ws's `Receiver` and `Sender.frame()`, on the same bytes.
  */
-import { FrameEncoder, MessageDecoder, type MessageHandler, Opcode } from '@wskit/codec';
+import { FrameEncoder, frameHeaderSize, MessageDecoder, type MessageHandler, Opcode } from '@wskit/codec';
 import { chunk, freshCopies, messageStream, payload } from './frames.ts';
 import { type Budget, type Contender, compare, type Timing } from './measure.ts';
 import { Receiver, Sender, type WsFrameOptions } from './ws-reference.ts';
@@ -67,6 +67,13 @@ class Tally {
 
 function ignore(): void {}
 
+/**
+ * How wskit allocates the arrays it fills (joined messages, frames over 4 KiB) in every row: Node's
+ * `Buffer.allocUnsafe`, as `@wskit/node` passes it, and as ws allocates. The codec's portable default
+ * is a zeroed `new Uint8Array`.
+ */
+export const WSKIT_ALLOCATE = Buffer.allocUnsafe;
+
 /** wskit's message decoder, as a server (masked input) or client (unmasked input). */
 function wskitDecoder(masked: boolean, tally: Tally): MessageDecoder {
   const handler: MessageHandler = {
@@ -78,7 +85,7 @@ function wskitDecoder(masked: boolean, tally: Tally): MessageDecoder {
     onPong: ignore,
     onClose: ignore,
   };
-  return new MessageDecoder(handler, { role: masked ? 'server' : 'client' });
+  return new MessageDecoder(handler, { role: masked ? 'server' : 'client', allocate: WSKIT_ALLOCATE });
 }
 
 /** ws's receiver, as a server (masked input) or client (unmasked input). */
@@ -140,7 +147,9 @@ export function decodeContenders(
  * frame is built in a new buffer, as wskit does; an unmasked one is a header plus the payload).
  * `wskit` produces the same output as ws (for unmasked payloads, `copyThreshold: 0`: a header plus
  * the payload); `wskit-one-buffer` is the default configuration, which copies unmasked payloads of
- * up to 1 KiB behind their header so the frame is one write.
+ * up to 1 KiB behind their header so the frame is one write; `wskit-batched` writes the frames one
+ * after another into 64 KiB write buffers with `encodeInto()` (payload copied, as in one-buffer),
+ * as a transport that batches small frames into one write would.
  */
 export function encodeContenders(
   size: number,
@@ -159,17 +168,47 @@ export function encodeContenders(
     },
   });
   const role = masked ? 'client' : 'server';
-  const sameOutput = new FrameEncoder({ role, copyThreshold: 0 });
+  const sameOutput = new FrameEncoder({ role, copyThreshold: 0, allocate: WSKIT_ALLOCATE });
   const options: WsFrameOptions = { fin: true, opcode: 0x2, mask: masked, readOnly: true, rsv1: false };
   const contenders = [
     contender('wskit', () => sameOutput.encode(Opcode.Binary, data)),
     contender('ws', () => Sender.frame(data, options)),
   ];
-  const defaults = new FrameEncoder({ role });
+  const defaults = new FrameEncoder({ role, allocate: WSKIT_ALLOCATE });
   if (!masked && size <= ONE_BUFFER_THRESHOLD) {
     contenders.push(contender('wskit-one-buffer', () => defaults.encode(Opcode.Binary, data)));
   }
+  if (size <= BATCHED_MAX_SIZE) contenders.push(batchedContender(defaults, data, messages));
   return { contenders, messages };
+}
+
+/** Largest payload of the batched rows: batching is for small frames. */
+const BATCHED_MAX_SIZE = 1024;
+
+/** Size of one write buffer of the batched rows. */
+const BATCH_SIZE = 64 * 1024;
+
+/** `messages` frames of `data` written with `encodeInto()` into fresh 64 KiB write buffers. */
+function batchedContender(encoder: FrameEncoder, data: Uint8Array, messages: number): Contender {
+  const frameSize = frameHeaderSize(data.length, encoder.masking) + data.length;
+  return {
+    name: 'wskit-batched',
+    run: () => {
+      let total = 0;
+      let batch = Buffer.allocUnsafe(BATCH_SIZE);
+      let at = 0;
+      for (let i = 0; i < messages; i++) {
+        if (at + frameSize > BATCH_SIZE) {
+          batch = Buffer.allocUnsafe(BATCH_SIZE);
+          at = 0;
+        }
+        const end = encoder.encodeInto(batch, at, Opcode.Binary, data);
+        total += end - at + batch[end - 1]!;
+        at = end;
+      }
+      return total;
+    },
+  };
 }
 
 /** wskit's default `copyThreshold`. */

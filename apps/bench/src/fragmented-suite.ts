@@ -14,6 +14,7 @@
  */
 
 import { MessageDecoder } from '@wskit/codec';
+import { WSKIT_ALLOCATE } from './codec-suite.ts';
 import { chunk, fragmentedMessage, freshCopies, payload } from './frames.ts';
 import { type Budget, type Contender, compare, type Timing } from './measure.ts';
 import { Receiver } from './ws-reference.ts';
@@ -60,7 +61,7 @@ function wskitDecode(masked: boolean): Decode {
       onPong: ignore,
       onClose: ignore,
     },
-    { role: masked ? 'server' : 'client' },
+    { role: masked ? 'server' : 'client', allocate: WSKIT_ALLOCATE },
   );
   return (chunks) => {
     for (const piece of chunks) {

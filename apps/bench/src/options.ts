@@ -62,6 +62,8 @@ export function parseOptions(argv: readonly string[]): Options {
       if (next === undefined) fail(`${argument} needs a value`);
       return next;
     };
+    // `pnpm start -- --quick` passes the `--` through.
+    if (argument === '--') continue;
     if (argument === '--quick') options.mode = 'quick';
     else if (argument === '--full') options.mode = 'full';
     else if (argument === '--sizes') options.sizes = value().split(',').map(parseSize);

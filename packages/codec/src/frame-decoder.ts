@@ -44,6 +44,16 @@ export interface FrameHandler {
   onFrameEnd(header: FrameHeader): CodecError | undefined | void;
 }
 
+/**
+ * Handlers that unmask payload pieces themselves: {@link FrameDecoder} hands them their pieces still
+ * masked (the key is `header.maskKey`; a piece's key position is its offset in the payload modulo
+ * 4). The message decoder registers its handler here, so that a message joined from several pieces
+ * is unmasked while it is copied, in one pass.
+ *
+ * @internal not part of the package's public surface.
+ */
+export const handlersThatUnmask = new WeakSet<FrameHandler>();
+
 const READ_HEADER = 0;
 const READ_PAYLOAD = 1;
 const FAILED = 2;
@@ -66,6 +76,8 @@ export class FrameDecoder {
   readonly #enforceMasking: boolean;
   readonly #maxFrameSize: number;
   readonly #allowedRsv: number;
+  /** Whether payload pieces are unmasked here (false for the handlers in {@link handlersThatUnmask}). */
+  readonly #unmask: boolean;
   #state = READ_HEADER;
   #error: CodecError | undefined;
   /** Bytes of a header split across chunks. */
@@ -91,6 +103,7 @@ export class FrameDecoder {
     this.#enforceMasking = options.enforceMasking ?? true;
     this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DefaultLimits.maxFrameSize);
     this.#allowedRsv = (options.allowedRsv ?? 0) & 0x70;
+    this.#unmask = !handlersThatUnmask.has(handler);
   }
 
   /** The error that failed the stream, if any. */
@@ -130,7 +143,7 @@ export class FrameDecoder {
         const data = chunk.subarray(position, position + take);
         position += take;
         const header = this.#header;
-        if (header.masked) applyMask(data, header.maskKey, this.#phase);
+        if (header.masked && this.#unmask) applyMask(data, header.maskKey, this.#phase);
         this.#phase = (this.#phase + take) & 3;
         this.#remaining -= take;
         const last = this.#remaining === 0;

@@ -1,6 +1,17 @@
-import { MAX_7BIT_LENGTH, MAX_16BIT_LENGTH, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import { type Allocate, allocateChecked, checkAllocate } from './allocate.js';
+import { MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import {
+  baseHeaderSize,
+  copyPayload,
+  maskPooled,
+  maskShort,
+  SHORT_PAYLOAD,
+  writeHeaderStart,
+  writeMaskKey,
+} from './frame-bytes.js';
 import type { Role } from './frame-decoder.js';
-import { MaskKeyPool, maskedCopy, maskInto, platformKeyWord, SIMD_THRESHOLD } from './mask.js';
+import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
+import { MaskKeyPool, maskInto, SIMD_THRESHOLD } from './mask.js';
 
 /** Options of {@link FrameEncoder}. */
 export interface FrameEncoderOptions {
@@ -18,6 +29,13 @@ export interface FrameEncoderOptions {
    * larger unmasked payloads are returned as a separate view, never copied. Default 1024.
    */
   copyThreshold?: number;
+  /**
+   * Allocates the array of a frame over 4 KiB that the encoder fills (a masked frame, or an unmasked
+   * one up to `copyThreshold`); smaller frames come from a shared pool. Default:
+   * `length => new Uint8Array(length)`. Every byte is written before the frame is returned, so it
+   * need not be zeroed: on Node, pass `Buffer.allocUnsafe` (what `@wskit/node` does).
+   */
+  allocate?: (length: number) => Uint8Array;
 }
 
 /** Per-frame options of {@link FrameEncoder.encode}. */
@@ -31,21 +49,6 @@ export interface EncodeOptions {
 const textEncoder = new TextEncoder();
 
 /**
- * Frames of at most this many bytes are carved out of a shared slab rather than given an
- * `ArrayBuffer` each: allocating a buffer costs far more than encoding a small frame (the same
- * trade Node makes for `Buffer.allocUnsafe` below 4 KiB).
- */
-const POOLED_FRAME_LIMIT = 4096;
-
-/** Size of one slab. A slab stays alive while any frame carved from it does. */
-const SLAB_SIZE = 64 * 1024;
-
-let slab: ArrayBuffer | undefined;
-/** All of {@link slab} as words, for masking pooled frames in place without a view per frame. */
-let slabWords: Int32Array | undefined;
-let slabOffset = 0;
-
-/**
  * Keys drawn per refill of the shared pool: `getRandomValues` costs about as much per call as for
  * 4096 keys, so a larger batch makes a key several times cheaper than the per-pool default.
  */
@@ -56,105 +59,6 @@ let sharedKeys: MaskKeyPool | undefined;
 function sharedKeyPool(): MaskKeyPool {
   if (sharedKeys === undefined) sharedKeys = new MaskKeyPool(SHARED_KEY_BATCH);
   return sharedKeys;
-}
-
-/**
- * A new, zeroed array of `size` bytes for one frame whose payload starts at `payloadOffset`. Small
- * frames share a slab: each gets its own region, never handed out twice, so a frame stays valid
- * for as long as it is referenced. The payload is placed 8-byte aligned, so masking it in place
- * works on whole words from its first byte.
- */
-function frameBuffer(size: number, payloadOffset: number): Uint8Array {
-  if (size > POOLED_FRAME_LIMIT) return new Uint8Array(size);
-  let start = ((slabOffset + payloadOffset + 7) & ~7) - payloadOffset;
-  if (slab === undefined || start + size > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    slabWords = new Int32Array(slab);
-    start = ((payloadOffset + 7) & ~7) - payloadOffset;
-  }
-  slabOffset = start + size;
-  return new Uint8Array(slab, start, size);
-}
-
-/**
- * Masks, in place, the `length`-byte payload at `headerLength` of the pooled frame just carved out
- * by {@link frameBuffer}: whole words through the slab's word view (the payload is 8-byte aligned
- * in the slab), then the last few bytes one by one. With a native copy of the payload in front of
- * it, this beats a byte loop from source to target several times over on short payloads.
- */
-function maskPooled(frame: Uint8Array, headerLength: number, length: number, key: number): void {
-  const words = slabWords!;
-  const word = platformKeyWord(key, 0);
-  let w = (frame.byteOffset + headerLength) >>> 2;
-  const end = w + (length >>> 2);
-  for (; w < end; w++) words[w] = words[w]! ^ word;
-  for (let i = length & ~3; i < length; i++) {
-    frame[headerLength + i] = frame[headerLength + i]! ^ ((key >>> (24 - ((i & 3) << 3))) & 0xff);
-  }
-}
-
-/** Payloads up to this size are masked straight from the source, a byte at a time. */
-const SHORT_PAYLOAD = 32;
-
-/** Writes `payload` XORed with `key` into `frame` at `at`, a byte at a time (short payloads only). */
-function maskShort(payload: Uint8Array, frame: Uint8Array, at: number, key: number): void {
-  const k0 = key >>> 24;
-  const k1 = (key >>> 16) & 0xff;
-  const k2 = (key >>> 8) & 0xff;
-  const k3 = key & 0xff;
-  const length = payload.length;
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
-    frame[at + i] = payload[i]! ^ k0;
-    frame[at + i + 1] = payload[i + 1]! ^ k1;
-    frame[at + i + 2] = payload[i + 2]! ^ k2;
-    frame[at + i + 3] = payload[i + 3]! ^ k3;
-  }
-  if (i < length) frame[at + i] = payload[i]! ^ k0;
-  if (i + 1 < length) frame[at + i + 1] = payload[i + 1]! ^ k1;
-  if (i + 2 < length) frame[at + i + 2] = payload[i + 2]! ^ k2;
-}
-
-/** The size of a header for a `length`-byte payload without its masking key (RFC 6455 §5.2). */
-function baseHeaderSize(length: number): number {
-  return length <= MAX_7BIT_LENGTH ? 2 : length <= MAX_16BIT_LENGTH ? 4 : 10;
-}
-
-/**
- * Writes the first two bytes and the extended length of a header (the minimal length form, RFC
- * 6455 §5.2) at the start of `frame`; returns the offset after them (where a masking key goes).
- */
-function writeHeaderStart(frame: Uint8Array, first: number, maskBit: number, length: number): number {
-  frame[0] = first;
-  if (length <= MAX_7BIT_LENGTH) {
-    frame[1] = maskBit | length;
-    return 2;
-  }
-  if (length <= MAX_16BIT_LENGTH) {
-    frame[1] = maskBit | 126;
-    frame[2] = length >>> 8;
-    frame[3] = length & 0xff;
-    return 4;
-  }
-  frame[1] = maskBit | 127;
-  const high = Math.floor(length / 0x1_0000_0000);
-  const low = length >>> 0;
-  frame[2] = high >>> 24;
-  frame[3] = (high >>> 16) & 0xff;
-  frame[4] = (high >>> 8) & 0xff;
-  frame[5] = high & 0xff;
-  frame[6] = low >>> 24;
-  frame[7] = (low >>> 16) & 0xff;
-  frame[8] = (low >>> 8) & 0xff;
-  frame[9] = low & 0xff;
-  return 10;
-}
-
-function writeMaskKey(frame: Uint8Array, at: number, key: number): void {
-  frame[at] = key >>> 24;
-  frame[at + 1] = (key >>> 16) & 0xff;
-  frame[at + 2] = (key >>> 8) & 0xff;
-  frame[at + 3] = key & 0xff;
 }
 
 /**
@@ -172,6 +76,7 @@ export class FrameEncoder {
   readonly #mask: boolean;
   readonly #keys: MaskKeyPool | undefined;
   readonly #copyThreshold: number;
+  readonly #allocate: Allocate;
 
   constructor(options: FrameEncoderOptions) {
     if (options.role !== 'client' && options.role !== 'server') {
@@ -180,6 +85,7 @@ export class FrameEncoder {
     this.#mask = options.mask ?? options.role === 'client';
     this.#keys = this.#mask ? (options.maskKeys ?? sharedKeyPool()) : undefined;
     this.#copyThreshold = options.copyThreshold ?? 1024;
+    this.#allocate = checkAllocate(options.allocate);
   }
 
   /** Whether frames from this encoder are masked. */
@@ -193,47 +99,58 @@ export class FrameEncoder {
    * @returns one array holding the whole frame, or the header followed by `payload` itself.
    */
   encode(opcode: Opcode, payload: Uint8Array, options?: EncodeOptions): Uint8Array[] {
-    const fin = options?.fin ?? true;
     const length = payload.length;
-    // Anything but an integer 0–7 must be a control opcode (this also refuses values that would
-    // spill out of the 4-bit opcode field, RFC 6455 §5.2).
-    if ((opcode & 0x7) !== opcode) checkControl(opcode, length, fin);
-    const first = (fin ? 0x80 : 0) | ((options?.rsv ?? 0) & 0x70) | opcode;
-    if (this.#mask) {
-      const maskKey = this.#keys!.next();
-      const headerLength = baseHeaderSize(length) + 4;
-      const size = headerLength + length;
-      if (size <= POOLED_FRAME_LIMIT) {
-        const frame = frameBuffer(size, headerLength);
-        writeMaskKey(frame, writeHeaderStart(frame, first, 0x80, length), maskKey);
-        if (length <= SHORT_PAYLOAD) {
-          maskShort(payload, frame, headerLength, maskKey);
-        } else if (length < SIMD_THRESHOLD) {
-          frame.set(payload, headerLength);
-          maskPooled(frame, headerLength, length, maskKey);
-        } else {
-          maskInto(payload, frame, headerLength, maskKey);
-        }
-        return [frame];
-      }
-      // Past the pool, a frame masked in the SIMD kernel's memory and copied out once beats a
-      // zero-filled allocation written over.
-      const copied = maskedCopy(payload, headerLength, maskKey);
-      const frame = copied ?? new Uint8Array(size);
-      writeMaskKey(frame, writeHeaderStart(frame, first, 0x80, length), maskKey);
-      if (copied === undefined) maskInto(payload, frame, headerLength, maskKey);
-      return [frame];
-    }
+    const first = firstByte(opcode, length, options);
+    if (this.#mask) return [this.#encodeMasked(first, payload)];
     const headerLength = baseHeaderSize(length);
     if (length <= this.#copyThreshold) {
-      const frame = frameBuffer(headerLength + length, headerLength);
-      writeHeaderStart(frame, first, 0, length);
-      frame.set(payload, headerLength);
+      const size = headerLength + length;
+      const frame =
+        size <= POOLED_FRAME_LIMIT ? framePool.bytes(size) : allocateChecked(this.#allocate, size);
+      copyPayload(payload, frame, writeHeaderStart(frame, 0, first, 0, length));
       return [frame];
     }
-    const header = frameBuffer(headerLength, 0);
-    writeHeaderStart(header, first, 0, length);
+    const header = framePool.bytes(headerLength);
+    writeHeaderStart(header, 0, first, 0, length);
     return [header, payload];
+  }
+
+  /**
+   * Encodes one frame into `target` at `offset`, payload included (copied, and masked by a masking
+   * encoder), and returns the offset just past it. Writing many small frames into one buffer this
+   * way creates no array per frame, where {@link encode} creates at least one: a transport that
+   * batches small frames into one write buffer saves most of the cost of encoding them.
+   *
+   * The frame takes `frameHeaderSize(payload.length, encoder.masking) + payload.length` bytes.
+   * Throws `RangeError` when they do not fit in `target` from `offset` (nothing is written, and no
+   * masking key is used up), or when `offset` is not a non-negative integer.
+   */
+  encodeInto(
+    target: Uint8Array,
+    offset: number,
+    opcode: Opcode,
+    payload: Uint8Array,
+    options?: EncodeOptions,
+  ): number {
+    const length = payload.length;
+    const first = firstByte(opcode, length, options);
+    const masked = this.#mask;
+    const end = offset + baseHeaderSize(length) + (masked ? 4 : 0) + length;
+    if (!(offset >= 0 && end <= target.length) || offset !== Math.floor(offset)) {
+      throw new RangeError(
+        `encodeInto: a frame of ${end - offset} bytes does not fit in ${target.length} bytes at offset ${offset}`,
+      );
+    }
+    const at = writeHeaderStart(target, offset, first, masked ? 0x80 : 0, length);
+    if (!masked) {
+      copyPayload(payload, target, at);
+      return end;
+    }
+    const maskKey = this.#keys!.next();
+    writeMaskKey(target, at, maskKey);
+    if (length <= SHORT_PAYLOAD) maskShort(payload, target, at + 4, maskKey);
+    else maskInto(payload, target, at + 4, maskKey);
+    return end;
   }
 
   /**
@@ -242,22 +159,73 @@ export class FrameEncoder {
    */
   encodeText(text: string, options?: EncodeOptions): Uint8Array[] {
     // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most): encode in place.
-    if (text.length <= 41) {
-      const masked = this.#mask;
-      const headerLength = masked ? 6 : 2;
-      const frame = frameBuffer(headerLength + text.length * 3, headerLength);
-      const { written } = textEncoder.encodeInto(text, frame.subarray(headerLength));
-      const first = ((options?.fin ?? true) ? 0x80 : 0) | ((options?.rsv ?? 0) & 0x70) | Opcode.Text;
-      writeHeaderStart(frame, first, masked ? 0x80 : 0, written);
-      if (masked) {
-        const maskKey = this.#keys!.next();
-        writeMaskKey(frame, 2, maskKey);
-        maskPooled(frame, headerLength, written, maskKey);
-      }
-      return [frame.subarray(0, headerLength + written)];
+    if (text.length > 41) return this.encode(Opcode.Text, textEncoder.encode(text), options);
+    const first = firstByte(Opcode.Text, 0, options);
+    const masked = this.#mask;
+    const headerLength = masked ? 6 : 2;
+    const units = text.length;
+    let ascii = 0;
+    for (let i = 0; i < units; i++) ascii |= text.charCodeAt(i);
+    let frame: Uint8Array;
+    let written: number;
+    if (ascii < 0x80) {
+      // ASCII: one byte per unit, written here (no view for TextEncoder, no unused space).
+      frame = framePool.frame(headerLength + units, headerLength);
+      for (let i = 0; i < units; i++) frame[headerLength + i] = text.charCodeAt(i);
+      written = units;
+    } else {
+      frame = framePool.frame(headerLength + units * 3, headerLength);
+      written = textEncoder.encodeInto(text, frame.subarray(headerLength)).written;
+      frame = frame.subarray(0, headerLength + written);
     }
-    return this.encode(Opcode.Text, textEncoder.encode(text), options);
+    writeHeaderStart(frame, 0, first, masked ? 0x80 : 0, written);
+    if (masked) {
+      const maskKey = this.#keys!.next();
+      writeMaskKey(frame, 2, maskKey);
+      maskPooled(frame, headerLength, written, maskKey);
+    }
+    return [frame];
   }
+
+  /** A masked frame in one new array: pooled up to 4 KiB, from {@link FrameEncoderOptions.allocate} beyond. */
+  #encodeMasked(first: number, payload: Uint8Array): Uint8Array {
+    const length = payload.length;
+    const maskKey = this.#keys!.next();
+    const headerLength = baseHeaderSize(length) + 4;
+    const size = headerLength + length;
+    if (size > POOLED_FRAME_LIMIT) {
+      const frame = allocateChecked(this.#allocate, size);
+      writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
+      maskInto(payload, frame, headerLength, maskKey);
+      return frame;
+    }
+    const frame = framePool.frame(size, headerLength);
+    writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
+    if (length <= SHORT_PAYLOAD) {
+      maskShort(payload, frame, headerLength, maskKey);
+    } else if (length < SIMD_THRESHOLD) {
+      frame.set(payload, headerLength);
+      maskPooled(frame, headerLength, length, maskKey);
+    } else {
+      maskInto(payload, frame, headerLength, maskKey);
+    }
+    return frame;
+  }
+}
+
+/**
+ * The first header byte; checks a control frame against RFC 6455 §5.5. Anything but an integer 0–7
+ * must be a control opcode (this also refuses values that would spill out of the 4-bit opcode field,
+ * §5.2).
+ */
+function firstByte(opcode: Opcode, length: number, options: EncodeOptions | undefined): number {
+  if (options === undefined) {
+    if ((opcode & 0x7) !== opcode) checkControl(opcode, length, true);
+    return 0x80 | opcode;
+  }
+  const fin = options.fin ?? true;
+  if ((opcode & 0x7) !== opcode) checkControl(opcode, length, fin);
+  return (fin ? 0x80 : 0) | ((options.rsv ?? 0) & 0x70) | opcode;
 }
 
 function checkControl(opcode: number, length: number, fin: boolean): void {

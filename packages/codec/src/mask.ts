@@ -41,8 +41,13 @@ function keyByte(key: number, index: number): number {
   return (key >>> (24 - ((index & 3) << 3))) & 0xff;
 }
 
-/** The key rotated so that its most significant byte masks the byte at key position `phase`. */
-function rotatedKey(key: number, phase: number): number {
+/**
+ * The key rotated so that its most significant byte masks the byte at key position `phase`: the
+ * key of a piece of payload that starts at that position, as if it started the payload.
+ *
+ * @internal exported for the message decoder.
+ */
+export function rotatedKey(key: number, phase: number): number {
   const shift = (phase & 3) << 3;
   return shift === 0 ? key >>> 0 : ((key << shift) | (key >>> (32 - shift))) >>> 0;
 }
@@ -279,29 +284,6 @@ function maskWords(bytes: Uint8Array, start: number, end: number, key: number, p
   for (; w < last; w++) words[w] = words[w]! ^ word;
   const tail = (last << 2) - bytes.byteOffset;
   maskBytes(bytes, tail, end, key, phase + (tail - start));
-}
-
-/** Where {@link maskedCopy} stages a payload in the kernel's memory: room for any frame header before it. */
-const COPY_OFFSET = 16;
-
-/**
- * A new array of `offset + source.length` bytes holding `source` XORed with `key` from `offset` on;
- * the `offset` bytes before it are unspecified (a caller writes a frame header there). The bytes are
- * masked in the SIMD kernel's memory and copied out by the typed-array copy constructor, which
- * writes each byte of the new array once, where a zero-filled allocation followed by
- * {@link maskInto} writes it twice. `undefined` when the SIMD kernel is unavailable, not worth it,
- * or too small for the array (over about 128 KiB).
- *
- * @internal for the frame encoder; not part of the package's public surface.
- */
-export function maskedCopy(source: Uint8Array, offset: number, key: number): Uint8Array | undefined {
-  const length = source.length;
-  if (offset > COPY_OFFSET) return undefined;
-  const kernel = simdFor(length);
-  if (kernel === null || COPY_OFFSET + length > kernel.memory.length) return undefined;
-  kernel.memory.set(source, COPY_OFFSET);
-  kernel.xor(COPY_OFFSET, (length + 15) & ~15, littleEndianKeyWord(key, 0));
-  return new Uint8Array(kernel.memory.subarray(COPY_OFFSET - offset, COPY_OFFSET + length));
 }
 
 /** The SIMD kernel, when `length` is worth it and the runtime has one. */

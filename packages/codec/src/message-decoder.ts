@@ -1,9 +1,17 @@
+import { checkAllocate } from './allocate.js';
 import { ByteParts } from './byte-parts.js';
 import { type ClosePayload, decodeClosePayload } from './close.js';
 import { DefaultLimits, Opcode } from './constants.js';
 import { CodecError } from './errors.js';
-import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
+import {
+  checkLimit,
+  FrameDecoder,
+  type FrameDecoderOptions,
+  type FrameHandler,
+  handlersThatUnmask,
+} from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
+import { applyMask, rotatedKey } from './mask.js';
 import { type Utf8Check, Utf8Validator } from './utf8.js';
 
 /** The type of a data message. */
@@ -25,6 +33,14 @@ export interface MessageDecoderOptions extends FrameDecoderOptions {
   validateUtf8?: boolean;
   /** A fast validator for complete runs in `pieces` mode, e.g. Node's `buffer.isUtf8`. */
   utf8Check?: Utf8Check;
+  /**
+   * Allocates the array a message is joined into when its payload arrived in several pieces (and
+   * the blocks small pieces of a trickled message are packed into). Default:
+   * `length => new Uint8Array(length)`. Every byte is written before the array is handed out, so it
+   * need not be zeroed: on Node, pass `Buffer.allocUnsafe` (what `@wskit/node` does) to skip the
+   * zero-filling, which costs as much as the copy itself on large messages.
+   */
+  allocate?: (length: number) => Uint8Array;
 }
 
 /**
@@ -76,8 +92,10 @@ export class MessageDecoder {
   #messageSize = 0;
   #fragments = 0;
   #closed = false;
-  readonly #parts = new ByteParts();
-  readonly #control = new ByteParts();
+  /** Offset in the current frame's payload of the next piece: its masking key position. */
+  #payloadOffset = 0;
+  readonly #parts: ByteParts;
+  readonly #control: ByteParts;
   #text = '';
   #textDecoder: TextDecoder | undefined;
   readonly #validator: Utf8Validator;
@@ -92,11 +110,17 @@ export class MessageDecoder {
     }
     this.#validateUtf8 = options.validateUtf8 ?? true;
     this.#validator = new Utf8Validator(options.utf8Check);
+    const allocate = checkAllocate(options.allocate);
+    this.#parts = new ByteParts(allocate);
+    this.#control = new ByteParts(allocate);
     const frameHandler: FrameHandler = {
       onFrameStart: (header) => this.#onFrameStart(header),
       onFramePayload: (data, last, header) => this.#onFramePayload(data, last, header),
       onFrameEnd: (header) => this.#onFrameEnd(header),
     };
+    // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
+    // copied (one pass), every other piece in place before it is used.
+    handlersThatUnmask.add(frameHandler);
     this.#frames = new FrameDecoder(frameHandler, options);
   }
 
@@ -133,6 +157,7 @@ export class MessageDecoder {
   }
 
   #onFrameStart(header: FrameHeader): CodecError | undefined {
+    this.#payloadOffset = 0;
     const opcode = header.opcode;
     if (opcode >= 0x8) {
       this.#control.clear();
@@ -171,25 +196,27 @@ export class MessageDecoder {
   }
 
   #onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
+    // `data` is still masked (the frame decoder leaves that to us); 0 is the key of unmasked frames.
+    const offset = this.#payloadOffset;
+    this.#payloadOffset = offset + data.length;
+    const maskKey = header.maskKey;
     if (header.opcode >= 0x8) {
-      this.#control.push(data);
-      return undefined;
-    }
-    if (this.#messageRsv !== 0) {
-      this.#parts.push(data);
+      this.#control.push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
       return undefined;
     }
     const text = this.#messageOpcode === Opcode.Text;
+    if (this.#messageRsv !== 0 || (!text && !this.#pieces)) {
+      // Joined when the message ends, and unmasked as it is: in place if it is one piece.
+      this.#parts.push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
+      return undefined;
+    }
+    if (maskKey !== 0) applyMask(data, maskKey, offset & 3);
     if (this.#pieces) {
       const final = last && header.fin;
       if (text && this.#validateUtf8) {
         if (!this.#validator.write(data) || (final && !this.#validator.end())) return invalidUtf8();
       }
       this.#handler.onPiece(text ? 'text' : 'binary', data, final);
-      return undefined;
-    }
-    if (!text) {
-      this.#parts.push(data);
       return undefined;
     }
     try {

@@ -12,7 +12,7 @@
 export type Utf8Check = (bytes: Uint8Array) => boolean;
 
 /** Runs at least this long go to the fast validator, when one was given. */
-const FAST_PATH_THRESHOLD = 256;
+const FAST_PATH_THRESHOLD = 32;
 
 /**
  * A streaming UTF-8 validator. Feed it the pieces of one message with {@link write}, then call
@@ -28,7 +28,7 @@ export class Utf8Validator {
 
   /**
    * @param fastCheck an optional platform validator for complete runs (Node's `buffer.isUtf8`,
-   *   {@link textDecoderUtf8Check}); pieces of 256 bytes and more are checked with it, all others
+   *   {@link textDecoderUtf8Check}); pieces of 32 bytes and more are checked with it, all others
    *   and the ragged ends of pieces with the portable state machine.
    */
   constructor(fastCheck?: Utf8Check) {
@@ -83,11 +83,23 @@ export class Utf8Validator {
     this.#failed = false;
   }
 
+  /**
+   * Validates `bytes[start..]`: whole sequences at a time with the bytes in locals while they lie in
+   * the piece, the state machine for a sequence left open by the previous piece or cut by the end
+   * of this one (so a bad byte fails this piece however the stream is split).
+   */
   #run(bytes: Uint8Array, start: number): boolean {
     const length = bytes.length;
     let i = start;
+    while (this.#needed !== 0) {
+      if (i === length) return true;
+      if (!this.#step(bytes[i]!)) return false;
+      i++;
+    }
     while (i < length) {
-      if (this.#needed === 0) {
+      const lead = bytes[i]!;
+      if (lead < 0x80) {
+        i++;
         // ASCII fast path: skip four plain bytes at a time.
         while (
           i + 4 <= length &&
@@ -95,13 +107,50 @@ export class Utf8Validator {
         ) {
           i += 4;
         }
-        while (i < length && bytes[i]! < 0x80) i++;
-        if (i === length) break;
+        continue;
       }
-      if (!this.#step(bytes[i]!)) return false;
-      i++;
+      if (lead >= 0xc2 && lead <= 0xdf) {
+        if (i + 1 >= length) break;
+        if ((bytes[i + 1]! & 0xc0) !== 0x80) return this.#fail();
+        i += 2;
+      } else if (lead >= 0xe0 && lead <= 0xef) {
+        if (i + 2 >= length) break;
+        const second = bytes[i + 1]!;
+        // E0: no overlong three-byte forms; ED: no UTF-16 surrogates.
+        if (
+          second < (lead === 0xe0 ? 0xa0 : 0x80) ||
+          second > (lead === 0xed ? 0x9f : 0xbf) ||
+          (bytes[i + 2]! & 0xc0) !== 0x80
+        ) {
+          return this.#fail();
+        }
+        i += 3;
+      } else if (lead >= 0xf0 && lead <= 0xf4) {
+        if (i + 3 >= length) break;
+        const second = bytes[i + 1]!;
+        // F0: no overlong four-byte forms; F4: nothing beyond U+10FFFF.
+        if (
+          second < (lead === 0xf0 ? 0x90 : 0x80) ||
+          second > (lead === 0xf4 ? 0x8f : 0xbf) ||
+          (bytes[i + 2]! & 0xc0) !== 0x80 ||
+          (bytes[i + 3]! & 0xc0) !== 0x80
+        ) {
+          return this.#fail();
+        }
+        i += 4;
+      } else {
+        // 0x80–0xC1 (stray continuation, overlong two-byte lead) and 0xF5–0xFF never start a sequence.
+        return this.#fail();
+      }
     }
+    // A sequence cut by the end of the piece: its bytes so far go through the state machine.
+    for (; i < length; i++) if (!this.#step(bytes[i]!)) return false;
     return true;
+  }
+
+  #fail(): false {
+    this.#failed = true;
+    return false;
   }
 
   #step(byte: number): boolean {

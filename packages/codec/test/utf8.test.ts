@@ -221,11 +221,11 @@ describe('invalid sequences', () => {
       const points = bytes.length > 40 ? [padding.length - 1, padding.length, padding.length + 1] : [];
       const cuts =
         bytes.length > 40
-          ? [0, 1, 255, 256, 257, ...points.flatMap((p) => [p, p + 2, p + 3, p + 4, p + 6]), bytes.length - 1]
+          ? [0, 1, 31, 32, 33, 255, 256, 257, ...points.flatMap((p) => [p, p + 2, p + 3, p + 4, p + 6]), bytes.length - 1]
           : Array.from({ length: bytes.length + 1 }, (_, i) => i);
       const bad = firstBadByte(bytes);
       for (const first of cuts) {
-        for (const second of [first + 1, first + 2, first + 257]) {
+        for (const second of [first + 1, first + 2, first + 33, first + 257]) {
           const pieces = splitAt(bytes, [first, second]);
           const expected = expectedFailingPiece(bytes, pieces, bad);
           if (expected === -1) throw new Error(`${hex} should be invalid`);
@@ -303,17 +303,17 @@ describe('Utf8Validator', () => {
     expect(validator.end()).toBe(true);
   });
 
-  it('hands complete runs of 256 bytes and more to the fast check, and nothing shorter', () => {
+  it('hands complete runs of 32 bytes and more to the fast check, and nothing shorter', () => {
     const calls: string[] = [];
     const spy: Utf8Check = (bytes) => {
       calls.push(`${toHex(bytes.subarray(0, 2))}:${bytes.length}`);
       return textDecoderUtf8Check(bytes);
     };
     const validator = new Utf8Validator(spy);
-    expect(validator.write(new Uint8Array(255).fill(0x61))).toBe(true);
+    expect(validator.write(new Uint8Array(31).fill(0x61))).toBe(true);
     expect(calls).toEqual([]);
-    expect(validator.write(new Uint8Array(256).fill(0x62))).toBe(true);
-    expect(calls).toEqual(['6262:256']);
+    expect(validator.write(new Uint8Array(32).fill(0x62))).toBe(true);
+    expect(calls).toEqual(['6262:32']);
     // A piece that ends inside a sequence: the fast check sees the complete part only.
     const piece = new Uint8Array(300).fill(0x63);
     piece.set([0xf0, 0x9f], 298);
