@@ -52,11 +52,19 @@ export abstract class HandleState {
   /** HANDLE_CLOSING was queued: no notification for this handle follows it. */
   notificationsEnded = false;
 
-  constructor(parent: HandleState | undefined) {
+  /**
+   * @param parent the handle this one is created from: its callback, mask and settings are inherited.
+   * @param shareSettings use the parent's settings object itself (a connection handle has no settings
+   *   of its own: changes on the session reach the requests opened later through it).
+   */
+  constructor(parent: HandleState | undefined, shareSettings = false) {
     this.handle = Object.freeze(Object.create(null)) as HINTERNET;
     this.callback = parent?.callback ?? null;
     this.notificationFlags = parent?.notificationFlags ?? 0;
-    this.settings = { ...(parent?.settings ?? DefaultHandleSettings) };
+    this.settings =
+      shareSettings && parent !== undefined
+        ? parent.settings
+        : { ...(parent?.settings ?? DefaultHandleSettings) };
     states.set(this.handle, this);
   }
 

@@ -27,13 +27,13 @@ import {
   WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE,
 } from './option-constants.js';
 import { RequestState } from './request-handle.js';
-import { ConnectState, SessionState } from './session-handle.js';
+import { SessionState } from './session-handle.js';
 import type { HINTERNET, OutParameter } from './types.js';
 import { WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE } from './websocket-constants.js';
 import { WebSocketState } from './websocket-handle.js';
 
 /** Which handles a DWORD setting lives on. */
-type Holders = 'session+request' | 'session+request+websocket' | 'session+connect+request';
+type Holders = 'session+request' | 'session+request+websocket';
 
 /** The DWORD options: the setting they hold and the handles that have it. */
 const DWORD_OPTIONS: ReadonlyMap<
@@ -53,17 +53,16 @@ const DWORD_OPTIONS: ReadonlyMap<
     WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL,
     { setting: 'keepaliveInterval', holders: 'session+request+websocket' },
   ],
-  [WINHTTP_OPTION_CONNECT_TIMEOUT, { setting: 'connectTimeout', holders: 'session+connect+request' }],
+  [WINHTTP_OPTION_CONNECT_TIMEOUT, { setting: 'connectTimeout', holders: 'session+request' }],
   [
     WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
-    { setting: 'receiveResponseTimeout', holders: 'session+connect+request' },
+    { setting: 'receiveResponseTimeout', holders: 'session+request' },
   ],
 ]);
 
 function holds(state: HandleState, holders: Holders): boolean {
   if (state instanceof SessionState || state instanceof RequestState) return true;
-  if (state instanceof WebSocketState) return holders === 'session+request+websocket';
-  return state instanceof ConnectState && holders === 'session+connect+request';
+  return state instanceof WebSocketState && holders === 'session+request+websocket';
 }
 
 /** A DWORD from `value` (a number, or 4 little-endian bytes) and `length`, or `undefined`. */

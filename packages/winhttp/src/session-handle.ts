@@ -38,7 +38,7 @@ export class ConnectState extends HandleState {
   readonly port: number;
 
   constructor(session: SessionState, serverName: string, port: number) {
-    super(session);
+    super(session, true);
     this.session = session;
     this.serverName = serverName;
     this.port = port;

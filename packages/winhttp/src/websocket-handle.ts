@@ -193,8 +193,9 @@ export class WebSocketState extends HandleState {
     const type = bufferType <= 1 ? 'binary' : 'text';
     const final = bufferType === 0 || bufferType === WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE;
     if (this.#sending !== undefined && this.#sending !== type) return ERROR_INVALID_PARAMETER;
-    if (type === 'text' && (!this.#utf8.write(data) || (final && !this.#utf8.end()))) {
-      return ERROR_INVALID_PARAMETER;
+    if (type === 'text') {
+      if (this.#sending === undefined) this.#utf8.reset();
+      if (!this.#utf8.write(data) || (final && !this.#utf8.end())) return ERROR_INVALID_PARAMETER;
     }
     const engine = this.#engine;
     if (this.#sending === undefined) {

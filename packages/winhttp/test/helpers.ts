@@ -6,8 +6,9 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { computeAccept, HeadParser, type RequestHead, serializeResponse } from '@wskit/handshake';
-import { WebSocketServer as WskitServer } from '@wskit/node';
+import { nodeDialer, WebSocketServer as WskitServer } from '@wskit/node';
 import { Connection } from '@wskit/protocol';
+import type { Dialer, Transport, TransportHandler } from '@wskit/transport';
 import {
   type HINTERNET,
   WINHTTP_ACCESS_TYPE_DEFAULT_PROXY,
@@ -210,6 +211,7 @@ export async function startRawServer(
   const sockets: Socket[] = [];
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.push(socket);
+    socket.setNoDelay(true);
     socket.on('error', () => {});
     const parser = new HeadParser('request');
     const onData = (chunk: Buffer): void => {
@@ -304,7 +306,8 @@ export class EngineClient {
       this.events.push(recorded);
       this.onEvent?.(recorded);
     }
-    for (const bytes of this.engine.dataToSend()) if (!this.socket.destroyed) this.socket.write(bytes);
+    const output = this.engine.dataToSend();
+    if (output.length > 0 && !this.socket.destroyed) this.socket.write(Buffer.concat(output));
     if (this.engine.shouldCloseTransport && !this.socket.destroyed) this.socket.end();
   }
 
@@ -340,4 +343,91 @@ export function text(data: Uint8Array): string {
 /** Waits for `milliseconds`. */
 export function delay(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+/** A dialer around @wskit/node's whose transport can be made to push back, and that counts pauses. */
+export function gatedDialer(): { dialer: Dialer; gate: Gate } {
+  const gate = new Gate();
+  const dialer: Dialer = async (target) => {
+    const transport = await nodeDialer(target);
+    gate.transport = transport;
+    return {
+      start(handler) {
+        gate.handler = handler;
+        transport.start(handler);
+      },
+      write(chunks) {
+        gate.writes.push(...chunks.map((chunk) => chunk.slice()));
+        return transport.write(chunks) && !gate.blocked;
+      },
+      get bufferedAmount() {
+        return transport.bufferedAmount;
+      },
+      pause() {
+        gate.pauses++;
+        transport.pause();
+      },
+      resume() {
+        gate.resumes++;
+        transport.resume();
+      },
+      end: () => transport.end(),
+      close: () => transport.close(),
+      abort: (error) => transport.abort(error),
+      get remoteAddress() {
+        return transport.remoteAddress;
+      },
+    };
+  };
+  return { dialer, gate };
+}
+
+/** The controls of a {@link gatedDialer}'s transport. */
+export class Gate {
+  /** While true, `write` reports backpressure (the bytes are still written). */
+  blocked = false;
+  pauses = 0;
+  resumes = 0;
+  /** Copies of every array written, in order. */
+  readonly writes: Uint8Array[] = [];
+  handler: TransportHandler | undefined;
+  transport: Transport | undefined;
+
+  /** Stops pushing back and reports the drain. */
+  release(): void {
+    this.blocked = false;
+    this.handler?.onDrain();
+  }
+}
+
+/** Decodes complete client frames (masked) from `stream`: opcode, FIN and unmasked payload. */
+export function decodeClientFrames(
+  stream: Uint8Array,
+): { opcode: number; fin: boolean; payload: Uint8Array }[] {
+  const frames: { opcode: number; fin: boolean; payload: Uint8Array }[] = [];
+  let offset = 0;
+  while (offset + 2 <= stream.length) {
+    const first = stream[offset]!;
+    const second = stream[offset + 1]!;
+    let length = second & 0x7f;
+    let header = 2;
+    if (length === 126) {
+      length = (stream[offset + 2]! << 8) | stream[offset + 3]!;
+      header = 4;
+    } else if (length === 127) {
+      length = Number(new DataView(stream.buffer, stream.byteOffset + offset + 2, 8).getBigUint64(0));
+      header = 10;
+    }
+    const masked = (second & 0x80) !== 0;
+    const start = offset + header + (masked ? 4 : 0);
+    if (start + length > stream.length) break;
+    const payload = new Uint8Array(stream.subarray(start, start + length)); // a copy, also of a Buffer
+    if (masked) {
+      const key = stream.subarray(offset + header, offset + header + 4);
+      for (let index = 0; index < payload.length; index++) payload[index]! ^= key[index % 4]!;
+    }
+    frames.push({ opcode: first & 0x0f, fin: (first & 0x80) !== 0, payload });
+    offset = start + length;
+  }
+  return frames;
 }
