@@ -1,5 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
+  type ClientExtensionNegotiator,
   createClientHandshake,
   type Extension,
   type HeaderInit,
@@ -24,6 +25,8 @@ export const DefaultClientOptions = Object.freeze({
   followRedirects: false,
   /** At most 10 redirects when `followRedirects` is on. */
   maxRedirects: 10,
+  /** Compression is not offered (see `ConnectOptions.perMessageDeflate`). */
+  perMessageDeflate: false,
 });
 
 /** How the client opens the connection and runs the opening handshake. */
@@ -99,7 +102,11 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
 }
 
 /** Reads the URL and the options, throwing `TypeError`/`RangeError` for misuse. */
-function prepare(url: string | URL, options: ClientHandshakeOptions) {
+function prepare(
+  url: string | URL,
+  options: ClientHandshakeOptions,
+  extensions: readonly ClientExtensionNegotiator[],
+) {
   const target = parseWebSocketUrl(url);
   if (target === undefined) {
     throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws: or wss:`);
@@ -121,6 +128,7 @@ function prepare(url: string | URL, options: ClientHandshakeOptions) {
       path: to.path,
       protocols,
       headers: extra,
+      extensions,
       ...(options.origin === undefined ? {} : { origin: options.origin }),
     });
   // Build the first request now: misuse (a reserved header, a bad subprotocol) throws here.
@@ -131,14 +139,15 @@ function prepare(url: string | URL, options: ClientHandshakeOptions) {
 /**
  * Runs the client side of the opening handshake for `url`: opens a TCP or TLS connection (directly
  * or through an HTTP proxy), sends the upgrade request, follows redirects when asked, and validates
- * the `101` response. Misuse throws at once; the peer's refusal rejects with a
- * {@link HandshakeFailedError}.
+ * the `101` response, offering `extensions` (their agreed parameters are returned). Misuse throws at
+ * once; the peer's refusal rejects with a {@link HandshakeFailedError}.
  */
 export function upgradeClient(
   url: string | URL,
   options: ClientHandshakeOptions = {},
+  extensions: readonly ClientExtensionNegotiator[] = [],
 ): Promise<ClientUpgrade> {
-  const prepared = prepare(url, options);
+  const prepared = prepare(url, options, extensions);
   return runHandshake(prepared, options);
 }
 

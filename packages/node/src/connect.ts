@@ -1,14 +1,27 @@
 import { formatExtensions } from '@wskit/handshake';
 import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
+import { clientPerMessageDeflate, engineExtensions, type PerMessageDeflateOption } from './compression.js';
 import { pickSessionOptions } from './session-options.js';
 
 /**
- * The options of {@link connect}: how to open the connection and run the handshake, and the
- * session's limits and timeouts (`@wskit/transport`'s `SessionOptions`: `maxMessageSize`,
+ * The options of {@link connect}: how to open the connection and run the handshake, compression,
+ * and the session's limits and timeouts (`@wskit/transport`'s `SessionOptions`: `maxMessageSize`,
  * `maxFrameSize`, `closeTimeout`, `keepaliveInterval`, `highWaterMark`, …).
  */
-export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {}
+export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {
+  /**
+   * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`): `true` with its
+   * defaults, or its options (`serverNoContextTakeover`, `serverMaxWindowBits`,
+   * `clientMaxWindowBits`, `clientNoContextTakeover`, `threshold`, `level`, `memoryLevel`,
+   * `concurrencyLimit`). Default `false`: compression costs CPU and about 300 KiB of zlib memory per
+   * connection, and compressing secrets together with data an attacker chooses leaks them
+   * (CRIME/BREACH). Used only when the server accepts it; `maxMessageSize` also bounds every
+   * inflated message. Connections made with one options object share one negotiator (and its
+   * `concurrencyLimit`).
+   */
+  readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
+}
 
 /**
  * Opens a WebSocket to a `ws:` or `wss:` URL (`http:` and `https:` are taken as `ws:` and `wss:`):
@@ -25,14 +38,23 @@ export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const session = pickSessionOptions(options);
-  return upgradeClient(url, options).then((upgrade) =>
-    openWebSocket(upgrade.transport, {
+  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
+  return upgradeClient(url, options, deflate === undefined ? [] : [deflate]).then((upgrade) => {
+    let extensions: ReturnType<typeof engineExtensions>;
+    try {
+      extensions = engineExtensions(deflate, upgrade.extensions, 'client');
+    } catch (error) {
+      upgrade.transport.abort();
+      throw error;
+    }
+    return openWebSocket(upgrade.transport, {
       ...session,
       role: 'client',
       protocol: upgrade.protocol ?? '',
+      extensions,
       extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
       url: upgrade.url.href,
       earlyData: upgrade.earlyData,
-    }),
-  );
+    });
+  });
 }

@@ -2,14 +2,17 @@
  * @wskit/node: WebSockets for Node.js over `net` and `tls`. A client (`connect`, and the WHATWG
  * `WebSocket` class) with subprotocols, TLS options, redirects and HTTP proxies (undici); a server
  * (`WebSocketServer`: standalone, attached to an `http`/`https` server, or `handleUpgrade` for
- * frameworks) with hooks to verify requests and pick subprotocols; and `NodeSocketTransport`, the
+ * frameworks) with hooks to verify requests and pick subprotocols; permessage-deflate compression on
+ * both (`perMessageDeflate`, off by default); and `NodeSocketTransport`, the
  * transport port over a socket, under `@wskit/transport`'s sessions.
  *
  * @packageDocumentation
  */
+export type { PerMessageDeflateOptions } from '@wskit/permessage-deflate';
 export type { WebSocket as WebSocketSession } from '@wskit/transport';
 export { isWebSocketError, WebSocketError, type WebSocketErrorCode } from '@wskit/transport';
 export { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
+export type { PerMessageDeflateOption } from './compression.js';
 export { type ConnectOptions, connect } from './connect.js';
 export {
   HandshakeFailedError,

@@ -9,6 +9,7 @@ import {
   HeaderList,
   type RequestHead,
   rejectHandshake,
+  type ServerExtensionNegotiator,
 } from '@wskit/handshake';
 import { NodeSocketTransport } from './node-socket-transport.js';
 
@@ -109,6 +110,7 @@ function isSecure(socket: Socket): boolean {
  * go to the session.
  *
  * @param stillAccepting asked before the 101 is written; `false` refuses with 503.
+ * @param extensions the extensions this server supports (negotiators), e.g. permessage-deflate.
  * @returns the accepted upgrade, or the refusal (already answered on the socket).
  */
 export async function acceptUpgrade(
@@ -117,6 +119,7 @@ export async function acceptUpgrade(
   head: Uint8Array,
   hooks: UpgradeHooks,
   stillAccepting: () => boolean = () => true,
+  extensions: readonly ServerExtensionNegotiator[] = [],
 ): Promise<AcceptedUpgrade | RefusedUpgrade> {
   socket.pause();
   const swallow = () => {};
@@ -131,6 +134,7 @@ export async function acceptUpgrade(
   try {
     const extra = typeof hooks.headers === 'function' ? hooks.headers(request) : hooks.headers;
     result = acceptServerHandshake(headRequest, {
+      extensions,
       ...(hooks.protocols === undefined ? {} : { protocols: hooks.protocols }),
       ...(hooks.selectProtocol === undefined
         ? {}

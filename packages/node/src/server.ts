@@ -13,7 +13,9 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
+import type { PerMessageDeflate } from '@wskit/permessage-deflate';
 import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
+import { engineExtensions, type PerMessageDeflateOption, serverPerMessageDeflate } from './compression.js';
 import { acceptUpgrade, refuseUpgrade, type UpgradeHooks } from './server-accept.js';
 import { pickSessionOptions } from './session-options.js';
 
@@ -25,6 +27,8 @@ export const DefaultServerOptions = Object.freeze({
   maxConnections: Number.POSITIVE_INFINITY,
   /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
   closeCode: CloseCode.GoingAway as number,
+  /** Compression is not accepted (see {@link WebSocketServerOptions.perMessageDeflate}). */
+  perMessageDeflate: false,
 });
 
 /**
@@ -48,6 +52,16 @@ export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions {
   readonly path?: string | undefined;
   /** The most connections open at once, handshakes in progress included; more get 503 (default no limit). */
   readonly maxConnections?: number | undefined;
+  /**
+   * Accept permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`) from clients that
+   * offer it (browsers always do): `true` with its defaults, or its options
+   * (`serverNoContextTakeover`, `serverMaxWindowBits`, `clientMaxWindowBits`,
+   * `clientNoContextTakeover`, `threshold`, `level`, `memoryLevel`, `concurrencyLimit`). Default
+   * `false`: compression costs CPU and about 300 KiB of zlib memory per connection (less with
+   * smaller windows and `memoryLevel`), and compressing secrets together with data an attacker
+   * chooses leaks them (CRIME/BREACH). `maxMessageSize` also bounds every inflated message.
+   */
+  readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
 }
 
 /** The events of a {@link WebSocketServer}. */
@@ -86,6 +100,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #clients = new Set<WebSocket>();
   readonly #options: WebSocketServerOptions;
   readonly #session: SessionOptions;
+  /** The permessage-deflate negotiator, shared by this server's connections; none when off. */
+  readonly #deflate: PerMessageDeflate | undefined;
   readonly #httpServer: HttpServer | HttpsServer | undefined;
   readonly #ownsServer: boolean;
   /** Settles once the own listener listens (true) or failed to (false). */
@@ -115,6 +131,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     }
     this.#options = options;
     this.#session = pickSessionOptions(options);
+    this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     if (options.server) {
       this.#httpServer = options.server;
       this.#ownsServer = false;
@@ -194,7 +211,14 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     this.#pending++;
     let outcome: Awaited<ReturnType<typeof acceptUpgrade>>;
     try {
-      outcome = await acceptUpgrade(request, socket, head, this.#options, () => !this.#closing);
+      outcome = await acceptUpgrade(
+        request,
+        socket,
+        head,
+        this.#options,
+        () => !this.#closing,
+        this.#deflate === undefined ? [] : [this.#deflate],
+      );
     } finally {
       this.#pending--;
     }
@@ -203,10 +227,18 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       outcome.transport.abort();
       return rejected(0);
     }
+    let extensions: ReturnType<typeof engineExtensions>;
+    try {
+      extensions = engineExtensions(this.#deflate, outcome.extensions, 'server');
+    } catch (error) {
+      outcome.transport.abort();
+      return rejected(0, error);
+    }
     const websocket = openWebSocket(outcome.transport, {
       ...this.#session,
       role: 'server',
       protocol: outcome.protocol ?? '',
+      extensions,
       extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
       url: outcome.url,
       earlyData: outcome.earlyData,

@@ -5,6 +5,8 @@ import type {
   HandshakeFailedErrorInit,
   NodeErrorCode,
   NodeSocketTransportOptions,
+  PerMessageDeflateOption,
+  PerMessageDeflateOptions,
   UpgradeHooks,
   UpgradeRejection,
   VerifyInfo,
@@ -16,6 +18,7 @@ import type {
   WebSocketSession,
 } from '@wskit/node';
 import * as node from '@wskit/node';
+import type { PerMessageDeflateOptions as DeflatePackageOptions } from '@wskit/permessage-deflate';
 import type { SessionOptions, Transport, WebSocket as TransportWebSocket } from '@wskit/transport';
 import { StandardWebSocket } from '@wskit/transport';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -54,6 +57,15 @@ describe('public surface', () => {
     expectTypeOf<VerifyInfo['protocol']>().toEqualTypeOf<string | null>();
     expectTypeOf<WebSocketServerEvents['connection']>().toMatchTypeOf<[TransportWebSocket, unknown]>();
     expectTypeOf<WebSocketErrorCode>().toMatchTypeOf<string>();
+    expectTypeOf<PerMessageDeflateOptions>().toEqualTypeOf<DeflatePackageOptions>();
+    expectTypeOf<PerMessageDeflateOption>().toEqualTypeOf<boolean | DeflatePackageOptions>();
+    expectTypeOf<ConnectOptions['perMessageDeflate']>().toEqualTypeOf<PerMessageDeflateOption | undefined>();
+    expectTypeOf<WebSocketOptions['perMessageDeflate']>().toEqualTypeOf<
+      PerMessageDeflateOption | undefined
+    >();
+    expectTypeOf<WebSocketServerOptions['perMessageDeflate']>().toEqualTypeOf<
+      PerMessageDeflateOption | undefined
+    >();
   });
 
   it('WebSocket is the WHATWG class of @wskit/transport with a Node connector', () => {
@@ -72,8 +84,14 @@ describe('public surface', () => {
       handshakeTimeout: 30_000,
       followRedirects: false,
       maxRedirects: 10,
+      perMessageDeflate: false,
     });
     expect(Object.isFrozen(node.DefaultClientOptions)).toBe(true);
-    expect(node.DefaultServerOptions).toEqual({ host: undefined, maxConnections: Infinity, closeCode: 1001 });
+    expect(node.DefaultServerOptions).toEqual({
+      host: undefined,
+      maxConnections: Infinity,
+      closeCode: 1001,
+      perMessageDeflate: false,
+    });
   });
 });

@@ -1,8 +1,13 @@
 """An interop peer for @wskit/node's tests: a python-websockets client of our server.
 
-Usage: client.py URL. Runs the interop scenario against a server that speaks the interop command
-set (see test/interop-helpers.ts) and prints one JSON object per check:
+Usage: client.py URL [--deflate | --deflate=JSON]. Runs the interop scenario against a server that
+speaks the interop command set (see test/interop-helpers.ts) and prints one JSON object per check:
 `{"check": name, "ok": true|false, "detail": "..."}`. Exits 0 when every check passed.
+
+Without a second argument compression is off. `--deflate` offers permessage-deflate with
+python-websockets' defaults, `--deflate=JSON` with ClientPerMessageDeflateFactory's keyword
+arguments (e.g. `{"server_max_window_bits": 10}`); then the check `compression negotiated` (the
+server's Sec-WebSocket-Extensions in its detail) replaces the 16 MiB message.
 """
 
 import asyncio
@@ -10,6 +15,7 @@ import json
 import sys
 
 import websockets
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
 SIZES = [0, 1, 125, 126, 127, 65535, 65536, 65537, 1 << 20]
 BIG = 16 << 20
@@ -33,13 +39,30 @@ def pattern_text(size):
     return unit * (size // 16) + "x" * (size % 16)
 
 
+def compression_options(argv):
+    """The connect() keyword arguments for the --deflate argument, if any."""
+    for arg in argv:
+        if arg == "--deflate":
+            return dict(compression="deflate")
+        if arg.startswith("--deflate="):
+            params = json.loads(arg[len("--deflate=") :])
+            return dict(compression="deflate", extensions=[ClientPerMessageDeflateFactory(**params)])
+    return dict(compression=None)
+
+
+COMPRESSION = compression_options(sys.argv[2:])
+
+
 def options():
-    return dict(max_size=None, compression=None, ping_interval=None, subprotocols=["chat"])
+    return dict(max_size=None, ping_interval=None, subprotocols=["chat"], **COMPRESSION)
 
 
 async def exchange(url):
     async with websockets.connect(url, **options()) as ws:
         check("subprotocol", ws.subprotocol == "chat", str(ws.subprotocol))
+        if COMPRESSION["compression"] is not None:
+            agreed = ws.response_headers.get("Sec-WebSocket-Extensions", "")
+            check("compression negotiated", agreed.startswith("permessage-deflate"), agreed)
         for size in SIZES:
             text = pattern_text(size)
             await ws.send(text)
@@ -49,10 +72,11 @@ async def exchange(url):
             await ws.send(data)
             echoed = await ws.recv()
             check(f"binary of {size} bytes", echoed == data, f"{len(echoed)} bytes")
-        data = pattern_bytes(BIG, 11)
-        await ws.send(data)
-        echoed = await ws.recv()
-        check("16 MiB binary", echoed == data, f"{len(echoed)} bytes")
+        if COMPRESSION["compression"] is None:
+            data = pattern_bytes(BIG, 11)
+            await ws.send(data)
+            echoed = await ws.recv()
+            check("16 MiB binary", echoed == data, f"{len(echoed)} bytes")
         parts = [pattern_bytes(10, 1), pattern_bytes(70000, 2), pattern_bytes(5, 3)]
         await ws.send(parts)
         echoed = await ws.recv()
