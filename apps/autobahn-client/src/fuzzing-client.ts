@@ -21,6 +21,8 @@ export interface FuzzingRunOptions {
   readonly runtime: Runtime;
   /** Limits for every session (Autobahn sends up to 16 MiB and 65 536 fragments). */
   readonly session: SessionOptions;
+  /** Offer permessage-deflate (only where `runtime.supportsDeflate`). */
+  readonly deflate: boolean;
   /** Milliseconds one connection (handshake included) may last before it is cut off. */
   readonly timeout: number;
   /** Where progress lines go. */
@@ -88,7 +90,7 @@ async function withConnection<T>(
   try {
     session = await options.runtime.connect(url, {
       session: options.session,
-      deflate: false,
+      deflate: options.deflate,
       handshakeTimeout: options.timeout,
     });
     if (timedOut) session.terminate();

@@ -29,7 +29,7 @@ Options:
       --case-timeout <ms>        cut a connection off after this long (default 60000)
       --max-message-size <size>  largest message (and frame) received (default 64 MiB)
       --max-fragments <count>    most frames in one message (default 100000)
-      --deflate                  offer permessage-deflate (not available yet)
+      --deflate                  offer permessage-deflate (needs @wskit/node's perMessageDeflate)
       --runtime <name>           node (default); bun once @wskit/bun exists
   -h, --help                     show this help
 `;
@@ -129,7 +129,7 @@ if (options.deflate && !runtime.supportsDeflate) {
 }
 
 const log = (line: string) => process.stdout.write(`autobahn-client: ${line}\n`);
-log(`${runtime.name}; ${describeLimits(options.limits)}`);
+log(`${runtime.name}; ${describeLimits(options.limits)}${options.deflate ? '; permessage-deflate' : ''}`);
 try {
   const { results } = await runFuzzingClient({
     base: options.base,
@@ -137,6 +137,7 @@ try {
     selection: options.selection,
     runtime,
     session: sessionOptions(options.limits),
+    deflate: options.deflate,
     timeout: options.timeout,
     log,
   });

@@ -2,6 +2,7 @@
 // the endpoints in order, every echo checked byte for byte, and a run that goes on when a case fails.
 import { fileURLToPath } from 'node:url';
 import { runApp } from '@wskit/echo-server/testing';
+import { DefaultServerOptions } from '@wskit/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type MockFuzzingServer,
@@ -10,6 +11,7 @@ import {
   startMockFuzzingServer,
 } from './mock-fuzzing-server.ts';
 
+const deflateAvailable = 'perMessageDeflate' in DefaultServerOptions;
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 const mocks: MockFuzzingServer[] = [];
@@ -36,9 +38,9 @@ describe('autobahn-client against the mock fuzzing server', () => {
       { endpoint: 'updateReports', case: undefined, agent: 'wskit test' },
     ]);
     expect(server.runs).toEqual([
-      { case: 1, agent: 'wskit test', problems: [] },
-      { case: 2, agent: 'wskit test', problems: [] },
-      { case: 3, agent: 'wskit test', problems: [] },
+      { case: 1, agent: 'wskit test', problems: [], extensions: '' },
+      { case: 2, agent: 'wskit test', problems: [], extensions: '' },
+      { case: 3, agent: 'wskit test', problems: [], extensions: '' },
     ]);
     const output = app.output();
     expect(output).toContain('autobahn-client: node; 64 MiB messages, 100000 fragments');
@@ -122,6 +124,18 @@ describe('autobahn-client against the mock fuzzing server', () => {
     await vi.waitFor(() => expect(server.runs[0]?.problems[0]).toBe('16 MiB + 1 binary: no echo'));
   });
 
+  // `--deflate` works once @wskit/node has its `perMessageDeflate` option; until then it is refused.
+  it.runIf(deflateAvailable)('offers permessage-deflate with --deflate and echoes compressed', async () => {
+    const server = await mock({ deflate: true });
+    const app = runApp(MAIN, ['--base', server.base, '--deflate']);
+    expect(await app.exited).toBe(0);
+    expect(server.runs).toHaveLength(3);
+    for (const run of server.runs) {
+      expect(run.problems).toEqual([]);
+      expect(run.extensions).toContain('permessage-deflate');
+    }
+  });
+
   it('exits with 1 when the server cannot be reached', async () => {
     const server = await mock();
     const base = server.base;
@@ -147,6 +161,12 @@ describe('autobahn-client against the mock fuzzing server', () => {
 });
 
 describe('autobahn-client flags', () => {
+  it.skipIf(deflateAvailable)('explains that --deflate is not available yet and exits with 2', async () => {
+    const app = runApp(MAIN, ['--deflate']);
+    expect(await app.exited).toBe(2);
+    expect(app.output()).toContain('--deflate: permessage-deflate is not available yet on node');
+  });
+
   it('prints the help with --help and exits with 0', async () => {
     const app = runApp(MAIN, ['--help']);
     expect(await app.exited).toBe(0);
@@ -157,7 +177,6 @@ describe('autobahn-client flags', () => {
 
   for (const [args, message] of [
     [['--runtime', 'bun'], '--runtime bun is not available yet: the Bun adapter (@wskit/bun)'],
-    [['--deflate'], '--deflate: permessage-deflate is not available yet on node'],
     [['--cases', '1-'], '--cases takes case numbers and ranges such as 1-10,15, not "1-"'],
     [['--cases', '0'], '--cases: cases are numbered from 1'],
     [['--cases', '9-3'], '--cases: the range "9-3" runs backwards'],

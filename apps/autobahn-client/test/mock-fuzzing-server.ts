@@ -6,7 +6,7 @@
  * 1000; `/updateReports?agent=A` closes with 1000.
  */
 import type { IncomingMessage } from 'node:http';
-import { WebSocketServer, type WebSocketSession } from '@wskit/node';
+import { WebSocketServer, type WebSocketServerOptions, type WebSocketSession } from '@wskit/node';
 
 const MiB = 1024 * 1024;
 const encoder = new TextEncoder();
@@ -155,6 +155,8 @@ export interface MockCaseRun {
   readonly case: number;
   readonly agent: string;
   readonly problems: readonly string[];
+  /** The extensions in use (`Sec-WebSocket-Extensions` of the 101), `''` for none. */
+  readonly extensions: string;
 }
 
 export interface MockFuzzingServerOptions {
@@ -164,6 +166,8 @@ export interface MockFuzzingServerOptions {
   readonly countAnswer?: string | Uint8Array;
   /** Cases whose `/runCase` handshake is refused with 500. */
   readonly refuse?: readonly number[];
+  /** Accept permessage-deflate (@wskit/node's `perMessageDeflate`, where it has that option). */
+  readonly deflate?: boolean;
 }
 
 export interface MockFuzzingServer {
@@ -198,7 +202,8 @@ export async function startMockFuzzingServer(
   const reportsUpdated = new Promise<MockRequest>((resolve) => {
     reportsDone = resolve;
   });
-  const server = new WebSocketServer({
+  const serverOptions: WebSocketServerOptions & { perMessageDeflate?: boolean } = {
+    ...(options.deflate ? { perMessageDeflate: true } : {}),
     port: 0,
     host: '127.0.0.1',
     maxMessageSize: 64 * MiB,
@@ -210,7 +215,8 @@ export async function startMockFuzzingServer(
       const refused = parsed.endpoint === 'runCase' && options.refuse?.includes(parsed.case ?? -1);
       return refused ? { status: 500, body: 'refused by the mock' } : true;
     },
-  });
+  };
+  const server = new WebSocketServer(serverOptions);
   server.on('connection', (session, request) => {
     const parsed = parseRequest(request);
     if (parsed.endpoint === 'getCaseCount') {
@@ -222,7 +228,12 @@ export async function startMockFuzzingServer(
       const checker = new EchoChecker(session);
       if (run === undefined) checker.problems.push(`no case ${position}`);
       void (run ?? (async () => {}))(session, checker).then(() => {
-        runs.push({ case: position, agent: parsed.agent ?? '', problems: checker.problems });
+        runs.push({
+          case: position,
+          agent: parsed.agent ?? '',
+          problems: checker.problems,
+          extensions: session.extensions,
+        });
         session.close(1000);
       });
     } else if (parsed.endpoint === 'updateReports') {

@@ -14,23 +14,26 @@ export interface EchoSummary extends CloseInfo {
 }
 
 /**
- * Echoes every message `session` receives, text as text and binary as binary, until it closes;
- * resolves with what happened. Pings are answered by the session itself (`autoPong`).
+ * Echoes every message `session` receives, text as text and binary as binary, in order, until it
+ * closes; resolves with what happened. Pings are answered by the session itself (`autoPong`).
  *
- * The echo is sent from the `message` event, synchronously: a message that arrives just before the
- * peer's close frame is echoed before our close reply (Autobahn case 7.1.1 and its kind). A binary
- * message is sent back without a copy (the session's views may be kept).
+ * Messages are taken with async iteration, so a peer that sends faster than it reads our echoes is
+ * slowed down: while the echoes wait for the socket (`needsDrain`), no message is taken, and the
+ * session stops reading once `maxBufferedMessages` are kept. Binary messages go back without a copy
+ * (the session's views may be kept).
  */
-export function echo(session: WebSocket): Promise<EchoSummary> {
+export async function echo(session: WebSocket): Promise<EchoSummary> {
   let messages = 0;
   let error: Error | undefined;
-  session.on('message', (data) => {
-    messages++;
-    // Rejects only when the session closed meanwhile; the close event tells that story.
-    void session.send(data);
-  });
   session.on('error', (reported) => {
     error ??= reported;
   });
-  return session.closed.then((info) => ({ ...info, messages, error }));
+  for await (const data of session) {
+    messages++;
+    // Rejects only when the session closed meanwhile; the close event tells that story.
+    void session.send(data);
+    if (session.needsDrain) await session.drained();
+  }
+  const info = await session.closed;
+  return { ...info, messages, error };
 }

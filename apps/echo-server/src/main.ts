@@ -19,7 +19,7 @@ Options:
       --max-message-size <size>  largest message (and frame) received: 65536, 512KiB, 64MiB
                                  (default 16 MiB)
       --max-fragments <count>    most frames in one message (default 4096)
-      --deflate                  offer permessage-deflate (not available yet)
+      --deflate                  accept permessage-deflate (needs @wskit/node's perMessageDeflate)
       --runtime <name>           node (default); bun once @wskit/bun exists
       --verbose                  log every connection as it closes
   -h, --help                     show this help

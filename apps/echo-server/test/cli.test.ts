@@ -1,10 +1,12 @@
 // `node src/main.ts` with its flags: the URL it prints, shutdown on signals, and the errors it
 // explains (exit 2) instead of starting.
 import { createServer } from 'node:net';
-import { connect } from '@wskit/node';
+import { connect, DefaultServerOptions } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
 import { MAIN, nextMessage, startEchoServer } from './echo-helpers.ts';
 import { runApp } from './run-app.ts';
+
+const deflateAvailable = 'perMessageDeflate' in DefaultServerOptions;
 
 describe('node src/main.ts', () => {
   it('listens on 127.0.0.1 and prints the URL with the port --port 0 found, and its limits', async () => {
@@ -72,7 +74,9 @@ describe('node src/main.ts', () => {
     expect(app.output()).toContain('--runtime');
   });
 
-  it('explains that --deflate is not available yet and exits with 2', async () => {
+  // `--deflate` works once @wskit/node has its `perMessageDeflate` option (test/deflate.test.ts);
+  // until then it is refused.
+  it.skipIf(deflateAvailable)('explains that --deflate is not available yet and exits with 2', async () => {
     const app = runApp(MAIN, ['--port', '0', '--deflate']);
     expect(await app.exited).toBe(2);
     expect(app.output()).toMatch(/--deflate: permessage-deflate is not available yet on node/);

@@ -1,4 +1,5 @@
 // The runtime map: Node's runtime works in-process; Bun's is announced but not there yet.
+import { DefaultServerOptions } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
 import { echo } from '../src/echo.ts';
 import { sessionOptions } from '../src/limits.ts';
@@ -11,7 +12,8 @@ describe('runtimes', () => {
     expect(runtimeNames).toEqual(['node']);
     const runtime = await loadRuntime('node');
     expect(runtime.name).toBe('node');
-    expect(runtime.supportsDeflate).toBe(false);
+    // Follows @wskit/node: true once it has the `perMessageDeflate` option.
+    expect(runtime.supportsDeflate).toBe('perMessageDeflate' in DefaultServerOptions);
   });
 
   it('refuses bun, not written yet, and unknown names, with RuntimeUnavailableError', async () => {

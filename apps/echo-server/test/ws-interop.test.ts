@@ -110,6 +110,35 @@ describe('echo server with a ws client', () => {
     await closed(ws);
   });
 
+  it('stops reading while a client does not read its echoes, then echoes everything in order', async () => {
+    const ws = await open(url);
+    ws.pause(); // read nothing: the server's echoes pile up in the sockets
+    const count = 64;
+    for (let index = 0; index < count; index++) {
+      const payload = Buffer.alloc(MiB, index);
+      ws.send(payload, { binary: true });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Without backpressure the server would have read all 64 MiB by now and kept the echoes itself.
+    expect(ws.bufferedAmount).toBeGreaterThan(16 * MiB);
+    const received: Buffer[] = [];
+    const all = new Promise<void>((resolve) =>
+      ws.on('message', (data: Buffer) => {
+        received.push(data);
+        if (received.length === count) resolve();
+      }),
+    );
+    ws.resume();
+    await all;
+    received.forEach((data, index) => {
+      expect(data.length).toBe(MiB);
+      expect(data[0]).toBe(index);
+      expect(data[MiB - 1]).toBe(index);
+    });
+    ws.close(1000);
+    await closed(ws);
+  });
+
   it('answers pings with their payload', async () => {
     const ws = await open(url);
     const payload = randomBytes(125);
