@@ -55,8 +55,8 @@ export function WinHttpAddRequestHeaders(
  * CONNECTING_TO_SERVER, CONNECTED_TO_SERVER, SENDING_REQUEST, REQUEST_SENT and SENDREQUEST_COMPLETE,
  * or REQUEST_ERROR with `{ dwResult: API_SEND_REQUEST, dwError }` (`ERROR_WINHTTP_CANNOT_CONNECT`,
  * `…_NAME_NOT_RESOLVED`, `…_SECURE_FAILURE` after a SECURE_FAILURE, `…_TIMEOUT`, or
- * `ERROR_NOT_ENOUGH_MEMORY` for a WebSocket send buffer under 16 bytes). `dwContext` becomes the
- * request's context value. The request must be marked with `WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET`
+ * `ERROR_NOT_ENOUGH_MEMORY` for a WebSocket send buffer under 16 bytes). `dwContext`, unless 0,
+ * becomes the request's context value. The request must be marked with `WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET`
  * (plain HTTP requests are not supported: `ERROR_NOT_SUPPORTED`) and carry no body.
  */
 export function WinHttpSendRequest(
@@ -80,7 +80,8 @@ export function WinHttpSendRequest(
     if (result.headers === undefined) return fail(result.error);
     request.headers = result.headers;
   }
-  request.context = dwContext;
+  // As Wine does: a zero context leaves the one set with WINHTTP_OPTION_CONTEXT_VALUE.
+  if (dwContext !== 0 && dwContext !== undefined && dwContext !== null) request.context = dwContext;
   request.startSending();
   return succeed(true);
 }

@@ -10,8 +10,8 @@
  * transport pushed back). The engine's own timers are not used: this handle times Close, the
  * keep-alive and the wait for the server to end the connection.
  */
-import { isCodecError, isValidWireCloseCode, Utf8Validator } from '@wskit/codec';
-import { Connection, type ConnectionEvent, isConnectionError } from '@wskit/protocol';
+import { Utf8Validator } from '@wskit/codec';
+import { Connection, type ConnectionEvent } from '@wskit/protocol';
 import type { Transport, TransportHandler } from '@wskit/transport';
 import {
   WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE,
@@ -25,19 +25,17 @@ import {
   ERROR_INSUFFICIENT_BUFFER,
   ERROR_INVALID_OPERATION,
   ERROR_INVALID_PARAMETER,
-  ERROR_WINHTTP_CONNECTION_ERROR,
-  ERROR_WINHTTP_INTERNAL_ERROR,
-  ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
   ERROR_WINHTTP_OPERATION_CANCELLED,
   ERROR_WINHTTP_TIMEOUT,
   NO_ERROR,
 } from './error-codes.js';
 import { HandleState } from './handles.js';
+import { KeepaliveTimer } from './keepalive-timer.js';
 import { notify } from './notifications.js';
 import { WINHTTP_HANDLE_TYPE_WEBSOCKET } from './option-constants.js';
 import { ReceiveQueue } from './receive-queue.js';
 import type { RequestState } from './request-handle.js';
-import type { OutParameter, WINHTTP_WEB_SOCKET_ASYNC_RESULT } from './types.js';
+import type { OutParameter } from './types.js';
 import {
   type WINHTTP_WEB_SOCKET_BUFFER_TYPE,
   WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE,
@@ -51,6 +49,7 @@ import {
   WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE,
   WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
 } from './websocket-constants.js';
+import { asyncResult, closeFrame, failureCode, isDword } from './websocket-values.js';
 
 /** The engine's close timeout: never reached, as this handle does its own timing. */
 const ENGINE_TIMEOUT = 0x7fffffff;
@@ -74,47 +73,6 @@ type Terminal = { readonly kind: 'close' } | { readonly kind: 'error'; readonly 
 interface CloseStatus {
   readonly status: number;
   readonly reason: Uint8Array;
-}
-
-/** A `WINHTTP_WEB_SOCKET_ASYNC_RESULT` (`dwResult` is 0, as Windows reports it for cancellations). */
-function asyncResult(
-  operation: WINHTTP_WEB_SOCKET_OPERATION,
-  error: number,
-): WINHTTP_WEB_SOCKET_ASYNC_RESULT {
-  return { AsyncResult: { dwResult: 0, dwError: error }, Operation: operation };
-}
-
-/** Whether `value` is a DWORD. */
-function isDword(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
-}
-
-/**
- * The close frame to send for `usStatus` and `pvReason`/`dwReasonLength`, or `undefined` when they
- * are invalid: a reason over 123 bytes, a `NULL` reason with a length, invalid UTF-8, a status that
- * may not be sent (RFC 6455 §7.4: 1000–1003, 1007–1014, 3000–4999), or 1005 (EMPTY: an empty close
- * frame) with a reason.
- */
-export function closeFrame(
-  status: number,
-  reason: Uint8Array | null,
-  length: number,
-): { code: number | undefined; reason: string } | undefined {
-  if (!isDword(length) || length > WINHTTP_WEB_SOCKET_MAX_CLOSE_REASON_LENGTH) return undefined;
-  let bytes = EMPTY;
-  if (reason === null || reason === undefined) {
-    if (length !== 0) return undefined;
-  } else {
-    if (!(reason instanceof Uint8Array) || length > reason.byteLength) return undefined;
-    bytes = reason.subarray(0, length);
-  }
-  const validator = new Utf8Validator();
-  if (!validator.write(bytes) || !validator.end()) return undefined;
-  if (status === WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS) {
-    return length === 0 ? { code: undefined, reason: '' } : undefined;
-  }
-  if (!Number.isInteger(status) || !isValidWireCloseCode(status)) return undefined;
-  return { code: status, reason: textDecoder.decode(bytes) };
 }
 
 /** The state behind a WebSocket handle. */
@@ -149,7 +107,7 @@ export class WebSocketState extends HandleState {
   #transportClosing = false;
   #transportClosed = false;
   #lastActivity = now();
-  #keepaliveTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #keepalive: KeepaliveTimer;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -168,9 +126,27 @@ export class WebSocketState extends HandleState {
       maxFragments: UNLIMITED,
     });
     this.#engine.events(); // the open event
+    this.#keepalive = new KeepaliveTimer(
+      () => this.settings.keepaliveInterval,
+      () => this.#lastActivity,
+      () => {
+        // An unsolicited pong (RFC 6455 §5.5.3), while sending is open.
+        if (
+          this.closed ||
+          this.#engine.state !== 'OPEN' ||
+          this.#shutdown !== 'none' ||
+          this.#close !== 'none'
+        ) {
+          return false;
+        }
+        this.#engine.sendPong();
+        this.#flush();
+        return true;
+      },
+    );
     if (earlyData.length > 0) this.#receiveData(earlyData);
     transport.start(this.#handler());
-    this.#armKeepalive();
+    this.#keepalive.start();
   }
 
   // ---- WinHttpWebSocketSend -------------------------------------------------------------------
@@ -300,7 +276,7 @@ export class WebSocketState extends HandleState {
     }
     if (this.#failure !== undefined) return this.#failure;
     this.#shutdown = 'pending';
-    this.#stopKeepalive();
+    this.#keepalive.stop();
     let written = !this.#blocked;
     if (this.#engine.state === 'OPEN') {
       this.#engine.sendClose(frame.code, frame.reason);
@@ -328,7 +304,7 @@ export class WebSocketState extends HandleState {
     if (this.#close !== 'none' || this.#send !== undefined) return ERROR_INVALID_OPERATION;
     if (this.#failure !== undefined && this.#peerClose === undefined) return this.#failure;
     this.#close = 'pending';
-    this.#stopKeepalive();
+    this.#keepalive.stop();
     if (this.#receive !== undefined) {
       this.#receive = undefined;
       const result = asyncResult(WINHTTP_WEB_SOCKET_RECEIVE_OPERATION, ERROR_WINHTTP_OPERATION_CANCELLED);
@@ -437,7 +413,7 @@ export class WebSocketState extends HandleState {
       cancel(WINHTTP_WEB_SOCKET_CLOSE_OPERATION);
     }
     this.#clearCloseTimer();
-    this.#stopKeepalive();
+    this.#keepalive.stop();
     this.#queue.clear();
     if (this.#engine.state === 'CLOSED' && this.#peerClose !== undefined && this.#failure === undefined) {
       this.#closeTransport();
@@ -449,7 +425,7 @@ export class WebSocketState extends HandleState {
 
   /** `WinHttpSetOption` changed the keep-alive interval: time it from the last activity again. */
   keepaliveChanged(): void {
-    if (this.#keepaliveTimer !== undefined) this.#armKeepalive();
+    this.#keepalive.restart();
   }
 
   // ---- the transport and the engine -----------------------------------------------------------
@@ -472,7 +448,7 @@ export class WebSocketState extends HandleState {
         if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
         this.#graceTimer = undefined;
         this.#receiveEof();
-        this.#stopKeepalive();
+        this.#keepalive.stop();
         const waiter = this.#writeWaiter;
         this.#writeWaiter = undefined;
         // The transport writes what it holds before it ends: after a close handshake, it went out.
@@ -525,7 +501,7 @@ export class WebSocketState extends HandleState {
   }
 
   #onEngineClose(): void {
-    this.#stopKeepalive();
+    this.#keepalive.stop();
     const received = this.#engine.closeReceived;
     if (received !== undefined) {
       this.#peerClose = {
@@ -587,38 +563,4 @@ export class WebSocketState extends HandleState {
       if (!this.#transportClosed) this.#transport.abort();
     }, this.settings.closeTimeout);
   }
-
-  // ---- keep-alive -----------------------------------------------------------------------------
-
-  /**
-   * Sends an unsolicited pong (RFC 6455 §5.5.3) once nothing was sent or received for the keep-alive
-   * interval, as WinHTTP does; the timer is re-armed for the time left rather than on every frame.
-   */
-  #armKeepalive(): void {
-    this.#stopKeepalive();
-    if (this.closed || this.#engine.state !== 'OPEN' || this.#shutdown !== 'none' || this.#close !== 'none')
-      return;
-    const wait = Math.max(0, this.settings.keepaliveInterval - (now() - this.#lastActivity));
-    this.#keepaliveTimer = setTimeout(() => {
-      this.#keepaliveTimer = undefined;
-      if (this.closed || this.#engine.state !== 'OPEN') return;
-      if (now() - this.#lastActivity >= this.settings.keepaliveInterval) {
-        this.#engine.sendPong();
-        this.#flush();
-      }
-      this.#armKeepalive();
-    }, wait);
-  }
-
-  #stopKeepalive(): void {
-    if (this.#keepaliveTimer !== undefined) clearTimeout(this.#keepaliveTimer);
-    this.#keepaliveTimer = undefined;
-  }
-}
-
-/** The error code of a connection that failed: bad frames from the server, or a lost transport. */
-function failureCode(error: Error | undefined): number {
-  if (isCodecError(error)) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
-  if (isConnectionError(error) && error.code === 'WS_ERR_INTERNAL') return ERROR_WINHTTP_INTERNAL_ERROR;
-  return ERROR_WINHTTP_CONNECTION_ERROR;
 }

@@ -225,12 +225,12 @@ export async function runSample(options: SampleOptions): Promise<SampleTranscrip
 }
 
 /** The completions the sample expects for a 24-byte echo read 10 bytes at a time. */
-export const expectedCompletions = [
+export const expectedCompletions: SampleTranscript['completions'] = [
   { status: 'SENDREQUEST_COMPLETE', information: null },
   { status: 'HEADERS_AVAILABLE', information: null },
-  { status: 'WRITE_COMPLETE', information: { dwBytesTransferred: 24, eBufferType: 0 } },
-  { status: 'READ_COMPLETE', information: { dwBytesTransferred: 10, eBufferType: 1 } },
-  { status: 'READ_COMPLETE', information: { dwBytesTransferred: 10, eBufferType: 1 } },
-  { status: 'READ_COMPLETE', information: { dwBytesTransferred: 4, eBufferType: 0 } },
+  { status: 'WRITE_COMPLETE', information: { dwBytesTransferred: 24, eBufferType: 0 as const } },
+  { status: 'READ_COMPLETE', information: { dwBytesTransferred: 10, eBufferType: 1 as const } },
+  { status: 'READ_COMPLETE', information: { dwBytesTransferred: 10, eBufferType: 1 as const } },
+  { status: 'READ_COMPLETE', information: { dwBytesTransferred: 4, eBufferType: 0 as const } },
   { status: 'CLOSE_COMPLETE', information: null },
 ];
