@@ -177,10 +177,11 @@ describe('perMessageDeflate', () => {
     expect(code).toBe(1009);
   });
 
-  it('stays flat over 20 000 compressed messages on one connection', async () => {
+  it('stays flat over 5 000 compressed messages on one connection', async () => {
     // One way (the server inflates and counts, acknowledging each batch with a short message that
     // stays under the threshold) keeps this to a few seconds: each message is a zlib step on each
-    // side, about 50 µs of thread-pool round trip on a loaded machine.
+    // side, a thread-pool round trip of 50 µs or more on a loaded machine. The in-memory variant
+    // (100 000 messages, both ways) is @wskit/permessage-deflate's memory test.
     const batch = 1_000;
     let received = 0;
     let wrong = 0;
@@ -201,17 +202,18 @@ describe('perMessageDeflate', () => {
       for (const end = sent + count; sent < end; ) {
         const until = sent + batch;
         for (; sent < until; sent++) void ws.send(`message ${sent} ${'payload '.repeat(128 + (sent % 64))}`);
-        await expect.poll(() => acks.at(-1), { interval: 1 }).toBe(`ack ${until}`);
+        await expect.poll(() => acks.at(-1), { interval: 1, timeout: 20_000 }).toBe(`ack ${until}`);
       }
     };
-    await run(2_000); // warm up: zlib streams, JIT, pools
+    await run(1_000); // warm up: zlib streams, JIT, pools
     const before = await memoryInUse();
-    await run(18_000);
+    await run(4_000);
     const after = await memoryInUse();
-    expect(received).toBe(20_000);
+    if (process.env.WSKIT_PRINT_MEMORY) console.log('memory growth', after - before);
+    expect(received).toBe(5_000);
     expect(wrong).toBe(0);
     expect(ws.bufferedAmount).toBe(0);
-    // A leak of 100 bytes a message would show as 1.8 MB; a retained zlib chunk as hundreds of MB.
-    expect(after - before).toBeLessThan(4 * MiB);
-  });
+    // A leak of 256 bytes a message would show as 1 MB; a retained zlib chunk as tens of MB.
+    expect(after - before).toBeLessThan(MiB);
+  }, 40_000);
 });
