@@ -267,6 +267,39 @@ describe('send and receive', () => {
     expect(WinHttpWebSocketReceive(webSocket, large, 100)).toBe(ERROR_INVALID_OPERATION);
   });
 
+  it('H6 a 4 MiB message echoed through 64 KiB receives: FRAGMENTs then one MESSAGE, bytes intact', async () => {
+    const { port } = await startWsServer();
+    const { webSocket, recorder } = await upgrade(port);
+    const message = new Uint8Array(4 * 1024 * 1024);
+    for (let index = 0; index < message.length; index++) message[index] = (index * 31) & 0xff;
+    expect(
+      WinHttpWebSocketSend(webSocket, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, message, message.length),
+    ).toBe(NO_ERROR);
+    const written = await recorder.next(WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, webSocket);
+    expect(written.information).toEqual({
+      dwBytesTransferred: message.length,
+      eBufferType: WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE,
+    });
+    const received = new Uint8Array(message.length);
+    let offset = 0;
+    let fragments = 0;
+    for (;;) {
+      const status = await receive(
+        webSocket,
+        recorder,
+        received.subarray(offset),
+        Math.min(65536, received.length - offset || 1),
+      );
+      offset += status.dwBytesTransferred;
+      if (status.eBufferType === WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE) break;
+      expect(status.eBufferType).toBe(WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE);
+      fragments++;
+    }
+    expect(offset).toBe(message.length);
+    expect(fragments).toBeGreaterThanOrEqual(63);
+    expect(Buffer.compare(received, message)).toBe(0);
+  });
+
   it('H11 WINHTTP_WEB_SOCKET_BUFFER_TYPE has the values 0–4, unlike websocket.dll', () => {
     expect(WINHTTP_WEB_SOCKET_BUFFER_TYPE).toEqual({
       WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE: 0,
