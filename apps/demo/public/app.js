@@ -500,6 +500,10 @@ window.wskitDemo = {
   get connected() {
     return state.socket?.readyState === WebSocket.OPEN && state.you !== null;
   },
+  /** The extensions the server accepted (the browser offers permessage-deflate). */
+  get extensions() {
+    return state.socket?.extensions ?? '';
+  },
 };
 
 connect();

@@ -62,6 +62,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     maxConnections: 1000,
     maxMessageSize: MAX_MESSAGE_SIZE,
     verify: verifyOrigin,
+    // Browsers offer permessage-deflate on every connection: accept it, so the demo shows it working.
+    perMessageDeflate: true,
   });
   websockets.on('connection', (socket, request) => {
     const name = new URL(request.url ?? '/', 'http://localhost').searchParams.get('name') ?? '';

@@ -68,6 +68,7 @@ declare global {
   interface Window {
     wskitDemo?: {
       readonly connected: boolean;
+      readonly extensions: string;
       readonly you: { id: number; name: string } | null;
       readonly lastUpload: {
         fileName: string;
@@ -97,6 +98,8 @@ describe.skipIf(skip)('the demo in Chromium', () => {
     await tabB.locator('.notice', { hasText: 'is now Ada' }).waitFor();
     await tabA.locator('#status', { hasText: 'Connected as Ada' }).waitFor();
     const nameB = await tabB.evaluate(() => window.wskitDemo!.you!.name);
+    // Chromium offers permessage-deflate; the demo server accepts it, so every message is compressed.
+    expect(await tabA.evaluate(() => window.wskitDemo!.extensions)).toMatch(/^permessage-deflate/);
 
     // Chat both ways: each message reaches the other tab, and its sender's own list.
     await say(tabA, 'Hello from tab A');
