@@ -15,9 +15,13 @@ import { applyMask, maskInto } from './mask.js';
  */
 export class ByteParts {
   readonly #allocate: Allocate;
-  #parts: Uint8Array[] = [];
-  /** The masking key of each part (first key byte masks its first byte); 0 for plain bytes. */
-  #keys: number[] = [];
+  /** The first part and its key, kept apart: most messages are one piece, and need no array. */
+  #first: Uint8Array | undefined;
+  #firstKey = 0;
+  /** The parts after the first. */
+  #rest: Uint8Array[] = [];
+  /** The masking key of each part of {@link #rest} (first key byte masks its first byte); 0 for plain bytes. */
+  #restKeys: number[] = [];
   #length = 0;
   #block: Uint8Array | undefined;
   #blockFill = 0;
@@ -41,21 +45,25 @@ export class ByteParts {
    *
    * @param maskKey when the piece is still masked, its masking key rotated so that the first key
    *   byte (most significant) masks `data[0]`; the default 0 means plain bytes. A masked piece is
-   *   unmasked by {@link take} (in place when it is the only one, since masking keys come with
-   *   chunks the decoder owns).
+   *   unmasked by {@link take}, in place when it is the only one: the caller must own its bytes.
    */
   push(data: Uint8Array, maskKey = 0): void {
     const length = data.length;
     if (length === 0) return;
-    const held = this.#parts.length;
     const before = this.#length;
     this.#length = before + length;
+    if (this.#first === undefined) {
+      this.#first = data;
+      this.#firstKey = maskKey;
+      return;
+    }
+    const held = this.#rest.length + 1;
     // A view when few are held, when the piece is large, or when the parts held average 4 KiB or more
     // (so a small view adds at most one part per 4 KiB held).
     if (held < PACK_AFTER_PARTS || length >= SMALL_PART || before >= held * SMALL_PART) {
       if (this.#block !== undefined) this.#sealBlock();
-      this.#parts.push(data);
-      this.#keys.push(maskKey);
+      this.#rest.push(data);
+      this.#restKeys.push(maskKey);
       return;
     }
     let block = this.#block;
@@ -73,24 +81,28 @@ export class ByteParts {
 
   /** Returns all bytes as one array (unmasked) and empties the list. */
   take(): Uint8Array {
-    if (this.#block !== undefined) this.#sealBlock();
-    const parts = this.#parts;
-    const keys = this.#keys;
+    const first = this.#first;
+    if (first === undefined) return new Uint8Array(0);
+    const firstKey = this.#firstKey;
     const length = this.#length;
-    this.#parts = [];
-    this.#keys = [];
+    this.#first = undefined;
     this.#length = 0;
-    if (parts.length <= 1) {
-      if (parts.length === 0) return new Uint8Array(0);
-      const only = parts[0]!;
+    if (length === first.length) {
       // The decoder owns the chunk this is a view of: unmask it where it is.
-      if (keys[0] !== 0) applyMask(only, keys[0]!);
-      return only;
+      if (firstKey !== 0) applyMask(first, firstKey);
+      return first;
     }
+    if (this.#block !== undefined) this.#sealBlock();
+    const rest = this.#rest;
+    const keys = this.#restKeys;
+    this.#rest = [];
+    this.#restKeys = [];
     const joined = allocateChecked(this.#allocate, length);
-    let offset = 0;
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
+    if (firstKey === 0) joined.set(first, 0);
+    else maskInto(first, joined, 0, firstKey);
+    let offset = first.length;
+    for (let i = 0; i < rest.length; i++) {
+      const part = rest[i]!;
       const key = keys[i]!;
       if (key === 0) joined.set(part, offset);
       else maskInto(part, joined, offset, key);
@@ -100,8 +112,9 @@ export class ByteParts {
   }
 
   clear(): void {
-    this.#parts = [];
-    this.#keys = [];
+    this.#first = undefined;
+    this.#rest = [];
+    this.#restKeys = [];
     this.#length = 0;
     this.#block = undefined;
     this.#blockFill = 0;
@@ -109,8 +122,8 @@ export class ByteParts {
 
   #sealBlock(): void {
     if (this.#block !== undefined && this.#blockFill > 0) {
-      this.#parts.push(this.#block.subarray(0, this.#blockFill));
-      this.#keys.push(0);
+      this.#rest.push(this.#block.subarray(0, this.#blockFill));
+      this.#restKeys.push(0);
     }
     this.#block = undefined;
     this.#blockFill = 0;

@@ -5,6 +5,7 @@
 import { applyMask, MaskKeyPool, maskInto, type RandomSource } from '@wskit/codec';
 import { describe, expect, it } from 'vitest';
 import { fixedRandom, randomBytes, seededRandom } from './helpers.js';
+import { checkKernels, kernelLengths } from './mask-kernel-cases.js';
 
 /** The reference: byte i is XORed with key byte (phase + i) mod 4, the first key byte most significant. */
 function naiveMask(data: Uint8Array, key: number, phase = 0): Uint8Array {
@@ -154,6 +155,12 @@ describe('maskInto', () => {
       maskInto(source, target, 0, key, 1);
       expect(target).toEqual(copy);
     }
+  });
+});
+
+describe('kernel thresholds', () => {
+  it(`applyMask and maskInto at ${kernelLengths.join(', ')} bytes, every phase and alignment`, () => {
+    expect(checkKernels(applyMask, maskInto)).toEqual([]);
   });
 });
 

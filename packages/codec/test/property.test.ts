@@ -180,6 +180,9 @@ function expectedEvents(value: Stream, delivery: 'whole' | 'pieces'): DecodedEve
 
 const opposite = (role: Role): Role => (role === 'client' ? 'server' : 'client');
 
+/** An `allocate` that hands out memory full of garbage, as `Buffer.allocUnsafe` may. */
+const dirtyAllocate = (length: number): Uint8Array => new Uint8Array(length).fill(0xa5);
+
 describe('property: encode then decode under arbitrary chunking', () => {
   for (const senderRole of ['client', 'server'] as const) {
     it(`${senderRole} → ${opposite(senderRole)}: identical events however the bytes are chunked`, () => {
@@ -202,6 +205,10 @@ describe('property: encode then decode under arbitrary chunking', () => {
             const chunked = decode(splitAt(bytes, cuts), options);
             expect(chunked.error).toBeUndefined();
             expect(normalize(chunked.events)).toEqual(expected);
+            // Memory from `allocate` is not zeroed: every byte of a joined message must be written.
+            const dirty = decode(splitAt(bytes, cuts), { ...options, allocate: dirtyAllocate });
+            expect(dirty.error).toBeUndefined();
+            expect(normalize(dirty.events)).toEqual(expected);
           }
         }),
         { numRuns: 120 },
@@ -217,6 +224,7 @@ describe('property: encode then decode under arbitrary chunking', () => {
               role: opposite(senderRole),
               delivery,
               allowedRsv: Rsv.Rsv1,
+              allocate: dirtyAllocate,
             });
             expect(result.error).toBeUndefined();
             expect(delivery === 'pieces' ? mergePieces(result.events) : result.events).toEqual(
@@ -255,7 +263,11 @@ describe('property: encode then decode under arbitrary chunking', () => {
           };
           const bytes = encodeStream(value, senderRole, seed);
           for (const delivery of ['whole', 'pieces'] as const) {
-            const result = decode(splitAt(bytes, chunkCuts), { role: opposite(senderRole), delivery });
+            const result = decode(splitAt(bytes, chunkCuts), {
+              role: opposite(senderRole),
+              delivery,
+              allocate: dirtyAllocate,
+            });
             expect(result.error).toBeUndefined();
             expect(delivery === 'pieces' ? mergePieces(result.events) : result.events).toEqual(
               expectedEvents(value, delivery),

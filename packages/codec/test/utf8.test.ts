@@ -221,7 +221,18 @@ describe('invalid sequences', () => {
       const points = bytes.length > 40 ? [padding.length - 1, padding.length, padding.length + 1] : [];
       const cuts =
         bytes.length > 40
-          ? [0, 1, 31, 32, 33, 255, 256, 257, ...points.flatMap((p) => [p, p + 2, p + 3, p + 4, p + 6]), bytes.length - 1]
+          ? [
+              0,
+              1,
+              31,
+              32,
+              33,
+              255,
+              256,
+              257,
+              ...points.flatMap((p) => [p, p + 2, p + 3, p + 4, p + 6]),
+              bytes.length - 1,
+            ]
           : Array.from({ length: bytes.length + 1 }, (_, i) => i);
       const bad = firstBadByte(bytes);
       for (const first of cuts) {
