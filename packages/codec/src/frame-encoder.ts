@@ -70,7 +70,9 @@ function sharedKeyPool(): MaskKeyPool {
  * connection), but it refuses control frames that break §5.5.
  *
  * Frames of up to 4 KiB are views into a shared, pooled `ArrayBuffer` (as Node's small `Buffer`s
- * are): each frame's bytes are its own, but do not transfer or detach `frame.buffer`.
+ * are): each frame's bytes are its own and are never written again once returned, however long the
+ * frame is held, but do not transfer or detach `frame.buffer`. Larger frames come from the
+ * `allocate` option.
  */
 export class FrameEncoder {
   readonly #mask: boolean;
@@ -101,7 +103,23 @@ export class FrameEncoder {
   encode(opcode: Opcode, payload: Uint8Array, options?: EncodeOptions): Uint8Array[] {
     const length = payload.length;
     const first = firstByte(opcode, length, options);
-    if (this.#mask) return [this.#encodeMasked(first, payload)];
+    if (this.#mask) {
+      const maskKey = this.#keys!.next();
+      const headerLength = baseHeaderSize(length) + 4;
+      const size = headerLength + length;
+      if (size > POOLED_FRAME_LIMIT) return [this.#encodeLargeMasked(first, payload, maskKey)];
+      const frame = framePool.frame(size, headerLength);
+      writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
+      if (length <= SHORT_PAYLOAD) {
+        maskShort(payload, frame, headerLength, maskKey);
+      } else if (length < SIMD_THRESHOLD) {
+        frame.set(payload, headerLength);
+        maskPooled(frame, headerLength, length, maskKey);
+      } else {
+        maskInto(payload, frame, headerLength, maskKey);
+      }
+      return [frame];
+    }
     const headerLength = baseHeaderSize(length);
     if (length <= this.#copyThreshold) {
       const size = headerLength + length;
@@ -187,28 +205,13 @@ export class FrameEncoder {
     return [frame];
   }
 
-  /** A masked frame in one new array: pooled up to 4 KiB, from {@link FrameEncoderOptions.allocate} beyond. */
-  #encodeMasked(first: number, payload: Uint8Array): Uint8Array {
+  /** A masked frame over 4 KiB, in an array from {@link FrameEncoderOptions.allocate}. */
+  #encodeLargeMasked(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
     const length = payload.length;
-    const maskKey = this.#keys!.next();
-    const headerLength = baseHeaderSize(length) + 4;
-    const size = headerLength + length;
-    if (size > POOLED_FRAME_LIMIT) {
-      const frame = allocateChecked(this.#allocate, size);
-      writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
-      maskInto(payload, frame, headerLength, maskKey);
-      return frame;
-    }
-    const frame = framePool.frame(size, headerLength);
-    writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
-    if (length <= SHORT_PAYLOAD) {
-      maskShort(payload, frame, headerLength, maskKey);
-    } else if (length < SIMD_THRESHOLD) {
-      frame.set(payload, headerLength);
-      maskPooled(frame, headerLength, length, maskKey);
-    } else {
-      maskInto(payload, frame, headerLength, maskKey);
-    }
+    const frame = allocateChecked(this.#allocate, baseHeaderSize(length) + 4 + length);
+    const at = writeHeaderStart(frame, 0, first, 0x80, length);
+    writeMaskKey(frame, at, maskKey);
+    maskInto(payload, frame, at + 4, maskKey);
     return frame;
   }
 }

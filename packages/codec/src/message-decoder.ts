@@ -141,7 +141,7 @@ export class MessageDecoder {
 
   /**
    * Decodes `chunk`, reporting messages and control frames to the handler. Takes ownership of the
-   * chunk (payloads are unmasked in place and handed out as views). Returns the error that failed
+   * chunk (payloads may be unmasked in place and handed out as views). Returns the error that failed
    * the stream, or `undefined`.
    */
   write(chunk: Uint8Array): CodecError | undefined {
