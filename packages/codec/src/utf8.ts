@@ -58,6 +58,7 @@ export class Utf8Validator {
           this.#failed = true;
           return false;
         }
+        if (cut === length) return true;
         start = cut;
       }
     }
@@ -84,9 +85,9 @@ export class Utf8Validator {
   }
 
   /**
-   * Validates `bytes[start..]`: whole sequences at a time with the bytes in locals while they lie in
-   * the piece, the state machine for a sequence left open by the previous piece or cut by the end
-   * of this one (so a bad byte fails this piece however the stream is split).
+   * Validates `bytes[start..]`: a sequence left open by the previous piece byte by byte, then whole
+   * sequences at a time ({@link completeRun}), then a sequence cut by the end of this piece byte by
+   * byte again, so a bad byte fails this piece however the stream is split.
    */
   #run(bytes: Uint8Array, start: number): boolean {
     const length = bytes.length;
@@ -96,54 +97,8 @@ export class Utf8Validator {
       if (!this.#step(bytes[i]!)) return false;
       i++;
     }
-    while (i < length) {
-      const lead = bytes[i]!;
-      if (lead < 0x80) {
-        i++;
-        // ASCII fast path: skip four plain bytes at a time.
-        while (
-          i + 4 <= length &&
-          ((bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]!) & 0x80) === 0
-        ) {
-          i += 4;
-        }
-        continue;
-      }
-      if (lead >= 0xc2 && lead <= 0xdf) {
-        if (i + 1 >= length) break;
-        if ((bytes[i + 1]! & 0xc0) !== 0x80) return this.#fail();
-        i += 2;
-      } else if (lead >= 0xe0 && lead <= 0xef) {
-        if (i + 2 >= length) break;
-        const second = bytes[i + 1]!;
-        // E0: no overlong three-byte forms; ED: no UTF-16 surrogates.
-        if (
-          second < (lead === 0xe0 ? 0xa0 : 0x80) ||
-          second > (lead === 0xed ? 0x9f : 0xbf) ||
-          (bytes[i + 2]! & 0xc0) !== 0x80
-        ) {
-          return this.#fail();
-        }
-        i += 3;
-      } else if (lead >= 0xf0 && lead <= 0xf4) {
-        if (i + 3 >= length) break;
-        const second = bytes[i + 1]!;
-        // F0: no overlong four-byte forms; F4: nothing beyond U+10FFFF.
-        if (
-          second < (lead === 0xf0 ? 0x90 : 0x80) ||
-          second > (lead === 0xf4 ? 0x8f : 0xbf) ||
-          (bytes[i + 2]! & 0xc0) !== 0x80 ||
-          (bytes[i + 3]! & 0xc0) !== 0x80
-        ) {
-          return this.#fail();
-        }
-        i += 4;
-      } else {
-        // 0x80–0xC1 (stray continuation, overlong two-byte lead) and 0xF5–0xFF never start a sequence.
-        return this.#fail();
-      }
-    }
-    // A sequence cut by the end of the piece: its bytes so far go through the state machine.
+    i = completeRun(bytes, i);
+    if (i < 0) return this.#fail();
     for (; i < length; i++) if (!this.#step(bytes[i]!)) return false;
     return true;
   }
@@ -188,6 +143,66 @@ export class Utf8Validator {
 }
 
 /**
+ * Validates whole sequences of `bytes` from `start` (which must begin a sequence), with the bytes
+ * in locals. Returns `bytes.length` when every sequence is complete and valid, the index of the lead
+ * byte of a sequence that the end of `bytes` cuts short (everything before it being valid; its own
+ * bytes are not checked), or -1 at the first byte that cannot belong to valid UTF-8.
+ */
+function completeRun(bytes: Uint8Array, start: number): number {
+  const length = bytes.length;
+  let i = start;
+  while (i < length) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) {
+      i++;
+      // A run of ASCII: four bytes at a time once it is four bytes long.
+      if (i + 4 <= length && bytes[i]! < 0x80) {
+        while (
+          i + 4 <= length &&
+          ((bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]!) & 0x80) === 0
+        ) {
+          i += 4;
+        }
+      }
+    } else if (lead < 0xe0) {
+      // 0x80–0xC1 never start a sequence (stray continuation, overlong two-byte form).
+      if (lead < 0xc2) return -1;
+      if (i + 1 >= length) return i;
+      if ((bytes[i + 1]! & 0xc0) !== 0x80) return -1;
+      i += 2;
+    } else if (lead < 0xf0) {
+      if (i + 2 >= length) return i;
+      const second = bytes[i + 1]!;
+      // E0: no overlong three-byte forms; ED: no UTF-16 surrogates.
+      if (
+        second < (lead === 0xe0 ? 0xa0 : 0x80) ||
+        second > (lead === 0xed ? 0x9f : 0xbf) ||
+        (bytes[i + 2]! & 0xc0) !== 0x80
+      ) {
+        return -1;
+      }
+      i += 3;
+    } else {
+      // 0xF5–0xFF never start a sequence.
+      if (lead > 0xf4) return -1;
+      if (i + 3 >= length) return i;
+      const second = bytes[i + 1]!;
+      // F0: no overlong four-byte forms; F4: nothing beyond U+10FFFF.
+      if (
+        second < (lead === 0xf0 ? 0x90 : 0x80) ||
+        second > (lead === 0xf4 ? 0x8f : 0xbf) ||
+        (bytes[i + 2]! & 0xc0) !== 0x80 ||
+        (bytes[i + 3]! & 0xc0) !== 0x80
+      ) {
+        return -1;
+      }
+      i += 4;
+    }
+  }
+  return i;
+}
+
+/**
  * The index after the last complete sequence in `bytes[start..]`: the start of a trailing lead byte
  * whose sequence runs past the end, or `bytes.length` if none does. Looks at the last 3 bytes only.
  */
@@ -227,10 +242,7 @@ export const textDecoderUtf8Check: Utf8Check = (bytes) => {
   }
 };
 
-const sharedValidator = new Utf8Validator();
-
-/** Whether `bytes` is one complete, valid UTF-8 sequence (portable state machine, no fast path). */
+/** Whether `bytes` is one complete, valid UTF-8 sequence (portable code, no fast path). */
 export function isValidUtf8(bytes: Uint8Array): boolean {
-  sharedValidator.reset();
-  return sharedValidator.write(bytes) && sharedValidator.end();
+  return completeRun(bytes, 0) === bytes.length;
 }
