@@ -1,0 +1,83 @@
+/**
+ * The parts of Bun's socket API this package uses, declared here rather than taken from `bun-types`
+ * so that the published declarations do not depend on Bun's global types.
+ */
+
+/** A socket of `Bun.connect` or `Bun.listen` (`Socket<Data>` in `bun-types`). */
+export interface BunSocket {
+  /** Writes what the kernel accepts now and returns that many bytes (-1 once closed); Bun keeps nothing. */
+  write(data: Uint8Array): number;
+  /** Without an argument: shuts the write side (FIN), reading goes on (`shutdown(true)` is not that). */
+  shutdown(halfClose?: boolean): void;
+  /** Closes now with an RST. */
+  terminate(): void;
+  /** Stops reading. */
+  pause(): void;
+  /** Resumes reading. */
+  resume(): void;
+  /** Disables Nagle's algorithm. */
+  setNoDelay?(noDelay?: boolean): boolean;
+  /** The peer's address. */
+  readonly remoteAddress: string;
+  /** The peer's port (Bun 1.2+). */
+  readonly remotePort?: number;
+  /** The per-socket data; this package keeps its transport there. */
+  data: unknown;
+}
+
+/** The handlers of a Bun socket (`SocketHandler` in `bun-types`). */
+export interface BunSocketHandlers {
+  open?(socket: BunSocket): void;
+  data?(socket: BunSocket, data: Uint8Array): void;
+  drain?(socket: BunSocket): void;
+  end?(socket: BunSocket): void;
+  close?(socket: BunSocket, error?: Error): void;
+  error?(socket: BunSocket, error: Error): void;
+  connectError?(socket: BunSocket, error: Error): void;
+  handshake?(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
+}
+
+/** TLS options of `Bun.connect` and `Bun.listen` (`TLSOptions` in `bun-types`): `ca`, `cert`, `key`, `serverName`, `rejectUnauthorized`, … */
+export type BunTlsOptions = Record<string, unknown>;
+
+/** A listener of `Bun.listen`. */
+export interface BunListener {
+  readonly hostname: string;
+  readonly port: number;
+  stop(closeActiveConnections?: boolean): void;
+  unref?(): void;
+}
+
+/** The `Bun` global, as far as this package uses it. */
+export interface BunRuntime {
+  connect(options: {
+    hostname: string;
+    port: number;
+    tls?: boolean | BunTlsOptions;
+    allowHalfOpen?: boolean;
+    data?: unknown;
+    socket: BunSocketHandlers;
+  }): Promise<BunSocket>;
+  listen(options: {
+    hostname: string;
+    port: number;
+    tls?: BunTlsOptions;
+    allowHalfOpen?: boolean;
+    socket: BunSocketHandlers;
+  }): BunListener;
+}
+
+/**
+ * The `Bun` global, or a clear error where it is missing: the package can be imported anywhere
+ * (bundlers, type checks, tests), and fails only when used outside Bun.
+ */
+export function bunRuntime(what: string): BunRuntime {
+  const runtime = (globalThis as { Bun?: BunRuntime }).Bun;
+  if (runtime === undefined || typeof runtime.connect !== 'function') {
+    throw new Error(
+      `@wskit/bun: ${what} needs the Bun runtime (Bun.connect and Bun.listen), which is not available here. ` +
+        'Run it with Bun, or use @wskit/node in Node.js and @wskit/cloudflare in Cloudflare Workers.',
+    );
+  }
+  return runtime;
+}

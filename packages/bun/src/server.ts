@@ -1,0 +1,192 @@
+import { formatExtensions, type HeadLimits, type RequestHead } from '@wskit/handshake';
+import {
+  acceptUpgrade,
+  openWebSocket,
+  pickSessionOptions,
+  type SessionOptions,
+  TypedEmitter,
+  type UpgradeHooks,
+  type WebSocket,
+} from '@wskit/transport';
+import { BunSocketTransport } from './bun-socket-transport.js';
+import { type BunListener, type BunTlsOptions, bunRuntime } from './runtime.js';
+
+/** The defaults of {@link WebSocketServerOptions}. */
+export const DefaultServerOptions = Object.freeze({
+  /** Listen on all IPv4 interfaces. */
+  hostname: '0.0.0.0',
+  /** Any free port. */
+  port: 0,
+  /** No limit on open connections. */
+  maxConnections: Number.POSITIVE_INFINITY,
+  /** A client has 10 s to send its upgrade request (and the hooks to decide). */
+  handshakeTimeout: 10_000,
+  /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
+  closeCode: 1001,
+});
+
+/**
+ * The options of a {@link WebSocketServer}: where to listen, the hooks that accept or refuse an
+ * upgrade request (`@wskit/transport`'s `UpgradeHooks`, given the parsed request head), limits, and
+ * the sessions' `SessionOptions`.
+ */
+export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, SessionOptions {
+  /** The port (default 0: any free port; read {@link WebSocketServer.port}). */
+  readonly port?: number | undefined;
+  /** The address to listen on (default `0.0.0.0`). */
+  readonly hostname?: string | undefined;
+  /** Serve `wss:` with Bun's TLS options (`key`, `cert`, `ca`, …). */
+  readonly tls?: BunTlsOptions | undefined;
+  /** The most connections open at once, handshakes in progress included; more get 503 (default no limit). */
+  readonly maxConnections?: number | undefined;
+  /** Milliseconds a client has to complete its upgrade request (default 10 000; 0: no limit). */
+  readonly handshakeTimeout?: number | undefined;
+  /** Limits of the request head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */
+  readonly headLimits?: Partial<HeadLimits> | undefined;
+}
+
+/** The events of a {@link WebSocketServer}. */
+export interface WebSocketServerEvents {
+  /** A client connected: the open WebSocket and its request head. */
+  connection: [socket: WebSocket, request: RequestHead];
+  /**
+   * A connection was refused with `status` (0: it went away or timed out before an answer); `error`
+   * says why when it was not a deliberate refusal; `request` when its head was read.
+   */
+  rejected: [status: number, error: unknown, request: RequestHead | undefined];
+  /** `close()` finished: not listening, every WebSocket closed. */
+  close: [];
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new RangeError(`WebSocketServer: ${name} must be a non-negative number, not ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A WebSocket server on `Bun.listen`'s raw sockets: each connection runs `@wskit/transport`'s
+ * `acceptUpgrade` (the request head, `selectProtocol`/`protocols`, `verify`, the 101 or a refusal)
+ * over a {@link BunSocketTransport}, then a session; each accepted client is a `connection` event.
+ * It listens at once (`Bun.listen` throws, e.g. for a port in use) and throws outside Bun.
+ */
+export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
+  readonly #clients = new Set<WebSocket>();
+  readonly #listener: BunListener;
+  readonly #session: SessionOptions;
+  #pending = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: WebSocketServerOptions = {}) {
+    super();
+    const bun = bunRuntime('WebSocketServer');
+    const port = options.port ?? DefaultServerOptions.port;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new RangeError(`WebSocketServer: port must be an integer from 0 to 65535, not ${port}`);
+    }
+    const maxConnections = checkCount(
+      'maxConnections',
+      options.maxConnections,
+      DefaultServerOptions.maxConnections,
+    );
+    const timeout = checkCount(
+      'handshakeTimeout',
+      options.handshakeTimeout,
+      DefaultServerOptions.handshakeTimeout,
+    );
+    this.#session = pickSessionOptions(options);
+    const hooks: UpgradeHooks<RequestHead> = {
+      protocols: options.protocols,
+      selectProtocol: options.selectProtocol,
+      verify: options.verify,
+      headers: options.headers,
+    };
+    const secure = options.tls !== undefined;
+    this.#listener = bun.listen({
+      hostname: options.hostname ?? DefaultServerOptions.hostname,
+      port,
+      allowHalfOpen: true,
+      ...(secure ? { tls: options.tls } : {}),
+      socket: {
+        ...BunSocketTransport.handlers,
+        open: (socket) => {
+          const transport = new BunSocketTransport(socket);
+          const full = this.#clients.size + this.#pending >= maxConnections;
+          this.#pending++;
+          void acceptUpgrade(transport, {
+            ...hooks,
+            secure,
+            timeout,
+            headLimits: options.headLimits,
+            stillAccepting: () => !full && this.#closing === undefined,
+          }).then((outcome) => {
+            this.#pending--;
+            if (!outcome.accepted) {
+              this.emit('rejected', outcome.status, outcome.error, outcome.request);
+              return;
+            }
+            const websocket = openWebSocket(outcome.transport, {
+              ...this.#session,
+              role: 'server',
+              protocol: outcome.protocol ?? '',
+              extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
+              url: outcome.url,
+              earlyData: outcome.earlyData,
+            });
+            this.#clients.add(websocket);
+            void websocket.closed.then(() => this.#clients.delete(websocket));
+            this.emit('connection', websocket, outcome.request);
+          });
+        },
+      },
+    });
+  }
+
+  /** The port listened on (the actual one after `port: 0`). */
+  get port(): number {
+    return this.#listener.port;
+  }
+
+  /** The address listened on. */
+  get hostname(): string {
+    return this.#listener.hostname;
+  }
+
+  /** The open WebSockets (accepted and not yet closed). */
+  get clients(): ReadonlySet<WebSocket> {
+    return this.#clients;
+  }
+
+  /**
+   * Stops listening, refuses handshakes in progress (503), and closes every open WebSocket with
+   * `code` (default 1001 Going Away) and `reason`. Resolves once they are all closed.
+   */
+  close(code: number = DefaultServerOptions.closeCode, reason = ''): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#listener.stop(false);
+    const closed: Promise<unknown>[] = [];
+    for (const websocket of this.#clients) {
+      websocket.close(code, reason);
+      closed.push(websocket.closed);
+    }
+    this.#closing = Promise.all(closed).then(() => {
+      this.emit('close');
+    });
+    return this.#closing;
+  }
+}
+
+/**
+ * Creates a {@link WebSocketServer} and, when given, adds `onConnection` as its `connection`
+ * listener: `serve({ port: 8080 }, (ws) => ws.on('message', (data) => ws.send(data)))`.
+ */
+export function serve(
+  options: WebSocketServerOptions = {},
+  onConnection?: (socket: WebSocket, request: RequestHead) => void,
+): WebSocketServer {
+  const server = new WebSocketServer(options);
+  if (onConnection) server.on('connection', onConnection);
+  return server;
+}

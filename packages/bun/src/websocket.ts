@@ -1,0 +1,27 @@
+import { StandardWebSocket } from '@wskit/transport';
+import { type ConnectOptions, connect } from './connect.js';
+import { bunRuntime } from './runtime.js';
+
+/** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
+export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
+
+/**
+ * A WebSocket that behaves as the WHATWG `WebSocket` (`onopen`, `onmessage`, `send`, `close`,
+ * `binaryType`, `bufferedAmount`, …) over this package's client: `new WebSocket('wss://example.com',
+ * ['chat'])`. Unlike Bun's global `WebSocket`, its sends honour backpressure end to end and it takes
+ * the options of {@link connect} as a third argument (headers, TLS, timeouts, session limits).
+ * Throws at once outside Bun.
+ */
+export class WebSocket extends StandardWebSocket {
+  constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
+    bunRuntime('new WebSocket()');
+    super(url, protocols, {
+      connect: (target, offered, signal) =>
+        connect(target, {
+          ...options,
+          protocols: offered,
+          signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+        }),
+    });
+  }
+}

@@ -1,0 +1,38 @@
+// @wskit/transport's conformance suite under the real Bun binary: our client (connect over
+// Bun.connect) against our server (serve over Bun.listen), over TCP and over TLS, on loopback. The
+// server hands every accepted session to serveConformance with default session options; the client
+// passes each case's options to connect unchanged.
+import { afterAll, describe, expect, it } from 'bun:test';
+import { connect, serve, type WebSocketServerOptions } from '@wskit/bun';
+import {
+  type ConformanceEnv,
+  conformanceCases,
+  runConformanceCase,
+  serveConformance,
+} from '@wskit/transport/testing';
+import { certificate, privateKey } from './helpers.js';
+
+function conformanceSuite(name: string, options: WebSocketServerOptions, scheme: 'ws' | 'wss') {
+  describe(`conformance over ${name}`, () => {
+    const server = serve({ hostname: '127.0.0.1', ...options }, (ws, request) => {
+      void serveConformance(ws, request.target);
+    });
+    const base = `${scheme}://${scheme === 'wss' ? 'localhost' : '127.0.0.1'}:${server.port}`;
+    const env: ConformanceEnv = {
+      connect: (path, sessionOptions) =>
+        connect(`${base}${path}`, { ...sessionOptions, tls: { ca: certificate } }),
+    };
+    afterAll(() => server.close());
+
+    for (const testCase of conformanceCases) {
+      it(testCase.name, async () => {
+        const result = await runConformanceCase(testCase, env, 15_000);
+        expect(result.error ?? '').toBe('');
+        expect(result.ok).toBe(true);
+      }, 20_000);
+    }
+  });
+}
+
+conformanceSuite('TCP', {}, 'ws');
+conformanceSuite('TLS', { tls: { key: privateKey, cert: certificate } }, 'wss');

@@ -1,0 +1,42 @@
+/** The public surface of @wskit/bun: this list changes only on purpose (docs/contributing.md). */
+import { describe, expect, it } from 'bun:test';
+import * as bun from '@wskit/bun';
+import { HandshakeFailedError, StandardWebSocket } from '@wskit/transport';
+
+describe('public surface', () => {
+  it('exports exactly these runtime names', () => {
+    expect(Object.keys(bun).sort()).toEqual([
+      'BunSocketTransport',
+      'DefaultServerOptions',
+      'HandshakeFailedError',
+      'WebSocket',
+      'WebSocketError',
+      'WebSocketServer',
+      'bunDialer',
+      'connect',
+      'isHandshakeFailedError',
+      'isWebSocketError',
+      'serve',
+    ]);
+  });
+
+  it('shares the classes of @wskit/transport', () => {
+    expect(bun.HandshakeFailedError).toBe(HandshakeFailedError);
+    expect(Object.getPrototypeOf(bun.WebSocket)).toBe(StandardWebSocket);
+    expect(Object.keys(bun.BunSocketTransport.handlers).sort()).toEqual([
+      'close',
+      'data',
+      'drain',
+      'end',
+      'error',
+    ]);
+    expect(bun.DefaultServerOptions).toEqual({
+      hostname: '0.0.0.0',
+      port: 0,
+      maxConnections: Infinity,
+      handshakeTimeout: 10_000,
+      closeCode: 1001,
+    });
+    expect(Object.isFrozen(bun.DefaultServerOptions)).toBe(true);
+  });
+});
