@@ -16,7 +16,10 @@ const workspaceDirs = ['packages', 'apps']
 for (const dir of workspaceDirs) rmSync(join(dir, '.test-results'), { recursive: true, force: true });
 
 const extraArgs = process.argv.slice(2);
-const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...extraArgs], {
+// Test suites start servers, browsers and runtimes: on a 2-core machine, more than a few at once
+// only adds contention and timeouts, not speed. TEST_CONCURRENCY overrides it.
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+const turbo = spawnSync('turbo', ['run', 'test', '--continue', `--concurrency=${concurrency}`, ...extraArgs], {
   cwd: root,
   stdio: 'inherit',
   shell: process.platform === 'win32',

@@ -191,10 +191,15 @@ describe('what skips zlib', () => {
     const data = new Uint8Array(8192).fill(7);
     client.sendBinary(data, { compress: false });
     client.sendBinary(data);
-    await tick();
-    await tick();
-    const wire = client.dataToSend();
-    const flat = new Uint8Array(wire.reduce((total, part) => total + part.length, 0));
+    // Compression runs on zlib's thread pool: collect output until both frames are out.
+    const wire: Uint8Array[] = [];
+    const bytes = () => wire.reduce((total, part) => total + part.length, 0);
+    for (let waited = 0; waited < 10_000; waited += 5) {
+      wire.push(...client.dataToSend());
+      if (bytes() > 4 + 8192 + 2) break; // the second frame's header and some payload are out
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const flat = new Uint8Array(bytes());
     let offset = 0;
     for (const part of wire) {
       flat.set(part, offset);
