@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   type ClientExtensionNegotiator,
+  type ClientHandshake,
   createClientHandshake,
   type Extension,
   type HeaderInit,
@@ -8,13 +9,12 @@ import {
   type HeadLimits,
   type ResponseHead,
 } from '@wskit/handshake';
-import { createHandshakeTimeout } from '@wskit/transport';
+import { createHandshakeTimeout, type Transport } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
-import { type AttemptContext, type AttemptResult, directAttempt } from './client-attempt.js';
+import { type AttemptContext, directAttempt } from './client-attempt.js';
 import { isSameOrigin, parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
 import { dispatcherAttempt } from './dispatcher-attempt.js';
-import { HandshakeFailedError } from './errors.js';
-import type { NodeSocketTransport } from './node-socket-transport.js';
+import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
 import { selectDispatcher } from './proxy.js';
 
 /** The defaults of the client's handshake options. */
@@ -75,8 +75,8 @@ export interface ClientHandshakeOptions {
 
 /** A completed client handshake: the transport over the upgraded socket and what was agreed. */
 export interface ClientUpgrade {
-  /** The transport over the upgraded socket, paused until the session starts it. */
-  readonly transport: NodeSocketTransport;
+  /** The transport over the upgraded socket, not started: for `openWebSocket`. */
+  readonly transport: Transport;
   /** Bytes that followed the `101` head: the first frames of the server. */
   readonly earlyData: Uint8Array;
   /** The subprotocol the server selected, or `null`. */
@@ -133,7 +133,7 @@ function prepare(
     });
   // Build the first request now: misuse (a reserved header, a bad subprotocol) throws here.
   const first = build(target, headers);
-  return { target, headers, handshakeTimeout, maxRedirects, build, first };
+  return { target, headers, protocols, extensions, handshakeTimeout, maxRedirects, build, first };
 }
 
 /**
@@ -158,6 +158,11 @@ async function runHandshake(
   let { target, headers } = prepared;
   let handshake = prepared.first;
   const followRedirects = options.followRedirects ?? DefaultClientOptions.followRedirects;
+  const isFollowed = (status: number | undefined, responseHeaders: HeaderList | undefined) =>
+    followRedirects &&
+    status !== undefined &&
+    REDIRECT_STATUSES.has(status) &&
+    responseHeaders?.has('location') === true;
   // The whole handshake, redirects included, runs under one timer; 0 means no limit.
   const timeout = createHandshakeTimeout(
     prepared.handshakeTimeout === 0 ? Infinity : prepared.handshakeTimeout,
@@ -169,56 +174,52 @@ async function runHandshake(
     tls: options.tls,
     signal: timeout.signal,
     headLimits: options.headLimits,
-    wantBody: (response) =>
-      !(followRedirects && REDIRECT_STATUSES.has(response.status) && response.headers.has('location')),
+    wantBody: (response) => !isFollowed(response.status, response.headers),
   };
   const owned: Dispatcher[] = [];
   try {
     for (let redirects = 0; ; ) {
       const selected = await selectDispatcher(options);
       if (selected?.owned) owned.push(selected.dispatcher);
-      const result: AttemptResult = selected
-        ? await dispatcherAttempt(selected.dispatcher, target, handshake.request, context)
-        : await directAttempt(target, handshake.request, context);
-      const failure = {
-        url: target.url.href,
-        status: result.response.status,
-        headers: result.response.headers,
-      };
-      if (result.kind === 'upgrade') {
-        const checked = handshake.validateResponse(result.response);
-        if (checked.ok) {
-          return {
-            transport: result.transport,
-            earlyData: result.earlyData,
-            protocol: checked.protocol,
-            extensions: checked.extensions,
-            response: result.response,
-            url: target.url,
-          };
+      try {
+        const upgrade = selected
+          ? await dispatcherUpgrade(selected.dispatcher, target, handshake, context)
+          : await directAttempt(
+              target,
+              {
+                protocols: prepared.protocols,
+                headers,
+                origin: options.origin,
+                extensions: prepared.extensions,
+              },
+              context,
+            );
+        return { ...upgrade, url: target.url };
+      } catch (error) {
+        if (
+          !isHandshakeFailedError(error) ||
+          error.code !== 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS' ||
+          !isFollowed(error.status, error.headers)
+        ) {
+          throw error;
         }
-        result.transport.abort();
-        throw new HandshakeFailedError({
-          ...failure,
-          code: checked.error.code,
-          message: `Invalid handshake response: ${checked.error.message}`,
-        });
-      }
-      const { response, body } = result;
-      if (followRedirects && REDIRECT_STATUSES.has(response.status) && response.headers.has('location')) {
-        const next = parseWebSocketUrl(response.headers.get('location')!, target.url);
+        const failure = {
+          url: target.url.href,
+          status: error.status,
+          headers: error.headers,
+          body: error.body,
+        };
+        const next = parseWebSocketUrl(error.headers!.get('location')!, target.url);
         if (next === undefined) {
           throw new HandshakeFailedError({
             ...failure,
-            body,
             code: 'WS_NODE_ERR_INVALID_REDIRECT',
-            message: `The server redirected (${response.status}) to a location that is not a WebSocket URL`,
+            message: `The server redirected (${error.status}) to a location that is not a WebSocket URL`,
           });
         }
         if (++redirects > prepared.maxRedirects) {
           throw new HandshakeFailedError({
             ...failure,
-            body,
             code: 'WS_NODE_ERR_TOO_MANY_REDIRECTS',
             message: `More than ${prepared.maxRedirects} redirects`,
           });
@@ -229,18 +230,51 @@ async function runHandshake(
         }
         target = next;
         handshake = prepared.build(target, headers);
-        continue;
       }
-      const reason = response.reason ? ` ${response.reason}` : '';
-      throw new HandshakeFailedError({
-        ...failure,
-        body,
-        code: 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
-        message: `The server answered ${response.status}${reason} instead of 101 Switching Protocols`,
-      });
     }
   } finally {
     timeout.clear();
     for (const dispatcher of owned) dispatcher.close().catch(() => {});
   }
+}
+
+/**
+ * One handshake through an undici dispatcher (a proxy): undici runs the HTTP exchange, this
+ * validates the `101` (the same checks as `upgradeClient`) and reports anything else as a
+ * {@link HandshakeFailedError}, as the direct path does.
+ */
+async function dispatcherUpgrade(
+  dispatcher: Dispatcher,
+  target: WebSocketTarget,
+  handshake: ClientHandshake,
+  context: AttemptContext,
+): Promise<Omit<ClientUpgrade, 'url'>> {
+  const result = await dispatcherAttempt(dispatcher, target, handshake.request, context);
+  const { response } = result;
+  const failure = { url: target.url.href, status: response.status, headers: response.headers };
+  if (result.kind === 'response') {
+    const reason = response.reason ? ` ${response.reason}` : '';
+    throw new HandshakeFailedError({
+      ...failure,
+      body: result.body,
+      code: 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
+      message: `The server answered ${response.status}${reason} instead of 101 Switching Protocols`,
+    });
+  }
+  const checked = handshake.validateResponse(response);
+  if (!checked.ok) {
+    result.transport.abort();
+    throw new HandshakeFailedError({
+      ...failure,
+      code: checked.error.code,
+      message: `Invalid handshake response: ${checked.error.message}`,
+    });
+  }
+  return {
+    transport: result.transport,
+    earlyData: result.earlyData,
+    protocol: checked.protocol,
+    extensions: checked.extensions,
+    response,
+  };
 }

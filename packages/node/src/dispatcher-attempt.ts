@@ -1,11 +1,25 @@
 import type { Socket } from 'node:net';
 import { type HandshakeRequest, HeaderList, type ResponseHead } from '@wskit/handshake';
 import type { Dispatcher } from 'undici';
-import type { AttemptContext, AttemptResult } from './client-attempt.js';
+import type { AttemptContext } from './client-attempt.js';
 import type { WebSocketTarget } from './client-url.js';
 import { HandshakeFailedError } from './errors.js';
 import { NodeSocketTransport } from './node-socket-transport.js';
 import { BodyCollector } from './response-body.js';
+
+/**
+ * What one handshake attempt through a dispatcher produced: a `101` response with the transport
+ * over the upgraded socket (its response still to be validated), or another response with the
+ * start of its body (the connection is closed).
+ */
+export type AttemptResult =
+  | {
+      readonly kind: 'upgrade';
+      readonly response: ResponseHead;
+      readonly transport: NodeSocketTransport;
+      readonly earlyData: Uint8Array;
+    }
+  | { readonly kind: 'response'; readonly response: ResponseHead; readonly body: Uint8Array };
 
 /** Request headers undici writes itself for an upgrade (`upgrade: 'websocket'`) and refuses from us. */
 const SET_BY_UNDICI = new Set(['upgrade', 'connection']);

@@ -1,4 +1,9 @@
-import type { HandshakeErrorCode, HeaderList } from '@wskit/handshake';
+import {
+  isHandshakeFailedError as isSharedHandshakeFailedError,
+  HandshakeFailedError as SharedHandshakeFailedError,
+  type HandshakeFailedErrorCode as SharedHandshakeFailedErrorCode,
+  type HandshakeFailedErrorInit as SharedHandshakeFailedErrorInit,
+} from '@wskit/transport';
 
 /**
  * The codes of client handshake failures found by this package rather than by the response
@@ -19,26 +24,14 @@ export const NodeErrorCodes = {
 /** A code of {@link NodeErrorCodes}. */
 export type NodeErrorCode = keyof typeof NodeErrorCodes;
 
-/** The code of a {@link HandshakeFailedError}: one of `@wskit/handshake`'s or one of {@link NodeErrorCodes}. */
-export type HandshakeFailedErrorCode = HandshakeErrorCode | NodeErrorCode;
+/**
+ * The code of a {@link HandshakeFailedError} from this package: one of `@wskit/handshake`'s, of
+ * `@wskit/transport`'s `UpgradeErrorCodes`, or one of {@link NodeErrorCodes}.
+ */
+export type HandshakeFailedErrorCode = SharedHandshakeFailedErrorCode | NodeErrorCode;
 
 /** What a {@link HandshakeFailedError} is built from. */
-export interface HandshakeFailedErrorInit {
-  /** The stable code. */
-  readonly code: HandshakeFailedErrorCode;
-  /** A description for logs. */
-  readonly message: string;
-  /** The URL of the attempt that failed (after any redirects). */
-  readonly url: string;
-  /** The HTTP status of the server's response, when one arrived. */
-  readonly status?: number | undefined;
-  /** The response's header fields, when a response arrived. */
-  readonly headers?: HeaderList | undefined;
-  /** The first bytes of the response body (at most 64 KiB), when a response arrived. */
-  readonly body?: Uint8Array | undefined;
-  /** The underlying error, e.g. undici's for a proxy failure. */
-  readonly cause?: unknown;
-}
+export type HandshakeFailedErrorInit = SharedHandshakeFailedErrorInit<HandshakeFailedErrorCode>;
 
 /**
  * The opening handshake of {@link connect} failed: the server answered something other than a valid
@@ -48,37 +41,14 @@ export interface HandshakeFailedErrorInit {
  * and TLS errors reject with Node's own error (`ECONNREFUSED`, `ENOTFOUND`,
  * `DEPTH_ZERO_SELF_SIGNED_CERT`, …), the handshake timeout with `@wskit/transport`'s `WebSocketError`
  * `WS_ERR_HANDSHAKE_TIMEOUT`, and an aborted `signal` with its reason.
+ *
+ * It is `@wskit/transport`'s class, shared by every runtime adapter, typed with this package's codes.
  */
-export class HandshakeFailedError extends Error {
-  override readonly name = 'HandshakeFailedError';
-  /** The stable code, e.g. `WS_HANDSHAKE_ERR_UNEXPECTED_STATUS` or `WS_NODE_ERR_HANDSHAKE_TIMEOUT`. */
-  readonly code: HandshakeFailedErrorCode;
-  /** The URL of the attempt that failed (the last one, after redirects). */
-  readonly url: string;
-  /** The HTTP status of the server's response, or `undefined` when no response head arrived. */
-  readonly status: number | undefined;
-  /** The response's header fields, or `undefined` when no response head arrived. */
-  readonly headers: HeaderList | undefined;
-  /** The start of the response body (at most 64 KiB; empty when there was none or no response). */
-  readonly body: Uint8Array;
+export type HandshakeFailedError = SharedHandshakeFailedError<HandshakeFailedErrorCode>;
+/** {@inheritDoc HandshakeFailedError} */
+export const HandshakeFailedError: new (init: HandshakeFailedErrorInit) => HandshakeFailedError =
+  SharedHandshakeFailedError;
 
-  constructor(init: HandshakeFailedErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
-    this.url = init.url;
-    this.status = init.status;
-    this.headers = init.headers;
-    this.body = init.body ?? new Uint8Array(0);
-  }
-}
-
-/** Whether `value` is a {@link HandshakeFailedError}, also across duplicated copies of this package. */
-export function isHandshakeFailedError(value: unknown): value is HandshakeFailedError {
-  return (
-    value instanceof HandshakeFailedError ||
-    (value instanceof Error &&
-      value.name === 'HandshakeFailedError' &&
-      typeof (value as { code?: unknown }).code === 'string' &&
-      typeof (value as { url?: unknown }).url === 'string')
-  );
-}
+/** Whether `value` is a {@link HandshakeFailedError}, also across duplicated copies of the package. */
+export const isHandshakeFailedError: (value: unknown) => value is HandshakeFailedError =
+  isSharedHandshakeFailedError as (value: unknown) => value is HandshakeFailedError;

@@ -22,6 +22,7 @@ export {
   type NodeErrorCode,
   NodeErrorCodes,
 } from './errors.js';
+export { nodeDialer } from './node-dialer.js';
 export { NodeSocketTransport, type NodeSocketTransportOptions } from './node-socket-transport.js';
 export {
   createServer,

@@ -1,56 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import {
-  acceptServerHandshake,
   type Extension,
-  type HandshakeError,
   type HandshakeResponse,
-  type HeaderInit,
   HeaderList,
   type RequestHead,
   rejectHandshake,
   type ServerExtensionNegotiator,
 } from '@wskit/handshake';
+import { negotiateUpgrade, type UpgradeHooks as SharedUpgradeHooks } from '@wskit/transport';
 import { NodeSocketTransport } from './node-socket-transport.js';
 
-/** A refusal of an upgrade request: the status and, optionally, headers and a body. */
-export interface UpgradeRejection {
-  /** An HTTP status from 300 to 599, e.g. 401, 403 or a redirect. */
-  readonly status: number;
-  /** Extra response headers, e.g. `WWW-Authenticate` or `Location`. */
-  readonly headers?: HeaderInit | undefined;
-  /** The response body; default a one-line text/plain reason. */
-  readonly body?: string | Uint8Array | undefined;
-}
+/**
+ * The hooks that decide whether to accept an upgrade request: `@wskit/transport`'s `UpgradeHooks`,
+ * given Node's `IncomingMessage`.
+ */
+export type UpgradeHooks = SharedUpgradeHooks<IncomingMessage>;
 
-/** What a `verify` hook answers: `true` to accept, `false` to refuse with 403, or a rejection. */
-export type VerifyResult = boolean | UpgradeRejection;
-
-/** What a `verify` hook learns about a request besides the request itself. */
-export interface VerifyInfo {
-  /** The `Origin` header, when sent (browsers always send it). */
-  readonly origin: string | undefined;
-  /** Whether the connection is TLS. */
-  readonly secure: boolean;
-  /** The subprotocol that will be selected, or `null`. */
-  readonly protocol: string | null;
-}
-
-/** The hooks that decide whether to accept an upgrade request. */
-export interface UpgradeHooks {
-  /** The subprotocols this server speaks; the first one the client offered wins. */
-  readonly protocols?: readonly string[] | undefined;
-  /** Picks one of `offered` (in the client's order), or `null`/`undefined` for none. */
-  readonly selectProtocol?:
-    | ((offered: readonly string[], request: IncomingMessage) => string | null | undefined)
-    | undefined;
-  /** Accepts or refuses a valid upgrade request (origin checks, authentication, routing). */
-  readonly verify?:
-    | ((request: IncomingMessage, info: VerifyInfo) => VerifyResult | Promise<VerifyResult>)
-    | undefined;
-  /** Extra headers of the 101 response (e.g. `Set-Cookie`), or a function of the request. */
-  readonly headers?: HeaderInit | ((request: IncomingMessage) => HeaderInit | undefined) | undefined;
-}
+export type { UpgradeRejection, VerifyInfo, VerifyResult } from '@wskit/transport';
 
 /** An accepted upgrade: the 101 was written and the socket is wrapped in a transport. */
 export interface AcceptedUpgrade {
@@ -124,62 +91,35 @@ export async function acceptUpgrade(
   socket.pause();
   const swallow = () => {};
   socket.on('error', swallow);
-  const refuse = (response: HandshakeResponse, error?: unknown): RefusedUpgrade => {
+  // The decision (validation, subprotocol, verify) is @wskit/transport's, shared by every server.
+  const decision = await negotiateUpgrade(requestHead(request), request, hooks, {
+    secure: isSecure(socket),
+    extensions,
+  });
+  if (!decision.ok) {
+    socket.off('error', swallow);
+    refuseUpgrade(socket, decision.response);
+    return { status: decision.response.status, error: decision.error };
+  }
+  const refuse = (response: HandshakeResponse): RefusedUpgrade => {
     socket.off('error', swallow);
     refuseUpgrade(socket, response);
-    return { status: response.status, error };
+    return { status: response.status };
   };
-  let result: ReturnType<typeof acceptServerHandshake>;
-  const headRequest = requestHead(request);
-  try {
-    const extra = typeof hooks.headers === 'function' ? hooks.headers(request) : hooks.headers;
-    result = acceptServerHandshake(headRequest, {
-      extensions,
-      ...(hooks.protocols === undefined ? {} : { protocols: hooks.protocols }),
-      ...(hooks.selectProtocol === undefined
-        ? {}
-        : { selectProtocol: (offered: readonly string[]) => hooks.selectProtocol!(offered, request) }),
-      ...(extra === undefined ? {} : { headers: extra }),
-    });
-  } catch (error) {
-    return refuse(rejectHandshake(500), error);
-  }
-  if (!result.ok) return refuse(result.response, result.error as HandshakeError);
-  if (hooks.verify) {
-    let verdict: VerifyResult;
-    try {
-      verdict = await hooks.verify(request, {
-        origin: headRequest.headers.get('origin'),
-        secure: isSecure(socket),
-        protocol: result.protocol,
-      });
-    } catch (error) {
-      return refuse(rejectHandshake(500), error);
-    }
-    if (verdict !== true) {
-      if (verdict === false) return refuse(rejectHandshake(403));
-      try {
-        const { status, headers, body } = verdict as UpgradeRejection;
-        return refuse(rejectHandshake(status, { headers, body }));
-      } catch (error) {
-        return refuse(rejectHandshake(500), error);
-      }
-    }
-  }
   if (socket.destroyed || !socket.writable) {
     socket.off('error', swallow);
     return { status: 0 };
   }
   // The server may have started closing while verify ran.
   if (!stillAccepting()) return refuse(rejectHandshake(503));
-  socket.write(result.response.bytes);
+  socket.write(decision.response.bytes);
   const transport = new NodeSocketTransport(socket);
   socket.off('error', swallow);
   return {
     transport,
     earlyData: head,
-    protocol: result.protocol,
-    extensions: result.extensions,
+    protocol: decision.protocol,
+    extensions: decision.extensions,
     url: request.url ?? '/',
   };
 }

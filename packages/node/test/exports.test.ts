@@ -19,8 +19,8 @@ import type {
 } from '@wskit/node';
 import * as node from '@wskit/node';
 import type { PerMessageDeflateOptions as DeflatePackageOptions } from '@wskit/permessage-deflate';
-import type { SessionOptions, Transport, WebSocket as TransportWebSocket } from '@wskit/transport';
-import { StandardWebSocket } from '@wskit/transport';
+import type { Dialer, SessionOptions, Transport, WebSocket as TransportWebSocket } from '@wskit/transport';
+import { HandshakeFailedError as SharedHandshakeFailedError, StandardWebSocket } from '@wskit/transport';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 describe('public surface', () => {
@@ -38,6 +38,7 @@ describe('public surface', () => {
       'createServer',
       'isHandshakeFailedError',
       'isWebSocketError',
+      'nodeDialer',
     ]);
   });
 
@@ -57,6 +58,7 @@ describe('public surface', () => {
     expectTypeOf<VerifyInfo['protocol']>().toEqualTypeOf<string | null>();
     expectTypeOf<WebSocketServerEvents['connection']>().toMatchTypeOf<[TransportWebSocket, unknown]>();
     expectTypeOf<WebSocketErrorCode>().toMatchTypeOf<string>();
+    expectTypeOf(node.nodeDialer).toEqualTypeOf<Dialer>();
     expectTypeOf<PerMessageDeflateOptions>().toEqualTypeOf<DeflatePackageOptions>();
     expectTypeOf<PerMessageDeflateOption>().toEqualTypeOf<boolean | DeflatePackageOptions>();
     expectTypeOf<ConnectOptions['perMessageDeflate']>().toEqualTypeOf<PerMessageDeflateOption | undefined>();
@@ -66,6 +68,10 @@ describe('public surface', () => {
     expectTypeOf<WebSocketServerOptions['perMessageDeflate']>().toEqualTypeOf<
       PerMessageDeflateOption | undefined
     >();
+  });
+
+  it('HandshakeFailedError is the class @wskit/transport shares with every adapter', () => {
+    expect(node.HandshakeFailedError).toBe(SharedHandshakeFailedError);
   });
 
   it('WebSocket is the WHATWG class of @wskit/transport with a Node connector', () => {

@@ -109,6 +109,8 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
   if (timer.signal.aborted) onAbort();
   else timer.signal.addEventListener('abort', onAbort, { once: true });
 
+  /** Whether the server answered with a complete refusal: the connection then ends gracefully. */
+  let refused = false;
   const run = async (): Promise<ClientUpgrade> => {
     phase.write([handshake.request.bytes]);
     for (;;) {
@@ -137,6 +139,7 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
           ? await readResponseBody(phase, response.status, response.headers, parsed.rest)
           : new Uint8Array(0);
         timer.signal.throwIfAborted();
+        refused = true;
         const reason = response.reason ? ` ${response.reason}` : '';
         throw new HandshakeFailedError({
           ...failure,
@@ -173,8 +176,23 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
     (error: unknown) => {
       timer.signal.removeEventListener('abort', onAbort);
       timer.clear();
-      phase.abort(error instanceof Error ? error : undefined);
+      if (refused) closeAfterRefusal(phase);
+      else phase.abort(error instanceof Error ? error : undefined);
       throw timer.signal.aborted ? timer.signal.reason : error;
     },
   );
+}
+
+/** How long the connection of a refusal may take to end gracefully before it is aborted. */
+const REFUSAL_LINGER = 5_000;
+
+/**
+ * Ends the connection after the server's refusal with a FIN rather than a reset (a server that
+ * closes after its answer need not see an error), aborting it if the server does not end its side.
+ */
+function closeAfterRefusal(phase: HandshakeTransport): void {
+  phase.close();
+  const linger = setTimeout(() => phase.abort(), REFUSAL_LINGER);
+  (linger as { unref?: () => void }).unref?.();
+  void phase.closed.then(() => clearTimeout(linger));
 }

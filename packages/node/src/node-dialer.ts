@@ -1,0 +1,65 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { Dialer, DialTarget } from '@wskit/transport';
+import { NodeSocketTransport } from './node-socket-transport.js';
+
+/** Opens a TCP or TLS socket to the target, half-open allowed (the close handshake needs it). */
+function openSocket(target: DialTarget): Socket {
+  const { host, port } = target;
+  if (!target.secure) return netConnect({ host, port, allowHalfOpen: true, noDelay: true });
+  const options: TlsConnectionOptions & { allowHalfOpen: boolean } = {
+    ALPNProtocols: ['http/1.1'],
+    ...(target.servername === undefined ? {} : { servername: target.servername }),
+    ...(target.tls as TlsConnectionOptions | undefined),
+    host,
+    port,
+    // tls.connect passes it on to the TLSSocket (not in its types).
+    allowHalfOpen: true,
+  };
+  return tlsConnect(options);
+}
+
+/**
+ * The `@wskit/transport` {@link Dialer} of Node: a TCP connection (`net.connect`), or TLS
+ * (`tls.connect`, ALPN `http/1.1`) when `secure`, resolving once connected (TLS handshake done) with
+ * an unstarted {@link NodeSocketTransport}. `tls` takes `tls.connect` options (`ca`, `cert`, `key`,
+ * `rejectUnauthorized`, `servername`, …), which win over `servername`. Rejects with Node's error
+ * (`ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) or the signal's reason, destroying the socket.
+ *
+ * ```ts
+ * import { dialWebSocket } from '@wskit/transport';
+ * const ws = await dialWebSocket(nodeDialer, 'wss://example.com/chat');
+ * ```
+ */
+export const nodeDialer: Dialer = (target) =>
+  new Promise((resolve, reject) => {
+    const { signal } = target;
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const socket = openSocket(target);
+    const connected = target.secure ? 'secureConnect' : 'connect';
+    const cleanup = () => {
+      socket.off(connected, onConnect);
+      socket.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onConnect = () => {
+      cleanup();
+      resolve(new NodeSocketTransport(socket));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const onAbort = () => {
+      cleanup();
+      socket.on('error', () => {}).destroy();
+      reject(signal!.reason);
+    };
+    socket.once(connected, onConnect);
+    socket.once('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
