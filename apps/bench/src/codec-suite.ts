@@ -214,6 +214,9 @@ function batchedContender(encoder: FrameEncoder, data: Uint8Array, messages: num
 /** wskit's default `copyThreshold`. */
 const ONE_BUFFER_THRESHOLD = 1024;
 
+/** Payloads from this size on make each sample allocate megabytes. */
+const LARGE_PAYLOAD = 1024 * 1024;
+
 /** Runs one decode or encode case. */
 export function runCodecCase(
   operation: 'decode' | 'encode',
@@ -223,6 +226,7 @@ export function runCodecCase(
 ): CodecCase {
   const { contenders, messages } =
     operation === 'decode' ? decodeContenders(size, masked) : encodeContenders(size, masked);
-  const timings = compare(contenders, budget);
+  // A sample of 1 MiB payloads and up allocates megabytes: collect garbage before each (measure.ts).
+  const timings = compare(contenders, budget, size >= LARGE_PAYLOAD);
   return { operation, size, masked, bytesPerSample: messages * size, messagesPerSample: messages, timings };
 }

@@ -215,7 +215,7 @@ export function runFragmentedCase(masked: boolean, budget: Budget): FragmentedCa
     fragments: FRAGMENTS,
     masked,
     bytesPerSample: FRAGMENTED_SIZE,
-    timings: compare(contenders, budget),
+    timings: compare(contenders, budget, true),
     copies,
   };
 }

@@ -25,6 +25,8 @@ function runVariant(variant: VariantName, options: Options, started: number): Pr
   else delete environment.WS_NO_BUFFER_UTIL;
   const child = fork(fileURLToPath(new URL('./variant.ts', import.meta.url)), [], {
     env: environment,
+    // For the full collection before each sample of the cases that allocate megabytes (measure.ts).
+    execArgv: [...process.execArgv, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const request: VariantRequest = {

@@ -7,6 +7,11 @@
  * Samples are timed in CPU time of the process (user + system, all threads: garbage collection
  * helpers included), so that time spent descheduled on a busy machine counts for no one; the wall
  * time is kept too.
+ *
+ * Cases whose samples allocate megabytes can ask for a full garbage collection before each sample
+ * (untimed; the process runs with `--expose-gc`): otherwise whichever contender happens to run when
+ * the garbage of earlier samples is collected pays for it, or gets freshly mapped memory to fault
+ * in, and with one or a few messages per sample that falls on one contender more than the other.
  */
 
 /** One implementation of a case. */
@@ -59,7 +64,11 @@ interface Sample {
   check: number;
 }
 
-function sample(contender: Contender): Sample {
+/** The engine's full collection, when the process runs with `--expose-gc`. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+function sample(contender: Contender, collect: boolean): Sample {
+  if (collect) collectGarbage?.();
   contender.prepare?.();
   const wallStart = now();
   const cpuStart = cpuNow();
@@ -71,24 +80,35 @@ function sample(contender: Contender): Sample {
 /** A value the engine keeps so that results of `run()` are observably used. */
 export let sink = 0;
 
-/** Times every contender on one case, interleaved. */
-export function compare(contenders: readonly Contender[], budget: Budget): Timing[] {
+/**
+ * Times every contender on one case, interleaved. With `collect`, a full garbage collection runs
+ * before each sample, untimed.
+ */
+export function compare(contenders: readonly Contender[], budget: Budget, collect = false): Timing[] {
   for (const contender of contenders) {
+    // Warm-up without collections: they would only slow it down.
     const end = now() + budget.warmupMs;
     let runs = 0;
     while (runs < 2 || (now() < end && runs < budget.maxSamples)) {
-      sink ^= sample(contender).check;
+      sink ^= sample(contender, false).check;
       runs++;
     }
   }
   const times: Sample[][] = contenders.map(() => []);
-  const end = now() + budget.measureMs;
+  const started = now();
+  // With collections, the budget counts the timed runs only (a collection takes longer than a
+  // sample), up to four times the budget in all.
+  const end = started + budget.measureMs;
+  const hardEnd = started + 4 * budget.measureMs;
+  let timed = 0;
+  const moreTime = (): boolean => (collect ? timed < budget.measureMs && now() < hardEnd : now() < end);
   let round = 0;
-  while (round < budget.maxSamples && (round < budget.minSamples || now() < end)) {
+  while (round < budget.maxSamples && (round < budget.minSamples || moreTime())) {
     for (let k = 0; k < contenders.length; k++) {
       const index = round % 2 === 0 ? k : contenders.length - 1 - k;
-      const result = sample(contenders[index]!);
+      const result = sample(contenders[index]!, collect);
       sink ^= result.check;
+      timed += result.wallMs;
       times[index]!.push(result);
     }
     round++;

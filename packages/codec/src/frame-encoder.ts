@@ -1,5 +1,5 @@
 import { type Allocate, allocateChecked, checkAllocate } from './allocate.js';
-import { MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import { MAX_7BIT_LENGTH, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
 import {
   baseHeaderSize,
   copyPayload,
@@ -105,32 +105,25 @@ export class FrameEncoder {
     const first = firstByte(opcode, length, options);
     if (this.#mask) {
       const maskKey = this.#keys!.next();
-      const headerLength = baseHeaderSize(length) + 4;
-      const size = headerLength + length;
-      if (size > POOLED_FRAME_LIMIT) return [this.#encodeLargeMasked(first, payload, maskKey)];
-      const frame = framePool.frame(size, headerLength);
-      writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
-      if (length <= SHORT_PAYLOAD) {
-        maskShort(payload, frame, headerLength, maskKey);
-      } else if (length < SIMD_THRESHOLD) {
-        frame.set(payload, headerLength);
-        maskPooled(frame, headerLength, length, maskKey);
-      } else {
-        maskInto(payload, frame, headerLength, maskKey);
+      // The common case kept small, so that the compiler inlines all of it.
+      if (length <= MAX_7BIT_LENGTH) return [maskedShortFrame(first, payload, maskKey)];
+      return [this.#encodeMasked(first, payload, maskKey)];
+    }
+    if (length > this.#copyThreshold) {
+      if (length <= MAX_7BIT_LENGTH) {
+        const header = framePool.bytes(2);
+        header[0] = first;
+        header[1] = length;
+        return [header, payload];
       }
-      return [frame];
+      const header = framePool.bytes(baseHeaderSize(length));
+      writeHeaderStart(header, 0, first, 0, length);
+      return [header, payload];
     }
-    const headerLength = baseHeaderSize(length);
-    if (length <= this.#copyThreshold) {
-      const size = headerLength + length;
-      const frame =
-        size <= POOLED_FRAME_LIMIT ? framePool.bytes(size) : allocateChecked(this.#allocate, size);
-      copyPayload(payload, frame, writeHeaderStart(frame, 0, first, 0, length));
-      return [frame];
-    }
-    const header = framePool.bytes(headerLength);
-    writeHeaderStart(header, 0, first, 0, length);
-    return [header, payload];
+    const size = baseHeaderSize(length) + length;
+    const frame = size <= POOLED_FRAME_LIMIT ? framePool.bytes(size) : allocateChecked(this.#allocate, size);
+    copyPayload(payload, frame, writeHeaderStart(frame, 0, first, 0, length));
+    return [frame];
   }
 
   /**
@@ -205,15 +198,37 @@ export class FrameEncoder {
     return [frame];
   }
 
-  /** A masked frame over 4 KiB, in an array from {@link FrameEncoderOptions.allocate}. */
-  #encodeLargeMasked(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
+  /** A masked frame of over 125 bytes: pooled up to 4 KiB, from {@link FrameEncoderOptions.allocate} beyond. */
+  #encodeMasked(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
     const length = payload.length;
-    const frame = allocateChecked(this.#allocate, baseHeaderSize(length) + 4 + length);
-    const at = writeHeaderStart(frame, 0, first, 0x80, length);
-    writeMaskKey(frame, at, maskKey);
-    maskInto(payload, frame, at + 4, maskKey);
+    const headerLength = baseHeaderSize(length) + 4;
+    const size = headerLength + length;
+    const pooled = size <= POOLED_FRAME_LIMIT;
+    const frame = pooled ? framePool.frame(size, headerLength) : allocateChecked(this.#allocate, size);
+    writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
+    if (pooled && length < SIMD_THRESHOLD) {
+      frame.set(payload, headerLength);
+      maskPooled(frame, headerLength, length, maskKey);
+    } else {
+      maskInto(payload, frame, headerLength, maskKey);
+    }
     return frame;
   }
+}
+
+/** A masked frame of at most 125 bytes, from the pool: a 6-byte header, the payload 8-byte aligned. */
+function maskedShortFrame(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
+  const length = payload.length;
+  const frame = framePool.frame(6 + length, 6);
+  frame[0] = first;
+  frame[1] = 0x80 | length;
+  writeMaskKey(frame, 2, maskKey);
+  if (length <= SHORT_PAYLOAD) maskShort(payload, frame, 6, maskKey);
+  else {
+    frame.set(payload, 6);
+    maskPooled(frame, 6, length, maskKey);
+  }
+  return frame;
 }
 
 /**

@@ -183,9 +183,13 @@ function simdMask(
     target.set(length === SIMD_BLOCK ? kernel.block : memory.subarray(0, length), targetOffset);
     return;
   }
+  // Blocks of the source as plain views: `subarray` would go through the species constructor of a
+  // subclass such as Node's Buffer, several times slower.
+  const buffer = source.buffer;
+  const base = source.byteOffset;
   for (let at = 0; at < length; at += SIMD_BLOCK) {
     const size = Math.min(length - at, SIMD_BLOCK);
-    memory.set(source.subarray(at, at + size));
+    memory.set(new Uint8Array(buffer, base + at, size));
     kernel.xor(0, (size + 15) & ~15, word);
     target.set(size === SIMD_BLOCK ? kernel.block : memory.subarray(0, size), targetOffset + at);
   }
