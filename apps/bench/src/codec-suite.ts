@@ -69,8 +69,8 @@ function ignore(): void {}
 
 /**
  * How wskit allocates the arrays it fills (joined messages, frames over 4 KiB) in every row: Node's
- * `Buffer.allocUnsafe`, as `@wskit/node` passes it, and as ws allocates. The codec's portable default
- * is a zeroed `new Uint8Array`.
+ * `Buffer.allocUnsafe`, as the Node adapter (`@wskit/node`) is to pass it, and as ws allocates. The
+ * codec's portable default is a zeroed `new Uint8Array`.
  */
 export const WSKIT_ALLOCATE = Buffer.allocUnsafe;
 

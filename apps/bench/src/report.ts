@@ -286,7 +286,7 @@ export function renderReport(report: Report): string {
   if (report.codec.length > 0) {
     sections.push(
       'Codec throughput, wskit / ws (above 1: wskit is faster). wskit allocates with Buffer.allocUnsafe, as\n' +
-        '@wskit/node does. (same): bufferutil only masks, so unmasked frames run the same ws code with it\n' +
+        'the Node adapter is to. (same): bufferutil only masks, so unmasked frames run the same ws code with it\n' +
         '(measured with --full). one-buffer: wskit copying payloads up to 1 KiB behind the header (its\n' +
         'default) where ws returns header and payload apart. batched: encodeInto() writing the frames into\n' +
         '64 KiB write buffers, against ws making one frame at a time.\n\n' +

@@ -33,7 +33,7 @@ export interface FrameEncoderOptions {
    * Allocates the array of a frame over 4 KiB that the encoder fills (a masked frame, or an unmasked
    * one up to `copyThreshold`); smaller frames come from a shared pool. Default:
    * `length => new Uint8Array(length)`. Every byte is written before the frame is returned, so it
-   * need not be zeroed: on Node, pass `Buffer.allocUnsafe` (what `@wskit/node` does).
+   * need not be zeroed: on Node, pass `Buffer.allocUnsafe`.
    */
   allocate?: (length: number) => Uint8Array;
 }

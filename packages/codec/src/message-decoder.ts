@@ -37,8 +37,8 @@ export interface MessageDecoderOptions extends FrameDecoderOptions {
    * Allocates the array a message is joined into when its payload arrived in several pieces (and
    * the blocks small pieces of a trickled message are packed into). Default:
    * `length => new Uint8Array(length)`. Every byte is written before the array is handed out, so it
-   * need not be zeroed: on Node, pass `Buffer.allocUnsafe` (what `@wskit/node` does) to skip the
-   * zero-filling, which costs as much as the copy itself on large messages.
+   * need not be zeroed: on Node, pass `Buffer.allocUnsafe` to skip the zero-filling, which costs as
+   * much as the copy itself on large messages.
    */
   allocate?: (length: number) => Uint8Array;
 }
