@@ -151,6 +151,8 @@ export class Session {
   #transportClosing = false;
   #transportClosed = false;
   #eofDelivered = false;
+  /** Early data, and what arrived behind it, held until the next turn (see `start`). */
+  #held: Uint8Array[] | undefined;
   #transportError: Error | undefined;
   #closeInfo: CloseInfo | undefined;
   #finished = false;
@@ -201,12 +203,28 @@ export class Session {
     });
   }
 
-  /** Starts the transport and feeds the early data; the session runs from here on. */
+  /**
+   * Starts the transport; the session runs from here on. Early data (frames that came with the
+   * handshake's last bytes) is handled on the next turn, once whoever opened the session has had
+   * the WebSocket and attached listeners: its errors, pings or close would otherwise fire before
+   * anyone listens. Bytes that arrive meanwhile wait behind it, in order.
+   */
   start(earlyData: Uint8Array | undefined): void {
+    if (earlyData !== undefined && earlyData.length > 0) {
+      this.#held = [earlyData];
+      setTimeout(() => this.#releaseHeld(), 0);
+    }
     this.#transport.start(this.#transportHandler());
     this.#engine.events(); // the open event: the API is open from its creation
-    if (earlyData !== undefined && earlyData.length > 0) this.#receive(earlyData);
     this.#armTimer();
+  }
+
+  /** Feeds the early data and what arrived behind it to the engine (see {@link start}). */
+  #releaseHeld(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    for (const chunk of held) this.#receive(chunk);
   }
 
   /** `OPEN`; `CLOSING` once a close was asked for or the connection is closing; `CLOSED` at the end. */
@@ -338,8 +356,14 @@ export class Session {
 
   #transportHandler(): TransportHandler {
     return {
-      onData: (chunk) => this.#receive(chunk),
-      onEnd: () => this.#receiveEof(),
+      onData: (chunk) => {
+        if (this.#held !== undefined) this.#held.push(chunk);
+        else this.#receive(chunk);
+      },
+      onEnd: () => {
+        this.#releaseHeld();
+        this.#receiveEof();
+      },
       onDrain: () => {
         this.#blocked = false;
         this.#flush();
@@ -352,6 +376,7 @@ export class Session {
         this.#blocked = false;
         if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
         this.#graceTimer = undefined;
+        this.#releaseHeld();
         this.#receiveEof();
         this.#finish();
       },
