@@ -14,7 +14,12 @@ import {
   limitsFromFlags,
   sessionOptions,
 } from '@wskit/echo-server/limits';
-import { DefaultRuntime, loadRuntime, RuntimeUnavailableError } from '@wskit/echo-server/runtimes';
+import {
+  DefaultRuntime,
+  loadRuntime,
+  RuntimeUnavailableError,
+  relaunchIfNeeded,
+} from '@wskit/echo-server/runtimes';
 import { type CaseSelection, parseCaseSelection } from './case-selection.ts';
 import { FuzzingRunError, runFuzzingClient } from './fuzzing-client.ts';
 
@@ -30,7 +35,7 @@ Options:
       --max-message-size <size>  largest message (and frame) received (default 64 MiB)
       --max-fragments <count>    most frames in one message (default 100000)
       --deflate                  offer permessage-deflate (needs @wskit/node's perMessageDeflate)
-      --runtime <name>           node (default); bun once @wskit/bun exists
+      --runtime <name>           node (default) or bun (runs the client under the bun binary)
   -h, --help                     show this help
 `;
 
@@ -113,6 +118,8 @@ function readOptions(args: string[]): Options {
 }
 
 const options = readOptions(process.argv.slice(2));
+// --runtime bun under Node: run this script under bun instead (and exit with its status).
+await relaunchIfNeeded(options.runtime, 'autobahn-client');
 
 let runtime: Awaited<ReturnType<typeof loadRuntime>>;
 try {

@@ -52,6 +52,24 @@ describe('autobahn-client against the mock fuzzing server', () => {
     expect(output).toContain('done: 3 cases, 0 not run, 0 cut off');
   });
 
+  it('runs every case with --runtime bun, relaunched under Bun (@wskit/bun)', async () => {
+    const server = await mock();
+    const app = runApp(MAIN, ['--base', server.base, '--agent', 'wskit bun', '--runtime', 'bun']);
+    expect(await app.exited).toBe(0);
+    expect(server.runs).toEqual(
+      [1, 2, 3].map((number) => ({
+        case: number,
+        agent: 'wskit bun',
+        problems: [],
+        extensions: '',
+      })),
+    );
+    const output = app.output();
+    expect(output).toContain('autobahn-client: bun; 64 MiB messages, 100000 fragments');
+    expect(output).toContain('case 2/3: closed 1000, 2 messages echoed');
+    expect(output).toContain('done: 3 cases, 0 not run, 0 cut off');
+  });
+
   it('uses --base with a trailing slash and the default agent', async () => {
     const server = await mock({ cases: [async () => {}] });
     const app = runApp(MAIN, ['--base', `${server.base}/`]);
@@ -176,7 +194,8 @@ describe('autobahn-client flags', () => {
   });
 
   for (const [args, message] of [
-    [['--runtime', 'bun'], '--runtime bun is not available yet: the Bun adapter (@wskit/bun)'],
+    [['--runtime', 'bun', '--deflate'], '--deflate: permessage-deflate is not available yet on bun'],
+    [['--runtime', 'deno'], '--runtime must be one of node, bun, not "deno"'],
     [['--cases', '1-'], '--cases takes case numbers and ranges such as 1-10,15, not "1-"'],
     [['--cases', '0'], '--cases: cases are numbered from 1'],
     [['--cases', '9-3'], '--cases: the range "9-3" runs backwards'],

@@ -6,7 +6,13 @@
 import { parseArgs } from 'node:util';
 import { echo } from './echo.ts';
 import { describeLimits, type Limits, limitFlags, limitsFromFlags, sessionOptions } from './limits.ts';
-import { DefaultRuntime, type Listener, loadRuntime, RuntimeUnavailableError } from './runtimes/index.ts';
+import {
+  DefaultRuntime,
+  type Listener,
+  loadRuntime,
+  RuntimeUnavailableError,
+  relaunchIfNeeded,
+} from './runtimes/index.ts';
 
 const HELP = `wskit echo server: echoes every message with its type (text as text, binary as binary)
 
@@ -20,7 +26,7 @@ Options:
                                  (default 16 MiB)
       --max-fragments <count>    most frames in one message (default 4096)
       --deflate                  accept permessage-deflate (needs @wskit/node's perMessageDeflate)
-      --runtime <name>           node (default); bun once @wskit/bun exists
+      --runtime <name>           node (default) or bun (runs the server under the bun binary)
       --verbose                  log every connection as it closes
   -h, --help                     show this help
 `;
@@ -81,6 +87,8 @@ function readOptions(args: string[]): Options {
 }
 
 const options = readOptions(process.argv.slice(2));
+// --runtime bun under Node: run this script under bun instead (and exit with its status).
+await relaunchIfNeeded(options.runtime, 'echo-server');
 
 let runtime: Awaited<ReturnType<typeof loadRuntime>>;
 try {

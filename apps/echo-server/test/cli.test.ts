@@ -82,14 +82,14 @@ describe('node src/main.ts', () => {
     expect(app.output()).toMatch(/--deflate: permessage-deflate is not available yet on node/);
   });
 
-  it('explains that --runtime bun is not available yet and exits with 2', async () => {
-    const app = runApp(MAIN, ['--port', '0', '--runtime', 'bun']);
+  it('passes the exit status of the Bun process on: --runtime bun --deflate exits with 2', async () => {
+    const app = runApp(MAIN, ['--port', '0', '--runtime', 'bun', '--deflate']);
     expect(await app.exited).toBe(2);
-    expect(app.output()).toMatch(/--runtime bun is not available yet: the Bun adapter \(@wskit\/bun\)/);
+    expect(app.output()).toMatch(/--deflate: permessage-deflate is not available yet on bun/);
   });
 
   for (const [args, message] of [
-    [['--runtime', 'deno'], '--runtime must be one of node, not "deno"'],
+    [['--runtime', 'deno'], '--runtime must be one of node, bun, not "deno"'],
     [['--port', '70000'], '--port must be a number from 0 to 65535, not "70000"'],
     [['--port', 'x'], '--port must be a number from 0 to 65535'],
     [['--max-message-size', '12 parsecs'], '--max-message-size must be a positive size'],

@@ -1,25 +1,40 @@
-// The runtime map: Node's runtime works in-process; Bun's is announced but not there yet.
+// The runtime map: Node's runtime works in-process; Bun's loads anywhere but works only under Bun
+// (test/bun-runtime.test.ts runs it there).
 import { DefaultServerOptions } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
 import { echo } from '../src/echo.ts';
 import { sessionOptions } from '../src/limits.ts';
-import { DefaultRuntime, loadRuntime, RuntimeUnavailableError, runtimeNames } from '../src/runtimes/index.ts';
+import {
+  DefaultRuntime,
+  findBinary,
+  loadRuntime,
+  RuntimeUnavailableError,
+  runtimeNames,
+} from '../src/runtimes/index.ts';
 import { urlHost } from '../src/runtimes/node.ts';
 
 describe('runtimes', () => {
-  it('has node, the default', async () => {
+  it('has node, the default, and bun', async () => {
     expect(DefaultRuntime).toBe('node');
-    expect(runtimeNames).toEqual(['node']);
+    expect(runtimeNames).toEqual(['node', 'bun']);
     const runtime = await loadRuntime('node');
     expect(runtime.name).toBe('node');
     // Follows @wskit/node: true once it has the `perMessageDeflate` option.
     expect(runtime.supportsDeflate).toBe('perMessageDeflate' in DefaultServerOptions);
   });
 
-  it('refuses bun, not written yet, and unknown names, with RuntimeUnavailableError', async () => {
-    await expect(loadRuntime('bun')).rejects.toThrow(RuntimeUnavailableError);
-    await expect(loadRuntime('bun')).rejects.toThrow(/--runtime bun is not available yet/);
-    await expect(loadRuntime('toString')).rejects.toThrow(/--runtime must be one of node/);
+  it('loads bun, which needs the Bun runtime to listen, and refuses unknown names', async () => {
+    const bun = await loadRuntime('bun');
+    expect(bun).toMatchObject({ name: 'bun', supportsDeflate: false });
+    const options = { host: '127.0.0.1', port: 0, session: {}, deflate: false, onConnection() {} };
+    await expect(bun.listen(options)).rejects.toThrow(/needs the Bun runtime/);
+    await expect(loadRuntime('toString')).rejects.toThrow(RuntimeUnavailableError);
+    await expect(loadRuntime('toString')).rejects.toThrow(/--runtime must be one of node, bun/);
+  });
+
+  it('finds the bun binary of the workspace root', () => {
+    expect(findBinary('bun')).toMatch(/node_modules[/\\]bun[/\\]bin[/\\]bun\.exe$/);
+    expect(findBinary('no-such-binary')).toBe('no-such-binary');
   });
 
   it('node: listen and connect, echoing in-process, then close every session with a code', async () => {

@@ -3,21 +3,22 @@
  * own modules (`bun`, `cloudflare:sockets`, …) are never touched by another runtime.
  *
  * To add one, write `runtimes/<name>.ts` exporting `runtime` (a {@link Runtime}) and add a line to
- * {@link runtimeModules}; remove it from {@link plannedRuntimes}.
+ * {@link runtimeModules}; remove it from {@link plannedRuntimes}. A runtime that needs its own binary
+ * (Bun) gets a line in `relaunch.ts` too: apps call {@link relaunchIfNeeded} before loading it.
  */
 import type { Runtime } from './types.ts';
 
+export { findBinary, relaunchIfNeeded } from './relaunch.ts';
 export type { ConnectOptions, Listener, ListenOptions, Runtime } from './types.ts';
 
 /** The runtimes available, by name. */
 const runtimeModules: Record<string, () => Promise<{ runtime: Runtime }>> = {
   node: () => import('./node.ts'),
+  bun: () => import('./bun.ts'),
 };
 
 /** Runtimes announced but not written yet, with what stands in the way. */
-const plannedRuntimes: Record<string, string> = {
-  bun: 'the Bun adapter (@wskit/bun) does not exist yet; once it does, add src/runtimes/bun.ts to @wskit/echo-server (see its README)',
-};
+const plannedRuntimes: Record<string, string> = {};
 
 /** The runtime `--runtime` picks when none is named. */
 export const DefaultRuntime = 'node';
