@@ -1,15 +1,12 @@
 /// <reference types="bun" />
 /**
- * Bun: Microsoft's sample flow over `@wskit/bun`'s dialer against Bun's own WebSocket server, and
- * through the Promise layer. Run by `bun test` (the package's test script); the `.bun.test.ts`
- * suffix keeps it out of vitest.
- *
- * `@wskit/bun` is loaded from the workspace's built package (`packages/bun/dist`) while it is not a
- * dependency of this package yet; the suite is skipped, with a message, where it is not there.
+ * Bun: Microsoft's sample flow over `@wskit/bun`'s dialer against Bun's own WebSocket server, over
+ * TCP and TLS (`WINHTTP_FLAG_SECURE`), and through the Promise layer. Run by `bun test` (the
+ * package's test script); the `.bun.test.ts` suffix keeps it out of vitest. `@wskit/bun` is a
+ * devDependency, imported by name (its built `dist/`, which turbo builds first).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync } from 'node:fs';
-import type { Dialer } from '@wskit/transport';
+import { bunDialer } from '@wskit/bun';
 import {
   connectWinHttpWebSocket,
   WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE,
@@ -19,19 +16,16 @@ import {
 } from '@wskit/winhttp';
 import { expectedCompletions, helloWorld, runSample } from './sample-flow.js';
 
-const bunPackage = new URL('../../bun/dist/index.js', import.meta.url);
-const available = existsSync(bunPackage);
-if (!available)
-  console.warn(`Bun tests skipped: ${bunPackage.pathname} is not built (or @wskit/bun not there yet)`);
-const bunDialer: Dialer = available
-  ? ((await import(bunPackage.href)) as { bunDialer: Dialer }).bunDialer
-  : () => Promise.reject(new Error('no @wskit/bun'));
+/** The self-signed certificate (CN localhost, SAN localhost, 127.0.0.1, ::1) and its key. */
+const certificate = await Bun.file(new URL('./fixtures/cert.pem', import.meta.url)).text();
+const privateKey = await Bun.file(new URL('./fixtures/key.pem', import.meta.url)).text();
 
-/** Bun's WebSocket echo server (`Bun.serve`). */
-function echoServer() {
+/** Bun's WebSocket echo server (`Bun.serve`), over TLS with `tls`. */
+function echoServer(tls?: { key: string; cert: string }) {
   return Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
+    ...(tls === undefined ? {} : { tls }),
     fetch(request, server) {
       if (server.upgrade(request)) return undefined;
       return new Response('WebSocket only', { status: 426 });
@@ -44,13 +38,16 @@ function echoServer() {
   });
 }
 
-describe.skipIf(!available)("Microsoft's WinHTTP WebSocket sample on Bun", () => {
+describe("Microsoft's WinHTTP WebSocket sample on Bun", () => {
   let plain: ReturnType<typeof echoServer>;
+  let secure: ReturnType<typeof echoServer>;
   beforeAll(() => {
     plain = echoServer();
+    secure = echoServer({ key: privateKey, cert: certificate });
   });
   afterAll(() => {
     plain.stop(true);
+    secure.stop(true);
   });
 
   test('runs over bunDialer: the echo in 10-byte pieces, close status 1000', async () => {
@@ -59,6 +56,32 @@ describe.skipIf(!available)("Microsoft's WinHTTP WebSocket sample on Bun", () =>
     expect(transcript.completions).toEqual(expectedCompletions);
     expect(transcript.closeStatus).toBe(1000);
   });
+
+  test('runs over bunDialer with WINHTTP_FLAG_SECURE (TLS, the test CA trusted)', async () => {
+    const transcript = await runSample({
+      host: '127.0.0.1',
+      port: secure.port!,
+      secure: true,
+      dialer: bunDialer,
+      tls: { ca: certificate },
+    });
+    expect(transcript.received).toBe('Hello world');
+    expect(transcript.completions).toEqual(expectedCompletions);
+    expect(transcript.closeStatus).toBe(1000);
+  }, 10_000);
+
+  test('fails over TLS with an untrusted certificate instead of hanging', async () => {
+    const failure = await runSample({
+      host: '127.0.0.1',
+      port: secure.port!,
+      secure: true,
+      dialer: bunDialer,
+    }).then(
+      () => 'connected',
+      (error: Error) => error.message,
+    );
+    expect(failure).toContain('"dwError":12175'); // ERROR_WINHTTP_SECURE_FAILURE
+  }, 10_000);
 
   test('runs through the Promise layer', async () => {
     const socket = await connectWinHttpWebSocket(`ws://127.0.0.1:${plain.port}/`, { dialer: bunDialer });

@@ -2,7 +2,8 @@
 /**
  * Cloudflare's runtime, through Miniflare: a Worker that runs Microsoft's sample flow
  * (`test/sample-flow.ts`) over `@wskit/cloudflare`'s dialer against a loopback echo server this
- * test starts. The Worker is bundled with esbuild from the built packages; there is no test runner
+ * test starts. The Worker is bundled with esbuild from the built packages (`@wskit/cloudflare` is a
+ * devDependency, resolved by name with the `workerd` condition); there is no test runner
  * inside workerd, so it answers with the sample's transcript as JSON. vitest only: the
  * `.node.test.ts` suffix keeps it out of `bun test`.
  */
@@ -18,13 +19,6 @@ import { startWsServer } from './helpers.js';
 import { expectedCompletions, type SampleTranscript } from './sample-flow.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-/**
- * `@wskit/cloudflare`, from the workspace while it is not a dependency of this package yet: the
- * suite is skipped, with a message, where the package is not there.
- */
-const cloudflareDir = join(packageDir, '..', 'cloudflare');
-const available = existsSync(join(cloudflareDir, 'package.json'));
-if (!available) console.warn(`workerd test skipped: ${cloudflareDir} (@wskit/cloudflare) is not there yet`);
 
 /** The Worker: `?port=` names the echo server; it answers with the transcript or the error. */
 const workerSource = `
@@ -46,39 +40,15 @@ export default {
 };
 `;
 
-/** The file a Worker's bundler takes for `@wskit/cloudflare` (its `workerd`, else `import`, export). */
-function cloudflareEntry(): string {
-  const manifest = JSON.parse(readFileSync(join(cloudflareDir, 'package.json'), 'utf8')) as {
-    exports?: Record<string, unknown>;
-    module?: string;
-    main?: string;
-  };
-  const pick = (value: unknown): string | undefined => {
-    if (typeof value === 'string') return value;
-    if (typeof value !== 'object' || value === null) return undefined;
-    const conditions = value as Record<string, unknown>;
-    for (const name of ['workerd', 'worker', 'import', 'default']) {
-      const found = pick(conditions[name]);
-      if (found !== undefined && !found.endsWith('.d.ts')) return found;
-    }
-    return undefined;
-  };
-  return join(
-    cloudflareDir,
-    pick(manifest.exports?.['.']) ?? manifest.module ?? manifest.main ?? 'dist/index.js',
-  );
-}
-
 let directory: string;
 let script: string;
 
-describe.skipIf(!available)('workerd (Miniflare)', () => {
+describe('workerd (Miniflare)', () => {
   beforeAll(async () => {
     if (!existsSync(join(packageDir, 'dist', 'index.js'))) {
       // The turbo `test` task builds first; when run directly, build here.
       execSync('npx tsup', { cwd: packageDir, stdio: 'pipe' });
     }
-    if (!existsSync(join(cloudflareDir, 'dist'))) execSync('npx tsup', { cwd: cloudflareDir, stdio: 'pipe' });
     directory = mkdtempSync(join(tmpdir(), 'winhttp-worker-'));
     const result = await build({
       stdin: {
@@ -91,12 +61,12 @@ describe.skipIf(!available)('workerd (Miniflare)', () => {
       format: 'esm',
       platform: 'neutral',
       target: 'es2022',
-      // The built packages, as a Worker would get them from npm (conditions for workerd first).
+      // The built packages, as a Worker would get them from npm (conditions for workerd first):
+      // @wskit/cloudflare is a devDependency, resolved by name through its exports map.
       conditions: ['workerd', 'worker', 'import'],
       mainFields: ['module', 'main'],
       external: ['cloudflare:*', 'node:*'],
       outfile: join(directory, 'worker.js'),
-      alias: { '@wskit/cloudflare': cloudflareEntry() },
       logLevel: 'silent',
     });
     expect(result.errors).toEqual([]);
