@@ -11,7 +11,7 @@ import {
   WebSocket,
 } from '@wskit/bun';
 import { dialWebSocket } from '@wskit/transport';
-import { certificate, defer, privateKey, rejection } from './helpers.js';
+import { certificate, defer, pattern, privateKey, rejection } from './helpers.js';
 
 /** A raw Bun.listen server that answers every request with `answer(request)`. */
 function rawServer(answer: (request: string) => string | Uint8Array | undefined) {
@@ -146,6 +146,47 @@ describe('bunDialer', () => {
     ws.close(1000);
     await ws.closed;
   });
+
+  // Reported as a hang: the transport pauses the socket when it is built, and building it in `open`
+  // (before Bun's TLS handshake completes) would stall TLS. bunDialer builds it in `handshake`.
+  it('dials over TLS (secure: true): resolves after the TLS handshake, and the session runs', async () => {
+    const server = serve({ hostname: '127.0.0.1', tls: { key: privateKey, cert: certificate } }, (ws) =>
+      ws.on('message', (message) => void ws.send(message)),
+    );
+    defer(() => server.close());
+    const transport = await bunDialer({
+      host: '127.0.0.1',
+      port: server.port,
+      secure: true,
+      servername: 'localhost',
+      tls: { ca: certificate },
+    });
+    expect(transport.remoteAddress).toBe(`127.0.0.1:${server.port}`);
+    transport.abort();
+
+    for (const url of [`wss://localhost:${server.port}/`, `wss://127.0.0.1:${server.port}/`]) {
+      const ws = await dialWebSocket(bunDialer, url, { tls: { ca: certificate }, handshakeTimeout: 3000 });
+      for (const message of ['over TLS', pattern(300_000, 5)]) {
+        const echoed = new Promise((resolve) => ws.once('message', resolve));
+        await ws.send(message);
+        expect(await echoed).toEqual(message);
+      }
+      ws.close(1000);
+      expect(await ws.closed).toMatchObject({ code: 1000, wasClean: true });
+    }
+
+    // An untrusted certificate rejects at once (no hang); rejectUnauthorized: false lets it through.
+    const untrusted = await rejection(
+      bunDialer({ host: '127.0.0.1', port: server.port, secure: true, servername: 'localhost' }),
+    );
+    expect(untrusted).toBeInstanceOf(Error);
+    const insecure = await dialWebSocket(bunDialer, `wss://127.0.0.1:${server.port}/`, {
+      tls: { rejectUnauthorized: false },
+      handshakeTimeout: 3000,
+    });
+    insecure.close(1000);
+    await insecure.closed;
+  }, 10_000);
 });
 
 describe('WebSocket (WHATWG)', () => {
