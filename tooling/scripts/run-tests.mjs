@@ -19,11 +19,15 @@ const extraArgs = process.argv.slice(2);
 // Test suites start servers, browsers and runtimes: on a 2-core machine, more than a few at once
 // only adds contention and timeouts, not speed. TEST_CONCURRENCY overrides it.
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
-const turbo = spawnSync('turbo', ['run', 'test', '--continue', `--concurrency=${concurrency}`, ...extraArgs], {
-  cwd: root,
-  stdio: 'inherit',
-  shell: process.platform === 'win32',
-});
+const turbo = spawnSync(
+  'turbo',
+  ['run', 'test', '--continue', `--concurrency=${concurrency}`, ...extraArgs],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  },
+);
 
 let passed = 0;
 let failed = 0;
