@@ -7,7 +7,10 @@ import { parseArgs } from 'node:util';
 import { bundleWorker } from './bundle.ts';
 import { runWorker } from './miniflare.ts';
 
+// `pnpm start -- --port 0` passes the `--` on: skip it.
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  args: args[0] === '--' ? args.slice(1) : args,
   options: {
     port: { type: 'string', short: 'p', default: '8787' },
     host: { type: 'string', default: '127.0.0.1' },
