@@ -171,8 +171,14 @@ export class Connection {
       utf8Check: options.utf8Check,
       allowedRsv: this.#extensionRsv,
       enforceMasking: options.enforceMasking,
+      allocate: options.allocate,
     });
-    this.#encoder = new FrameEncoder({ role: options.role, mask: options.mask, maskKeys: options.maskKeys });
+    this.#encoder = new FrameEncoder({
+      role: options.role,
+      mask: options.mask,
+      maskKeys: options.maskKeys,
+      allocate: options.allocate,
+    });
     this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
     if (this.#handler !== undefined) this.#handler.onOpen?.();
     else this.#events.push({ type: 'open' });

@@ -57,6 +57,12 @@ export interface ConnectionOptions {
   validateUtf8?: boolean;
   /** A fast validator for long runs of received text in `pieces` delivery, e.g. Node's `buffer.isUtf8`. */
   utf8Check?: Utf8Check;
+  /**
+   * How the codec allocates the arrays it fills completely (joined fragmented messages, masked
+   * frames): default `new Uint8Array(length)`. Node adapters pass `Buffer.allocUnsafe`, which skips
+   * zero-filling memory that is about to be overwritten anyway.
+   */
+  allocate?: (length: number) => Uint8Array;
   /** The negotiated extensions, in negotiation order (default none). See {@link ConnectionExtension}. */
   extensions?: readonly ConnectionExtension[];
   /** Mask outgoing frames regardless of role (the websocket.dll-style "masking off" property; default: clients mask). */

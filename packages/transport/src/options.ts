@@ -45,6 +45,8 @@ export interface SessionOptions {
   validateUtf8?: boolean;
   /** A fast UTF-8 validator for `'pieces'` delivery (Node's `buffer.isUtf8`). */
   utf8Check?: Utf8Check;
+  /** How the codec allocates arrays it fills completely (default `new Uint8Array`; Node: `Buffer.allocUnsafe`). */
+  allocate?: (length: number) => Uint8Array;
   /** Mask outgoing frames regardless of role (default: clients mask, servers do not). */
   mask?: boolean;
   /** Enforce the masking rule on received frames (default true). */
@@ -100,6 +102,7 @@ const SESSION_OPTION_KEYS = Object.keys({
   delivery: true,
   validateUtf8: true,
   utf8Check: true,
+  allocate: true,
   mask: true,
   enforceMasking: true,
   maskKeys: true,

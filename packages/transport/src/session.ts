@@ -197,6 +197,7 @@ export class Session {
       delivery: options.delivery,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
+      allocate: options.allocate,
       mask: options.mask,
       enforceMasking: options.enforceMasking,
       maskKeys: options.maskKeys,
