@@ -13,7 +13,7 @@ describe('received messages', () => {
     server.on('connection', async (ws) => {
       for await (const message of ws) await ws.send(message);
     });
-    await new Promise((resolve) => server.once('listening', resolve));
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const client = await connect(`ws://127.0.0.1:${server.port}/`);
     const small = new Uint8Array([1, 2, 3]);
     const large = new Uint8Array(3 * 1024 * 1024).map((_, index) => index % 251);
