@@ -243,10 +243,19 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       url: outcome.url,
       earlyData: outcome.earlyData,
     });
-    this.#clients.add(websocket);
-    void websocket.closed.then(() => this.#clients.delete(websocket));
+    this.#track(websocket);
     this.emit('connection', websocket, request);
     return websocket;
+  }
+
+  /**
+   * Adds an open WebSocket to the clients until it closes. A method of its own, so the callback's
+   * scope holds only the WebSocket: a closure made in `handleUpgrade` would share its context, which
+   * keeps the upgrade request (headers, parser state) alive for the whole connection.
+   */
+  #track(websocket: WebSocket): void {
+    this.#clients.add(websocket);
+    void websocket.closed.then(() => this.#clients.delete(websocket));
   }
 
   /**
