@@ -140,13 +140,8 @@ export class Connection {
           (message.rsv & extension.rsv) === 0 ? message : extension.decodeMessage(message, context),
       );
     this.#encodes = encodeSteps.length > 0;
-    const host: PipelineHost & { report(error: ConnectionFailure): void } = {
-      isClosed: () => this.#isClosed(),
-      fail: (error) => this.#fail(error),
-      idle: () => this.#disposeIfIdle(),
-      wake: () => this.#onWake?.(),
-      report: (error) => this.#incoming.emit({ type: 'error', error }),
-    };
+    // One object with shared prototype methods, instead of a closure per callback and connection.
+    const host = new Connection.#Callbacks(this);
     this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
       maxMessageSize,
       pieces: options.delivery === 'pieces',
@@ -161,7 +156,7 @@ export class Connection {
       (message) => this.#frameMessage(message),
       encodeSteps,
     );
-    this.#decoder = new MessageDecoder(this.#messageHandler(), {
+    this.#decoder = new MessageDecoder(host, {
       role: options.role,
       maxFrameSize: options.maxFrameSize,
       maxMessageSize: options.maxMessageSize,
@@ -538,50 +533,95 @@ export class Connection {
 
   // ---- received frames ------------------------------------------------------------------------
 
-  #messageHandler(): MessageHandler {
-    return {
-      onText: (text) => {
-        if (this.#state === 'CLOSED') return;
-        if (this.#handler !== undefined && this.#incoming.isEmpty) this.#handler.onMessage?.('text', text);
-        else this.#incoming.emit({ type: 'message', messageType: 'text', data: text });
-      },
-      onBinary: (data) => {
-        if (this.#state === 'CLOSED') return;
-        if (this.#handler !== undefined && this.#incoming.isEmpty) this.#handler.onMessage?.('binary', data);
-        else this.#incoming.emit({ type: 'message', messageType: 'binary', data });
-      },
-      onPiece: (type, data, final) => {
-        if (this.#state === 'CLOSED') return;
-        if (this.#handler !== undefined && this.#incoming.isEmpty) {
-          this.#handler.onMessagePiece?.(type, data, final);
-        } else {
-          this.#incoming.emit({ type: 'messagePiece', messageType: type, data, final });
-        }
-      },
-      onExtensionMessage: (type, data, rsv) => {
-        if (this.#state === 'CLOSED') return;
-        this.#incoming.decode({ type, data, rsv });
-      },
-      onPing: (data) => {
-        if (this.#state === 'CLOSED') return;
-        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
-        if (this.#autoPong && transition(this.#state, 'sendControl') !== undefined) {
-          this.#output.push(...this.#encoder.encode(Opcode.Pong, data));
-        }
-        this.#incoming.emit({ type: 'ping', data });
-      },
-      onPong: (data) => {
-        if (this.#state === 'CLOSED') return;
-        this.#pongDeadline = undefined;
-        this.#incoming.emit({ type: 'pong', data });
-      },
-      onClose: (close) => {
-        if (this.#state === 'CLOSED') return;
-        this.#closeReceived = close;
-        this.#apply('receiveClose');
-      },
-    };
-  }
+  /**
+   * The callbacks the decoder and the extension pipelines call: the received frames
+   * ({@link MessageHandler}) and the pipelines' host. A class nested in `Connection` (so it reaches
+   * the private members) whose methods live on one shared prototype: a connection allocates one
+   * small object instead of a dozen closures.
+   */
+  static readonly #Callbacks = class Callbacks implements MessageHandler, PipelineHost {
+    readonly #connection: Connection;
+
+    constructor(connection: Connection) {
+      this.#connection = connection;
+    }
+
+    onText(text: string): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        connection.#handler.onMessage?.('text', text);
+      } else connection.#incoming.emit({ type: 'message', messageType: 'text', data: text });
+    }
+
+    onBinary(data: Uint8Array): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        connection.#handler.onMessage?.('binary', data);
+      } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
+    }
+
+    onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        connection.#handler.onMessagePiece?.(type, data, final);
+      } else {
+        connection.#incoming.emit({ type: 'messagePiece', messageType: type, data, final });
+      }
+    }
+
+    onExtensionMessage(type: MessageType, data: Uint8Array, rsv: number): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      connection.#incoming.decode({ type, data, rsv });
+    }
+
+    onPing(data: Uint8Array): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
+      if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
+        connection.#output.push(...connection.#encoder.encode(Opcode.Pong, data));
+      }
+      connection.#incoming.emit({ type: 'ping', data });
+    }
+
+    onPong(data: Uint8Array): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      connection.#pongDeadline = undefined;
+      connection.#incoming.emit({ type: 'pong', data });
+    }
+
+    onClose(close: ClosePayload): void {
+      const connection = this.#connection;
+      if (connection.#state === 'CLOSED') return;
+      connection.#closeReceived = close;
+      connection.#apply('receiveClose');
+    }
+
+    isClosed(): boolean {
+      return this.#connection.#isClosed();
+    }
+
+    fail(error: ConnectionFailure): void {
+      this.#connection.#fail(error);
+    }
+
+    idle(): void {
+      this.#connection.#disposeIfIdle();
+    }
+
+    wake(): void {
+      this.#connection.#onWake?.();
+    }
+
+    report(error: ConnectionFailure): void {
+      this.#connection.#incoming.emit({ type: 'error', error });
+    }
+  };
 
   #deliver(event: ConnectionEvent): void {
     if (this.#handler !== undefined) deliverEvent(this.#handler, event);

@@ -215,7 +215,7 @@ export class Session {
       this.#held = [earlyData];
       setTimeout(() => this.#releaseHeld(), 0);
     }
-    this.#transport.start(this.#transportHandler());
+    this.#transport.start(new Session.#TransportEvents(this));
     this.#engine.events(); // the open event: the API is open from its creation
     this.#armTimer();
   }
@@ -355,34 +355,51 @@ export class Session {
 
   // ---- the transport's events -----------------------------------------------------------------
 
-  #transportHandler(): TransportHandler {
-    return {
-      onData: (chunk) => {
-        if (this.#held !== undefined) this.#held.push(chunk);
-        else this.#receive(chunk);
-      },
-      onEnd: () => {
-        this.#releaseHeld();
-        this.#receiveEof();
-      },
-      onDrain: () => {
-        this.#blocked = false;
-        this.#flush();
-      },
-      onError: (error) => {
-        this.#transportError ??= error;
-      },
-      onClose: () => {
-        this.#transportClosed = true;
-        this.#blocked = false;
-        if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-        this.#graceTimer = undefined;
-        this.#releaseHeld();
-        this.#receiveEof();
-        this.#finish();
-      },
-    };
-  }
+  /**
+   * The transport's handler: a class nested in `Session` (so it reaches the private members) whose
+   * methods live on one shared prototype, so a connection allocates one small object instead of a
+   * closure per event.
+   */
+  static readonly #TransportEvents = class TransportEvents implements TransportHandler {
+    readonly #session: Session;
+
+    constructor(session: Session) {
+      this.#session = session;
+    }
+
+    onData(chunk: Uint8Array): void {
+      const session = this.#session;
+      if (session.#held !== undefined) session.#held.push(chunk);
+      else session.#receive(chunk);
+    }
+
+    onEnd(): void {
+      const session = this.#session;
+      session.#releaseHeld();
+      session.#receiveEof();
+    }
+
+    onDrain(): void {
+      const session = this.#session;
+      session.#blocked = false;
+      session.#flush();
+    }
+
+    onError(error: Error): void {
+      this.#session.#transportError ??= error;
+    }
+
+    onClose(): void {
+      const session = this.#session;
+      session.#transportClosed = true;
+      session.#blocked = false;
+      if (session.#graceTimer !== undefined) clearTimeout(session.#graceTimer);
+      session.#graceTimer = undefined;
+      session.#releaseHeld();
+      session.#receiveEof();
+      session.#finish();
+    }
+  };
 
   #receive(chunk: Uint8Array): void {
     if (this.#eofDelivered) return;
