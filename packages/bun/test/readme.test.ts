@@ -9,7 +9,7 @@ const packageDir = join(import.meta.dir, '..');
 
 function block(markdown: string, after: string, language: string): string {
   const start = markdown.indexOf(after);
-  const open = markdown.indexOf('```' + language + '\n', start);
+  const open = markdown.indexOf(`\`\`\`${language}\n`, start);
   const close = markdown.indexOf('\n```', open + 4 + language.length);
   return markdown.slice(open + 4 + language.length, close + 1);
 }

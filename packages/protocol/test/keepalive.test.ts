@@ -1,7 +1,7 @@
 import { Opcode } from '@wskit/codec';
 import { Connection } from '@wskit/protocol';
 import { describe, expect, it } from 'vitest';
-import { concat, FakeClock, Pipe, serverFrame, toHex } from './helpers.js';
+import { concat, FakeClock, fixedMaskKeys, Pipe, serverFrame, toHex } from './helpers.js';
 
 describe('keepalive deadlines', () => {
   it('is off by default: no deadline while OPEN', () => {
@@ -103,6 +103,7 @@ describe('keepalive deadlines', () => {
       clock: clock.read,
       keepaliveInterval: 10,
       closeTimeout: 1000,
+      maskKeys: fixedMaskKeys(0), // a zero key: payload bytes stay as they are, none looks like 0x89
     });
     client.sendClose(1000);
     expect(client.nextDeadline()).toBe(clock.now + 1000);
