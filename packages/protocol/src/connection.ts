@@ -59,6 +59,11 @@ interface CloseDetails {
   error?: ConnectionFailure | undefined;
 }
 
+/** Makes a connection's callbacks object; set by the static block of `Connection`, which reaches its private members. */
+let newCallbacks: (
+  connection: Connection,
+) => MessageHandler & PipelineHost & { report(error: ConnectionFailure): void };
+
 /**
  * A sans-I/O WebSocket connection for either role, from the end of the opening handshake to the end
  * of the transport (RFC 6455 §5–§7).
@@ -141,7 +146,7 @@ export class Connection {
       );
     this.#encodes = encodeSteps.length > 0;
     // One object with shared prototype methods, instead of a closure per callback and connection.
-    const host = new Connection.#Callbacks(this);
+    const host = newCallbacks(this);
     this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
       maxMessageSize,
       pieces: options.delivery === 'pieces',
@@ -539,89 +544,92 @@ export class Connection {
    * the private members) whose methods live on one shared prototype: a connection allocates one
    * small object instead of a dozen closures.
    */
-  static readonly #Callbacks = class Callbacks implements MessageHandler, PipelineHost {
-    readonly #connection: Connection;
+  static {
+    class Callbacks implements MessageHandler, PipelineHost {
+      readonly #connection: Connection;
 
-    constructor(connection: Connection) {
-      this.#connection = connection;
-    }
+      constructor(connection: Connection) {
+        this.#connection = connection;
+      }
 
-    onText(text: string): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
-        connection.#handler.onMessage?.('text', text);
-      } else connection.#incoming.emit({ type: 'message', messageType: 'text', data: text });
-    }
+      onText(text: string): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+          connection.#handler.onMessage?.('text', text);
+        } else connection.#incoming.emit({ type: 'message', messageType: 'text', data: text });
+      }
 
-    onBinary(data: Uint8Array): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
-        connection.#handler.onMessage?.('binary', data);
-      } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
-    }
+      onBinary(data: Uint8Array): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+          connection.#handler.onMessage?.('binary', data);
+        } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
+      }
 
-    onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
-        connection.#handler.onMessagePiece?.(type, data, final);
-      } else {
-        connection.#incoming.emit({ type: 'messagePiece', messageType: type, data, final });
+      onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+          connection.#handler.onMessagePiece?.(type, data, final);
+        } else {
+          connection.#incoming.emit({ type: 'messagePiece', messageType: type, data, final });
+        }
+      }
+
+      onExtensionMessage(type: MessageType, data: Uint8Array, rsv: number): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        connection.#incoming.decode({ type, data, rsv });
+      }
+
+      onPing(data: Uint8Array): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
+        if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
+          connection.#output.push(...connection.#encoder.encode(Opcode.Pong, data));
+        }
+        connection.#incoming.emit({ type: 'ping', data });
+      }
+
+      onPong(data: Uint8Array): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        connection.#pongDeadline = undefined;
+        connection.#incoming.emit({ type: 'pong', data });
+      }
+
+      onClose(close: ClosePayload): void {
+        const connection = this.#connection;
+        if (connection.#state === 'CLOSED') return;
+        connection.#closeReceived = close;
+        connection.#apply('receiveClose');
+      }
+
+      isClosed(): boolean {
+        return this.#connection.#isClosed();
+      }
+
+      fail(error: ConnectionFailure): void {
+        this.#connection.#fail(error);
+      }
+
+      idle(): void {
+        this.#connection.#disposeIfIdle();
+      }
+
+      wake(): void {
+        this.#connection.#onWake?.();
+      }
+
+      report(error: ConnectionFailure): void {
+        this.#connection.#incoming.emit({ type: 'error', error });
       }
     }
-
-    onExtensionMessage(type: MessageType, data: Uint8Array, rsv: number): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      connection.#incoming.decode({ type, data, rsv });
-    }
-
-    onPing(data: Uint8Array): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
-      if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
-        connection.#output.push(...connection.#encoder.encode(Opcode.Pong, data));
-      }
-      connection.#incoming.emit({ type: 'ping', data });
-    }
-
-    onPong(data: Uint8Array): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      connection.#pongDeadline = undefined;
-      connection.#incoming.emit({ type: 'pong', data });
-    }
-
-    onClose(close: ClosePayload): void {
-      const connection = this.#connection;
-      if (connection.#state === 'CLOSED') return;
-      connection.#closeReceived = close;
-      connection.#apply('receiveClose');
-    }
-
-    isClosed(): boolean {
-      return this.#connection.#isClosed();
-    }
-
-    fail(error: ConnectionFailure): void {
-      this.#connection.#fail(error);
-    }
-
-    idle(): void {
-      this.#connection.#disposeIfIdle();
-    }
-
-    wake(): void {
-      this.#connection.#onWake?.();
-    }
-
-    report(error: ConnectionFailure): void {
-      this.#connection.#incoming.emit({ type: 'error', error });
-    }
-  };
+    newCallbacks = (connection) => new Callbacks(connection);
+  }
 
   #deliver(event: ConnectionEvent): void {
     if (this.#handler !== undefined) deliverEvent(this.#handler, event);

@@ -99,6 +99,9 @@ function watchEncoding(
   return extensions.map((extension, index) => (index === last ? watched : extension));
 }
 
+/** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
+let newTransportEvents: (session: Session) => TransportHandler;
+
 /**
  * The session driver: runs a protocol `Connection` over a {@link Transport}.
  *
@@ -215,7 +218,7 @@ export class Session {
       this.#held = [earlyData];
       setTimeout(() => this.#releaseHeld(), 0);
     }
-    this.#transport.start(new Session.#TransportEvents(this));
+    this.#transport.start(newTransportEvents(this));
     this.#engine.events(); // the open event: the API is open from its creation
     this.#armTimer();
   }
@@ -360,46 +363,49 @@ export class Session {
    * methods live on one shared prototype, so a connection allocates one small object instead of a
    * closure per event.
    */
-  static readonly #TransportEvents = class TransportEvents implements TransportHandler {
-    readonly #session: Session;
+  static {
+    class TransportEvents implements TransportHandler {
+      readonly #session: Session;
 
-    constructor(session: Session) {
-      this.#session = session;
-    }
+      constructor(session: Session) {
+        this.#session = session;
+      }
 
-    onData(chunk: Uint8Array): void {
-      const session = this.#session;
-      if (session.#held !== undefined) session.#held.push(chunk);
-      else session.#receive(chunk);
-    }
+      onData(chunk: Uint8Array): void {
+        const session = this.#session;
+        if (session.#held !== undefined) session.#held.push(chunk);
+        else session.#receive(chunk);
+      }
 
-    onEnd(): void {
-      const session = this.#session;
-      session.#releaseHeld();
-      session.#receiveEof();
-    }
+      onEnd(): void {
+        const session = this.#session;
+        session.#releaseHeld();
+        session.#receiveEof();
+      }
 
-    onDrain(): void {
-      const session = this.#session;
-      session.#blocked = false;
-      session.#flush();
-    }
+      onDrain(): void {
+        const session = this.#session;
+        session.#blocked = false;
+        session.#flush();
+      }
 
-    onError(error: Error): void {
-      this.#session.#transportError ??= error;
-    }
+      onError(error: Error): void {
+        this.#session.#transportError ??= error;
+      }
 
-    onClose(): void {
-      const session = this.#session;
-      session.#transportClosed = true;
-      session.#blocked = false;
-      if (session.#graceTimer !== undefined) clearTimeout(session.#graceTimer);
-      session.#graceTimer = undefined;
-      session.#releaseHeld();
-      session.#receiveEof();
-      session.#finish();
+      onClose(): void {
+        const session = this.#session;
+        session.#transportClosed = true;
+        session.#blocked = false;
+        if (session.#graceTimer !== undefined) clearTimeout(session.#graceTimer);
+        session.#graceTimer = undefined;
+        session.#releaseHeld();
+        session.#receiveEof();
+        session.#finish();
+      }
     }
-  };
+    newTransportEvents = (session) => new TransportEvents(session);
+  }
 
   #receive(chunk: Uint8Array): void {
     if (this.#eofDelivered) return;
