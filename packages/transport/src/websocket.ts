@@ -47,6 +47,9 @@ const EMPTY = new Uint8Array(0);
 const COMPRESS_OFF: SendOptions = Object.freeze({ compress: false });
 const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
 
+/** Makes a WebSocket's session host; set by the static block of `WebSocket`, which reaches its private members. */
+let newHost: (websocket: WebSocket) => SessionHost;
+
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
  * `openWebSocket(transport, options)` after an opening handshake (runtime adapters do this).
@@ -126,7 +129,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       () => this.#session.resumeReading(),
     );
     try {
-      this.#session = new Session(transport, options, this.#host());
+      this.#session = new Session(transport, options, newHost(this));
     } catch (error) {
       transport.abort();
       throw error;
@@ -273,25 +276,55 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   // ---- from the session -------------------------------------------------------------------------
 
-  #host(): SessionHost {
-    return {
-      message: (_type, data) => this.#received(data, 'message'),
-      messagePiece: (type, data, final) => this.#received({ type, data, final }, 'messagePiece'),
-      ping: (data) => this.emit('ping', data),
-      pong: (data) => this.emit('pong', data),
-      error: (error) => this.emit('error', error),
-      drain: () => {
-        this.#wakeDrainWaiters();
-        this.emit('drain');
-      },
-      closed: (info) => {
-        this.#closeInfo = info;
-        this.#inbox.close();
-        this.#wakeDrainWaiters();
-        this.emit('close', info.code, info.reason, info.wasClean);
-        this.#resolveClosed(info);
-      },
-    };
+  /**
+   * The session's host: a class built in a static block (so it reaches the private members) whose
+   * methods live on one shared prototype, so a WebSocket allocates one small object instead of a
+   * closure per callback.
+   */
+  static {
+    class Host implements SessionHost {
+      readonly #websocket: WebSocket;
+
+      constructor(websocket: WebSocket) {
+        this.#websocket = websocket;
+      }
+
+      message(_type: MessageType, data: string | Uint8Array): void {
+        this.#websocket.#received(data, 'message');
+      }
+
+      messagePiece(type: MessageType, data: Uint8Array, final: boolean): void {
+        this.#websocket.#received({ type, data, final }, 'messagePiece');
+      }
+
+      ping(data: Uint8Array): void {
+        this.#websocket.emit('ping', data);
+      }
+
+      pong(data: Uint8Array): void {
+        this.#websocket.emit('pong', data);
+      }
+
+      error(error: Error): void {
+        this.#websocket.emit('error', error);
+      }
+
+      drain(): void {
+        const websocket = this.#websocket;
+        websocket.#wakeDrainWaiters();
+        websocket.emit('drain');
+      }
+
+      closed(info: CloseInfo): void {
+        const websocket = this.#websocket;
+        websocket.#closeInfo = info;
+        websocket.#inbox.close();
+        websocket.#wakeDrainWaiters();
+        websocket.emit('close', info.code, info.reason, info.wasClean);
+        websocket.#resolveClosed(info);
+      }
+    }
+    newHost = (websocket) => new Host(websocket);
   }
 
   #received(item: Received, event: 'message' | 'messagePiece'): void {
