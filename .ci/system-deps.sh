@@ -5,7 +5,8 @@
 set -u
 need=()
 # python3-websockets: a real RFC 6455 peer (interop tests). chromium: the demo's browser test.
-python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
+# Debian's python (/usr/bin/python3) is the one the package serves; a pyenv python may come first on PATH.
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
