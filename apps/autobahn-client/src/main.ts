@@ -14,12 +14,7 @@ import {
   limitsFromFlags,
   sessionOptions,
 } from '@wskit/echo-server/limits';
-import {
-  DefaultRuntime,
-  loadRuntime,
-  RuntimeUnavailableError,
-  relaunchIfNeeded,
-} from '@wskit/echo-server/runtimes';
+import { DefaultRuntime, prepareRuntime } from '@wskit/echo-server/runtimes';
 import { type CaseSelection, parseCaseSelection } from './case-selection.ts';
 import { FuzzingRunError, runFuzzingClient } from './fuzzing-client.ts';
 
@@ -118,22 +113,12 @@ function readOptions(args: string[]): Options {
 }
 
 const options = readOptions(process.argv.slice(2));
-// --runtime bun under Node: run this script under bun instead (and exit with its status).
-await relaunchIfNeeded(options.runtime, 'autobahn-client');
-
-let runtime: Awaited<ReturnType<typeof loadRuntime>>;
-try {
-  runtime = await loadRuntime(options.runtime);
-} catch (error) {
-  if (error instanceof RuntimeUnavailableError) fail(error.message);
-  throw error;
-}
-if (options.deflate && !runtime.supportsDeflate) {
-  fail(
-    `--deflate: permessage-deflate is not available yet on ${runtime.name}: ` +
-      `the runtime adapter has no option to negotiate it (see the README)`,
-  );
-}
+// --runtime bun under Node: this script runs under bun instead (and exits with its status).
+const runtime = await prepareRuntime(options.runtime, {
+  label: 'autobahn-client',
+  deflate: options.deflate,
+  fail,
+});
 
 const log = (line: string) => process.stdout.write(`autobahn-client: ${line}\n`);
 log(`${runtime.name}; ${describeLimits(options.limits)}${options.deflate ? '; permessage-deflate' : ''}`);

@@ -6,13 +6,7 @@
 import { parseArgs } from 'node:util';
 import { echo } from './echo.ts';
 import { describeLimits, type Limits, limitFlags, limitsFromFlags, sessionOptions } from './limits.ts';
-import {
-  DefaultRuntime,
-  type Listener,
-  loadRuntime,
-  RuntimeUnavailableError,
-  relaunchIfNeeded,
-} from './runtimes/index.ts';
+import { DefaultRuntime, type Listener, prepareRuntime } from './runtimes/index.ts';
 
 const HELP = `wskit echo server: echoes every message with its type (text as text, binary as binary)
 
@@ -87,22 +81,12 @@ function readOptions(args: string[]): Options {
 }
 
 const options = readOptions(process.argv.slice(2));
-// --runtime bun under Node: run this script under bun instead (and exit with its status).
-await relaunchIfNeeded(options.runtime, 'echo-server');
-
-let runtime: Awaited<ReturnType<typeof loadRuntime>>;
-try {
-  runtime = await loadRuntime(options.runtime);
-} catch (error) {
-  if (error instanceof RuntimeUnavailableError) fail(error.message);
-  throw error;
-}
-if (options.deflate && !runtime.supportsDeflate) {
-  fail(
-    `--deflate: permessage-deflate is not available yet on ${runtime.name}: ` +
-      `the runtime adapter has no option to negotiate it (see the README)`,
-  );
-}
+// --runtime bun under Node: this script runs under bun instead (and exits with its status).
+const runtime = await prepareRuntime(options.runtime, {
+  label: 'echo-server',
+  deflate: options.deflate,
+  fail,
+});
 
 let listener: Listener;
 try {

@@ -6,6 +6,8 @@
  * {@link runtimeModules}; remove it from {@link plannedRuntimes}. A runtime that needs its own binary
  * (Bun) gets a line in `relaunch.ts` too: apps call {@link relaunchIfNeeded} before loading it.
  */
+
+import { relaunchIfNeeded } from './relaunch.ts';
 import type { Runtime } from './types.ts';
 
 export { findBinary, relaunchIfNeeded } from './relaunch.ts';
@@ -42,4 +44,30 @@ export async function loadRuntime(name: string): Promise<Runtime> {
   throw new RuntimeUnavailableError(
     `--runtime must be one of ${runtimeNames.join(', ')}, not ${JSON.stringify(name)}`,
   );
+}
+
+/**
+ * What both apps do before they start: under Node with `--runtime bun`, relaunch under Bun (and exit
+ * with its status); otherwise load the runtime and check it can do `--deflate`. Any problem goes to
+ * `fail` with a message for the user.
+ */
+export async function prepareRuntime(
+  name: string,
+  options: { label: string; deflate: boolean; fail: (message: string) => never },
+): Promise<Runtime> {
+  await relaunchIfNeeded(name, options.label);
+  let runtime: Runtime;
+  try {
+    runtime = await loadRuntime(name);
+  } catch (error) {
+    if (error instanceof RuntimeUnavailableError) options.fail(error.message);
+    throw error;
+  }
+  if (options.deflate && !runtime.supportsDeflate) {
+    options.fail(
+      `--deflate: permessage-deflate is not available yet on ${runtime.name}: ` +
+        `the runtime adapter has no option to negotiate it (see the README)`,
+    );
+  }
+  return runtime;
 }
