@@ -178,6 +178,19 @@ describe('upgradeClient and acceptUpgrade', () => {
     expect((await serverWs.closed).code).toBe(1000);
   });
 
+  it('refusalLinger: a refused client that never ends its side is cut off after the linger', async () => {
+    const { client, server } = createTransportPair();
+    client.start(recordingHandler());
+    // No Sec-WebSocket-Key or Upgrade: refused with a status; the client then never ends.
+    client.write([bytes('GET / HTTP/1.1\r\nHost: a\r\n\r\n')]);
+    const refused = await acceptUpgrade(server, { refusalLinger: 200 });
+    expect(refused.accepted).toBe(false);
+    expect(refused.accepted === false && refused.status >= 400).toBe(true);
+    await sleep(50);
+    expect(server.closed).toBe(false); // still lingering: the client may be reading the answer
+    await until(() => server.closed, 2000);
+  });
+
   it('keeps the frames a client sends right behind its request', async () => {
     const { client, server } = createTransportPair();
     // A request and a masked text frame "hi" in one write.
