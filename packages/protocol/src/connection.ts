@@ -83,6 +83,7 @@ export class Connection {
   readonly #handler: ConnectionHandler | undefined;
   readonly #onWake: (() => void) | undefined;
   readonly #autoPong: boolean;
+  readonly #autoFlushClose: boolean;
   readonly #closeTimeout: number;
   readonly #keepaliveInterval: number;
   readonly #pongTimeout: number;
@@ -108,6 +109,8 @@ export class Connection {
   #disposed = false;
   #closeSent: ClosePayload | undefined;
   #closeReceived: ClosePayload | undefined;
+  /** The peer's failure while `FAILING`: the close frame that is due and the close event's values. */
+  #failure: CloseDetails | undefined;
   #closeDeadline: number | undefined;
   #transportDeadline: number | undefined;
   #pongDeadline: number | undefined;
@@ -123,6 +126,7 @@ export class Connection {
     this.#handler = options.handler;
     this.#onWake = options.onWake;
     this.#autoPong = options.autoPong ?? true;
+    this.#autoFlushClose = options.autoFlushClose ?? true;
     this.#closeTimeout = checkDuration('closeTimeout', options.closeTimeout, DefaultTimeouts.closeTimeout);
     this.#keepaliveInterval = checkDuration(
       'keepaliveInterval',
@@ -189,7 +193,11 @@ export class Connection {
     return this.#role;
   }
 
-  /** `OPEN`, `CLOSING` (our close frame is sent) or `CLOSED`; see the transition table. */
+  /**
+   * `OPEN`; `CLOSE_RECEIVED` (the peer's close arrived, our reply is due) or `FAILING` (the peer broke
+   * the protocol, our failing close is due); `CLOSING` (our close frame is sent); `CLOSED`. See the
+   * transition table.
+   */
   get state(): ConnectionState {
     return this.#state;
   }
@@ -202,6 +210,15 @@ export class Connection {
   /** The close frame the peer sent, if any. `code` is undefined for an empty payload (reported as 1005). */
   get closeReceived(): ClosePayload | undefined {
     return this.#closeReceived;
+  }
+
+  /**
+   * Whether a close frame is due (`CLOSE_RECEIVED` or `FAILING`): the I/O layer writes it with
+   * {@link flushClose} once the application has had the events before it, or {@link dataToSend} does
+   * it (`autoFlushClose`, the default).
+   */
+  get closeDue(): boolean {
+    return this.#state === 'CLOSE_RECEIVED' || this.#state === 'FAILING';
   }
 
   /**
@@ -221,7 +238,8 @@ export class Connection {
   receiveData(chunk: Uint8Array): void {
     if (!(chunk instanceof Uint8Array)) throw new TypeError('receiveData expects a Uint8Array');
     this.#checkReceive('receive data');
-    if (this.#state === 'CLOSED') return;
+    // After the peer's close frame or a protocol error nothing more is read (RFC 6455 §5.5.1, §7.1.7).
+    if (!this.#reading()) return;
     if (this.#keepaliveInterval > 0) this.#lastReceivedAt = this.#clock();
     let error: CodecError | undefined;
     this.#receiving = true;
@@ -241,7 +259,7 @@ export class Connection {
     } finally {
       this.#receiving = false;
     }
-    if (error !== undefined && !this.#isClosed()) this.#fail(error);
+    if (error !== undefined && this.#reading()) this.#receiveError(error);
   }
 
   /**
@@ -251,8 +269,12 @@ export class Connection {
   receiveEof(): void {
     this.#checkReceive('receive end of stream');
     this.#eofReceived = true;
+    if (this.#state === 'FAILING') {
+      this.#apply('receiveEof', this.#failure);
+      return;
+    }
     const error =
-      this.#state === 'CLOSED'
+      this.#state === 'CLOSED' || this.#state === 'CLOSE_RECEIVED'
         ? undefined
         : new ConnectionError(
             'WS_ERR_UNEXPECTED_EOF',
@@ -277,8 +299,13 @@ export class Connection {
    * Drains the bytes to write, in order. A frame header and a large payload come as separate arrays
    * (write them with one vectored call); a payload is the caller's own array, not a copy, so it must
    * not be modified until written.
+   *
+   * With `autoFlushClose` (the default) a close frame that is due ({@link closeDue}) is written first,
+   * behind whatever the application sent in answer to the events before it: call this after handling
+   * the events.
    */
   dataToSend(): Uint8Array[] {
+    if (this.#autoFlushClose && this.closeDue && this.#incoming.isEmpty) this.flushClose();
     const output = this.#output;
     if (output.length === 0) return [];
     this.#output = [];
@@ -357,8 +384,23 @@ export class Connection {
   sendClose(code?: number, reason = ''): void {
     this.#checkState('sendClose', 'close');
     const payload = encodeClosePayload(code, reason);
+    if (this.#state === 'FAILING') {
+      this.#apply('sendClose', this.#failure); // the failure's close frame, not this one
+      return;
+    }
     this.#closeSent = { code, reason };
     this.#apply('sendClose', { payload });
+  }
+
+  /**
+   * Writes the close frame that is due (see {@link closeDue}): in `CLOSE_RECEIVED` the reply echoing
+   * the peer's code (RFC 6455 §5.5.1), in `FAILING` the failing close frame (RFC 6455 §7.1.7). Call
+   * it once the application has handled the events before the peer's close or error, so that its
+   * answers go out first. Does nothing when no close frame is due.
+   */
+  flushClose(): void {
+    if (this.#state === 'CLOSE_RECEIVED') this.#apply('flushClose');
+    else if (this.#state === 'FAILING') this.#apply('flushClose', this.#failure);
   }
 
   /**
@@ -421,6 +463,11 @@ export class Connection {
     return this.#state === 'CLOSED';
   }
 
+  /** Whether received bytes are still read: not after the peer's close frame or a protocol error. */
+  #reading(): boolean {
+    return this.#state === 'OPEN' || this.#state === 'CLOSING';
+  }
+
   #checkState(input: ConnectionInput, verb: string): void {
     if (transition(this.#state, input) === undefined) {
       throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${verb} in state ${this.#state}`);
@@ -478,6 +525,16 @@ export class Connection {
     this.#apply('fail', { code: error.closeCode, reason: closeReason(error), error });
   }
 
+  /**
+   * The received bytes broke the protocol: the messages before the bad frame are delivered first and
+   * the failing close frame is due (`FAILING`); once our close is out, the failure ends it at once.
+   */
+  #receiveError(error: ConnectionFailure): void {
+    const details: CloseDetails = { code: error.closeCode, reason: closeReason(error), error };
+    if (this.#state === 'OPEN') this.#failure = { code: details.code, reason: details.reason };
+    this.#apply('receiveError', details);
+  }
+
   /** Takes the transition for `input` and carries out its effects (see `state.ts`). */
   #apply(input: ConnectionInput, details: CloseDetails = {}): void {
     const step = transition(this.#state, input);
@@ -516,6 +573,16 @@ export class Connection {
       this.#transportDeadline = this.#clock() + this.#closeTimeout;
     }
     this.#disposeIfIdle();
+    if (step.announce === 'closeReceived') {
+      const close = this.#closeReceived!;
+      this.#incoming.emit({
+        type: 'closeReceived',
+        code: close.code ?? CloseCode.NoStatusReceived,
+        reason: close.reason,
+      });
+    } else if (step.announce === 'error') {
+      this.#incoming.emit({ type: 'error', error: details.error! });
+    }
     if (step.report === 'handshake') {
       const close = this.#closeReceived!;
       this.#incoming.emit({
@@ -554,7 +621,7 @@ export class Connection {
 
       onText(text: string): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
           connection.#handler.onMessage?.('text', text);
         } else connection.#incoming.emit({ type: 'message', messageType: 'text', data: text });
@@ -562,7 +629,7 @@ export class Connection {
 
       onBinary(data: Uint8Array): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
           connection.#handler.onMessage?.('binary', data);
         } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
@@ -570,7 +637,7 @@ export class Connection {
 
       onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
           connection.#handler.onMessagePiece?.(type, data, final);
         } else {
@@ -580,13 +647,13 @@ export class Connection {
 
       onExtensionMessage(type: MessageType, data: Uint8Array, rsv: number): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         connection.#incoming.decode({ type, data, rsv });
       }
 
       onPing(data: Uint8Array): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
         if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
           connection.#output.push(...connection.#encoder.encode(Opcode.Pong, data));
@@ -596,14 +663,14 @@ export class Connection {
 
       onPong(data: Uint8Array): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         connection.#pongDeadline = undefined;
         connection.#incoming.emit({ type: 'pong', data });
       }
 
       onClose(close: ClosePayload): void {
         const connection = this.#connection;
-        if (connection.#state === 'CLOSED') return;
+        if (!connection.#reading()) return;
         connection.#closeReceived = close;
         connection.#apply('receiveClose');
       }

@@ -29,6 +29,12 @@ export interface ConnectionHandler {
   /** A pong arrived. */
   onPong?(data: Uint8Array): void;
   /**
+   * The peer's close frame arrived (1005 when it carried no code), in wire order behind the messages
+   * before it. The connection is `CLOSE_RECEIVED`: the application may still send its answers until
+   * the reply goes out (`flushClose()`, `dataToSend()` or `sendClose()`); `onClose` follows then.
+   */
+  onCloseReceived?(code: number, reason: string): void;
+  /**
    * The connection closed: after the close handshake (`wasClean`, with the peer's code, 1005 when it
    * sent none), or after a failure (the code we sent, 1006 when the transport ended or the close
    * timed out). Called once; it is the last callback.
@@ -54,6 +60,7 @@ export type ConnectionEvent =
     }
   | { readonly type: 'ping'; readonly data: Uint8Array }
   | { readonly type: 'pong'; readonly data: Uint8Array }
+  | { readonly type: 'closeReceived'; readonly code: number; readonly reason: string }
   | { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean }
   | { readonly type: 'error'; readonly error: ConnectionFailure };
 
@@ -75,6 +82,9 @@ export function deliverEvent(handler: ConnectionHandler, event: ConnectionEvent)
       return;
     case 'pong':
       handler.onPong?.(event.data);
+      return;
+    case 'closeReceived':
+      handler.onCloseReceived?.(event.code, event.reason);
       return;
     case 'close':
       handler.onClose?.(event.code, event.reason, event.wasClean);

@@ -39,6 +39,14 @@ export interface ConnectionOptions {
   onWake?: () => void;
   /** Answer every ping with a pong automatically, also in the middle of a fragmented message (default true). */
   autoPong?: boolean;
+  /**
+   * Whether {@link Connection.dataToSend} writes a close frame that is due (the reply to the peer's
+   * Close, or the failing close after a protocol error) by itself (default true). Set it to false
+   * when the I/O layer gives the application time to answer the messages that came before the Close
+   * and then calls `flushClose()` (the session driver does), or lets the application answer the
+   * Close with its own status through `sendClose()` (websocket.dll's half-closed state).
+   */
+  autoFlushClose?: boolean;
   /** See {@link DefaultTimeouts.closeTimeout} (default 10 000 ms). */
   closeTimeout?: number;
   /** See {@link DefaultTimeouts.keepaliveInterval} (default 0: no keepalive). */

@@ -15,6 +15,20 @@
 export const ConnectionState = {
   /** Messages flow both ways (RFC 6455 §4.1, "the WebSocket Connection is established"). */
   Open: 'OPEN',
+  /**
+   * The peer's close frame arrived and ours is not sent yet (RFC 6455 §5.5.1: "after sending a Close
+   * frame, the endpoint MUST NOT send any more data frames" binds the peer, not us): the half-closed
+   * state. Nothing more is received, but the application may still send, so that its answers to
+   * the messages that preceded the Close go out before our close frame. The reply is due: the I/O
+   * layer writes it with `flushClose()` (or the application with its own status, `sendClose()`).
+   */
+  CloseReceived: 'CLOSE_RECEIVED',
+  /**
+   * The peer broke the protocol (RFC 6455 §7.1.7) and our failing close frame is due. Nothing more
+   * is received; the messages that arrived before the bad frame are delivered first, and what the
+   * application sends in answer to them goes out before the close frame (`flushClose()`).
+   */
+  Failing: 'FAILING',
   /** We sent a close frame and wait for the peer's (RFC 6455 §7.1.2): no more data may be sent. */
   Closing: 'CLOSING',
   /**
@@ -37,6 +51,10 @@ export type ConnectionInput =
   | 'sendClose'
   /** The peer's close frame arrived (RFC 6455 §7.1.5). */
   | 'receiveClose'
+  /** The received bytes broke the protocol (a bad frame, bad UTF-8, a message too big; RFC 6455 §7.1.7). */
+  | 'receiveError'
+  /** The I/O layer writes the close frame that is due: the reply to the peer's, or the failing one. */
+  | 'flushClose'
   /** The connection fails: a protocol error from the peer, an extension error, a keepalive timeout or `fail()` (RFC 6455 §7.1.7). */
   | 'fail'
   /** The transport reported end of stream (RFC 6455 §7.1.4). */
@@ -59,6 +77,7 @@ export interface Transition {
    * failure's code and reason, RFC 6455 §7.1.7).
    */
   readonly writeClose?: 'initiate' | 'reply' | 'fail';
+
   /** Start the close handshake timeout (we sent close and wait for the peer's). */
   readonly armCloseTimeout?: true;
   /**
@@ -72,6 +91,12 @@ export interface Transition {
    * clean), `failure` (the code we sent; not clean) or `abnormal` (1006; not clean; RFC 6455 §7.1.5).
    */
   readonly report?: 'handshake' | 'failure' | 'abnormal';
+  /**
+   * What this transition tells the application before the close event: `closeReceived` (the peer's
+   * Close arrived, in wire order behind the messages before it) or `error` (the peer's failure, in
+   * wire order too).
+   */
+  readonly announce?: 'closeReceived' | 'error';
   /** Queued outgoing messages not yet written are dropped (the transport is going away now). */
   readonly dropOutgoing?: true;
 }
@@ -86,13 +111,35 @@ export const connectionTransitions: {
     sendData: stay('OPEN'),
     sendControl: stay('OPEN'),
     sendClose: { next: 'CLOSING', writeClose: 'initiate', armCloseTimeout: true },
-    receiveClose: { next: 'CLOSED', writeClose: 'reply', transport: 'afterHandshake', report: 'handshake' },
+    receiveClose: { next: 'CLOSE_RECEIVED', announce: 'closeReceived' },
+    receiveError: { next: 'FAILING', announce: 'error' },
     fail: { next: 'CLOSED', writeClose: 'fail', transport: 'end', report: 'failure', dropOutgoing: true },
     receiveEof: { next: 'CLOSED', transport: 'end', report: 'abnormal', dropOutgoing: true },
+  },
+  CLOSE_RECEIVED: {
+    sendData: stay('CLOSE_RECEIVED'),
+    sendControl: stay('CLOSE_RECEIVED'),
+    // The application answers with its own status (websocket.dll's half-closed state, W9).
+    sendClose: { next: 'CLOSED', writeClose: 'initiate', transport: 'afterHandshake', report: 'handshake' },
+    flushClose: { next: 'CLOSED', writeClose: 'reply', transport: 'afterHandshake', report: 'handshake' },
+    fail: { next: 'CLOSED', writeClose: 'fail', transport: 'end', report: 'failure', dropOutgoing: true },
+    // The peer ended its side after its Close: our reply can still go (TCP half-close), then we end.
+    receiveEof: { next: 'CLOSED', writeClose: 'reply', transport: 'end', report: 'handshake' },
+  },
+  FAILING: {
+    sendData: stay('FAILING'),
+    sendControl: stay('FAILING'),
+    // Closing while the connection fails completes the failure: the failure's code is what is sent.
+    sendClose: { next: 'CLOSED', writeClose: 'fail', transport: 'end', report: 'failure' },
+    flushClose: { next: 'CLOSED', writeClose: 'fail', transport: 'end', report: 'failure' },
+    fail: { next: 'CLOSED', writeClose: 'fail', transport: 'end', report: 'failure', dropOutgoing: true },
+    receiveEof: { next: 'CLOSED', writeClose: 'fail', transport: 'end', report: 'failure' },
   },
   CLOSING: {
     sendControl: stay('CLOSING'),
     receiveClose: { next: 'CLOSED', transport: 'afterHandshake', report: 'handshake' },
+    // Our close frame is already out: there is nothing left to answer, the failure ends it now.
+    receiveError: { next: 'CLOSED', transport: 'end', report: 'failure', dropOutgoing: true },
     fail: { next: 'CLOSED', transport: 'end', report: 'failure', dropOutgoing: true },
     receiveEof: { next: 'CLOSED', transport: 'end', report: 'abnormal', dropOutgoing: true },
     closeTimeout: { next: 'CLOSED', transport: 'end', report: 'abnormal', dropOutgoing: true },

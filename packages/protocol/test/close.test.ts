@@ -15,16 +15,21 @@ describe('close handshake', () => {
     // Deliver the client's close only: the server replies and ends at once.
     const server = pipe.server.connection;
     server.receiveData(concat(pipe.client.connection.dataToSend()));
-    expect(server.state).toBe('CLOSED');
-    expect(server.events()).toEqual([{ type: 'close', code: 1000, reason: 'bye', wasClean: true }]);
+    // The peer's close is announced in wire order; the reply is due, not yet written.
+    expect(server.state).toBe('CLOSE_RECEIVED');
+    expect(server.closeDue).toBe(true);
+    expect(server.events()).toEqual([{ type: 'closeReceived', code: 1000, reason: 'bye' }]);
     const reply = concat(server.dataToSend());
     expect(toHex(reply)).toBe('880203e8'); // echoes the code only (RFC 6455 §5.5.1)
+    expect(server.state).toBe('CLOSED');
+    expect(server.events()).toEqual([{ type: 'close', code: 1000, reason: 'bye', wasClean: true }]);
     expect(server.shouldCloseTransport).toBe(true);
     // The client completes the handshake but waits for the server's TCP close (RFC 6455 §7.1.1).
     const client = pipe.client.connection;
     client.receiveData(reply);
     expect(client.state).toBe('CLOSED');
     expect(client.events()).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true }]);
+    expect(client.closeDue).toBe(false);
     expect(client.shouldCloseTransport).toBe(false);
     expect(client.nextDeadline()).toBe(pipe.clock.now + 10_000);
     client.receiveEof();
@@ -74,8 +79,9 @@ describe('close handshake', () => {
     const clock = new FakeClock();
     const server = new Connection({ role: 'server', clock: clock.read });
     server.receiveData(clientFrame(Opcode.Close));
-    expect(closeEvents(server.events())).toEqual([{ type: 'close', code: 1005, reason: '', wasClean: true }]);
+    expect(server.events()).toContainEqual({ type: 'closeReceived', code: 1005, reason: '' });
     expect(toHex(concat(server.dataToSend()))).toBe('8800');
+    expect(closeEvents(server.events())).toEqual([{ type: 'close', code: 1005, reason: '', wasClean: true }]);
     const client = new Connection({ role: 'client', clock: clock.read });
     client.sendClose();
     expect(client.closeSent).toEqual({ code: undefined, reason: '' });
@@ -90,7 +96,10 @@ describe('close handshake', () => {
     client.sendClose(1000);
     expect(() => client.endMessage('!')).toThrow('cannot end a message in state CLOSING');
     const { client: clientEvents, server } = pipe.flush();
-    expect(server).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true }]);
+    expect(server).toEqual([
+      { type: 'closeReceived', code: 1000, reason: '' },
+      { type: 'close', code: 1000, reason: '', wasClean: true },
+    ]);
     expect(clientEvents).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true }]);
   });
 
@@ -128,6 +137,8 @@ describe('close handshake', () => {
       concat([clientFrame(Opcode.Close, Uint8Array.of(3, 232)), clientFrame(Opcode.Text, 'x')]),
     );
     server.receiveData(clientFrame(Opcode.Text, 'y'));
+    expect(server.events()).toEqual([{ type: 'closeReceived', code: 1000, reason: '' }]);
+    expect(toHex(concat(server.dataToSend()))).toBe('880203e8');
     expect(server.events()).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true }]);
   });
 });
@@ -184,6 +195,7 @@ describe('abnormal closure', () => {
     const clock = new FakeClock();
     const client = new Connection({ role: 'client', clock: clock.read, closeTimeout: 300 });
     client.receiveData(serverFrame(Opcode.Close, Uint8Array.of(3, 232)));
+    client.dataToSend(); // the reply
     expect(client.state).toBe('CLOSED');
     expect(client.shouldCloseTransport).toBe(false);
     expect(client.nextDeadline()).toBe(clock.now + 300);

@@ -22,7 +22,13 @@ describe('@wskit/protocol public surface', () => {
       keepaliveInterval: 0,
       pongTimeout: 20_000,
     });
-    expect(Object.values(protocol.ConnectionState)).toEqual(['OPEN', 'CLOSING', 'CLOSED']);
+    expect(Object.values(protocol.ConnectionState)).toEqual([
+      'OPEN',
+      'CLOSE_RECEIVED',
+      'FAILING',
+      'CLOSING',
+      'CLOSED',
+    ]);
     expect(protocol.ConnectionErrorCodes).toEqual({
       WS_ERR_CLOSE_TIMEOUT: 1006,
       WS_ERR_PONG_TIMEOUT: 1011,
@@ -32,16 +38,21 @@ describe('@wskit/protocol public surface', () => {
     });
   });
 
-  it('the transition table allows data only while OPEN', () => {
+  it('the transition table allows data until our close frame is written', () => {
     const table = protocol.connectionTransitions;
     expect(table.OPEN.sendData?.next).toBe('OPEN');
+    expect(table.CLOSE_RECEIVED.sendData?.next).toBe('CLOSE_RECEIVED');
+    expect(table.FAILING.sendData?.next).toBe('FAILING');
     expect(table.CLOSING.sendData).toBeUndefined();
     expect(table.CLOSED.sendData).toBeUndefined();
-    expect(table.OPEN.receiveClose).toMatchObject({
+    expect(table.OPEN.receiveClose).toEqual({ next: 'CLOSE_RECEIVED', announce: 'closeReceived' });
+    expect(table.CLOSE_RECEIVED.flushClose).toMatchObject({
       next: 'CLOSED',
       writeClose: 'reply',
       report: 'handshake',
     });
+    expect(table.OPEN.receiveError).toEqual({ next: 'FAILING', announce: 'error' });
+    expect(table.FAILING.flushClose).toMatchObject({ next: 'CLOSED', writeClose: 'fail', report: 'failure' });
     expect(table.CLOSING.closeTimeout).toMatchObject({
       next: 'CLOSED',
       transport: 'end',

@@ -6,7 +6,7 @@ import {
   type ExtensionMessage,
 } from '@wskit/protocol';
 import { describe, expect, it } from 'vitest';
-import { clientFrame, concat, FakeClock, Pipe, serverFrame } from './helpers.js';
+import { clientFrame, concat, FakeClock, Pipe, serverFrame, toHex } from './helpers.js';
 
 const RSV1 = 0x40;
 
@@ -136,11 +136,12 @@ describe('extension hook', () => {
         clientFrame(Opcode.Close, Uint8Array.of(3, 232)),
       ]),
     );
-    // The pong and the close reply go out at once; the events wait for the first decode.
+    // The pong goes out at once; the events wait for the first decode, and the close reply waits
+    // until every message before the peer's close was delivered (wire order).
     const written = concat(connection.dataToSend());
-    expect([written[0], written[3]]).toEqual([0x8a, 0x88]);
-    expect(connection.state).toBe('CLOSED');
-    expect(connection.shouldCloseTransport).toBe(true);
+    expect(Array.from(written)).toEqual([0x8a, 0x01, 0x70]);
+    expect(connection.state).toBe('CLOSE_RECEIVED');
+    expect(connection.shouldCloseTransport).toBe(false);
     expect(connection.events()).toEqual([]);
     expect(server.log).toEqual(['decode:compressed']);
     return (async () => {
@@ -153,8 +154,11 @@ describe('extension hook', () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(connection.events()).toEqual([
         { type: 'message', messageType: 'binary', data: new TextEncoder().encode('second') },
-        { type: 'close', code: 1000, reason: '', wasClean: true },
+        { type: 'closeReceived', code: 1000, reason: '' },
       ]);
+      expect(toHex(concat(connection.dataToSend()))).toBe('880203e8');
+      expect(connection.shouldCloseTransport).toBe(true);
+      expect(connection.events()).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true }]);
       expect(server.extension.disposed).toBe(1);
     })();
   });
@@ -256,6 +260,8 @@ describe('extension hook', () => {
     const clock = new FakeClock();
     const connection = new Connection({ role: 'client', clock: clock.read });
     connection.receiveData(serverFrame(Opcode.Text, 'x', true, RSV1));
+    expect(connection.state).toBe('FAILING');
+    connection.dataToSend();
     expect(connection.closeSent?.code).toBe(1002);
   });
 });

@@ -12,6 +12,7 @@ function recorder() {
     onMessagePiece: (type, data, final) => calls.push(['piece', type, new TextDecoder().decode(data), final]),
     onPing: (data) => calls.push(['ping', toHex(data)]),
     onPong: (data) => calls.push(['pong', toHex(data)]),
+    onCloseReceived: (code, reason) => calls.push(['closeReceived', code, reason]),
     onClose: (code, reason, wasClean) => calls.push(['close', code, reason, wasClean]),
     onError: (error) => calls.push(['error', error.code]),
   };
@@ -37,8 +38,10 @@ describe('handler delivery', () => {
       ['message', 'binary', Uint8Array.of(1, 2)],
       ['ping', '09'],
       ['pong', '08'],
-      ['close', 1001, 'x', true],
+      ['closeReceived', 1001, 'x'],
     ]);
+    connection.dataToSend(); // writes the close reply: the close callback follows
+    expect(calls.at(-1)).toEqual(['close', 1001, 'x', true]);
     expect(connection.events()).toEqual([]);
   });
 

@@ -95,7 +95,10 @@ describe('protocol errors from the peer', () => {
     );
     const events = connection.events();
     expect(events[0]).toEqual({ type: 'message', messageType: 'text', data: 'ok' });
-    expect(events.slice(1).map((event) => event.type)).toEqual(['error', 'close']);
+    expect(events.slice(1).map((event) => event.type)).toEqual(['error']);
+    expect(connection.state).toBe('FAILING');
+    expect(wireClose(concat(connection.dataToSend())).code).toBe(1002);
+    expect(connection.events().map((event) => event.type)).toEqual(['close']);
   });
 
   it('a handler that throws fails the connection with 1011 and no details on the wire', () => {

@@ -428,5 +428,6 @@ export class Session {
     engine.receiveData(bytes);
     this.#indications.add(engine.events());
     this.#frames.add('receive', engine.dataToSend());
+    this.#indications.add(engine.events()); // the close event once a due close frame was written
   }
 }

@@ -153,6 +153,7 @@ describe('interop between the websocket.dll API and the Connection engine', () =
     });
     flushSend(server, toClient);
     expect(pumpEngine(client, toClient, toServer)).toEqual([
+      { type: 'closeReceived', code: 1000, reason: 'done' },
       { type: 'close', code: 1000, reason: 'done', wasClean: true },
     ]);
     const reply = receiveOne(server, toServer, toClient).indication!;
