@@ -124,11 +124,9 @@ describe('echo server (default limits)', () => {
     expect(await ws.closed).toMatchObject({ code: 1009 });
   });
 
-  // Known gap, in @wskit/protocol: the engine answers the peer's close frame as soon as it parses it,
-  // before the session hands over the messages that came in the same read, so they cannot be echoed
-  // (Autobahn 7.1.x send a message and a close back to back). See the README, "Known gaps". When the
-  // engine holds the close back until those messages were taken, this test fails: drop `.fails`.
-  it.fails('echoes a message that arrives just before the close frame (known gap)', async () => {
+  // Wire order: the engine announces the peer's close behind the messages of the same read and
+  // writes its reply only after the session's close step, once these were echoed (Autobahn 7.1.x).
+  it('echoes a message that arrives in the same read as the close frame, before the close reply', async () => {
     const ws = await connect(url, { proxy: false });
     const received: (string | Uint8Array)[] = [];
     ws.on('message', (data) => received.push(data));

@@ -68,6 +68,8 @@ async function serverReceiving(
   const events: ConnectionEvent[] = [];
   for (let i = 0; i < 2000 && !events.some((event) => event.type === 'close'); i++) {
     events.push(...connection.events());
+    connection.dataToSend(); // as an I/O layer does after the events: writes a due close frame
+    events.push(...connection.events());
     if (!events.some((event) => event.type === 'close')) await tick();
   }
   return { connection, events };

@@ -213,6 +213,21 @@ export class Connection {
   }
 
   /**
+   * Messages ({@link sendText}, {@link sendBinary}) that the encoding extensions finished, since the
+   * start: their frames are in {@link dataToSend}'s output (or, once closing, the message was skipped
+   * after an encoding error). Without an encoding extension it stays 0. A driver compares it with
+   * the messages it handed over to tell which sends are written.
+   */
+  get encodedMessages(): number {
+    return this.#outgoing.finishedMessages;
+  }
+
+  /** Whether an extension encodes outgoing messages (then sends may finish later: {@link encodedMessages}). */
+  get encodes(): boolean {
+    return this.#encodes;
+  }
+
+  /**
    * Whether a close frame is due (`CLOSE_RECEIVED` or `FAILING`): the I/O layer writes it with
    * {@link flushClose} once the application has had the events before it, or {@link dataToSend} does
    * it (`autoFlushClose`, the default).

@@ -153,6 +153,7 @@ export class OutgoingPipeline {
   readonly #write: (frames: Uint8Array[]) => void;
   readonly #frame: (message: ExtensionMessage) => Uint8Array[];
   readonly #steps: readonly ExtensionStep[];
+  #finished = 0;
 
   constructor(
     host: PipelineHost & { report(error: ConnectionFailure): void },
@@ -169,6 +170,15 @@ export class OutgoingPipeline {
   /** Whether nothing waits: frames can be written directly. */
   get isEmpty(): boolean {
     return this.#queue.isEmpty;
+  }
+
+  /**
+   * Messages handed to {@link encode} that are finished, since the start: their frames were written
+   * (or, once the connection closed, the message was skipped after an encoding error). Messages the
+   * connection dropped when it failed are never finished.
+   */
+  get finishedMessages(): number {
+    return this.#finished;
   }
 
   /** Writes `frames` now, or behind the messages still being encoded. */
@@ -192,6 +202,7 @@ export class OutgoingPipeline {
     for (let slot = this.#queue.head; slot !== undefined; slot = this.#queue.head) {
       if (slot.frames === undefined && (slot.pending || !this.#start(slot))) return;
       this.#queue.shift();
+      if (slot.message !== undefined) this.#finished++;
       this.#write(slot.frames!);
     }
     this.#host.idle();
@@ -245,6 +256,7 @@ export class OutgoingPipeline {
     }
     // Closed already (our close frame waits behind this message): skip the message, keep the close.
     this.#queue.shift();
+    this.#finished++;
     this.#host.report(error);
     this.#pump();
   }

@@ -30,7 +30,9 @@ describe('wire order', () => {
   it('a message and the peer close in one read: the echo goes out before the close reply', () => {
     const server = new Connection({ role: 'server', clock: new FakeClock().read });
     server.events();
-    server.receiveData(concat([clientFrame(Opcode.Text, 'last'), clientFrame(Opcode.Close, Uint8Array.of(3, 232))]));
+    server.receiveData(
+      concat([clientFrame(Opcode.Text, 'last'), clientFrame(Opcode.Close, Uint8Array.of(3, 232))]),
+    );
     const events = server.events();
     expect(events.map((event) => event.type)).toEqual(['message', 'closeReceived']);
     echoText(server, events);
@@ -45,7 +47,9 @@ describe('wire order', () => {
   it('a message then a bad frame in one read: delivered, answered, then 1002', () => {
     const server = new Connection({ role: 'server', clock: new FakeClock().read });
     server.events();
-    server.receiveData(concat([clientFrame(Opcode.Text, 'ok'), clientFrame(0x3), clientFrame(Opcode.Text, 'no')]));
+    server.receiveData(
+      concat([clientFrame(Opcode.Text, 'ok'), clientFrame(0x3), clientFrame(Opcode.Text, 'no')]),
+    );
     const events = server.events();
     expect(events.map((event) => event.type)).toEqual(['message', 'error']);
     echoText(server, events);

@@ -2,7 +2,6 @@ import { type MessageType, validateLocalClose } from '@wskit/codec';
 import {
   Connection,
   type ConnectionEvent,
-  type ConnectionExtension,
   DefaultTimeouts,
   isConnectionError,
   type SendOptions,
@@ -38,6 +37,10 @@ export interface SessionHost {
 export type SessionState = 'OPEN' | 'CLOSING' | 'CLOSED';
 
 const clock = (): number => performance.now();
+
+/** Runs `task` on the next turn of the event loop, after the pending promise jobs (and I/O, on Node). */
+const nextTurn: (task: () => void) => void =
+  typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
 const NO_DEFERREDS: Deferred[] = [];
 
 /** Messages handed to the engine together while an extension was still encoding (compressing). */
@@ -59,45 +62,6 @@ interface HandOver {
 }
 
 const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
-
-/**
- * The extensions with the last encoding one wrapped so that `encoded` is called when it finished a
- * message (returned, threw, or its promise settled): the end of the outgoing extension chain.
- * `later` tells that it finished asynchronously: the engine writes the frames, then wakes us.
- */
-function watchEncoding(
-  extensions: readonly ConnectionExtension[] | undefined,
-  encoded: (later: boolean) => void,
-): readonly ConnectionExtension[] | undefined {
-  if (extensions === undefined) return undefined;
-  let last = -1;
-  extensions.forEach((extension, index) => {
-    if (typeof extension?.encodeMessage === 'function') last = index;
-  });
-  if (last === -1) return extensions;
-  const inner = extensions[last]!;
-  const watched: ConnectionExtension = {
-    name: inner.name,
-    rsv: inner.rsv,
-    encodeMessage: (message, context) => {
-      let result: ReturnType<NonNullable<ConnectionExtension['encodeMessage']>>;
-      try {
-        result = inner.encodeMessage!(message, context);
-      } catch (error) {
-        encoded(false);
-        throw error;
-      }
-      if (typeof (result as { then?: unknown } | null)?.then !== 'function') {
-        encoded(false);
-        return result;
-      }
-      return Promise.resolve(result).finally(() => encoded(true));
-    },
-    decodeMessage: (message, context) => inner.decodeMessage(message, context),
-    ...(typeof inner.dispose === 'function' ? { dispose: () => inner.dispose!() } : {}),
-  };
-  return extensions.map((extension, index) => (index === last ? watched : extension));
-}
 
 /** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
 let newTransportEvents: (session: Session) => TransportHandler;
@@ -138,17 +102,13 @@ export class Session {
   #drainWanted = false;
   /** Control frames written at the next flush, whose promises settle then. */
   #controlWaiters: Deferred[] = [];
-  /** Whether a negotiated extension encodes outgoing messages. */
-  readonly #encodes: boolean;
-  /** Messages the last encoding extension finished, since the start, whose frames the engine wrote. */
-  #encoded = 0;
-  /** Messages finished asynchronously: their frames are written before the engine's next wake. */
-  #encodedBeforeWake = 0;
   /** Messages handed to the engine while it was encoding, oldest first. */
   #encodingBatches: EncodingBatch[] = [];
   /** Payload bytes of {@link #encodingBatches}. */
   #encodingBytes = 0;
   #closeRequested = false;
+  /** The close step (writing the due close frame) is scheduled. */
+  #closeStepScheduled = false;
   #terminated = false;
   #readPaused = false;
   #transportClosing = false;
@@ -175,22 +135,16 @@ export class Session {
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
     this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
-    const extensions = watchEncoding(options.extensions, (later) => {
-      if (later) this.#encodedBeforeWake++;
-      else this.#encoded++;
-    });
-    this.#encodes = extensions !== options.extensions;
     this.#engine = new Connection({
       role: options.role,
       clock,
       // An extension answered outside any call into the engine: deliver and write what it produced.
-      onWake: () => {
-        this.#encoded += this.#encodedBeforeWake;
-        this.#encodedBeforeWake = 0;
-        this.#afterEngine();
-      },
-      extensions,
+      onWake: () => this.#afterEngine(),
+      extensions: options.extensions,
       autoPong: options.autoPong,
+      // The close frame that is due (the reply to the peer's Close, or the failing close after a
+      // protocol error) waits for the close step: the application answers what came before first.
+      autoFlushClose: false,
       closeTimeout: options.closeTimeout,
       keepaliveInterval: options.keepaliveInterval,
       pongTimeout: options.pongTimeout,
@@ -231,11 +185,21 @@ export class Session {
     for (const chunk of held) this.#receive(chunk);
   }
 
-  /** `OPEN`; `CLOSING` once a close was asked for or the connection is closing; `CLOSED` at the end. */
+  /**
+   * `OPEN`; `CLOSING` once a close was asked for or our close frame is written; `CLOSED` at the end.
+   * After the peer's Close (or a protocol error) arrived, the session stays `OPEN` until the close
+   * step writes our close frame, so that answers to the messages before it still go out.
+   */
   get state(): SessionState {
     if (this.#finished) return 'CLOSED';
-    if (this.#closeRequested || this.#engine.state !== 'OPEN') return 'CLOSING';
+    if (this.#closeRequested || !this.#engineTakesData()) return 'CLOSING';
     return 'OPEN';
+  }
+
+  /** Whether the engine still accepts data: `OPEN`, or a close frame is due but not yet written. */
+  #engineTakesData(): boolean {
+    const state = this.#engine.state;
+    return state === 'OPEN' || state === 'CLOSE_RECEIVED' || state === 'FAILING';
   }
 
   /** Payload bytes queued in the driver or being encoded by an extension, plus the transport's `bufferedAmount`. */
@@ -465,6 +429,10 @@ export class Session {
           }
         }
         this.#host.error(event.error);
+        if (this.#engine.closeDue) this.#scheduleCloseStep();
+        return;
+      case 'closeReceived':
+        this.#scheduleCloseStep();
         return;
       case 'close':
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
@@ -474,6 +442,24 @@ export class Session {
       case 'open':
         return;
     }
+  }
+
+  /**
+   * The peer's Close or a protocol error was delivered: our close frame is due. It is written on the
+   * next turn of the event loop, so that what the application sends in answer to the messages
+   * before it (synchronously in a handler, or in the promise jobs of an async loop) goes out first.
+   */
+  #scheduleCloseStep(): void {
+    if (this.#closeStepScheduled) return;
+    this.#closeStepScheduled = true;
+    nextTurn(() => {
+      this.#closeStepScheduled = false;
+      if (!this.#engine.closeDue) return; // close() answered it already
+      // What the application queued is in memory: it goes before the close frame, backpressure or not.
+      const handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+      this.#engine.flushClose();
+      this.#afterEngine(handed);
+    });
   }
 
   #queued(): void {
@@ -507,7 +493,7 @@ export class Session {
         this.#flushAgain = false;
         for (;;) {
           const canTake =
-            !this.#blocked && !this.#encodingFull && this.#engine.state === 'OPEN' && !this.#queue.isEmpty;
+            !this.#blocked && !this.#encodingFull && this.#engineTakesData() && !this.#queue.isEmpty;
           const { count, resolveNow: taken } = canTake ? this.#handOver(this.#highWaterMark) : NOTHING_HANDED;
           const chunks = this.#engine.dataToSend();
           if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
@@ -548,7 +534,7 @@ export class Session {
     const bytesBefore = this.#queue.bytes;
     const taken = this.#queue.take(budget, this.#engine);
     const target = this.#queue.handedMessages;
-    if (!this.#encodes || this.#encoded >= target || taken.length === 0) {
+    if (!this.#engine.encodes || this.#engine.encodedMessages >= target || taken.length === 0) {
       return { count: taken.length, resolveNow: taken };
     }
     const bytes = bytesBefore - this.#queue.bytes;
@@ -560,7 +546,8 @@ export class Session {
   /** Resolves the batches whose messages were encoded (their frames were just written); whether any was. */
   #settleEncoded(): boolean {
     let settled = false;
-    while (this.#encodingBatches.length > 0 && this.#encodingBatches[0]!.target <= this.#encoded) {
+    const encoded = this.#engine.encodedMessages;
+    while (this.#encodingBatches.length > 0 && this.#encodingBatches[0]!.target <= encoded) {
       const batch = this.#encodingBatches.shift()!;
       this.#encodingBytes -= batch.bytes;
       for (const deferred of batch.handed) deferred.resolve();

@@ -300,8 +300,13 @@ export class StandardWebSocket extends EventTarget {
       this.dispatchEvent(createMessageEvent(value, origin));
     });
     // The close event (also when the socket closed before we listened). The standard fires error
-    // first when the connection was failed rather than closed: the close was not clean.
-    void socket.closed.then(({ code, reason, wasClean }) => this.#closed(code, reason, wasClean));
+    // first when the connection was failed rather than closed: the close was not clean. Its code is
+    // "the WebSocket connection close code" (RFC 6455 §7.1.5): the peer's, only when its Close
+    // frame arrived (a clean close here); 1006 when we failed the connection (whatever code we sent,
+    // 1002, 1007, …) or it was lost — the standard's "fail the WebSocket connection".
+    void socket.closed.then(({ code, reason, wasClean }) =>
+      wasClean ? this.#closed(code, reason, true) : this.#closed(1006, '', false),
+    );
   }
 
   #failBeforeOpen(): void {

@@ -145,6 +145,39 @@ describe('StandardWebSocket', () => {
     expect((await late.client.closed).code).toBe(1006);
   });
 
+  // WHATWG WebSockets "feedback from the protocol" and RFC 6455 §7.1.5: when WE fail the connection
+  // (here: a message over our limit, for which we send 1009), the close event's code is 1006 and it
+  // is not clean; the peer's code is reported only when its Close frame arrived.
+  it('reports 1006 when it failed the connection, whatever code it sent', async () => {
+    let server: WebSocket | undefined;
+    const ws = open('/', [], async (url) => {
+      const pair = createWebSocketPair({ url: url.href, client: { maxMessageSize: 4 } });
+      server = pair.server;
+      return pair.client;
+    });
+    const events = record(ws);
+    await until(() => ws.readyState === ws.OPEN);
+    void server!.send('too long for the client');
+    const sent = await server!.closed;
+    expect(sent.code).toBe(1009); // what the client sent, as the peer saw it
+    await until(() => events.length === 3);
+    expect(events).toEqual(['open 1', 'error 3', 'close 1006  false 3']);
+  });
+
+  it('reports the peer code when the peer closed', async () => {
+    let server: WebSocket | undefined;
+    const ws = open('/', [], async (url) => {
+      const pair = createWebSocketPair({ url: url.href });
+      server = pair.server;
+      return pair.client;
+    });
+    const events = record(ws);
+    await until(() => ws.readyState === ws.OPEN);
+    server!.close(4001, 'server says');
+    await until(() => events.length === 2);
+    expect(events).toEqual(['open 1', 'close 4001 server says true 3']);
+  });
+
   it('delivers binary messages as Blob by default and as ArrayBuffer when asked', async () => {
     const ws = open('/echo');
     await until(() => ws.readyState === ws.OPEN);

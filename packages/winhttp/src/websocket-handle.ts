@@ -544,6 +544,8 @@ export class WebSocketState extends HandleState {
       this.#lastActivity = now();
       if (!this.#transport.write(chunks)) this.#blocked = true;
     }
+    // Writing a due close frame (the reply to the server's close, or a failure's) closes the engine.
+    for (const event of this.#engine.events()) this.#onEngineEvent(event);
     if (this.#engine.shouldCloseTransport) this.#closeTransport();
     return !this.#blocked;
   }

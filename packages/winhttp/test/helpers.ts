@@ -298,6 +298,14 @@ export class EngineClient {
 
   /** Writes what the engine wants written and records its events. */
   flush(): void {
+    this.#record();
+    const output = this.engine.dataToSend();
+    this.#record(); // writing a due close frame (our reply) closes the engine: its close event
+    if (output.length > 0 && !this.socket.destroyed) this.socket.write(Buffer.concat(output));
+    if (this.engine.shouldCloseTransport && !this.socket.destroyed) this.socket.end();
+  }
+
+  #record(): void {
     for (const event of this.engine.events()) {
       const recorded = {
         type: event.type,
@@ -306,9 +314,6 @@ export class EngineClient {
       this.events.push(recorded);
       this.onEvent?.(recorded);
     }
-    const output = this.engine.dataToSend();
-    if (output.length > 0 && !this.socket.destroyed) this.socket.write(Buffer.concat(output));
-    if (this.engine.shouldCloseTransport && !this.socket.destroyed) this.socket.end();
   }
 
   /** Waits until an event of `type` was recorded. */
