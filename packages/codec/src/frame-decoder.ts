@@ -23,6 +23,14 @@ export interface FrameDecoderOptions {
    * frames alike, for the websocket.dll-style API's "masking off" property and for testing.
    */
   enforceMasking?: boolean;
+  /**
+   * Where masked payloads are unmasked: `'in-place'` (the default: the decoder unmasks each piece in
+   * the chunk before the handler gets it) or `'handler'` (pieces reach the handler still masked; the
+   * key is `header.maskKey`, and a piece's key position is its offset in the payload modulo 4). The
+   * message decoder takes `'handler'`, so that a message joined from several pieces is unmasked
+   * while it is copied, in one pass.
+   */
+  unmask?: 'in-place' | 'handler';
 }
 
 /**
@@ -34,8 +42,9 @@ export interface FrameHandler {
   // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFrameStart(header: FrameHeader): CodecError | undefined | void;
   /**
-   * A piece of the frame's payload, already unmasked: a view into the chunk given to `write()`
-   * (unmasked in place), never a copy. `last` is true for the piece that completes the payload.
+   * A piece of the frame's payload: a view into the chunk given to `write()`, never a copy, already
+   * unmasked in place (or still masked with `unmask: 'handler'`). `last` is true for the piece that
+   * completes the payload.
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined | void;
@@ -43,16 +52,6 @@ export interface FrameHandler {
   // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFrameEnd(header: FrameHeader): CodecError | undefined | void;
 }
-
-/**
- * Handlers that unmask payload pieces themselves: {@link FrameDecoder} hands them their pieces still
- * masked (the key is `header.maskKey`; a piece's key position is its offset in the payload modulo
- * 4). The message decoder registers its handler here, so that a message joined from several pieces
- * is unmasked while it is copied, in one pass.
- *
- * @internal not part of the package's public surface.
- */
-export const handlersThatUnmask = new WeakSet<FrameHandler>();
 
 const READ_HEADER = 0;
 const READ_PAYLOAD = 1;
@@ -76,7 +75,7 @@ export class FrameDecoder {
   readonly #enforceMasking: boolean;
   readonly #maxFrameSize: number;
   readonly #allowedRsv: number;
-  /** Whether payload pieces are unmasked here (false for the handlers in {@link handlersThatUnmask}). */
+  /** Whether payload pieces are unmasked here (`unmask: 'in-place'`) or by the handler. */
   readonly #unmask: boolean;
   #state = READ_HEADER;
   #error: CodecError | undefined;
@@ -103,7 +102,10 @@ export class FrameDecoder {
     this.#enforceMasking = options.enforceMasking ?? true;
     this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DefaultLimits.maxFrameSize);
     this.#allowedRsv = (options.allowedRsv ?? 0) & 0x70;
-    this.#unmask = !handlersThatUnmask.has(handler);
+    if (options.unmask !== undefined && options.unmask !== 'in-place' && options.unmask !== 'handler') {
+      throw new TypeError(`unmask must be 'in-place' or 'handler', not ${String(options.unmask)}`);
+    }
+    this.#unmask = options.unmask !== 'handler';
   }
 
   /** The error that failed the stream, if any. */

@@ -3,13 +3,7 @@ import { ByteParts } from './byte-parts.js';
 import { type ClosePayload, decodeClosePayload } from './close.js';
 import { DefaultLimits, Opcode } from './constants.js';
 import { CodecError } from './errors.js';
-import {
-  checkLimit,
-  FrameDecoder,
-  type FrameDecoderOptions,
-  type FrameHandler,
-  handlersThatUnmask,
-} from './frame-decoder.js';
+import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask, rotatedKey } from './mask.js';
 import { type Utf8Check, Utf8Validator } from './utf8.js';
@@ -18,7 +12,7 @@ import { type Utf8Check, Utf8Validator } from './utf8.js';
 export type MessageType = 'text' | 'binary';
 
 /** Options of {@link MessageDecoder}: the frame decoder's, plus message limits and delivery. */
-export interface MessageDecoderOptions extends FrameDecoderOptions {
+export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask'> {
   /** Largest message, summed over its frames (default 16 MiB); checked against declared lengths. */
   maxMessageSize?: number;
   /** Most frames per message (default 4096). */
@@ -120,8 +114,13 @@ export class MessageDecoder {
     };
     // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
     // copied (one pass), every other piece in place before it is used.
-    handlersThatUnmask.add(frameHandler);
-    this.#frames = new FrameDecoder(frameHandler, options);
+    this.#frames = new FrameDecoder(frameHandler, {
+      role: options.role,
+      maxFrameSize: options.maxFrameSize,
+      allowedRsv: options.allowedRsv,
+      enforceMasking: options.enforceMasking,
+      unmask: 'handler',
+    });
   }
 
   /** The error that failed the stream, if any. */

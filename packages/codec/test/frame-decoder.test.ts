@@ -125,3 +125,29 @@ describe('regression (found by this suite): bytes after a close frame in the sam
     expect(decoder.write(fromHex('8100'))).toBe(error);
   });
 });
+
+describe('unmask option', () => {
+  const masked = () => Uint8Array.of(0x82, 0x82, 0x01, 0x02, 0x03, 0x04, 0x01 ^ 0x0a, 0x02 ^ 0x0b);
+  const collect = (unmask?: 'in-place' | 'handler') => {
+    const pieces: number[][] = [];
+    const decoder = new FrameDecoder(
+      { onFrameStart() {}, onFramePayload: (data) => void pieces.push([...data]), onFrameEnd() {} },
+      { role: 'server', ...(unmask === undefined ? {} : { unmask }) },
+    );
+    expect(decoder.write(masked())).toBeUndefined();
+    return pieces;
+  };
+
+  it("unmasks in place by default and with 'in-place'; leaves it to the handler with 'handler'", () => {
+    expect(collect()).toEqual([[0x0a, 0x0b]]);
+    expect(collect('in-place')).toEqual([[0x0a, 0x0b]]);
+    expect(collect('handler')).toEqual([[0x01 ^ 0x0a, 0x02 ^ 0x0b]]);
+  });
+
+  it('refuses anything else', () => {
+    const handler = { onFrameStart() {}, onFramePayload() {}, onFrameEnd() {} };
+    expect(() => new FrameDecoder(handler, { role: 'server', unmask: 'later' as 'handler' })).toThrow(
+      TypeError,
+    );
+  });
+});

@@ -244,6 +244,42 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   {
+    // Wire order (issue 12): the server's message and its close arrive together; the answer the
+    // client sends from its message handler goes out before the client's close reply.
+    name: 'close/answer-before-close-reply',
+    async run(env) {
+      const id = `${Date.now()}-${Math.random()}`;
+      const ws = await env.connect(`/last-words?id=${encodeURIComponent(id)}`);
+      ws.on('message', (data) => {
+        void ws.send(`answer:${String(data)}`);
+      });
+      const info = await closedWithin(ws, 10_000);
+      assertEqual(info.code, 4000, 'close code');
+      assertEqual(info.wasClean, true, 'wasClean');
+      const report = await env.connect(`/report?id=${encodeURIComponent(id)}`);
+      const received = JSON.parse(String(await within(nextMessage(report), 5000, 'report')));
+      assertEqual(JSON.stringify(received), JSON.stringify(['answer:question']), 'what the server received');
+      await closedWithin(report, 10_000);
+    },
+  },
+  {
+    // Closing while a large message is still being written: the message goes first, whole, and the
+    // server's echo of it still arrives while the close handshake runs.
+    name: 'close/during-large-send',
+    async run(env) {
+      const ws = await env.connect('/echo');
+      const payload = patternBytes(4 * MiB, 3);
+      const sent = ws.send(payload);
+      ws.close(1000, 'after the big one');
+      await within(sent, 10_000, 'the large send');
+      const echoed = await within(nextMessage(ws), 10_000, 'the echo');
+      assertBytes(echoed, payload, 'echoed bytes');
+      const info = await closedWithin(ws, 10_000);
+      assertEqual(info.code, 1000, 'close code');
+      assertEqual(info.wasClean, true, 'wasClean');
+    },
+  },
+  {
     name: 'close/simultaneous',
     async run(env) {
       const ws = await env.connect('/close?code=4001&reason=server');

@@ -16,6 +16,8 @@ import { delay, nextMessage, patternBytes, patternText } from './assert.js';
  * | `/ping[?payload]` | echoes; the text `ping-me` is answered with a ping with `payload` (`conformance`), and the matching pong with the text `pong:<payload>` |
  * | `/fragmented[?count&size&type]` | sends one `type` (`binary`) message as `count` (4) fragments of `size` (1000) bytes of the suite's pattern, then echoes |
  * | `/limits?size` | when the first message arrives, sends one binary message of `size` bytes of the suite's pattern; then echoes |
+ * | `/last-words?id` | sends the text `question` and closes with 4000 `last words` in the same turn (one write), and keeps every message that still arrives for `/report` |
+ * | `/report?id` | sends what `/last-words` with the same `id` received, as a JSON array of strings, then closes with 1000 |
  *
  * Any other path closes with 4404. Settles when the session is closed; never rejects.
  */
@@ -103,6 +105,22 @@ export async function serveConformance(ws: WebSocket, path: string): Promise<voi
         await ws.send(patternBytes(number('size', 0)));
         await echo(ws);
         break;
+      case '/last-words': {
+        const received: string[] = [];
+        lastWords.set(query.get('id') ?? '', received);
+        void ws.send('question');
+        ws.close(4000, 'last words');
+        // Messages still arrive while the close handshake runs (RFC 6455 §5.5.1).
+        for await (const message of ws) received.push(typeof message === 'string' ? message : 'binary');
+        break;
+      }
+      case '/report': {
+        const id = query.get('id') ?? '';
+        await ws.send(JSON.stringify(lastWords.get(id) ?? null));
+        lastWords.delete(id);
+        ws.close(1000);
+        break;
+      }
       default:
         ws.close(4404, 'unknown conformance path');
     }
@@ -111,6 +129,9 @@ export async function serveConformance(ws: WebSocket, path: string): Promise<voi
   }
   await ws.closed;
 }
+
+/** What each `/last-words` connection received, by its `id`, until `/report` takes it. */
+const lastWords = new Map<string, string[]>();
 
 async function echo(ws: WebSocket): Promise<void> {
   for await (const message of ws) {
