@@ -11,6 +11,44 @@ type TransportEvent =
 const READ_BUFFER_LIMIT = 64 * 1024;
 
 /**
+ * The handler the underlying transport is started with: it passes every event to `target`, which is
+ * the handshake's own sink at first, the handed-over transport's queue while kept events are
+ * delivered, and then the session's handler itself, so that after the handshake a chunk goes from
+ * the adapter to the session with one call, no allocation and no switch. Only the close also
+ * settles `HandshakeTransport.closed`.
+ */
+class Relay implements TransportHandler {
+  target: TransportHandler;
+  readonly #closed: () => void;
+
+  constructor(target: TransportHandler, closed: () => void) {
+    this.target = target;
+    this.#closed = closed;
+  }
+
+  onData(chunk: Uint8Array): void {
+    this.target.onData(chunk);
+  }
+
+  onEnd(): void {
+    this.target.onEnd();
+  }
+
+  onDrain(): void {
+    this.target.onDrain();
+  }
+
+  onError(error: Error): void {
+    this.target.onError(error);
+  }
+
+  onClose(): void {
+    this.#closed();
+    this.target.onClose();
+  }
+}
+
+/**
  * The opening-handshake phase of a {@link Transport}. A transport may be started only once, but the
  * handshake must read and write bytes before `openWebSocket` starts it for the session: this class
  * starts the transport with its own handler, lets the handshake `write` and `read`, and then
@@ -39,6 +77,7 @@ export class HandshakeTransport {
   #failure: unknown;
   #pausedForBuffer = false;
   #handedOver: HandedOverTransport | undefined;
+  readonly #relay: Relay;
   #resolveClosed!: () => void;
   /** Settles once the underlying transport closed (its `onClose`), whatever the phase. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -51,16 +90,17 @@ export class HandshakeTransport {
       throw new TypeError('HandshakeTransport: transport must implement Transport');
     }
     this.#transport = transport;
-    transport.start({
-      onData: (chunk) => this.#event({ kind: 'data', chunk }),
-      onEnd: () => this.#event({ kind: 'end' }),
-      onError: (error) => this.#event({ kind: 'error', error }),
-      onClose: () => {
-        this.#resolveClosed();
-        this.#event({ kind: 'close' });
+    this.#relay = new Relay(
+      {
+        onData: (chunk) => this.#event({ kind: 'data', chunk }),
+        onEnd: () => this.#event({ kind: 'end' }),
+        onError: (error) => this.#event({ kind: 'error', error }),
+        onClose: () => this.#event({ kind: 'close' }),
+        onDrain: () => {},
       },
-      onDrain: () => this.#handedOver?.drain(),
-    });
+      () => this.#resolveClosed(),
+    );
+    transport.start(this.#relay);
   }
 
   /** The underlying transport's `remoteAddress`. */
@@ -150,18 +190,12 @@ export class HandshakeTransport {
     const queue = this.#queue;
     this.#queue = [];
     this.#queuedBytes = 0;
-    this.#handedOver = new HandedOverTransport(this.#transport, queue);
+    this.#handedOver = new HandedOverTransport(this.#transport, queue, this.#relay);
     return this.#handedOver;
   }
 
   #event(event: TransportEvent): void {
-    switch (this.#phase) {
-      case 'handed-over':
-        this.#handedOver!.deliver(event);
-        return;
-      case 'closing':
-        return;
-    }
+    if (this.#phase === 'closing') return;
     const reader = this.#takeReader();
     if (reader !== undefined && this.#queue.length === 0) {
       if (event.kind === 'data') reader.resolve(event.chunk);
@@ -205,19 +239,32 @@ export function beginHandshake(transport: Transport): HandshakeTransport {
   return new HandshakeTransport(transport);
 }
 
-/** The transport after the handshake: the kept events first, then the live ones. */
+/**
+ * The transport after the handshake: the kept events first, then the live ones. Until the kept
+ * events are delivered, live ones queue behind them; then the relay hands every event to the
+ * session's handler directly (see {@link Relay}).
+ */
 class HandedOverTransport implements Transport {
   readonly #inner: Transport;
   readonly #queue: TransportEvent[];
+  readonly #relay: Relay;
   #handler: TransportHandler | undefined;
   #paused = false;
   #flushScheduled = false;
-  #waitingForDrain = false;
   #closed = false;
 
-  constructor(inner: Transport, queue: TransportEvent[]) {
+  constructor(inner: Transport, queue: TransportEvent[], relay: Relay) {
     this.#inner = inner;
     this.#queue = queue;
+    this.#relay = relay;
+    // Live events queue behind the kept ones until the session started and took those.
+    relay.target = {
+      onData: (chunk) => this.#deliver({ kind: 'data', chunk }),
+      onEnd: () => this.#deliver({ kind: 'end' }),
+      onError: (error) => this.#deliver({ kind: 'error', error }),
+      onClose: () => this.#deliver({ kind: 'close' }),
+      onDrain: () => {},
+    };
   }
 
   get bufferedAmount(): number {
@@ -238,9 +285,7 @@ class HandedOverTransport implements Transport {
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    const ok = this.#inner.write(chunks);
-    if (!ok) this.#waitingForDrain = true;
-    return ok;
+    return this.#inner.write(chunks);
   }
 
   pause(): void {
@@ -271,22 +316,11 @@ class HandedOverTransport implements Transport {
     this.#inner.abort(error);
   }
 
-  /** A live event of the underlying transport. */
-  deliver(event: TransportEvent): void {
+  /** A live event of the underlying transport while kept events are still to be delivered. */
+  #deliver(event: TransportEvent): void {
     if (this.#closed) return;
-    if (this.#handler === undefined || this.#queue.length > 0 || (event.kind === 'data' && this.#paused)) {
-      this.#queue.push(event);
-      if (this.#handler !== undefined) this.#schedule();
-      return;
-    }
-    this.#dispatch(event);
-  }
-
-  /** The underlying `onDrain`: passed on after a `write` of the session returned `false`. */
-  drain(): void {
-    if (!this.#waitingForDrain || this.#closed || this.#handler === undefined) return;
-    this.#waitingForDrain = false;
-    this.#handler.onDrain();
+    this.#queue.push(event);
+    if (this.#handler !== undefined) this.#schedule();
   }
 
   #schedule(): void {
@@ -305,7 +339,10 @@ class HandedOverTransport implements Transport {
       this.#queue.shift();
       this.#dispatch(event);
     }
-    if (!this.#paused && !this.#closed) this.#inner.resume();
+    if (this.#closed) return;
+    // Everything kept was delivered: from now on the relay calls the session's handler directly.
+    this.#relay.target = this.#handler!;
+    if (!this.#paused) this.#inner.resume();
   }
 
   #dispatch(event: TransportEvent): void {

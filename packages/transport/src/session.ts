@@ -38,6 +38,15 @@ export type SessionState = 'OPEN' | 'CLOSING' | 'CLOSED';
 
 const clock = (): number => performance.now();
 
+/**
+ * Runs queued sends once the current turn's promise jobs ran: on runtimes with `setImmediate` (Node,
+ * Bun) after every I/O callback of this turn of the event loop, so that what the handlers and the
+ * `for await` loops of every connection sent in one turn leaves in one write per connection; in a
+ * microtask elsewhere (workerd, browsers), where timers are coarse.
+ */
+const afterPromiseJobs: (task: () => void) => void =
+  typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => queueMicrotask(task);
+
 /** Runs `task` on the next turn of the event loop, after the pending promise jobs (and I/O, on Node). */
 const nextTurn: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
@@ -96,6 +105,8 @@ export class Session {
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
   #flushScheduled = false;
+  /** The scheduled flush runs in a microtask (the queue reached the high-water mark). */
+  #flushSoon = false;
   #flushing = false;
   #flushAgain = false;
   #dispatching = false;
@@ -467,14 +478,30 @@ export class Session {
     this.#scheduleFlush();
   }
 
+  /**
+   * Flushes once this turn's promise jobs ran (see {@link afterPromiseJobs}); in a microtask once the
+   * queue holds a high-water mark's worth, so that a sender looping on `send()` meets backpressure
+   * (`needsDrain`) as soon as the transport pushes back.
+   */
   #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
+    if (this.#flushScheduled) {
+      if (this.#flushSoon || this.#queue.bytes < this.#highWaterMark) return;
+    } else if (this.#queue.bytes < this.#highWaterMark) {
+      this.#flushScheduled = true;
+      afterPromiseJobs(this.#scheduledFlush);
+      return;
+    }
     this.#flushScheduled = true;
-    queueMicrotask(() => {
-      this.#flushScheduled = false;
-      this.#flush();
-    });
+    this.#flushSoon = true;
+    queueMicrotask(this.#scheduledFlush);
   }
+
+  readonly #scheduledFlush = (): void => {
+    if (!this.#flushScheduled) return; // the other scheduled run did it
+    this.#flushScheduled = false;
+    this.#flushSoon = false;
+    this.#flush();
+  };
 
   /**
    * Hands queued messages to the engine (unless the transport pushes back), then writes all the
