@@ -26,6 +26,11 @@ export function writeAtomically(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
+/** Moves every ATX heading of `markdown` one level down (`#` → `##`), to nest it in a section. */
+export function demoteHeadings(markdown: string): string {
+  return markdown.replace(/^(#{1,5}) /gm, '#$1 ');
+}
+
 const begin = (name: string): string => `<!-- ${name}:begin -->`;
 const end = (name: string): string => `<!-- ${name}:end -->`;
 
@@ -35,9 +40,13 @@ const end = (name: string): string => `<!-- ${name}:end -->`;
  */
 export function writeSection(path: string, name: string, content: string): void {
   let document = existsSync(path) ? readFileSync(path, 'utf8') : HEADER;
-  if (!document.includes(begin(ORDER[0]!)) && !ORDER.some((item) => document.includes(begin(item)))) {
-    // A document from before the sections: start again from the header.
-    document = HEADER;
+  if (!ORDER.some((item) => document.includes(begin(item)))) {
+    // A document from before the sections: the end-to-end report, which becomes its section.
+    const legacy = document.startsWith('# Benchmarks: end to end') ? document : undefined;
+    document =
+      legacy === undefined
+        ? HEADER
+        : `${HEADER}\n${begin('e2e')}\n${demoteHeadings(legacy).trim()}\n${end('e2e')}\n`;
   }
   const block = `${begin(name)}\n${content.trim()}\n${end(name)}`;
   const start = document.indexOf(begin(name));

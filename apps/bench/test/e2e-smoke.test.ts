@@ -37,6 +37,8 @@ test('the quick e2e run writes a ratio table, a chart and JSON with positive rat
         json,
         '--markdown',
         markdown,
+        '--svg',
+        join(directory, 'chart.svg'),
       ]),
     { timeout: 50_000 },
   );
@@ -62,6 +64,7 @@ test('the quick e2e run writes a ratio table, a chart and JSON with positive rat
   expect(Object.keys(document.memory).sort()).toEqual(['ws', 'wskit']);
 
   const table = readFileSync(markdown, 'utf8');
+  expect(table).toMatch(/<!-- e2e:begin -->\n## Benchmarks: end to end[\s\S]*<!-- e2e:end -->\n$/);
   expect(table).toMatch(/\| 1 \| 16 B \| \d+\.\d\dx \|/);
-  expect(readFileSync(markdown.replace(/\.md$/, '.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  expect(readFileSync(join(directory, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
 });

@@ -7,10 +7,11 @@
  *
  *   node src/e2e/main.ts [--quick] [--groups client,server,bun,tcp,deflate,memory] [--json path] [--markdown path]
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoteHeadings, writeAtomically, writeSection } from '../docs-section.ts';
 import { bufferutilVersion, wsVersion } from '../ws-reference.ts';
 import { type Child, startChild } from './child.ts';
 import type { LoadResult } from './load.ts';
@@ -138,13 +139,6 @@ function log(started: number, text: string): void {
   process.stderr.write(`${seconds} s  ${text}\n`);
 }
 
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
 async function main(): Promise<void> {
   const options = parseE2eOptions(process.argv.slice(2));
   const started = performance.now();
@@ -220,10 +214,14 @@ async function main(): Promise<void> {
     options.markdownPath ?? resolve(repositoryRoot, 'docs/benchmarks.md'),
   );
   const markdown = renderMarkdown(document, comparisons, memory);
-  writeAtomically(markdownPath, markdown);
-  writeAtomically(markdownPath.replace(/\.md$/, '.svg'), renderSvg(comparisons, memory));
+  // Its own section of the document; docs/benchmarks.svg belongs to the load benchmark.
+  writeSection(markdownPath, 'e2e', demoteHeadings(markdown));
+  if (options.svgPath !== undefined)
+    writeAtomically(resolve(process.cwd(), options.svgPath), renderSvg(comparisons, memory));
   console.log(markdown);
-  console.log(`Results written to ${jsonPath} and ${markdownPath} (${seconds.toFixed(1)} s)`);
+  console.log(
+    `Results written to ${jsonPath} and ${markdownPath}, its e2e section (${seconds.toFixed(1)} s)`,
+  );
 }
 
 main().catch((error: unknown) => {
