@@ -401,10 +401,12 @@ function bunVersion(): string | undefined {
 
 function gitCommit(): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: repositoryRoot,
-      encoding: 'utf8',
-    }).trim();
+    // The last commit that changed the code under test (the libraries and the echo server).
+    const git = (...argumentsList: string[]): string =>
+      execFileSync('git', argumentsList, { cwd: repositoryRoot, encoding: 'utf8' }).trim();
+    const commit = git('log', '-1', '--format=%h', '--', 'packages', 'apps/echo-server');
+    const dirty = git('status', '--porcelain', '--', 'packages', 'apps/echo-server') !== '';
+    return dirty ? `${commit} with uncommitted changes` : commit;
   } catch {
     return undefined;
   }

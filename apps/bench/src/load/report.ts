@@ -257,7 +257,7 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
   const { versions, settings } = document;
   lines.push('## Under load: what the server costs, seen by a load generator in C', '');
   lines.push(
-    `Run of ${document.generatedAt} (${document.mode}, ${document.durationSeconds} s${document.commit ? `, commit ${document.commit}` : ''}): \`${document.command}\`.`,
+    `Run of ${document.generatedAt} (${document.mode}, ${document.durationSeconds} s${document.commit ? `; code under test: commit ${document.commit}` : ''}): \`${document.command}\`.`,
     `Machine: ${document.machine.cpu}, ${document.machine.cores} cores (\`nproc\`). Node ${versions.node}, Bun ${versions.bun ?? '(none)'}, ws ${versions.ws}, bufferutil ${versions.bufferutil ?? '(none)'}, undici ${versions.undici ?? '–'}; load generator built with ${versions.compiler ?? '?'}.`,
     document.pinned
       ? `Each server ran pinned to core ${document.cores.server} (\`taskset -c ${document.cores.server}\`), the load generator on core ${document.cores.load}.`
