@@ -412,8 +412,27 @@ function gitCommit(): string | undefined {
   }
 }
 
+/** Writes the load section of the Markdown document and the chart beside it. */
+function writeDocs(document: LoadDocument, options: LoadOptions, markdown: string): string {
+  const markdownPath = resolve(
+    process.cwd(),
+    options.markdownPath ?? resolve(repositoryRoot, 'docs/benchmarks.md'),
+  );
+  writeSection(markdownPath, 'load', markdown);
+  writeAtomically(markdownPath.replace(/\.md$/, '.svg'), renderLoadSvg(document));
+  return markdownPath;
+}
+
 async function main(): Promise<void> {
   const options = parseLoadOptions(process.argv.slice(2));
+  if (options.renderPath !== undefined) {
+    const document = JSON.parse(readFileSync(options.renderPath, 'utf8')) as LoadDocument;
+    const servers = new Set(document.samples.map((item) => item.subject));
+    options.servers = options.servers.filter((name) => servers.has(name));
+    const path = writeDocs(document, options, renderLoadMarkdown(document, options));
+    console.log(`Rendered ${options.renderPath} into ${path} (load section) and its .svg`);
+    return;
+  }
   const started = performance.now();
   const compiler = findCompiler();
   const loadGenerator = buildLoadGenerator(compiler);
@@ -482,15 +501,8 @@ async function main(): Promise<void> {
   const jsonPath = resolve(process.cwd(), options.jsonPath ?? resolve(appDirectory, 'results/load.json'));
   writeAtomically(jsonPath, `${JSON.stringify(document, null, 2)}\n`);
   const markdown = renderLoadMarkdown(document, options);
-  if (options.writeDocs) {
-    const markdownPath = resolve(
-      process.cwd(),
-      options.markdownPath ?? resolve(repositoryRoot, 'docs/benchmarks.md'),
-    );
-    writeSection(markdownPath, 'load', markdown);
-    writeAtomically(markdownPath.replace(/\.md$/, '.svg'), renderLoadSvg(document));
-    log(started, `wrote ${markdownPath} (load section) and its .svg`);
-  }
+  if (options.writeDocs)
+    log(started, `wrote ${writeDocs(document, options, markdown)} (load section) and its .svg`);
   console.log(markdown);
   log(started, `results in ${jsonPath} (${seconds.toFixed(0)} s)`);
   if (!existsSync(jsonPath)) process.exit(1);

@@ -52,19 +52,22 @@ export interface LoadOptions {
   markdownPath: string | undefined;
   /** Leave docs/ alone (JSON only). */
   writeDocs: boolean;
+  /** Measure nothing: render the report of this results file again. */
+  renderPath: string | undefined;
 }
 
 const USAGE = `Usage: node src/load/main.ts [--quick] [--repetitions 3] [--duration 2] [--warmup 0.5]
        [--scenarios b,c,d,e] [--modes binary,text] [--servers ${SERVERS.join(',')}]
        [--sections ${SECTIONS.join(',')}] [--memory-connections 10000]
-       [--json <path>] [--markdown <path>] [--no-docs]
+       [--json <path>] [--markdown <path>] [--no-docs] [--render <results.json>]
 
   --quick        a smoke run: one repetition of about a second per cell, scenarios b and d
                  (numbers not worth quoting)
   --json         raw results (default results/load.json)
   --markdown     the report (default ../../docs/benchmarks.md, its load section; the chart
                  docs/benchmarks.svg goes beside it)
-  --no-docs      write the JSON only`;
+  --no-docs      write the JSON only
+  --render       measure nothing: write the report (and chart) of an earlier run's JSON again`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -103,6 +106,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     jsonPath: undefined,
     markdownPath: undefined,
     writeDocs: true,
+    renderPath: undefined,
   };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
@@ -128,6 +132,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     else if (argument === '--json') options.jsonPath = value();
     else if (argument === '--markdown') options.markdownPath = value();
     else if (argument === '--no-docs') options.writeDocs = false;
+    else if (argument === '--render') options.renderPath = value();
     else if (argument === '--help' || argument === '-h') {
       console.log(USAGE);
       process.exit(0);

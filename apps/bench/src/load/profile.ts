@@ -24,21 +24,29 @@ interface ProfileNode {
 }
 interface CpuProfile {
   nodes: ProfileNode[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
 
-/** Self time per function (name, file and line), largest first, with its share of all samples. */
+/**
+ * Self time per function (name, file and line), largest first, with its share of the busy time:
+ * samples from `fromMicroseconds` on (the profile's clock, CLOCK_MONOTONIC), `(idle)` left out.
+ */
 export function selfTimes(
   profile: CpuProfile,
+  fromMicroseconds = 0,
 ): Array<{ name: string; where: string; milliseconds: number; share: number }> {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const totals = new Map<string, { name: string; where: string; microseconds: number }>();
   let all = 0;
+  let time = profile.startTime;
   profile.samples.forEach((id, index) => {
     const delta = profile.timeDeltas[index] ?? 0;
-    all += delta;
+    time += delta;
     const frame = byNode.get(id)!.callFrame;
+    if (time < fromMicroseconds || frame.functionName === '(idle)') return;
+    all += delta;
     const file = frame.url.startsWith('file://')
       ? relative(repositoryRoot, fileURLToPath(frame.url))
       : frame.url;
@@ -84,6 +92,8 @@ const server = launch(process.execPath, ['--cpu-prof', '--cpu-prof-dir', directo
   cwd: repositoryRoot,
 });
 const ready = await server.next();
+// The profile's timestamps are CLOCK_MONOTONIC microseconds, as process.hrtime's.
+const loadStarted = Number(process.hrtime.bigint() / 1000n);
 const load = launch(
   loadGenerator,
   [
@@ -112,8 +122,9 @@ await server.stop();
 console.log(`load: ${JSON.stringify(result.result)}`);
 const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error(`no profile written in ${directory}`);
-const rows = selfTimes(JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile);
+const rows = selfTimes(JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile, loadStarted);
 console.log(`profile: ${join(directory, file)}\n`);
+console.log('Self time from the start of the load on, as a share of the busy (not idle) time:\n');
 console.log('| self % | self ms | function | where |\n| ---: | ---: | --- | --- |');
 for (const row of rows.slice(0, Number(values.top)))
   console.log(

@@ -266,6 +266,14 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
     '',
   );
   for (const note of document.notes) lines.push(`> ${note}`, '');
+  const serverShares = document.samples
+    .filter((item) => item.section === 'throughput' && item.serverCpuShare !== undefined)
+    .map((item) => item.serverCpuShare!);
+  if (serverShares.length > 0 && median(serverShares) < 0.8)
+    lines.push(
+      `> **A busy machine**: the servers got ${share(median(serverShares))} of their core on median (${share(Math.min(...serverShares))}–${share(Math.max(...serverShares))}), so something else was running: messages/s and their ratios are noisy, and the ratios by messages per CPU-second of the server (below the ratio table) are the better guide. Repeat on a quiet machine before quoting.`,
+      '',
+    );
   if (document.mode === 'quick') lines.push('> A `--quick` run: too short to quote.', '');
 
   lines.push('### Goals of issue 13', '', '| what | goal | measured | met |', '| --- | --- | --- | --- |');
