@@ -134,6 +134,10 @@ async function measureMemory(server: 'wskit' | 'ws', connections: number): Promi
   }
 }
 
+/** A latency for the log: `null` when no round trip completed in the window. */
+const milliseconds = (value: number | null): string =>
+  value === null ? '– (no round trip)' : `${value.toFixed(3)} ms`;
+
 function log(started: number, text: string): void {
   const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
   process.stderr.write(`${seconds} s  ${text}\n`);
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
         entry.runs[pairKey(pair)] = result;
         log(
           started,
-          `${entry.key.padEnd(24)} ${pairKey(pair).padEnd(30)} ${Math.round(result.messagesPerSecond).toString().padStart(8)} msg/s ${result.megabytesPerSecond.toFixed(1).padStart(8)} MB/s  p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`,
+          `${entry.key.padEnd(24)} ${pairKey(pair).padEnd(30)} ${Math.round(result.messagesPerSecond).toString().padStart(8)} msg/s ${result.megabytesPerSecond.toFixed(1).padStart(8)} MB/s  p50 ${milliseconds(result.p50Ms)}  p99 ${milliseconds(result.p99Ms)}`,
         );
       }
       scenarios.push(entry);
