@@ -7,11 +7,12 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, test } from 'vitest';
-import { findCompiler } from '../src/load/build.ts';
+import { buildLoadGenerator, findCompiler } from '../src/load/build.ts';
 import type { LoadDocument } from '../src/load/results.ts';
 
 const run = promisify(execFile);
@@ -65,4 +66,46 @@ test.skipIf(skip)(
     expect(readFileSync(markdown.replace(/\.md$/, '.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   },
   300_000,
+);
+
+test.skipIf(skip)(
+  'wsload fails the run when an echo differs from what it sent by one bit',
+  async () => {
+    const loadGenerator = buildLoadGenerator(compiler);
+    // A TCP echo that flips one bit of the 300th byte it forwards (raw mode: bytes must come back unchanged).
+    let forwarded = 0;
+    const server = createServer((socket) => {
+      socket.on('data', (chunk) => {
+        if (forwarded <= 300 && forwarded + chunk.length > 300) chunk[300 - forwarded]! ^= 1;
+        forwarded += chunk.length;
+        socket.write(chunk);
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      const flags = [
+        '--connections',
+        '2',
+        '--size',
+        '64',
+        '--inflight',
+        '2',
+        '--raw',
+        '--warmup',
+        '0',
+        '--duration',
+        '0.5',
+      ];
+      const failure = await run(loadGenerator, ['load', '--port', String(port), ...flags]).then(
+        () => undefined,
+        (error: { stderr: string }) => error.stderr,
+      );
+      expect(failure).toMatch(/raw echo of message \d+ differs/);
+    } finally {
+      server.close();
+    }
+  },
+  30_000,
 );
