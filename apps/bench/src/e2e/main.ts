@@ -7,10 +7,11 @@
  *
  *   node src/e2e/main.ts [--quick] [--groups client,server,bun,tcp,deflate,memory] [--json path] [--markdown path]
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoteHeadings, writeAtomically, writeSection } from '../docs-section.ts';
 import { bufferutilVersion, wsVersion } from '../ws-reference.ts';
 import { type Child, startChild } from './child.ts';
 import type { LoadResult } from './load.ts';
@@ -133,16 +134,13 @@ async function measureMemory(server: 'wskit' | 'ws', connections: number): Promi
   }
 }
 
+/** A latency for the log: `null` when no round trip completed in the window. */
+const milliseconds = (value: number | null): string =>
+  value === null ? '– (no round trip)' : `${value.toFixed(3)} ms`;
+
 function log(started: number, text: string): void {
   const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
   process.stderr.write(`${seconds} s  ${text}\n`);
-}
-
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
 }
 
 async function main(): Promise<void> {
@@ -166,7 +164,7 @@ async function main(): Promise<void> {
         entry.runs[pairKey(pair)] = result;
         log(
           started,
-          `${entry.key.padEnd(24)} ${pairKey(pair).padEnd(30)} ${Math.round(result.messagesPerSecond).toString().padStart(8)} msg/s ${result.megabytesPerSecond.toFixed(1).padStart(8)} MB/s  p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`,
+          `${entry.key.padEnd(24)} ${pairKey(pair).padEnd(30)} ${Math.round(result.messagesPerSecond).toString().padStart(8)} msg/s ${result.megabytesPerSecond.toFixed(1).padStart(8)} MB/s  p50 ${milliseconds(result.p50Ms)}  p99 ${milliseconds(result.p99Ms)}`,
         );
       }
       scenarios.push(entry);
@@ -220,10 +218,14 @@ async function main(): Promise<void> {
     options.markdownPath ?? resolve(repositoryRoot, 'docs/benchmarks.md'),
   );
   const markdown = renderMarkdown(document, comparisons, memory);
-  writeAtomically(markdownPath, markdown);
-  writeAtomically(markdownPath.replace(/\.md$/, '.svg'), renderSvg(comparisons, memory));
+  // Its own section of the document; docs/benchmarks.svg belongs to the load benchmark.
+  writeSection(markdownPath, 'e2e', demoteHeadings(markdown));
+  if (options.svgPath !== undefined)
+    writeAtomically(resolve(process.cwd(), options.svgPath), renderSvg(comparisons, memory));
   console.log(markdown);
-  console.log(`Results written to ${jsonPath} and ${markdownPath} (${seconds.toFixed(1)} s)`);
+  console.log(
+    `Results written to ${jsonPath} and ${markdownPath}, its e2e section (${seconds.toFixed(1)} s)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,8 @@ export interface E2eOptions {
   measureMs: number;
   jsonPath: string | undefined;
   markdownPath: string | undefined;
+  /** Where the bar chart of the ratios goes (none unless asked: docs/benchmarks.svg is the load benchmark's). */
+  svgPath: string | undefined;
 }
 
 /** One client against one server. */
@@ -128,12 +130,13 @@ export function planRuns(options: E2eOptions): Array<{ scenario: Scenario; pairs
 
 const USAGE = `Usage: node src/e2e/main.ts [--quick] [--groups ${GROUPS.join(',')}] [--connections 1,64]
        [--sizes 16,1k,64k,1m] [--deflate-sizes 1k,64k] [--memory-connections 1000]
-       [--json <path>] [--markdown <path>]
+       [--json <path>] [--markdown <path>] [--svg <path>]
 
   --quick        a smoke run of a few seconds per group (numbers not worth quoting)
   --groups       which comparisons run (default all)
   --json         raw results (default results/e2e.json)
-  --markdown     the ratio tables (default ../../docs/benchmarks.md); the SVG chart goes beside it`;
+  --markdown     the ratio tables (default ../../docs/benchmarks.md, its e2e section)
+  --svg          a bar chart of the ratios (none by default)`;
 
 function list(text: string): string[] {
   return text.split(',').filter((item) => item !== '');
@@ -153,6 +156,7 @@ export function parseE2eOptions(argv: readonly string[]): E2eOptions {
     measureMs: quick ? 150 : 1000,
     jsonPath: undefined,
     markdownPath: undefined,
+    svgPath: undefined,
   };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
@@ -173,6 +177,7 @@ export function parseE2eOptions(argv: readonly string[]): E2eOptions {
     else if (argument === '--memory-connections') options.memoryConnections = Number(value());
     else if (argument === '--json') options.jsonPath = value();
     else if (argument === '--markdown') options.markdownPath = value();
+    else if (argument === '--svg') options.svgPath = value();
     else if (argument === '--help' || argument === '-h') {
       console.log(USAGE);
       process.exit(0);

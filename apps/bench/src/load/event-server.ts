@@ -1,0 +1,26 @@
+/**
+ * wskit's echo server written the event way, for the benchmark's "for await vs event style" rows:
+ * the same runtime and listener as `apps/echo-server` (`@wskit/echo-server/runtimes`), the same
+ * session options, but each message echoed from a `message` listener instead of async iteration.
+ * Prints `{"type":"ready","port":…}` and stops when standard input ends.
+ *
+ *   node src/load/event-server.ts
+ */
+import { DefaultLimits, sessionOptions } from '@wskit/echo-server/limits';
+import { loadRuntime } from '@wskit/echo-server/runtimes';
+
+const runtime = await loadRuntime('node');
+const listener = await runtime.listen({
+  host: '127.0.0.1',
+  port: 0,
+  session: sessionOptions(DefaultLimits),
+  deflate: false,
+  onConnection(session) {
+    session.on('error', () => {});
+    // Rejects only when the session closed meanwhile, as in apps/echo-server's `echo`.
+    session.on('message', (data) => void session.send(data));
+  },
+});
+process.stdout.write(`${JSON.stringify({ type: 'ready', port: listener.port })}\n`);
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
