@@ -8,6 +8,8 @@ need=()
 # Debian's python (/usr/bin/python3) is the one the package serves; a pyenv python may come first on PATH.
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# A C compiler: the load benchmark's generator (apps/bench/src/load/wsload.c) is compiled at bench time.
+command -v cc >/dev/null 2>&1 || need+=(gcc)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: not root; cannot install ${need[*]}"

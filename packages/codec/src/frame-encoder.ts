@@ -170,7 +170,7 @@ export class FrameEncoder {
    */
   encodeText(text: string, options?: EncodeOptions): Uint8Array[] {
     // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most): encode in place.
-    if (text.length > 41) return this.encode(Opcode.Text, textEncoder.encode(text), options);
+    if (text.length > 41) return this.#encodeLongerText(text, options);
     const first = firstByte(Opcode.Text, 0, options);
     const masked = this.#mask;
     const headerLength = masked ? 6 : 2;
@@ -193,6 +193,32 @@ export class FrameEncoder {
     if (masked) {
       const maskKey = this.#keys!.next();
       writeMaskKey(frame, 2, maskKey);
+      maskPooled(frame, headerLength, written, maskKey);
+    }
+    return [frame];
+  }
+
+  /**
+   * Text of over 41 units: encoded straight into a pooled frame while it fits one (no intermediate
+   * array, no copy), with room for the longest header it may need; the header written is the
+   * minimal one (RFC 6455 §5.2), placed right before the payload. Longer text is encoded first.
+   */
+  #encodeLongerText(text: string, options: EncodeOptions | undefined): Uint8Array[] {
+    const units = text.length;
+    const masked = this.#mask;
+    const keyLength = masked ? 4 : 0;
+    if (units * 3 + 4 + keyLength > POOLED_FRAME_LIMIT) {
+      return this.encode(Opcode.Text, textEncoder.encode(text), options);
+    }
+    const reserve = (units * 3 <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
+    const region = framePool.frame(reserve + units * 3, reserve);
+    const written = textEncoder.encodeInto(text, region.subarray(reserve)).written;
+    const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
+    const frame = region.subarray(reserve - headerLength, reserve + written);
+    writeHeaderStart(frame, 0, firstByte(Opcode.Text, 0, options), masked ? 0x80 : 0, written);
+    if (masked) {
+      const maskKey = this.#keys!.next();
+      writeMaskKey(frame, headerLength - 4, maskKey);
       maskPooled(frame, headerLength, written, maskKey);
     }
     return [frame];

@@ -172,3 +172,35 @@ describe('control frames are checked', () => {
     expect(() => encoder.encode(0xb as Opcode, new Uint8Array(0))).toThrow(RangeError);
   });
 });
+
+describe('encodeText of over 41 units (straight into a pooled frame)', () => {
+  const samples = (units: number): string[] => [
+    'a'.repeat(units),
+    'é'.repeat(units), // 2 bytes a unit
+    '✓'.repeat(units), // 3 bytes a unit
+    '𝄞'.repeat(Math.floor(units / 2)) + (units % 2 ? 'x' : ''), // surrogate pairs: 4 bytes per 2 units
+    `${'a'.repeat(units - 1)}\ud800`, // a lone surrogate becomes U+FFFD (3 bytes)
+  ];
+
+  for (const role of ['server', 'client'] as const) {
+    it(`round-trips through the decoder with the minimal header (${role})`, () => {
+      const encoder = new FrameEncoder({ role, maskKeys: fixedKeys(0x11223344) });
+      for (const units of [42, 43, 62, 63, 64, 100, 125, 126, 200, 1000, 1361, 1362, 1363, 1400, 5000]) {
+        for (const text of samples(units)) {
+          const frames = encoder.encodeText(text);
+          const bytes = concat(frames);
+          const length = bytes[1]! & 0x7f;
+          const expected = new TextEncoder().encode(text);
+          // RFC 6455 §5.2: the minimal length form.
+          if (expected.length <= 125) expect(length).toBe(expected.length);
+          else if (expected.length <= 65535) expect(length).toBe(126);
+          const { events, error } = decode([bytes.slice()], {
+            role: role === 'server' ? 'client' : 'server',
+          });
+          expect(error).toBeUndefined();
+          expect(events).toEqual([{ event: 'text', text: new TextDecoder().decode(expected) }]);
+        }
+      }
+    });
+  }
+});

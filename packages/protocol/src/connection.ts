@@ -338,6 +338,18 @@ export class Connection {
     else this.#outgoing.encode(outgoingMessage('text', textEncoder.encode(text), options));
   }
 
+  /**
+   * Sends a text message given as its UTF-8 bytes (as `TextEncoder` produces them): for a caller that
+   * has encoded the text already, e.g. to count its bytes. The bytes must be valid UTF-8 (RFC 6455
+   * §5.6); they are not checked, and not copied: do not modify them until written.
+   */
+  sendEncodedText(utf8: Uint8Array, options?: SendOptions): void {
+    if (!(utf8 instanceof Uint8Array)) throw new TypeError('sendEncodedText expects a Uint8Array');
+    this.#checkData('send text');
+    if (!this.#encodes) this.#outgoing.write(this.#encoder.encode(Opcode.Text, utf8));
+    else this.#outgoing.encode(outgoingMessage('text', utf8, options));
+  }
+
   /** Sends a binary message. The bytes are not copied: do not modify them until written. */
   sendBinary(data: Uint8Array, options?: SendOptions): void {
     if (!(data instanceof Uint8Array)) throw new TypeError('sendBinary expects a Uint8Array');

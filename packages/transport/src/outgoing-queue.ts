@@ -105,8 +105,9 @@ export class OutgoingQueue {
     while (this.#head < this.#entries.length && (handed.length === 0 || spent < budget)) {
       const entry = this.#entries[this.#head]!;
       if (entry.kind === 'whole') {
-        if (entry.type === 'text') engine.sendText(entry.data as string, entry.options);
-        else engine.sendBinary(entry.data as Uint8Array, entry.options);
+        if (entry.type === 'binary') engine.sendBinary(entry.data as Uint8Array, entry.options);
+        else if (typeof entry.data === 'string') engine.sendText(entry.data, entry.options);
+        else engine.sendEncodedText(entry.data, entry.options);
         this.#handedMessages++;
         this.#shift();
         this.#bytes -= entry.size;

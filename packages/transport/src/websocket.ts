@@ -42,6 +42,8 @@ export interface WebSocketEvents {
 }
 
 const textEncoder = new TextEncoder();
+/** Text up to this many UTF-16 units is counted in JavaScript and encoded by the engine into its frame. */
+const COUNTED_TEXT_LIMIT = 1024;
 const EMPTY = new Uint8Array(0);
 /** The engine's options for `compress: false` and `compress: true`, shared by every message. */
 const COMPRESS_OFF: SendOptions = Object.freeze({ compress: false });
@@ -186,7 +188,15 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
    */
   send(data: string | BinaryData, options?: SendOptions): Promise<void> {
     const engineOptions = sendOptions(options);
-    if (typeof data === 'string') return this.#session.send('text', data, utf8Length(data), engineOptions);
+    if (typeof data === 'string') {
+      // Short text: counted here, encoded by the engine straight into its frame. Longer text is
+      // encoded once here (natively), which also gives its exact size for `bufferedAmount`.
+      if (data.length <= COUNTED_TEXT_LIMIT) {
+        return this.#session.send('text', data, utf8Length(data), engineOptions);
+      }
+      const utf8 = textEncoder.encode(data);
+      return this.#session.send('text', utf8, utf8.length, engineOptions);
+    }
     const bytes = toBytes(data, 'send');
     return this.#session.send('binary', bytes, bytes.length, engineOptions);
   }
