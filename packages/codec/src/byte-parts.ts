@@ -19,9 +19,9 @@ export class ByteParts {
   #first: Uint8Array | undefined;
   #firstKey = 0;
   /** The parts after the first. */
-  #rest: Uint8Array[] = [];
+  #rest: Uint8Array[] = NO_PARTS;
   /** The masking key of each part of {@link #rest} (first key byte masks its first byte); 0 for plain bytes. */
-  #restKeys: number[] = [];
+  #restKeys: number[] = NO_KEYS;
   #length = 0;
   #block: Uint8Array | undefined;
   #blockFill = 0;
@@ -62,8 +62,7 @@ export class ByteParts {
     // (so a small view adds at most one part per 4 KiB held).
     if (held < PACK_AFTER_PARTS || length >= SMALL_PART || before >= held * SMALL_PART) {
       if (this.#block !== undefined) this.#sealBlock();
-      this.#rest.push(data);
-      this.#restKeys.push(maskKey);
+      this.#hold(data, maskKey);
       return;
     }
     let block = this.#block;
@@ -95,8 +94,8 @@ export class ByteParts {
     if (this.#block !== undefined) this.#sealBlock();
     const rest = this.#rest;
     const keys = this.#restKeys;
-    this.#rest = [];
-    this.#restKeys = [];
+    this.#rest = NO_PARTS;
+    this.#restKeys = NO_KEYS;
     const joined = allocateChecked(this.#allocate, length);
     if (firstKey === 0) joined.set(first, 0);
     else maskInto(first, joined, 0, firstKey);
@@ -111,24 +110,39 @@ export class ByteParts {
     return joined;
   }
 
+  /** Keeps a part after the first, with its key; the lists are allocated on first use. */
+  #hold(data: Uint8Array, maskKey: number): void {
+    if (this.#rest === NO_PARTS) {
+      this.#rest = [];
+      this.#restKeys = [];
+    }
+    this.#rest.push(data);
+    this.#restKeys.push(maskKey);
+  }
+
   clear(): void {
     this.#first = undefined;
-    this.#rest = [];
-    this.#restKeys = [];
+    this.#rest = NO_PARTS;
+    this.#restKeys = NO_KEYS;
     this.#length = 0;
     this.#block = undefined;
     this.#blockFill = 0;
   }
 
   #sealBlock(): void {
-    if (this.#block !== undefined && this.#blockFill > 0) {
-      this.#rest.push(this.#block.subarray(0, this.#blockFill));
-      this.#restKeys.push(0);
-    }
+    if (this.#block !== undefined && this.#blockFill > 0)
+      this.#hold(this.#block.subarray(0, this.#blockFill), 0);
     this.#block = undefined;
     this.#blockFill = 0;
   }
 }
+
+/**
+ * The empty part lists every idle `ByteParts` shares (never written to): a connection at rest holds
+ * no arrays of its own; the first part after {@link ByteParts.push}'s first allocates them.
+ */
+const NO_PARTS: Uint8Array[] = [];
+const NO_KEYS: number[] = [];
 
 const PACK_AFTER_PARTS = 8;
 const SMALL_PART = 4096;

@@ -80,7 +80,8 @@ export class FrameDecoder {
   #state = READ_HEADER;
   #error: CodecError | undefined;
   /** Bytes of a header split across chunks. */
-  readonly #headerBytes = new Uint8Array(14);
+  /** A header split across chunks is gathered here; allocated the first time one is (idle: none). */
+  #headerBytes: Uint8Array | undefined;
   #headerFill = 0;
   #remaining = 0;
   #phase = 0;
@@ -165,7 +166,7 @@ export class FrameDecoder {
         position += headerSize(chunk[position + 1]!);
       } else {
         // Gather a header split across chunks; check the first two bytes as soon as they are here.
-        const bytes = this.#headerBytes;
+        const bytes = (this.#headerBytes ??= new Uint8Array(14));
         if (this.#headerFill < 2) {
           while (this.#headerFill < 2 && position < length) bytes[this.#headerFill++] = chunk[position++]!;
           if (this.#headerFill < 2) return undefined;

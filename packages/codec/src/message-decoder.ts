@@ -11,6 +11,9 @@ import { type Utf8Check, Utf8Validator } from './utf8.js';
 /** The type of a data message. */
 export type MessageType = 'text' | 'binary';
 
+/** Makes a decoder's frame handler; set by the static block of `MessageDecoder`, which reaches its private members. */
+let newFrameHandler: (decoder: MessageDecoder) => FrameHandler;
+
 /** Options of {@link MessageDecoder}: the frame decoder's, plus message limits and delivery. */
 export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask'> {
   /** Largest message, summed over its frames (default 16 MiB); checked against declared lengths. */
@@ -107,11 +110,7 @@ export class MessageDecoder {
     const allocate = checkAllocate(options.allocate);
     this.#parts = new ByteParts(allocate);
     this.#control = new ByteParts(allocate);
-    const frameHandler: FrameHandler = {
-      onFrameStart: (header) => this.#onFrameStart(header),
-      onFramePayload: (data, last, header) => this.#onFramePayload(data, last, header),
-      onFrameEnd: (header) => this.#onFrameEnd(header),
-    };
+    const frameHandler = newFrameHandler(this);
     // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
     // copied (one pass), every other piece in place before it is used.
     this.#frames = new FrameDecoder(frameHandler, {
@@ -153,6 +152,34 @@ export class MessageDecoder {
     this.#parts.clear();
     this.#text = '';
     return this.#frames.fail(error);
+  }
+
+  /**
+   * The frame decoder's handler: a class nested here (so it reaches the private members) whose
+   * methods live on one shared prototype, so a decoder allocates one small object, not three
+   * closures.
+   */
+  static {
+    class Frames implements FrameHandler {
+      readonly #decoder: MessageDecoder;
+
+      constructor(decoder: MessageDecoder) {
+        this.#decoder = decoder;
+      }
+
+      onFrameStart(header: FrameHeader): CodecError | undefined {
+        return this.#decoder.#onFrameStart(header);
+      }
+
+      onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
+        return this.#decoder.#onFramePayload(data, last, header);
+      }
+
+      onFrameEnd(header: FrameHeader): CodecError | undefined {
+        return this.#decoder.#onFrameEnd(header);
+      }
+    }
+    newFrameHandler = (decoder) => new Frames(decoder);
   }
 
   #onFrameStart(header: FrameHeader): CodecError | undefined {

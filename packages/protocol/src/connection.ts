@@ -37,6 +37,11 @@ import { closeReason } from './received-message.js';
 import { type ConnectionInput, type ConnectionState, transition } from './state.js';
 
 const EMPTY = new Uint8Array(0);
+const NO_EXTENSIONS: readonly ConnectionExtension[] = Object.freeze([]);
+const NO_STEPS: readonly ExtensionStep[] = Object.freeze([]);
+/** What `dataToSend()` and `events()` return when there is nothing: shared and frozen. */
+const NO_OUTPUT = Object.freeze([]) as unknown as Uint8Array[];
+const NO_EVENTS = Object.freeze([]) as unknown as ConnectionEvent[];
 
 /** The message handed to encoding extensions, with the per-message `compress` flag when given. */
 function outgoingMessage(
@@ -101,8 +106,10 @@ export class Connection {
   #state: ConnectionState = 'OPEN';
   /** Opcode of the fragmented message being sent (Text or Binary), or 0. */
   #sending = 0;
-  #output: Uint8Array[] = [];
-  #events: ConnectionEvent[] = [];
+  /** Frames to write; the shared empty {@link NO_OUTPUT} while there are none (an idle connection owns no array). */
+  #output: Uint8Array[] = NO_OUTPUT;
+  /** Events for `events()`; the shared empty {@link NO_EVENTS} while there are none. */
+  #events: ConnectionEvent[] = NO_EVENTS;
   #endTransport = false;
   #eofReceived = false;
   #receiving = false;
@@ -134,20 +141,26 @@ export class Connection {
       DefaultTimeouts.keepaliveInterval,
     );
     this.#pongTimeout = checkDuration('pongTimeout', options.pongTimeout, DefaultTimeouts.pongTimeout);
-    this.#extensions = [...(options.extensions ?? [])];
+    // Without extensions (the common case) the lists are shared: a connection owns no arrays for them.
+    const given = options.extensions;
+    this.#extensions = given === undefined || given.length === 0 ? NO_EXTENSIONS : [...given];
     this.#extensionRsv = claimedRsv(this.#extensions);
     const maxMessageSize = effectiveMaxMessageSize(options);
-    const context: ExtensionContext = Object.freeze({ role: options.role, maxMessageSize });
-    // Outgoing: each extension in negotiated order; incoming: in reverse, each on its own RSV bits.
-    const encodeSteps: ExtensionStep[] = this.#extensions
-      .filter((extension) => typeof extension.encodeMessage === 'function')
-      .map((extension) => (message) => extension.encodeMessage!(message, context));
-    const decodeSteps: ExtensionStep[] = [...this.#extensions]
-      .reverse()
-      .map(
-        (extension) => (message) =>
-          (message.rsv & extension.rsv) === 0 ? message : extension.decodeMessage(message, context),
-      );
+    let encodeSteps: readonly ExtensionStep[] = NO_STEPS;
+    let decodeSteps: readonly ExtensionStep[] = NO_STEPS;
+    if (this.#extensions.length > 0) {
+      const context: ExtensionContext = Object.freeze({ role: options.role, maxMessageSize });
+      // Outgoing: each extension in negotiated order; incoming: in reverse, each on its own RSV bits.
+      encodeSteps = this.#extensions
+        .filter((extension) => typeof extension.encodeMessage === 'function')
+        .map((extension) => (message) => extension.encodeMessage!(message, context));
+      decodeSteps = [...this.#extensions]
+        .reverse()
+        .map(
+          (extension) => (message) =>
+            (message.rsv & extension.rsv) === 0 ? message : extension.decodeMessage(message, context),
+        );
+    }
     this.#encodes = encodeSteps.length > 0;
     // One object with shared prototype methods, instead of a closure per callback and connection.
     const host = newCallbacks(this);
@@ -160,7 +173,7 @@ export class Connection {
     this.#outgoing = new OutgoingPipeline(
       host,
       (frames) => {
-        for (const frame of frames) this.#output.push(frame);
+        this.#write(frames);
       },
       (message) => this.#frameMessage(message),
       encodeSteps,
@@ -185,7 +198,7 @@ export class Connection {
     });
     this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
     if (this.#handler !== undefined) this.#handler.onOpen?.();
-    else this.#events.push({ type: 'open' });
+    else this.#events = [{ type: 'open' }];
   }
 
   /** The connection's role. */
@@ -303,8 +316,7 @@ export class Connection {
   /** Drains the queued events (only used without a `handler`). */
   events(): ConnectionEvent[] {
     const events = this.#events;
-    if (events.length === 0) return [];
-    this.#events = [];
+    this.#events = NO_EVENTS;
     return events;
   }
 
@@ -318,13 +330,20 @@ export class Connection {
    * With `autoFlushClose` (the default) a close frame that is due ({@link closeDue}) is written first,
    * behind whatever the application sent in answer to the events before it: call this after handling
    * the events.
+   *
+   * A non-empty result is the caller's; an empty one is a shared, frozen array (do not add to it).
    */
   dataToSend(): Uint8Array[] {
     if (this.#autoFlushClose && this.closeDue && this.#incoming.isEmpty) this.flushClose();
     const output = this.#output;
-    if (output.length === 0) return [];
-    this.#output = [];
+    this.#output = NO_OUTPUT;
     return output;
+  }
+
+  /** Queues frames to write, in order. */
+  #write(frames: readonly Uint8Array[]): void {
+    if (this.#output === NO_OUTPUT) this.#output = [];
+    for (let index = 0; index < frames.length; index++) this.#output.push(frames[index]!);
   }
 
   /**
@@ -394,13 +413,13 @@ export class Connection {
   /** Sends a ping (payload at most 125 bytes). Allowed while `OPEN` and `CLOSING`. */
   sendPing(data: Uint8Array = EMPTY): void {
     this.#checkControl('send a ping', data);
-    this.#output.push(...this.#encoder.encode(Opcode.Ping, data));
+    this.#write(this.#encoder.encode(Opcode.Ping, data));
   }
 
   /** Sends a pong (payload at most 125 bytes), e.g. an unsolicited heartbeat (RFC 6455 §5.5.3). */
   sendPong(data: Uint8Array = EMPTY): void {
     this.#checkControl('send a pong', data);
-    this.#output.push(...this.#encoder.encode(Opcode.Pong, data));
+    this.#write(this.#encoder.encode(Opcode.Pong, data));
   }
 
   /**
@@ -477,7 +496,7 @@ export class Connection {
       } else if (now >= this.#lastReceivedAt + this.#keepaliveInterval) {
         const payload = new Uint8Array(4);
         new DataView(payload.buffer).setUint32(0, ++this.#keepalivePings >>> 0);
-        this.#output.push(...this.#encoder.encode(Opcode.Ping, payload));
+        this.#write(this.#encoder.encode(Opcode.Ping, payload));
         this.#pongDeadline = now + this.#pongTimeout;
       }
     }
@@ -683,7 +702,7 @@ export class Connection {
         if (!connection.#reading()) return;
         // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
         if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
-          connection.#output.push(...connection.#encoder.encode(Opcode.Pong, data));
+          connection.#write(connection.#encoder.encode(Opcode.Pong, data));
         }
         connection.#incoming.emit({ type: 'ping', data });
       }
@@ -727,6 +746,7 @@ export class Connection {
 
   #deliver(event: ConnectionEvent): void {
     if (this.#handler !== undefined) deliverEvent(this.#handler, event);
+    else if (this.#events === NO_EVENTS) this.#events = [event];
     else this.#events.push(event);
   }
 

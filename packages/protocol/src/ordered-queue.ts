@@ -17,12 +17,16 @@ export interface Slot {
   pending: boolean;
 }
 
+/** The empty slot list every idle queue shares; never written to. */
+const NO_SLOTS: (Slot | undefined)[] = [];
+
 /**
  * A first-in first-out queue of {@link Slot}s. It is only used while an extension has a message in
  * flight: otherwise events are delivered and frames written straight away, with no slot at all.
  */
 export class SlotQueue {
-  #items: (Slot | undefined)[] = [];
+  /** The slots; the shared empty list {@link NO_SLOTS} until the first push (an idle queue owns no array). */
+  #items: (Slot | undefined)[] = NO_SLOTS;
   #start = 0;
 
   /** Whether no slot is waiting. */
@@ -36,6 +40,7 @@ export class SlotQueue {
   }
 
   push(slot: Slot): void {
+    if (this.#items === NO_SLOTS) this.#items = [];
     this.#items.push(slot);
   }
 
@@ -47,7 +52,7 @@ export class SlotQueue {
 
   /** Drops every slot; extension results that arrive later for them are ignored. */
   clear(): void {
-    this.#items = [];
+    this.#items = NO_SLOTS;
     this.#start = 0;
   }
 }

@@ -20,6 +20,9 @@ interface Waiter {
 
 const DONE: IteratorResult<Received, undefined> = { value: undefined, done: true };
 
+const NO_ITEMS = Object.freeze([]) as unknown as Received[];
+const NO_WAITERS = Object.freeze([]) as unknown as Waiter[];
+
 /**
  * Received messages that no consumer took yet, in arrival order, and the async iterators waiting
  * for them. It calls `full` when it holds `limit` messages (the session pauses reading) and `room`
@@ -29,8 +32,9 @@ export class Inbox {
   readonly #limit: number;
   readonly #full: () => void;
   readonly #room: () => void;
-  #items: Received[] = [];
-  #waiters: Waiter[] = [];
+  /** Kept messages and waiting readers; the shared empty lists while there are none. */
+  #items: Received[] = NO_ITEMS;
+  #waiters: Waiter[] = NO_WAITERS;
   #closed = false;
   #isFull = false;
 
@@ -52,11 +56,12 @@ export class Inbox {
 
   /** Hands `item` to a waiting iterator, or keeps it. */
   push(item: Received): void {
-    const waiter = this.#waiters.shift();
+    const waiter = this.#waiters.length > 0 ? this.#waiters.shift() : undefined;
     if (waiter !== undefined) {
       waiter.resolve({ value: item, done: false });
       return;
     }
+    if (this.#items === NO_ITEMS) this.#items = [];
     this.#items.push(item);
     if (!this.#isFull && this.#items.length >= this.#limit) {
       this.#isFull = true;
@@ -67,20 +72,23 @@ export class Inbox {
   /** Takes every held message (to deliver them to listeners). */
   takeAll(): Received[] {
     const items = this.#items;
-    this.#items = [];
+    this.#items = NO_ITEMS;
     this.#checkRoom();
     return items;
   }
 
   /** The next message for the iterator `owner`: a held one, a later one, or done once closed. */
   next(owner: object): Promise<IteratorResult<Received, undefined>> {
-    const item = this.#items.shift();
+    const item = this.#items.length > 0 ? this.#items.shift() : undefined;
     if (item !== undefined) {
       this.#checkRoom();
       return Promise.resolve({ value: item, done: false });
     }
     if (this.#closed) return Promise.resolve(DONE);
-    return new Promise((resolve) => this.#waiters.push({ owner, resolve }));
+    return new Promise((resolve) => {
+      if (this.#waiters === NO_WAITERS) this.#waiters = [];
+      this.#waiters.push({ owner, resolve });
+    });
   }
 
   /** Ends the waits of the iterator `owner` (it returned early). */
@@ -97,7 +105,7 @@ export class Inbox {
   close(): void {
     this.#closed = true;
     const waiters = this.#waiters;
-    this.#waiters = [];
+    this.#waiters = NO_WAITERS;
     for (const waiter of waiters) waiter.resolve(DONE);
   }
 

@@ -42,8 +42,12 @@ type Entry = WholeEntry | StreamEntry;
  * streamed message holds its place from its creation: messages sent after it wait until it ends.
  * Sizes are payload bytes (text in UTF-8); {@link bytes} is their sum.
  */
+/** The empty queue every idle session shares; never written to. */
+const NO_ENTRIES = Object.freeze([]) as unknown as Entry[];
+
 export class OutgoingQueue {
-  #entries: Entry[] = [];
+  /** The queue; the shared empty {@link NO_ENTRIES} while empty (no array allocated per flush or held idle). */
+  #entries: Entry[] = NO_ENTRIES;
   #head = 0;
   #bytes = 0;
   #handedMessages = 0;
@@ -66,7 +70,7 @@ export class OutgoingQueue {
   /** Queues a whole message; the promise settles when it is handed on (or dropped). */
   pushMessage(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     const done = createDeferred();
-    this.#entries.push({ kind: 'whole', type, data, size, options, done });
+    this.#add({ kind: 'whole', type, data, size, options, done });
     this.#bytes += size;
     return done.promise;
   }
@@ -81,7 +85,7 @@ export class OutgoingQueue {
       ended: false,
       done: false,
     };
-    this.#entries.push(entry);
+    this.#add(entry);
     return entry;
   }
 
@@ -141,7 +145,7 @@ export class OutgoingQueue {
   clear(error: Error): void {
     const entries = this.#entries;
     const head = this.#head;
-    this.#entries = [];
+    this.#entries = NO_ENTRIES;
     this.#head = 0;
     this.#bytes = 0;
     for (let index = head; index < entries.length; index++) {
@@ -156,10 +160,15 @@ export class OutgoingQueue {
     }
   }
 
+  #add(entry: Entry): void {
+    if (this.#entries === NO_ENTRIES) this.#entries = [];
+    this.#entries.push(entry);
+  }
+
   #shift(): void {
     this.#head++;
     if (this.#head === this.#entries.length) {
-      this.#entries = [];
+      this.#entries = NO_ENTRIES;
       this.#head = 0;
     } else if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
       this.#entries = this.#entries.slice(this.#head);

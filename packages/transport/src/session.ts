@@ -50,7 +50,9 @@ const afterPromiseJobs: (task: () => void) => void =
 /** Runs `task` on the next turn of the event loop, after the pending promise jobs (and I/O, on Node). */
 const nextTurn: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
-const NO_DEFERREDS: Deferred[] = [];
+/** Shared empty lists (never written to): an idle session owns no arrays for its waiters. */
+const NO_DEFERREDS = Object.freeze([]) as unknown as Deferred[];
+const NO_BATCHES = Object.freeze([]) as unknown as EncodingBatch[];
 
 /** Messages handed to the engine together while an extension was still encoding (compressing). */
 interface EncodingBatch {
@@ -112,9 +114,9 @@ export class Session {
   #dispatching = false;
   #drainWanted = false;
   /** Control frames written at the next flush, whose promises settle then. */
-  #controlWaiters: Deferred[] = [];
+  #controlWaiters: Deferred[] = NO_DEFERREDS;
   /** Messages handed to the engine while it was encoding, oldest first. */
-  #encodingBatches: EncodingBatch[] = [];
+  #encodingBatches: EncodingBatch[] = NO_BATCHES;
   /** Payload bytes of {@link #encodingBatches}. */
   #encodingBytes = 0;
   #closeRequested = false;
@@ -280,7 +282,7 @@ export class Session {
     if (kind === 'ping') this.#engine.sendPing(data);
     else this.#engine.sendPong(data);
     const done = createDeferred();
-    this.#controlWaiters.push(done);
+    this.#waitForFlush([done]);
     this.#scheduleFlush();
     return done.promise;
   }
@@ -473,6 +475,12 @@ export class Session {
     });
   }
 
+  /** Promises that settle at the next flush (control frames; hand-overs made while flushing). */
+  #waitForFlush(deferreds: readonly Deferred[]): void {
+    if (this.#controlWaiters === NO_DEFERREDS) this.#controlWaiters = [];
+    for (const deferred of deferreds) this.#controlWaiters.push(deferred);
+  }
+
   #queued(): void {
     if (this.needsDrain) this.#drainWanted = true;
     this.#scheduleFlush();
@@ -511,7 +519,7 @@ export class Session {
   #flush(handed: Deferred[] = NO_DEFERREDS): void {
     if (this.#flushing) {
       this.#flushAgain = true;
-      if (handed.length > 0) this.#controlWaiters.push(...handed);
+      if (handed.length > 0) this.#waitForFlush(handed);
       return;
     }
     this.#flushing = true;
@@ -533,7 +541,7 @@ export class Session {
           const settled = this.#settleEncoded();
           if (this.#controlWaiters.length > 0) {
             const waiters = this.#controlWaiters;
-            this.#controlWaiters = [];
+            this.#controlWaiters = NO_DEFERREDS;
             for (const deferred of waiters) deferred.resolve();
           }
           if ((count === 0 && !settled) || this.#blocked || this.#encodingFull || this.#queue.isEmpty) break;
@@ -565,6 +573,7 @@ export class Session {
       return { count: taken.length, resolveNow: taken };
     }
     const bytes = bytesBefore - this.#queue.bytes;
+    if (this.#encodingBatches === NO_BATCHES) this.#encodingBatches = [];
     this.#encodingBatches.push({ target, bytes, handed: taken });
     this.#encodingBytes += bytes;
     return { count: taken.length, resolveNow: NO_DEFERREDS };
@@ -647,11 +656,11 @@ export class Session {
     this.#graceTimer = undefined;
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     const waiters = this.#controlWaiters;
-    this.#controlWaiters = [];
+    this.#controlWaiters = NO_DEFERREDS;
     for (const deferred of waiters) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     // Messages still being encoded when the connection ended were never written.
     const batches = this.#encodingBatches;
-    this.#encodingBatches = [];
+    this.#encodingBatches = NO_BATCHES;
     this.#encodingBytes = 0;
     for (const batch of batches) {
       for (const deferred of batch.handed) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));

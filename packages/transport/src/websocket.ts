@@ -45,6 +45,7 @@ const textEncoder = new TextEncoder();
 /** Text up to this many UTF-16 units is counted in JavaScript and encoded by the engine into its frame. */
 const COUNTED_TEXT_LIMIT = 1024;
 const EMPTY = new Uint8Array(0);
+const NO_WAITERS = Object.freeze([]) as unknown as (() => void)[];
 /** The engine's options for `compress: false` and `compress: true`, shared by every message. */
 const COMPRESS_OFF: SendOptions = Object.freeze({ compress: false });
 const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
@@ -102,7 +103,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   #closeCalled = false;
   #iterators = 0;
   #handOverScheduled = false;
-  #drainWaiters: (() => void)[] = [];
+  /** Who waits for drain; the shared empty {@link NO_WAITERS} while nobody does. */
+  #drainWaiters: (() => void)[] = NO_WAITERS;
 
   /** Same as {@link openWebSocket}: starts a session over `transport`, whose handshake succeeded. */
   constructor(transport: Transport, options: OpenWebSocketOptions) {
@@ -170,7 +172,10 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   /** Settles at once unless {@link needsDrain}; then at the next `drain` (or when the WebSocket closed). */
   drained(): Promise<void> {
     if (!this.needsDrain || this.#closeInfo !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return new Promise((resolve) => {
+      if (this.#drainWaiters === NO_WAITERS) this.#drainWaiters = [];
+      this.#drainWaiters.push(resolve);
+    });
   }
 
   /**
@@ -372,7 +377,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   #wakeDrainWaiters(): void {
     const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
+    this.#drainWaiters = NO_WAITERS;
     for (const resolve of waiters) resolve();
   }
 }
