@@ -40,13 +40,26 @@ export {
 } from './options.js';
 export type { Transport, TransportHandler } from './port.js';
 export type { CloseInfo } from './session.js';
-export type { StandardCloseEvent, StandardMessageEvent } from './standard-events.js';
+export {
+  CloseEvent,
+  ErrorEvent,
+  MessageEvent,
+  type StandardCloseEvent,
+  type StandardCloseEventInit,
+  type StandardErrorEvent,
+  type StandardErrorEventInit,
+  type StandardEventClass,
+  type StandardEventInit,
+  type StandardMessageEvent,
+  type StandardMessageEventInit,
+} from './standard-events.js';
 export {
   type BinaryType,
   StandardWebSocket,
   type StandardWebSocketOptions,
   type WebSocketConnector,
 } from './standard-websocket.js';
+export { StandardWebSocketError, type WebSocketCloseInfo } from './standard-websocket-error.js';
 export { type ClientUpgrade, type UpgradeClientOptions, upgradeClient } from './upgrade-client.js';
 export {
   type AcceptedUpgrade,
@@ -61,4 +74,10 @@ export {
   type VerifyResult,
 } from './upgrade-server.js';
 export { openWebSocket, ReadyState, WebSocket, type WebSocketEvents } from './websocket.js';
+export {
+  type WebSocketOpenInfo,
+  WebSocketStream,
+  type WebSocketStreamConnection,
+  type WebSocketStreamOptions,
+} from './websocket-stream.js';
 export { parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';
