@@ -31,7 +31,7 @@ export interface WebSocketOpenInfo {
   /** The received messages: text as strings, binary as `Uint8Array`s. */
   readonly readable: ReadableStream<string | Uint8Array>;
   /** Sends messages: strings as text, `ArrayBuffer`s and views as binary (copied). */
-  readonly writable: WritableStream<string | BufferSource>;
+  readonly writable: WritableStream<string | ArrayBuffer | ArrayBufferView>;
   /** The negotiated `Sec-WebSocket-Extensions` value (`''` for none). */
   readonly extensions: string;
   /** The subprotocol the server selected (`''` for none). */
@@ -227,7 +227,7 @@ export class WebSocketStream {
         this.#closeUsingReason(reason);
       },
     });
-    const writable = new WritableStream<string | BufferSource>({
+    const writable = new WritableStream<string | ArrayBuffer | ArrayBufferView>({
       start: (controller) => {
         this.#writable = controller;
       },
