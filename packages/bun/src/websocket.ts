@@ -1,7 +1,7 @@
 import {
+  connectorFor,
   StandardWebSocket,
   WebSocketStream as StandardWebSocketStream,
-  type WebSocketConnector,
   type WebSocketStreamOptions,
 } from '@wskit/transport';
 import { type ConnectOptions, connect } from './connect.js';
@@ -9,16 +9,6 @@ import { bunRuntime } from './runtime.js';
 
 /** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
 export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
-
-/** The WHATWG classes' connector: {@link connect} with `options`, the offered subprotocols and both signals. */
-function connector(options: WebSocketOptions): WebSocketConnector {
-  return (target, offered, signal) =>
-    connect(target, {
-      ...options,
-      protocols: offered,
-      signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
-    });
-}
 
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` (`onopen`, `onmessage`, `send`, `close`,
@@ -30,7 +20,7 @@ function connector(options: WebSocketOptions): WebSocketConnector {
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
     bunRuntime('new WebSocket()');
-    super(url, protocols, { connect: connector(options) });
+    super(url, protocols, { connect: connectorFor(connect, options) });
   }
 }
 
@@ -47,6 +37,6 @@ export class WebSocketStream extends StandardWebSocketStream {
     connectOptions: WebSocketOptions = {},
   ) {
     bunRuntime('new WebSocketStream()');
-    super(url, options, { connect: connector(connectOptions) });
+    super(url, options, { connect: connectorFor(connect, connectOptions) });
   }
 }

@@ -1,23 +1,13 @@
 import {
+  connectorFor,
   StandardWebSocket,
   WebSocketStream as StandardWebSocketStream,
-  type WebSocketConnector,
   type WebSocketStreamOptions,
 } from '@wskit/transport';
 import { type ConnectOptions, connect } from './connect.js';
 
 /** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
 export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
-
-/** The WHATWG classes' connector: {@link connect} with `options`, the offered subprotocols and both signals. */
-function connector(options: WebSocketOptions): WebSocketConnector {
-  return (target, offered, signal) =>
-    connect(target, {
-      ...options,
-      protocols: offered,
-      signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
-    });
-}
 
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` (`onopen`, `onmessage`, `send`, `close`,
@@ -28,7 +18,7 @@ function connector(options: WebSocketOptions): WebSocketConnector {
  */
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
-    super(url, protocols, { connect: connector(options) });
+    super(url, protocols, { connect: connectorFor(connect, options) });
   }
 }
 
@@ -45,6 +35,6 @@ export class WebSocketStream extends StandardWebSocketStream {
     options?: WebSocketStreamOptions | null,
     connectOptions: WebSocketOptions = {},
   ) {
-    super(url, options, { connect: connector(connectOptions) });
+    super(url, options, { connect: connectorFor(connect, connectOptions) });
   }
 }

@@ -6,26 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { connect, createServer, createWebSocketStream, type WebSocketSession } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
-import { defer } from './helpers.js';
-
-async function until(condition: () => boolean, timeout = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeout) throw new Error(`condition not met within ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Resolves once `value()` stayed the same over ten polls 20 ms apart (a stalled sender). */
-async function untilSteady(value: () => number): Promise<void> {
-  let last = value();
-  for (let steady = 0; steady < 10; ) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const now = value();
-    steady = now === last ? steady + 1 : 0;
-    last = now;
-  }
-}
+import { defer, until, untilSteady } from './helpers.js';
 
 /** `total` bytes of a pattern, in `chunk`-byte pieces, as a Readable; and their SHA-256. */
 function pattern(total: number, chunk: number): { source: () => Readable; digest: string } {

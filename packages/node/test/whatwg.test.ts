@@ -22,27 +22,7 @@ import {
   standardSelectProtocol,
 } from '@wskit/transport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defer } from './helpers.js';
-
-/** Resolves once `condition()` holds, polling; rejects after `timeout`. */
-async function until(condition: () => boolean, timeout = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeout) throw new Error(`condition not met within ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Resolves once `value()` stayed the same over ten polls 20 ms apart (a stalled sender). */
-async function untilSteady(value: () => number): Promise<void> {
-  let last = value();
-  for (let steady = 0; steady < 10; ) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const now = value();
-    steady = now === last ? steady + 1 : 0;
-    last = now;
-  }
-}
+import { defer, until, untilSteady } from './helpers.js';
 
 describe('the WHATWG cases over TCP', () => {
   const server = createServer(

@@ -55,6 +55,7 @@ export {
 } from './standard-events.js';
 export {
   type BinaryType,
+  connectorFor,
   StandardWebSocket,
   type StandardWebSocketOptions,
   type WebSocketConnector,

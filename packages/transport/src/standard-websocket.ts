@@ -34,6 +34,28 @@ export type WebSocketConnector = (
   signal: AbortSignal,
 ) => Promise<WebSocket>;
 
+/**
+ * The {@link WebSocketConnector} of a runtime adapter's WHATWG classes over its `connect(url,
+ * options)`: `options` with the offered subprotocols as `protocols` and the class's abort signal
+ * (joined with `options.signal`, if any).
+ */
+export function connectorFor<
+  Options extends {
+    readonly protocols?: string | readonly string[] | undefined;
+    readonly signal?: AbortSignal | undefined;
+  },
+>(
+  connect: (url: URL, options: Options) => Promise<WebSocket>,
+  options: NoInfer<Omit<Options, 'protocols'>>,
+): WebSocketConnector {
+  return (url, protocols, signal) =>
+    connect(url, {
+      ...options,
+      protocols,
+      signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+    } as unknown as Options);
+}
+
 /** The options of a {@link StandardWebSocket}. */
 export interface StandardWebSocketOptions {
   /** Opens the connection; see {@link WebSocketConnector}. Required. */

@@ -286,7 +286,9 @@ export class WebSocketStream {
       this.#closed.resolve({ closeCode: code, reason });
       return;
     }
-    const error = uncleanCloseError(`The WebSocket connection closed uncleanly (${code})`, code, reason);
+    // Not clean: "the WebSocket connection close code" is 1006, as for StandardWebSocket's close
+    // event (we failed the connection, whatever code we sent, or it was lost).
+    const error = uncleanCloseError('The WebSocket connection closed uncleanly (1006)', 1006, '');
     this.#readable?.error(error);
     this.#writable?.error(error);
     this.#closed.reject(error);

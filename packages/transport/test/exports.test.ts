@@ -26,6 +26,7 @@ describe('exports', () => {
       'WebSocketStream',
       'acceptUpgrade',
       'beginHandshake',
+      'connectorFor',
       'createHandshakeTimeout',
       'dialWebSocket',
       'isHandshakeFailedError',

@@ -12,7 +12,7 @@ import {
   type WebSocketStreamOptions,
 } from '@wskit/transport';
 import { AssertionError, assert, assertEqual, describe, within } from './assert.js';
-import type { ConformanceResult } from './conformance-runner.js';
+import { type ConformanceResult, timedResult } from './conformance-runner.js';
 
 /**
  * What a runtime gives the WHATWG cases: its WHATWG classes, as its package exports them, and the
@@ -466,29 +466,7 @@ export async function runStandardCases(
   const timeout = options.timeout ?? 30_000;
   for (const testCase of standardCases) {
     if (options.filter !== undefined && !options.filter(testCase.name)) continue;
-    const started = performance.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        testCase.run(env),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new AssertionError(`${testCase.name}: did not finish within ${timeout} ms`)),
-            timeout,
-          );
-        }),
-      ]);
-      results.push({ name: testCase.name, ok: true, durationMs: Math.round(performance.now() - started) });
-    } catch (error) {
-      results.push({
-        name: testCase.name,
-        ok: false,
-        error: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
-        durationMs: Math.round(performance.now() - started),
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    results.push(await timedResult(testCase.name, () => testCase.run(env), timeout));
   }
   return results;
 }
