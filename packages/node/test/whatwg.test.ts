@@ -112,8 +112,11 @@ describe("Node's refable WebSocket", () => {
     // The child opens a WebSocket, unrefs it once open and does nothing else: it must exit by itself.
     const script = `
       import { WebSocket } from '@wskit/node';
+      // process.ref/unref (Node 22.14+) call these methods; before, call them directly.
+      const unref = (ws) => (process.unref ? process.unref(ws) : ws[Symbol.for('nodejs.unref')]());
+      const ref = (ws) => (process.ref ? process.ref(ws) : ws[Symbol.for('nodejs.ref')]());
       const ws = new WebSocket(process.argv[1]);
-      ws.onopen = () => { process.unref(ws); console.log('open ' + ws.readyState); };
+      ws.onopen = () => { unref(ws); console.log('open ' + ws.readyState); };
       ws.onclose = () => console.log('closed');`;
     const result = await child(script, url, () => {});
     expect(result.lines).toEqual(['open 1']);
@@ -124,9 +127,12 @@ describe("Node's refable WebSocket", () => {
     const { url, session } = await sessionServer();
     const script = `
       import { WebSocket } from '@wskit/node';
+      // process.ref/unref (Node 22.14+) call these methods; before, call them directly.
+      const unref = (ws) => (process.unref ? process.unref(ws) : ws[Symbol.for('nodejs.unref')]());
+      const ref = (ws) => (process.ref ? process.ref(ws) : ws[Symbol.for('nodejs.ref')]());
       const ws = new WebSocket(process.argv[1]);
-      process.unref(ws);
-      ws.onopen = () => { process.ref(ws); console.log('open'); };
+      unref(ws);
+      ws.onopen = () => { ref(ws); console.log('open'); };
       ws.onmessage = (event) => { console.log('message ' + event.data); ws.close(); };`;
     // Without ref the child would exit before the server's message: it would never print it.
     const result = await child(script, url, (line) => {

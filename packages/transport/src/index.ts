@@ -2,8 +2,9 @@
  * @wskit/transport: WebSocket sessions over any transport. The transport port that runtime adapters
  * implement, the session driver (timers, batched writes, end-to-end backpressure), the idiomatic
  * `WebSocket` API, a WHATWG-compatible `StandardWebSocket`, and `openWebSocket`, which every adapter
- * calls after its opening handshake. Test doubles and the adapters' conformance suite are in
- * `@wskit/transport/testing`. The runtime-agnostic upgrade over the port, which every adapter shares:
+ * calls after its opening handshake; `WebSocketStream`, the WHATWG proposal's streams API, and the
+ * WHATWG event classes (`CloseEvent`, `MessageEvent`, `ErrorEvent`). Test doubles and the
+ * adapters' conformance suite are in `@wskit/transport/testing`. The runtime-agnostic upgrade over the port, which every adapter shares:
  * `Dialer`, `HandshakeTransport`, `upgradeClient`, `acceptUpgrade`, `dialWebSocket` and
  * `HandshakeFailedError`. Universal globals only (timers, `performance.now`, `queueMicrotask`,
  * `EventTarget`): the same code runs in Node, Bun and workerd.
