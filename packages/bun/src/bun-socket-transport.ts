@@ -125,6 +125,16 @@ export class BunSocketTransport implements Transport {
     if (this.#started && !this.#closed) this.#call(() => this.socket.resume());
   }
 
+  /** Lets the process exit while this socket is open (`socket.unref()`). */
+  unref(): void {
+    if (!this.#closed) this.socket.unref?.();
+  }
+
+  /** Undoes {@link unref} (`socket.ref()`). */
+  ref(): void {
+    if (!this.#closed) this.socket.ref?.();
+  }
+
   end(): void {
     if (!this.#writable) return;
     this.#writable = false;

@@ -1,6 +1,6 @@
 /**
- * @wskit/bun: WebSockets for Bun over its raw TCP and TLS sockets. A client (`connect`, and the
- * WHATWG `WebSocket` class) over `Bun.connect`, a server (`serve`, `WebSocketServer`) over
+ * @wskit/bun: WebSockets for Bun over its raw TCP and TLS sockets. A client (`connect`, the
+ * WHATWG `WebSocket` class and `WebSocketStream`) over `Bun.connect`, a server (`serve`, `WebSocketServer`) over
  * `Bun.listen`, `bunDialer` (`@wskit/transport`'s `Dialer`) and `BunSocketTransport`, the transport
  * port over a Bun socket, which keeps what Bun's partial writes leave and resumes on `drain`. The
  * handshakes are `@wskit/transport`'s shared `upgradeClient` and `acceptUpgrade`.
@@ -15,16 +15,26 @@ export type {
   Dialer,
   DialTarget,
   SessionOptions,
+  StandardCloseEvent,
+  StandardErrorEvent,
+  StandardMessageEvent,
   UpgradeHooks,
   UpgradeRejection,
   VerifyInfo,
   VerifyResult,
   WebSocket as WebSocketSession,
+  WebSocketCloseInfo,
+  WebSocketOpenInfo,
+  WebSocketStreamOptions,
 } from '@wskit/transport';
 export {
+  CloseEvent,
+  ErrorEvent,
   HandshakeFailedError,
   isHandshakeFailedError,
   isWebSocketError,
+  MessageEvent,
+  StandardWebSocketError,
   WebSocketError,
 } from '@wskit/transport';
 export { bunDialer } from './bun-dialer.js';
@@ -38,4 +48,4 @@ export {
   type WebSocketServerEvents,
   type WebSocketServerOptions,
 } from './server.js';
-export { WebSocket, type WebSocketOptions } from './websocket.js';
+export { WebSocket, type WebSocketOptions, WebSocketStream } from './websocket.js';

@@ -17,6 +17,10 @@ export interface BunSocket {
   resume(): void;
   /** Disables Nagle's algorithm. */
   setNoDelay?(noDelay?: boolean): boolean;
+  /** Lets the process exit while the socket is open. */
+  unref?(): void;
+  /** Undoes `unref()`. */
+  ref?(): void;
   /** The peer's address. */
   readonly remoteAddress: string;
   /** The peer's port (Bun 1.2+). */

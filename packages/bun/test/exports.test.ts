@@ -7,11 +7,16 @@ describe('public surface', () => {
   it('exports exactly these runtime names', () => {
     expect(Object.keys(bun).sort()).toEqual([
       'BunSocketTransport',
+      'CloseEvent',
       'DefaultServerOptions',
+      'ErrorEvent',
       'HandshakeFailedError',
+      'MessageEvent',
+      'StandardWebSocketError',
       'WebSocket',
       'WebSocketError',
       'WebSocketServer',
+      'WebSocketStream',
       'bunDialer',
       'connect',
       'isHandshakeFailedError',

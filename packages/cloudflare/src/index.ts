@@ -1,6 +1,6 @@
 /**
  * @wskit/cloudflare: WebSockets for Cloudflare Workers over `cloudflare:sockets`. A client
- * (`connect`, and the WHATWG `WebSocket` class) over `connect()` with `secureTransport` `'off'`,
+ * (`connect`, the WHATWG `WebSocket` class and `WebSocketStream`) over `connect()` with `secureTransport` `'off'`,
  * `'on'` or `'starttls'`; `cloudflareDialer` (`@wskit/transport`'s `Dialer`);
  * `CloudflareSocketTransport`, the transport port over a socket's streams (`await writer.write()` as
  * backpressure); and `bridgeWebSocket`, which relays a WebSocket a Worker accepted to an upstream
@@ -11,11 +11,26 @@
  *
  * @packageDocumentation
  */
-export type { Dialer, DialTarget, SessionOptions, WebSocket as WebSocketSession } from '@wskit/transport';
+export type {
+  Dialer,
+  DialTarget,
+  SessionOptions,
+  StandardCloseEvent,
+  StandardErrorEvent,
+  StandardMessageEvent,
+  WebSocket as WebSocketSession,
+  WebSocketCloseInfo,
+  WebSocketOpenInfo,
+  WebSocketStreamOptions,
+} from '@wskit/transport';
 export {
+  CloseEvent,
+  ErrorEvent,
   HandshakeFailedError,
   isHandshakeFailedError,
   isWebSocketError,
+  MessageEvent,
+  StandardWebSocketError,
   WebSocketError,
 } from '@wskit/transport';
 export { type BridgeOptions, bridgeWebSocket } from './bridge.js';
@@ -26,4 +41,4 @@ export {
 } from './cloudflare-socket-transport.js';
 export { type ConnectOptions, connect } from './connect.js';
 export type { CloudflareSocket, CloudflareSocketInfo, CloudflareSocketOptions } from './sockets.js';
-export { WebSocket, type WebSocketOptions } from './websocket.js';
+export { WebSocket, type WebSocketOptions, WebSocketStream } from './websocket.js';

@@ -1,4 +1,9 @@
-import { StandardWebSocket } from '@wskit/transport';
+import {
+  connectorFor,
+  StandardWebSocket,
+  WebSocketStream as StandardWebSocketStream,
+  type WebSocketStreamOptions,
+} from '@wskit/transport';
 import { type ConnectOptions, connect } from './connect.js';
 
 /** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
@@ -13,13 +18,23 @@ export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
  */
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
-    super(url, protocols, {
-      connect: (target, offered, signal) =>
-        connect(target, {
-          ...options,
-          protocols: offered,
-          signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
-        }),
-    });
+    super(url, protocols, { connect: connectorFor(connect, options) });
+  }
+}
+
+/**
+ * `WebSocketStream` (the WHATWG proposal Chromium and undici ship) over this package's client:
+ * `opened` gives `{ readable, writable, protocol, extensions }`, with backpressure end to end (a
+ * write settles once the socket's writer took it; reading stops while `readable` is not read). The
+ * third argument, not in the proposal, takes the options of {@link connect}. Create it inside a
+ * handler.
+ */
+export class WebSocketStream extends StandardWebSocketStream {
+  constructor(
+    url: string | URL,
+    options?: WebSocketStreamOptions | null,
+    connectOptions: WebSocketOptions = {},
+  ) {
+    super(url, options, { connect: connectorFor(connect, connectOptions) });
   }
 }

@@ -6,10 +6,15 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 describe('public surface', () => {
   it('exports exactly these runtime names', () => {
     expect(Object.keys(cloudflare).sort()).toEqual([
+      'CloseEvent',
       'CloudflareSocketTransport',
+      'ErrorEvent',
       'HandshakeFailedError',
+      'MessageEvent',
+      'StandardWebSocketError',
       'WebSocket',
       'WebSocketError',
+      'WebSocketStream',
       'bridgeWebSocket',
       'cloudflareDialer',
       'connect',

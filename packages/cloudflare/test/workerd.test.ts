@@ -7,6 +7,7 @@
  *   and close cases with `'starttls'` (the runner's JSON report comes back as the response; the
  *   test's certificate is trusted through Miniflare's outbound network options);
  * - refusals, the WHATWG class and the README example;
+ * - the WHATWG cases of `@wskit/transport/testing` (the `WebSocket` class and `WebSocketStream`);
  * - `bridgeWebSocket`: a client connects to the Worker's HTTP endpoint with a WebSocket upgrade and
  *   talks to an upstream echo server through the bridge.
  */
@@ -14,19 +15,25 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { connect, createServer, type WebSocketServer } from '@wskit/node';
-import { type ConformanceResult, conformanceCases, serveConformance } from '@wskit/transport/testing';
+import {
+  type ConformanceResult,
+  conformanceCases,
+  serveConformance,
+  standardCases,
+  standardSelectProtocol,
+} from '@wskit/transport/testing';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorker, certificate, privateKey, startMiniflare } from './helpers.js';
 
 /** The Worker: each path runs one part and answers with JSON (or the bridge's 101). */
 const workerSource = `
-import { bridgeWebSocket, connect, HandshakeFailedError, isHandshakeFailedError, WebSocket } from '@wskit/cloudflare';
-import { runConformance } from '@wskit/transport/testing';
+import { bridgeWebSocket, CloseEvent, connect, ErrorEvent, HandshakeFailedError, isHandshakeFailedError, MessageEvent, WebSocket, WebSocketStream } from '@wskit/cloudflare';
+import { runConformance, runStandardCases } from '@wskit/transport/testing';
 
 async function standard(url) {
   const events = [];
-  const ws = new WebSocket(url, ['chat']);
+  const ws = new WebSocket(url); // the conformance server selects no subprotocol: offering one would fail (WHATWG)
   ws.binaryType = 'arraybuffer';
   await new Promise((resolve) => {
     ws.onopen = () => { events.push('open'); ws.send('hello'); };
@@ -71,6 +78,10 @@ export default {
           timedOut,
           standard: await standard('ws://127.0.0.1:' + url.searchParams.get('echoPort') + '/echo'),
         });
+      }
+      case '/whatwg': {
+        const env = { WebSocket, WebSocketStream, CloseEvent, MessageEvent, ErrorEvent, url: (path) => 'ws://127.0.0.1:' + port + path };
+        return Response.json(await runStandardCases(env, { timeout: 20000 }));
       }
       case '/bridge':
         return bridgeWebSocket(request, 'ws://127.0.0.1:' + port + '/echo');
@@ -164,6 +175,18 @@ describe('workerd (Miniflare)', () => {
       silent.close();
     }
   });
+
+  it('passes the WHATWG cases (the WebSocket class and WebSocketStream) inside workerd', async () => {
+    const server = createServer(
+      { port: 0, host: '127.0.0.1', selectProtocol: standardSelectProtocol },
+      (ws, request) => void serveConformance(ws, request.url ?? '/'),
+    );
+    servers.push(server);
+    const response = await worker.dispatchFetch(`http://localhost/whatwg?port=${await listening(server)}`);
+    const results = (await response.json()) as ConformanceResult[];
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+    expect(results.map((result) => result.name)).toEqual(standardCases.map((testCase) => testCase.name));
+  }, 60_000);
 
   it('bridges a WebSocket the Worker accepted to an upstream server', async () => {
     const endpoint = await worker.ready;

@@ -25,8 +25,8 @@ export const DefaultClientOptions = Object.freeze({
   followRedirects: false,
   /** At most 10 redirects when `followRedirects` is on. */
   maxRedirects: 10,
-  /** Compression is not offered (see `ConnectOptions.perMessageDeflate`). */
-  perMessageDeflate: false,
+  /** Compression is offered, as browsers, `ws` and undici do (see `ConnectOptions.perMessageDeflate`). */
+  perMessageDeflate: true,
 });
 
 /** How the client opens the connection and runs the opening handshake. */

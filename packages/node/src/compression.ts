@@ -8,9 +8,10 @@ import {
 import type { ConnectionExtension } from '@wskit/protocol';
 
 /**
- * The `perMessageDeflate` option of the client and the server: `false` (the default) leaves
- * compression off, `true` turns it on with `@wskit/permessage-deflate`'s defaults, an object turns it
- * on with those options (`serverNoContextTakeover`, `clientMaxWindowBits`, `threshold`, `level`, …).
+ * The `perMessageDeflate` option of the client and the server: `false` leaves compression off,
+ * `true` turns it on with `@wskit/permessage-deflate`'s defaults, an object turns it on with those
+ * options (`serverNoContextTakeover`, `clientMaxWindowBits`, `threshold`, `level`, …). Absent: the
+ * client offers it (as browsers, `ws` and undici do), the server does not accept it.
  */
 export type PerMessageDeflateOption = boolean | PerMessageDeflateOptions;
 
@@ -27,14 +28,15 @@ function checkOption(option: unknown): asserts option is PerMessageDeflateOption
 }
 
 /**
- * The permessage-deflate negotiator for a client's `perMessageDeflate` option, or `undefined` when
- * it is off. One per options object (and one for `true`), so that the connections of one client
- * configuration share it. Throws `TypeError`/`RangeError` for a bad option.
+ * The permessage-deflate negotiator for a client's `perMessageDeflate` option (absent: on, with the
+ * defaults), or `undefined` when it is `false`. One per options object (and one for the defaults),
+ * so that the connections of one client configuration share it. Throws `TypeError`/`RangeError`
+ * for a bad option.
  */
 export function clientPerMessageDeflate(option: unknown): PerMessageDeflate | undefined {
   checkOption(option);
-  if (option === undefined || option === false) return undefined;
-  if (option === true) {
+  if (option === false) return undefined;
+  if (option === undefined || option === true) {
     clientDefault ??= perMessageDeflate();
     return clientDefault;
   }

@@ -14,11 +14,12 @@ export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {
    * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`): `true` with its
    * defaults, or its options (`serverNoContextTakeover`, `serverMaxWindowBits`,
    * `clientMaxWindowBits`, `clientNoContextTakeover`, `threshold`, `level`, `memoryLevel`,
-   * `concurrencyLimit`). Default `false`: compression costs CPU and about 300 KiB of zlib memory per
-   * connection, and compressing secrets together with data an attacker chooses leaks them
-   * (CRIME/BREACH). Used only when the server accepts it; `maxMessageSize` also bounds every
-   * inflated message. Connections made with one options object share one negotiator (and its
-   * `concurrencyLimit`).
+   * `concurrencyLimit`). Default `true`, as browsers, `ws` and undici offer it: used only when the
+   * server accepts it, and `maxMessageSize` bounds every inflated message. Pass `false` to offer
+   * nothing: compression costs CPU and about 300 KiB of zlib memory per connection, and compressing
+   * secrets together with data an attacker chooses leaks them (CRIME/BREACH; `send(data, {
+   * compress: false })` keeps one message out of it). Connections made with one options object share
+   * one negotiator (and its `concurrencyLimit`).
    */
   readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
 }

@@ -3,14 +3,31 @@
  * `WebSocket` class) with subprotocols, TLS options, redirects and HTTP proxies (undici); a server
  * (`WebSocketServer`: standalone, attached to an `http`/`https` server, or `handleUpgrade` for
  * frameworks) with hooks to verify requests and pick subprotocols; permessage-deflate compression on
- * both (`perMessageDeflate`, off by default); and `NodeSocketTransport`, the
- * transport port over a socket, under `@wskit/transport`'s sessions.
+ * both (`perMessageDeflate`: the client offers it by default, the server accepts it when enabled);
+ * `WebSocketStream` and `createWebSocketStream` (a `Duplex`) for code that uses streams; and
+ * `NodeSocketTransport`, the transport port over a socket, under `@wskit/transport`'s sessions.
  *
  * @packageDocumentation
  */
 export type { PerMessageDeflateOptions } from '@wskit/permessage-deflate';
-export type { WebSocket as WebSocketSession } from '@wskit/transport';
-export { isWebSocketError, WebSocketError, type WebSocketErrorCode } from '@wskit/transport';
+export type {
+  StandardCloseEvent,
+  StandardErrorEvent,
+  StandardMessageEvent,
+  WebSocket as WebSocketSession,
+  WebSocketCloseInfo,
+  WebSocketOpenInfo,
+  WebSocketStreamOptions,
+} from '@wskit/transport';
+export {
+  CloseEvent,
+  ErrorEvent,
+  isWebSocketError,
+  MessageEvent,
+  StandardWebSocketError,
+  WebSocketError,
+  type WebSocketErrorCode,
+} from '@wskit/transport';
 export { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
 export type { PerMessageDeflateOption } from './compression.js';
 export { type ConnectOptions, connect } from './connect.js';
@@ -32,4 +49,5 @@ export {
   type WebSocketServerOptions,
 } from './server.js';
 export type { UpgradeHooks, UpgradeRejection, VerifyInfo, VerifyResult } from './server-accept.js';
-export { WebSocket, type WebSocketOptions } from './websocket.js';
+export { WebSocket, type WebSocketOptions, WebSocketStream } from './websocket.js';
+export { createWebSocketStream, type WebSocketDuplexOptions } from './websocket-duplex.js';

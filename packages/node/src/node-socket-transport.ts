@@ -28,6 +28,7 @@ interface EarlyEvents {
  * - `bufferedAmount` is `socket.writableLength`.
  * - Chunks read are handed to `onData` without a copy: each is a plain `Uint8Array` view of the
  *   bytes of the `Buffer` Node read (so `slice()` copies, as everywhere else).
+ * - `unref()`/`ref()` are the socket's: an unref'd open WebSocket lets the process exit.
  * - `end()` half-closes (FIN after the queued bytes), `close()` also destroys the socket once the
  *   peer has ended, `abort()` drops the queue and resets the connection (RST) where the socket is a
  *   plain TCP socket, or destroys it.
@@ -147,6 +148,16 @@ export class NodeSocketTransport implements Transport {
     if (wasWritable || !socket.writableEnded) socket.end(release);
     else if (socket.writableFinished) release();
     else socket.once('finish', release);
+  }
+
+  /** Lets the process exit while this socket is open (`socket.unref()`). */
+  unref(): void {
+    if (typeof this.socket.unref === 'function') this.socket.unref();
+  }
+
+  /** Undoes {@link unref} (`socket.ref()`). */
+  ref(): void {
+    if (typeof this.socket.ref === 'function') this.socket.ref();
   }
 
   abort(_error?: Error): void {

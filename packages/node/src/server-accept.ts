@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   type Extension,
   type HandshakeResponse,
@@ -54,7 +55,7 @@ export function requestHead(request: IncomingMessage): RequestHead {
  * request's remaining bytes are read and dropped (so closing does not reset the connection before
  * the client read the answer), and the socket is destroyed once the client ends or after a linger.
  */
-export function refuseUpgrade(socket: Socket, response: HandshakeResponse): void {
+export function refuseUpgrade(socket: Duplex, response: HandshakeResponse): void {
   if (socket.destroyed) return;
   const linger = setTimeout(() => socket.destroy(), REFUSAL_LINGER);
   linger.unref();
@@ -66,7 +67,7 @@ export function refuseUpgrade(socket: Socket, response: HandshakeResponse): void
 }
 
 /** Whether the request came over TLS. */
-function isSecure(socket: Socket): boolean {
+function isSecure(socket: Duplex): boolean {
   return (socket as { encrypted?: boolean }).encrypted === true;
 }
 
@@ -82,7 +83,7 @@ function isSecure(socket: Socket): boolean {
  */
 export async function acceptUpgrade(
   request: IncomingMessage,
-  socket: Socket,
+  socket: Duplex,
   head: Uint8Array,
   hooks: UpgradeHooks,
   stillAccepting: () => boolean = () => true,
@@ -113,7 +114,9 @@ export async function acceptUpgrade(
   // The server may have started closing while verify ran.
   if (!stillAccepting()) return refuse(rejectHandshake(503));
   socket.write(decision.response.bytes);
-  const transport = new NodeSocketTransport(socket);
+  // Node's `upgrade` event types the socket as a `Duplex`; it is a `net.Socket` (a `TLSSocket` for
+  // https), and the transport only uses what every Duplex has where it is not.
+  const transport = new NodeSocketTransport(socket as Socket);
   socket.off('error', swallow);
   return {
     transport,

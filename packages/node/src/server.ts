@@ -10,7 +10,8 @@ import {
   type ServerOptions as HttpsOptions,
   type Server as HttpsServer,
 } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import type { PerMessageDeflate } from '@wskit/permessage-deflate';
@@ -181,14 +182,17 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
 
   /**
    * Handles one upgrade request: for frameworks that own the HTTP server, call it synchronously from
-   * the `upgrade` event (`server.on('upgrade', (request, socket, head) => wss.handleUpgrade(request,
-   * socket, head))`). Resolves with the WebSocket (also announced as a `connection` event), or
-   * `undefined` when the request was refused (a `rejected` event; the response was sent).
+   * the `upgrade` event, which it takes as given (`socket` a `stream.Duplex`, `head` a `Buffer`):
+   * `server.on('upgrade', (request, socket, head) => wss.handleUpgrade(request, socket, head))`.
+   * Resolves with the WebSocket (also announced as a `connection` event and passed to `callback`,
+   * as `ws`'s `handleUpgrade` does), or `undefined` when the request was refused (a `rejected`
+   * event; the response was sent).
    */
   async handleUpgrade(
     request: IncomingMessage,
-    socket: Socket,
+    socket: Duplex,
     head: Uint8Array,
+    callback?: (socket: WebSocket, request: IncomingMessage) => void,
   ): Promise<WebSocket | undefined> {
     const rejected = (status: number, error?: unknown) => {
       this.emit('rejected', request, status, error);
@@ -245,6 +249,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     });
     this.#track(websocket);
     this.emit('connection', websocket, request);
+    callback?.(websocket, request);
     return websocket;
   }
 
@@ -299,7 +304,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     return path === undefined || pathOf(target) === path;
   }
 
-  readonly #onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const server = this.#httpServer;
     if (!this.#takes(request.url) && server && !this.#ownsServer) {
       // Several WebSocketServers may share the server, each on its path: the first one attached

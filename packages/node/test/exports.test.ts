@@ -26,16 +26,22 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 describe('public surface', () => {
   it('exports exactly these runtime names', () => {
     expect(Object.keys(node).sort()).toEqual([
+      'CloseEvent',
       'DefaultClientOptions',
       'DefaultServerOptions',
+      'ErrorEvent',
       'HandshakeFailedError',
+      'MessageEvent',
       'NodeErrorCodes',
       'NodeSocketTransport',
+      'StandardWebSocketError',
       'WebSocket',
       'WebSocketError',
       'WebSocketServer',
+      'WebSocketStream',
       'connect',
       'createServer',
+      'createWebSocketStream',
       'isHandshakeFailedError',
       'isWebSocketError',
       'nodeDialer',
@@ -90,7 +96,7 @@ describe('public surface', () => {
       handshakeTimeout: 30_000,
       followRedirects: false,
       maxRedirects: 10,
-      perMessageDeflate: false,
+      perMessageDeflate: true,
     });
     expect(Object.isFrozen(node.DefaultClientOptions)).toBe(true);
     expect(node.DefaultServerOptions).toEqual({

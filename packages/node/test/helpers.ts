@@ -156,3 +156,23 @@ export function setEnvironment(values: Record<string, string | undefined>): void
     }
   });
 }
+
+/** Resolves once `condition()` holds, polling; rejects after `timeout`. */
+export async function until(condition: () => boolean, timeout = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeout) throw new Error(`condition not met within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Resolves once `value()` stayed the same over ten polls 20 ms apart (a stalled sender). */
+export async function untilSteady(value: () => number): Promise<void> {
+  let last = value();
+  for (let steady = 0; steady < 10; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = value();
+    steady = now === last ? steady + 1 : 0;
+    last = now;
+  }
+}

@@ -308,6 +308,14 @@ class HandedOverTransport implements Transport {
     this.#inner.close();
   }
 
+  unref(): void {
+    this.#inner.unref?.();
+  }
+
+  ref(): void {
+    this.#inner.ref?.();
+  }
+
   abort(error?: Error): void {
     // Undelivered data goes with the write queue; end, error and close are still reported.
     for (let index = this.#queue.length - 1; index >= 0; index--) {

@@ -2,8 +2,9 @@
  * @wskit/transport: WebSocket sessions over any transport. The transport port that runtime adapters
  * implement, the session driver (timers, batched writes, end-to-end backpressure), the idiomatic
  * `WebSocket` API, a WHATWG-compatible `StandardWebSocket`, and `openWebSocket`, which every adapter
- * calls after its opening handshake. Test doubles and the adapters' conformance suite are in
- * `@wskit/transport/testing`. The runtime-agnostic upgrade over the port, which every adapter shares:
+ * calls after its opening handshake; `WebSocketStream`, the WHATWG proposal's streams API, and the
+ * WHATWG event classes (`CloseEvent`, `MessageEvent`, `ErrorEvent`). Test doubles and the
+ * adapters' conformance suite are in `@wskit/transport/testing`. The runtime-agnostic upgrade over the port, which every adapter shares:
  * `Dialer`, `HandshakeTransport`, `upgradeClient`, `acceptUpgrade`, `dialWebSocket` and
  * `HandshakeFailedError`. Universal globals only (timers, `performance.now`, `queueMicrotask`,
  * `EventTarget`): the same code runs in Node, Bun and workerd.
@@ -40,13 +41,27 @@ export {
 } from './options.js';
 export type { Transport, TransportHandler } from './port.js';
 export type { CloseInfo } from './session.js';
-export type { StandardCloseEvent, StandardMessageEvent } from './standard-events.js';
+export {
+  CloseEvent,
+  ErrorEvent,
+  MessageEvent,
+  type StandardCloseEvent,
+  type StandardCloseEventInit,
+  type StandardErrorEvent,
+  type StandardErrorEventInit,
+  type StandardEventClass,
+  type StandardEventInit,
+  type StandardMessageEvent,
+  type StandardMessageEventInit,
+} from './standard-events.js';
 export {
   type BinaryType,
+  connectorFor,
   StandardWebSocket,
   type StandardWebSocketOptions,
   type WebSocketConnector,
 } from './standard-websocket.js';
+export { StandardWebSocketError, type WebSocketCloseInfo } from './standard-websocket-error.js';
 export { type ClientUpgrade, type UpgradeClientOptions, upgradeClient } from './upgrade-client.js';
 export {
   type AcceptedUpgrade,
@@ -61,4 +76,10 @@ export {
   type VerifyResult,
 } from './upgrade-server.js';
 export { openWebSocket, ReadyState, WebSocket, type WebSocketEvents } from './websocket.js';
+export {
+  type WebSocketOpenInfo,
+  WebSocketStream,
+  type WebSocketStreamConnection,
+  type WebSocketStreamOptions,
+} from './websocket-stream.js';
 export { parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';

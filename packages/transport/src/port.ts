@@ -35,6 +35,10 @@
  * - `onDrain` after a `write` returned `false` and the buffer emptied;
  * - `onError` for a transport failure (reset, TLS error), followed by `onClose`;
  * - `onClose` exactly once, last: the transport is fully closed and released.
+ *
+ * Event loop (optional)
+ * - `unref()`/`ref()`, where the runtime counts sockets that keep the process alive (Node, Bun):
+ *   after `unref()` the open transport no longer does; `ref()` undoes it. Both are idempotent.
  */
 export interface Transport {
   /** Starts delivering events to `handler`. Called once, before any other method. */
@@ -58,6 +62,13 @@ export interface Transport {
   abort(error?: Error): void;
   /** A short description of the remote end for logs and errors, e.g. `127.0.0.1:9001`. */
   readonly remoteAddress?: string | undefined;
+  /**
+   * Optional: lets the runtime's event loop exit while this transport is open (Node's and Bun's
+   * `socket.unref()`). Absent where the runtime keeps no process alive for a socket (workerd).
+   */
+  unref?(): void;
+  /** Optional: undoes {@link unref}, so the open transport keeps the event loop alive again. */
+  ref?(): void;
 }
 
 /** The callbacks a {@link Transport} delivers to its user. */

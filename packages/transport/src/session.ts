@@ -276,8 +276,10 @@ export class Session {
 
   /** Sends a ping or a pong now, ahead of queued messages; settles when it was handed to the transport. */
   sendControl(kind: 'ping' | 'pong', data: Uint8Array): Promise<void> {
-    if (this.#finished || this.#terminated || this.#engine.state === 'CLOSED') {
-      return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
+    if (this.state !== 'OPEN' || this.#terminated) {
+      return rejected(
+        new WebSocketError('WS_ERR_NOT_OPEN', `cannot send a ${kind}: the WebSocket is closing or closed`),
+      );
     }
     if (kind === 'ping') this.#engine.sendPing(data);
     else this.#engine.sendPong(data);

@@ -1,13 +1,25 @@
-import { MAX_CLOSE_REASON_BYTES } from '@wskit/codec';
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
+import { HandshakeFailedError } from './handshake-failed-error.js';
 import {
-  CloseEventClass,
+  CloseEvent,
+  createErrorEvent,
   createMessageEvent,
-  domException,
   runtimeCallsEventHandlers,
   type StandardCloseEvent,
+  type StandardErrorEvent,
   type StandardMessageEvent,
 } from './standard-events.js';
+import {
+  checkProtocols,
+  clampUnsignedShort,
+  defineConstants,
+  domError,
+  enumerableMembers,
+  toDOMString,
+  toProtocolList,
+  urlRecord,
+  validateCloseCodeAndReason,
+} from './standard-steps.js';
 import { ReadyState, type WebSocket } from './websocket.js';
 
 /**
@@ -21,6 +33,28 @@ export type WebSocketConnector = (
   protocols: readonly string[],
   signal: AbortSignal,
 ) => Promise<WebSocket>;
+
+/**
+ * The {@link WebSocketConnector} of a runtime adapter's WHATWG classes over its `connect(url,
+ * options)`: `options` with the offered subprotocols as `protocols` and the class's abort signal
+ * (joined with `options.signal`, if any).
+ */
+export function connectorFor<
+  Options extends {
+    readonly protocols?: string | readonly string[] | undefined;
+    readonly signal?: AbortSignal | undefined;
+  },
+>(
+  connect: (url: URL, options: Options) => Promise<WebSocket>,
+  options: NoInfer<Omit<Options, 'protocols'>>,
+): WebSocketConnector {
+  return (url, protocols, signal) =>
+    connect(url, {
+      ...options,
+      protocols,
+      signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
+    } as unknown as Options);
+}
 
 /** The options of a {@link StandardWebSocket}. */
 export interface StandardWebSocketOptions {
@@ -39,8 +73,8 @@ interface HandlerSlot {
 }
 
 const hasBlob = typeof Blob === 'function';
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const textEncoder = new TextEncoder();
+const NODE_REF = Symbol.for('nodejs.ref');
+const NODE_UNREF = Symbol.for('nodejs.unref');
 
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` (https://websockets.spec.whatwg.org/), for code
@@ -54,16 +88,21 @@ const textEncoder = new TextEncoder();
  *   }
  * }
  * ```
+ *
+ * As WebIDL defines the interface: the `CONNECTING`…`CLOSED` constants are enumerable, read-only and
+ * not configurable, on the class and on its prototype; the attributes, event handlers and methods
+ * are enumerable on the prototype. On Node and Bun it is "refable" like Node's global `WebSocket`:
+ * `process.unref(ws)` lets the process exit while it is open (`Symbol.for('nodejs.unref')`).
  */
 export class StandardWebSocket extends EventTarget {
   /** {@link ReadyState.CONNECTING} */
-  static readonly CONNECTING = ReadyState.CONNECTING;
+  declare static readonly CONNECTING: 0;
   /** {@link ReadyState.OPEN} */
-  static readonly OPEN = ReadyState.OPEN;
+  declare static readonly OPEN: 1;
   /** {@link ReadyState.CLOSING} */
-  static readonly CLOSING = ReadyState.CLOSING;
+  declare static readonly CLOSING: 2;
   /** {@link ReadyState.CLOSED} */
-  static readonly CLOSED = ReadyState.CLOSED;
+  declare static readonly CLOSED: 3;
   /** {@link ReadyState.CONNECTING} */
   declare readonly CONNECTING: 0;
   /** {@link ReadyState.OPEN} */
@@ -74,6 +113,7 @@ export class StandardWebSocket extends EventTarget {
   declare readonly CLOSED: 3;
 
   readonly #url: URL;
+  readonly #protocols: readonly string[];
   readonly #controller = new AbortController();
   readonly #handlers = new Map<string, HandlerSlot>();
   #state: ReadyState = ReadyState.CONNECTING;
@@ -87,6 +127,10 @@ export class StandardWebSocket extends EventTarget {
   #sendChain: Promise<void> | undefined;
   /** Nesting depth of `dispatchEvent` calls. */
   #dispatching = 0;
+  /** What failed the connection, for the `error` event. */
+  #failure: unknown;
+  /** Whether the process should not wait for this WebSocket (`process.unref(ws)`). */
+  #unrefed = false;
 
   constructor(
     url: string | URL,
@@ -99,13 +143,10 @@ export class StandardWebSocket extends EventTarget {
         'StandardWebSocket needs a connector: new StandardWebSocket(url, protocols, { connect })',
       );
     }
-    this.#url = parseWebSocketUrl(url);
-    const list = typeof protocols === 'string' ? [protocols] : [...protocols].map(String);
-    if (new Set(list).size !== list.length)
-      throw domException('Duplicate subprotocol in the list', 'SyntaxError');
-    for (const protocol of list) {
-      if (!TOKEN.test(protocol)) throw domException(`Invalid subprotocol: ${protocol}`, 'SyntaxError');
-    }
+    this.#url = urlRecord(url);
+    const list = toProtocolList(protocols);
+    checkProtocols(list);
+    this.#protocols = list;
     let connecting: Promise<WebSocket>;
     try {
       connecting = Promise.resolve(options.connect(new URL(this.#url.href), list, this.#controller.signal));
@@ -115,12 +156,13 @@ export class StandardWebSocket extends EventTarget {
     connecting.then(
       (socket) => {
         if (typeof (socket as Partial<WebSocket> | undefined)?.on !== 'function') {
-          this.#failBeforeOpen(); // a connector that resolved with something else
+          // A connector that resolved with something else.
+          this.#failBeforeOpen(new TypeError('The connector resolved with something other than a WebSocket'));
           return;
         }
         this.#established(socket);
       },
-      () => this.#failBeforeOpen(),
+      (error) => this.#failBeforeOpen(error),
     );
   }
 
@@ -177,11 +219,11 @@ export class StandardWebSocket extends EventTarget {
   set onmessage(handler: Handler<StandardMessageEvent>) {
     this.#setHandler('message', handler);
   }
-  /** The `error` event handler. */
-  get onerror(): Handler<Event> {
+  /** The `error` event handler: an `ErrorEvent` whose `error` is what failed the connection. */
+  get onerror(): Handler<StandardErrorEvent> {
     return this.#getHandler('error');
   }
-  set onerror(handler: Handler<Event>) {
+  set onerror(handler: Handler<StandardErrorEvent>) {
     this.#setHandler('error', handler);
   }
   /** The `close` event handler. */
@@ -199,7 +241,7 @@ export class StandardWebSocket extends EventTarget {
    */
   send(data: string | Blob | BinaryData): void {
     if (this.readyState === ReadyState.CONNECTING) {
-      throw domException('cannot send while the WebSocket is CONNECTING', 'InvalidStateError');
+      throw domError('cannot send while the WebSocket is CONNECTING', 'InvalidStateError');
     }
     let size: number;
     let payload: string | Uint8Array | Blob;
@@ -214,7 +256,7 @@ export class StandardWebSocket extends EventTarget {
       payload = copyBytes(toBytes(data, 'send'));
       size = payload.length;
     } else {
-      payload = String(data);
+      payload = toDOMString(data);
       size = utf8Length(payload);
     }
     if (this.readyState !== ReadyState.OPEN) {
@@ -250,28 +292,40 @@ export class StandardWebSocket extends EventTarget {
    * abandoned: `error` then `close` (1006) follow.
    */
   close(code?: number, reason?: string): void {
-    let status: number | undefined;
-    if (code !== undefined) {
-      status = clampUnsignedShort(code);
-      if (status !== 1000 && (status < 3000 || status > 4999)) {
-        throw domException(`The close code must be 1000 or 3000–4999, not ${status}`, 'InvalidAccessError');
-      }
-    }
-    const text = reason === undefined ? '' : String(reason);
-    if (textEncoder.encode(text).length > MAX_CLOSE_REASON_BYTES) {
-      throw domException('The close reason must be at most 123 bytes of UTF-8', 'SyntaxError');
-    }
+    const text = reason === undefined ? '' : toDOMString(reason);
+    const status = validateCloseCodeAndReason(
+      code === undefined ? undefined : clampUnsignedShort(code),
+      text,
+    );
     const state = this.readyState;
     if (state === ReadyState.CLOSING || state === ReadyState.CLOSED) return;
     if (state === ReadyState.CONNECTING) {
       this.#state = ReadyState.CLOSING;
       this.#controller.abort();
-      queueMicrotask(() => this.#failBeforeOpen());
+      const aborted = domError(
+        'The WebSocket was closed before the connection was established',
+        'AbortError',
+      );
+      queueMicrotask(() => this.#failBeforeOpen(aborted));
       return;
     }
     this.#state = ReadyState.CLOSING;
-    if (status === undefined && text !== '') status = 1000;
     this.#socket!.close(status, status === undefined ? undefined : text);
+  }
+
+  /** Keeps the process alive while the WebSocket is open (the default; `process.ref(ws)` on Node). */
+  [NODE_REF](): void {
+    this.#unrefed = false;
+    this.#socket?.ref();
+  }
+
+  /**
+   * Lets the process exit while the WebSocket is open or connecting (`process.unref(ws)` on Node),
+   * as with Node's global `WebSocket`. Does nothing where no socket keeps the process alive.
+   */
+  [NODE_UNREF](): void {
+    this.#unrefed = true;
+    this.#socket?.unref();
   }
 
   /** Dispatches `event` to the listeners (EventTarget's own, see {@link #getHandler}). */
@@ -291,6 +345,23 @@ export class StandardWebSocket extends EventTarget {
       socket.terminate(); // closed while connecting: the attempt was abandoned
       return;
     }
+    // "Establish a WebSocket connection": if protocols is not empty and the response's
+    // `Sec-WebSocket-Protocol` is null (the server selected none), fail the WebSocket connection.
+    if (
+      this.#protocols.length > 0 &&
+      (socket.protocol === '' || !this.#protocols.includes(socket.protocol))
+    ) {
+      socket.terminate();
+      this.#failBeforeOpen(
+        new HandshakeFailedError({
+          code: 'WS_HANDSHAKE_ERR_UNEXPECTED_SUBPROTOCOL',
+          message: `The server selected no subprotocol of those offered (${this.#protocols.join(', ')})`,
+          url: this.#url.href,
+        }),
+      );
+      return;
+    }
+    if (this.#unrefed) socket.unref();
     this.#socket = socket;
     this.#state = ReadyState.OPEN;
     const origin = this.#url.origin;
@@ -298,6 +369,9 @@ export class StandardWebSocket extends EventTarget {
     socket.on('message', (data) => {
       const value = typeof data === 'string' ? data : this.#binary(data);
       this.dispatchEvent(createMessageEvent(value, origin));
+    });
+    socket.on('error', (error) => {
+      this.#failure ??= error;
     });
     // The close event (also when the socket closed before we listened). The standard fires error
     // first when the connection was failed rather than closed: the close was not clean. Its code is
@@ -309,16 +383,21 @@ export class StandardWebSocket extends EventTarget {
     );
   }
 
-  #failBeforeOpen(): void {
+  #failBeforeOpen(error: unknown): void {
     if (this.#state === ReadyState.CLOSED || this.#socket !== undefined) return;
+    this.#failure ??= error;
     this.#closed(1006, '', false);
   }
 
   #closed(code: number, reason: string, wasClean: boolean): void {
     if (this.#state === ReadyState.CLOSED) return;
     this.#state = ReadyState.CLOSED;
-    if (!wasClean) this.dispatchEvent(new Event('error'));
-    this.dispatchEvent(new CloseEventClass('close', { code, reason, wasClean }));
+    if (!wasClean) {
+      const failure =
+        this.#failure ?? domError(`The WebSocket connection closed uncleanly (${code})`, 'NetworkError');
+      this.dispatchEvent(createErrorEvent(failure));
+    }
+    this.dispatchEvent(new CloseEvent('close', { code, reason, wasClean }));
   }
 
   #binary(data: Uint8Array): ArrayBuffer | Blob {
@@ -361,9 +440,27 @@ export class StandardWebSocket extends EventTarget {
   }
 }
 
-for (const [name, value] of Object.entries(ReadyState)) {
-  Object.defineProperty(StandardWebSocket.prototype, name, { value, enumerable: true });
-}
+// WebIDL: constants on the interface object and the prototype; attributes, event handlers and
+// operations enumerable on the prototype.
+defineConstants(StandardWebSocket, ReadyState);
+enumerableMembers(StandardWebSocket.prototype, [
+  'url',
+  'readyState',
+  'bufferedAmount',
+  'onopen',
+  'onerror',
+  'onclose',
+  'extensions',
+  'protocol',
+  'close',
+  'onmessage',
+  'binaryType',
+  'send',
+]);
+Object.defineProperty(StandardWebSocket.prototype, Symbol.toStringTag, {
+  value: 'WebSocket',
+  configurable: true,
+});
 
 /**
  * A copy of `bytes` in a new `ArrayBuffer` of their exact length. `Uint8Array.prototype.slice`, not
@@ -372,36 +469,4 @@ for (const [name, value] of Object.entries(ReadyState)) {
  */
 function copyBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return Uint8Array.prototype.slice.call(bytes) as Uint8Array<ArrayBuffer>;
-}
-
-/** Parses a WebSocket URL as the standard's constructor does, throwing `SyntaxError` `DOMException`s. */
-function parseWebSocketUrl(input: string | URL): URL {
-  let url: URL;
-  try {
-    const base = (globalThis as { location?: { href?: string } }).location?.href;
-    url = new URL(String(input), base);
-  } catch {
-    throw domException(`Invalid URL: ${String(input)}`, 'SyntaxError');
-  }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw domException(`The URL's scheme must be ws, wss, http or https, not ${url.protocol}`, 'SyntaxError');
-  }
-  if (url.hash !== '' || String(input).includes('#')) {
-    throw domException('A WebSocket URL may not have a fragment', 'SyntaxError');
-  }
-  return url;
-}
-
-/** WebIDL `[Clamp] unsigned short`: clamped to 0–65535, rounded half to even. */
-function clampUnsignedShort(value: unknown): number {
-  const number = Number(value);
-  if (Number.isNaN(number)) return 0;
-  const clamped = Math.min(Math.max(number, 0), 65535);
-  const floor = Math.floor(clamped);
-  const fraction = clamped - floor;
-  if (fraction > 0.5) return floor + 1;
-  if (fraction < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
 }

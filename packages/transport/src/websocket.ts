@@ -95,12 +95,17 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   readonly closed: Promise<CloseInfo>;
 
   readonly #session: Session;
+  readonly #transport: Transport;
   readonly #inbox: Inbox;
   readonly #pieces: boolean;
   readonly #maxBufferedMessages: number;
   #resolveClosed!: (info: CloseInfo) => void;
   #closeInfo: CloseInfo | undefined;
   #closeCalled = false;
+  /** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
+  #inboxFull = false;
+  /** `pause()` was called (and not `resume()`). */
+  #paused = false;
   #iterators = 0;
   #handOverScheduled = false;
   /** Who waits for drain; the shared empty {@link NO_WAITERS} while nobody does. */
@@ -125,12 +130,17 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
+    this.#transport = transport;
     this.#inbox = new Inbox(
       this.#maxBufferedMessages,
       () => {
-        if (!this.#closeCalled) this.#session.pauseReading();
+        this.#inboxFull = true;
+        this.#updateReading();
       },
-      () => this.#session.resumeReading(),
+      () => {
+        this.#inboxFull = false;
+        this.#updateReading();
+      },
     );
     try {
       this.#session = new Session(transport, options, newHost(this));
@@ -239,8 +249,44 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     if (!this.#closeCalled) {
       this.#closeCalled = true;
       // Keep reading so the peer's close frame arrives; messages beyond the limit are dropped now.
-      this.#session.resumeReading();
+      this.#updateReading();
     }
+  }
+
+  /**
+   * Stops reading from the transport until {@link resume}, so that a slow consumer pushes back on
+   * the peer (TCP flow control) instead of buffering: the way streams apply backpressure (Node's
+   * `Duplex`, `WebSocketStream`). Messages already read are still delivered. Once the close
+   * handshake started, reading goes on regardless, so that the peer's close frame arrives.
+   */
+  pause(): void {
+    this.#paused = true;
+    this.#updateReading();
+  }
+
+  /** Resumes reading after {@link pause} (unless the held messages reached `maxBufferedMessages`). */
+  resume(): void {
+    this.#paused = false;
+    this.#updateReading();
+  }
+
+  /** Whether {@link pause} was called and {@link resume} not since. */
+  get isPaused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Lets the process exit while this WebSocket is open (Node's and Bun's `socket.unref()`; what
+   * `process.unref(ws)` calls on Node's global `WebSocket`). Does nothing where the transport has no
+   * such notion (workerd, in-memory pairs): there an open socket keeps nothing alive.
+   */
+  unref(): void {
+    this.#transport.unref?.();
+  }
+
+  /** Undoes {@link unref}: the open WebSocket keeps the process alive again. */
+  ref(): void {
+    this.#transport.ref?.();
   }
 
   /** Drops the transport at once, without a close handshake: the close event reports 1006. */
@@ -373,6 +419,12 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       if (this.listenerCount(this.#pieces ? 'messagePiece' : 'message') === 0) return;
       for (const item of this.#inbox.takeAll()) this.#emitReceived(item);
     });
+  }
+
+  /** Reads unless paused (by {@link pause} or a full inbox) before the close handshake started. */
+  #updateReading(): void {
+    if (!this.#closeCalled && (this.#paused || this.#inboxFull)) this.#session.pauseReading();
+    else this.#session.resumeReading();
   }
 
   #wakeDrainWaiters(): void {

@@ -9,18 +9,24 @@ import { describe, expect, it } from 'vitest';
 describe('exports', () => {
   it('@wskit/transport exports exactly these names', () => {
     expect(Object.keys(transport).sort()).toEqual([
+      'CloseEvent',
       'DefaultSessionOptions',
+      'ErrorEvent',
       'HandshakeFailedError',
       'HandshakeTransport',
+      'MessageEvent',
       'ReadyState',
       'StandardWebSocket',
+      'StandardWebSocketError',
       'TypedEmitter',
       'UpgradeErrorCodes',
       'WebSocket',
       'WebSocketError',
       'WebSocketErrorCodes',
+      'WebSocketStream',
       'acceptUpgrade',
       'beginHandshake',
+      'connectorFor',
       'createHandshakeTimeout',
       'dialWebSocket',
       'isHandshakeFailedError',
@@ -39,9 +45,13 @@ describe('exports', () => {
       'createTransportPair',
       'createWebSocketPair',
       'inMemoryConformanceEnv',
+      'inMemoryStandardEnv',
       'runConformance',
       'runConformanceCase',
+      'runStandardCases',
       'serveConformance',
+      'standardCases',
+      'standardSelectProtocol',
     ]);
   });
 

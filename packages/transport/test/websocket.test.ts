@@ -102,10 +102,17 @@ describe('WebSocket', () => {
     client.close(4000, 'done');
     client.close(4001); // already closing: nothing
     expect(client.readyState).toBe(client.CLOSING);
-    const ping = rejection(client.ping()); // pings are allowed while closing
+    // Nothing goes on the wire after our close frame: pings and pongs reject too.
+    const ping = rejection(client.ping());
+    const pong = rejection(client.pong());
     const error = await rejection(client.send('late'));
     expect(isWebSocketError(error) && error.code).toBe('WS_ERR_NOT_OPEN');
-    expect(await ping).toBeUndefined();
+    const pingError = await ping;
+    expect(isWebSocketError(pingError) && pingError.message).toBe(
+      'cannot send a ping: the WebSocket is closing or closed',
+    );
+    const pongError = await pong;
+    expect(isWebSocketError(pongError) && pongError.code).toBe('WS_ERR_NOT_OPEN');
     expect(await client.closed).toEqual({ code: 4000, reason: '', wasClean: true });
     expect(client.readyState).toBe(client.CLOSED);
     expect(await server.closed).toEqual({ code: 4000, reason: 'done', wasClean: true });

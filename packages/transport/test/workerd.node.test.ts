@@ -1,6 +1,6 @@
 /**
  * The built package in Cloudflare's runtime, through Miniflare: the whole conformance suite over
- * the in-memory pair and the WHATWG class run inside workerd, where there is no test runner (the
+ * the in-memory pair, the WHATWG class and the WHATWG cases (`standardCases`) run inside workerd, where there is no test runner (the
  * Worker answers with runConformance's JSON report). vitest only: the `.node.test.ts` suffix keeps
  * it out of `bun test`, as it drives a workerd process from Node.
  */
@@ -17,7 +17,7 @@ const packagesDir = join(packageDir, '..');
 /** The Worker: runs the suite and a WHATWG round trip, answers with JSON. */
 const workerSource = `
 import { StandardWebSocket } from './transport.js';
-import { conformanceCases, createWebSocketPair, inMemoryConformanceEnv, runConformance, serveConformance } from './testing.js';
+import { conformanceCases, createWebSocketPair, inMemoryConformanceEnv, inMemoryStandardEnv, runConformance, runStandardCases, serveConformance, standardCases } from './testing.js';
 
 async function standardRoundTrip() {
   const events = [];
@@ -51,6 +51,7 @@ export default {
       failed: results.filter((result) => !result.ok),
       passed: results.filter((result) => result.ok).length / 2,
       standard: await standardRoundTrip(),
+      whatwg: { cases: standardCases.length, results: await runStandardCases(inMemoryStandardEnv()) },
     });
   },
 };
@@ -114,10 +115,14 @@ describe('workerd (Miniflare)', () => {
         failed: unknown[];
         passed: number;
         standard: string[];
+        whatwg: { cases: number; results: { name: string; ok: boolean; error?: string }[] };
       };
       expect(result.userAgent).toBe('Cloudflare-Workers');
       expect(result.failed).toEqual([]);
       expect(result.passed).toBe(result.cases);
+      // The WHATWG cases (the WebSocket class and WebSocketStream) inside workerd.
+      expect(result.whatwg.results.filter((outcome) => !outcome.ok)).toEqual([]);
+      expect(result.whatwg.results.length).toBe(result.whatwg.cases);
       expect(result.standard).toEqual([
         'open chat',
         'message hi wss://example.com',

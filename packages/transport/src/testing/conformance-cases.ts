@@ -415,6 +415,25 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'close/no-control-after-close',
+    async run(env) {
+      // After our close frame nothing may follow on the wire (RFC 6455 §5.5.1): ping() and pong()
+      // reject at once with WS_ERR_NOT_OPEN.
+      const ws = await env.connect('/echo');
+      ws.close(1000);
+      for (const kind of ['ping', 'pong'] as const) {
+        const error = await ws[kind]('late').then(
+          () => undefined,
+          (reason: unknown) => reason,
+        );
+        assert(isWebSocketError(error) && error.code === 'WS_ERR_NOT_OPEN', `${kind} after close rejects`);
+      }
+      const info = await closedWithin(ws, 10_000);
+      assertEqual(info.code, 1000, 'close code');
+      assertEqual(info.wasClean, true, 'wasClean');
+    },
+  },
+  {
     name: 'keepalive/ping-pong',
     async run(env) {
       const ws = await env.connect('/echo', { keepaliveInterval: 20, pongTimeout: 2000 });

@@ -59,25 +59,37 @@ export async function runConformanceCase(
       return ws;
     },
   };
+  try {
+    return await timedResult(testCase.name, () => testCase.run(tracked), timeout);
+  } finally {
+    for (const ws of opened) ws.terminate();
+  }
+}
+
+/** Runs `run` with a timeout and reports its outcome as a {@link ConformanceResult} named `name`. */
+export async function timedResult(
+  name: string,
+  run: () => Promise<void>,
+  timeout: number,
+): Promise<ConformanceResult> {
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
-      testCase.run(tracked),
+      run(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(caseTimeout(testCase.name, timeout)), timeout);
+        timer = setTimeout(() => reject(caseTimeout(name, timeout)), timeout);
       }),
     ]);
-    return { name: testCase.name, ok: true, durationMs: Math.round(performance.now() - started) };
+    return { name, ok: true, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     return {
-      name: testCase.name,
+      name,
       ok: false,
       error: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
     clearTimeout(timer);
-    for (const ws of opened) ws.terminate();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * @wskit/transport/testing: an in-memory transport pair that keeps the port contract, sessions over
  * it, and the conformance suite every runtime adapter runs against its own runtime (plain data and
- * its own assertions: no test runner needed, so it also runs inside workerd).
+ * its own assertions: no test runner needed, so it also runs inside workerd), and the WHATWG cases
+ * (`standardCases`: the `WebSocket` class and `WebSocketStream`, each from a step of the standard).
  *
  * @packageDocumentation
  */
@@ -20,6 +21,15 @@ export {
   type WebSocketPair,
   type WebSocketPairOptions,
 } from './in-memory.js';
+export { inMemoryStandardEnv } from './in-memory-standard.js';
+export {
+  type RunStandardCasesOptions,
+  runStandardCases,
+  type StandardCase,
+  type StandardEnv,
+  standardCases,
+  standardSelectProtocol,
+} from './standard-cases.js';
 export {
   createTransportPair,
   type InMemoryTransport,
