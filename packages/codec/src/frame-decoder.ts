@@ -166,7 +166,11 @@ export class FrameDecoder {
         position += headerSize(chunk[position + 1]!);
       } else {
         // Gather a header split across chunks; check the first two bytes as soon as they are here.
-        const bytes = (this.#headerBytes ??= new Uint8Array(14));
+        let bytes = this.#headerBytes;
+        if (bytes === undefined) {
+          bytes = new Uint8Array(14);
+          this.#headerBytes = bytes;
+        }
         if (this.#headerFill < 2) {
           while (this.#headerFill < 2 && position < length) bytes[this.#headerFill++] = chunk[position++]!;
           if (this.#headerFill < 2) return undefined;
