@@ -3,8 +3,10 @@ import {
   acceptUpgrade,
   openWebSocket,
   pickSessionOptions,
+  refuseUnsupportedOptions,
   type SessionOptions,
   TypedEmitter,
+  type UnsupportedOptions,
   type UpgradeHooks,
   type WebSocket,
 } from '@wskit/transport';
@@ -23,6 +25,17 @@ export const DefaultServerOptions = Object.freeze({
   handshakeTimeout: 10_000,
   /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
   closeCode: 1001,
+});
+
+/**
+ * The server options of other adapters (`@wskit/node`'s) that this one cannot honour: passing one
+ * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
+ */
+export const UnsupportedServerOptions: UnsupportedOptions = Object.freeze({
+  perMessageDeflate: 'permessage-deflate is not implemented in @wskit/bun yet',
+  host: 'the address to listen on is called hostname in @wskit/bun',
+  server: 'attaching to a node:http server works in Node.js only (@wskit/node)',
+  path: 'the server does not filter by path; check request.target in verify',
 });
 
 /**
@@ -70,7 +83,8 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
  * A WebSocket server on `Bun.listen`'s raw sockets: each connection runs `@wskit/transport`'s
  * `acceptUpgrade` (the request head, `selectProtocol`/`protocols`, `verify`, the 101 or a refusal)
  * over a {@link BunSocketTransport}, then a session; each accepted client is a `connection` event.
- * It listens at once (`Bun.listen` throws, e.g. for a port in use) and throws outside Bun.
+ * It listens at once (`Bun.listen` throws, e.g. for a port in use) and throws outside Bun, and an
+ * `UnsupportedOptionError` for an option of {@link UnsupportedServerOptions}.
  */
 export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
   readonly #clients = new Set<WebSocket>();
@@ -82,6 +96,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
   constructor(options: WebSocketServerOptions = {}) {
     super();
     const bun = bunRuntime('WebSocketServer');
+    refuseUnsupportedOptions('@wskit/bun WebSocketServer', options, UnsupportedServerOptions);
     const port = options.port ?? DefaultServerOptions.port;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new RangeError(`WebSocketServer: port must be an integer from 0 to 65535, not ${port}`);

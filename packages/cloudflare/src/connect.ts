@@ -1,4 +1,10 @@
-import { type DialWebSocketOptions, dialWebSocket, type WebSocket } from '@wskit/transport';
+import {
+  type DialWebSocketOptions,
+  dialWebSocket,
+  refuseUnsupportedOptions,
+  type UnsupportedOptions,
+  type WebSocket,
+} from '@wskit/transport';
 import { type CloudflareTlsOptions, cloudflareDialer } from './cloudflare-dialer.js';
 
 /**
@@ -12,15 +18,29 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
 }
 
 /**
+ * The client options of other adapters (`@wskit/node`'s) that this one cannot honour: passing one
+ * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
+ */
+export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
+  perMessageDeflate: 'permessage-deflate is not implemented in @wskit/cloudflare yet',
+  followRedirects: 'redirects are not followed by @wskit/cloudflare yet',
+  maxRedirects: 'redirects are not followed by @wskit/cloudflare yet',
+  proxy: 'HTTP proxies are not supported by @wskit/cloudflare yet; the connection would bypass the proxy',
+  dispatcher: 'an undici Dispatcher works in Node.js only (@wskit/node)',
+});
+
+/**
  * Opens a WebSocket to a `ws:` or `wss:` URL over `connect()` from `cloudflare:sockets`, inside a
  * Worker's handler, and resolves with the open `WebSocket` (`@wskit/transport`'s idiomatic API:
  * awaited sends that follow the socket's backpressure, events, async iteration). The handshake is
  * `@wskit/transport`'s `upgradeClient`, shared with the other adapters. Redirects are not followed.
  *
- * Throws `TypeError`/`RangeError` at once for misuse. Rejects with a `HandshakeFailedError` when the
+ * Throws `TypeError`/`RangeError` at once for misuse, and an `UnsupportedOptionError` for an option
+ * of {@link UnsupportedConnectOptions}. Rejects with a `HandshakeFailedError` when the
  * server refuses, `WS_ERR_HANDSHAKE_TIMEOUT`, the runtime's error for a connection or TLS failure,
  * and, outside Cloudflare Workers, an error saying `cloudflare:sockets` is missing.
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
+  refuseUnsupportedOptions('@wskit/cloudflare connect()', options, UnsupportedConnectOptions);
   return dialWebSocket(cloudflareDialer, url, options);
 }

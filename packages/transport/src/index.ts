@@ -62,6 +62,12 @@ export {
   type WebSocketConnector,
 } from './standard-websocket.js';
 export { StandardWebSocketError, type WebSocketCloseInfo } from './standard-websocket-error.js';
+export {
+  isUnsupportedOptionError,
+  refuseUnsupportedOptions,
+  UnsupportedOptionError,
+  type UnsupportedOptions,
+} from './unsupported-option.js';
 export { type ClientUpgrade, type UpgradeClientOptions, upgradeClient } from './upgrade-client.js';
 export {
   type AcceptedUpgrade,

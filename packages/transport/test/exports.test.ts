@@ -19,6 +19,7 @@ describe('exports', () => {
       'StandardWebSocket',
       'StandardWebSocketError',
       'TypedEmitter',
+      'UnsupportedOptionError',
       'UpgradeErrorCodes',
       'WebSocket',
       'WebSocketError',
@@ -30,11 +31,13 @@ describe('exports', () => {
       'createHandshakeTimeout',
       'dialWebSocket',
       'isHandshakeFailedError',
+      'isUnsupportedOptionError',
       'isWebSocketError',
       'negotiateUpgrade',
       'openWebSocket',
       'parseWebSocketUrl',
       'pickSessionOptions',
+      'refuseUnsupportedOptions',
       'upgradeClient',
     ]);
   });
