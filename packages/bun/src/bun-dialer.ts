@@ -7,7 +7,8 @@ import { type BunSocket, type BunTlsOptions, bunRuntime } from './runtime.js';
  * when `secure` (`serverName` from `servername`; `tls` takes Bun's TLS options, `ca`,
  * `rejectUnauthorized`, … and wins), resolving once connected, TLS handshake and certificate check
  * included, with an unstarted {@link BunSocketTransport}. Rejects with Bun's error (`ECONNREFUSED`,
- * a certificate error) or the signal's reason; outside Bun, with an error saying so.
+ * a certificate error) or the signal's reason; outside Bun, with an error saying so. A target with
+ * `socketPath` (a `ws+unix:` URL) connects to that Unix domain socket (`Bun.connect({ unix })`).
  */
 export const bunDialer: Dialer = (target) => {
   let bun: ReturnType<typeof bunRuntime>;
@@ -44,8 +45,9 @@ export const bunDialer: Dialer = (target) => {
     const routed = BunSocketTransport.handlers;
     bun
       .connect({
-        hostname: target.host,
-        port: target.port,
+        ...(target.socketPath === undefined
+          ? { hostname: target.host, port: target.port }
+          : { unix: target.socketPath }),
         allowHalfOpen: true,
         ...(tls === undefined ? {} : { tls }),
         socket: {

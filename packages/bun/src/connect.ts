@@ -1,3 +1,4 @@
+import { clientPerMessageDeflate, type PerMessageDeflateOption } from '@wskit/permessage-deflate';
 import {
   type DialWebSocketOptions,
   dialWebSocket,
@@ -17,6 +18,15 @@ import { type BunTlsOptions, bunRuntime } from './runtime.js';
 export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
   /** Bun's TLS options for `wss:` (`ca`, `cert`, `key`, `rejectUnauthorized`, `serverName`, …). */
   readonly tls?: BunTlsOptions | undefined;
+  /**
+   * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`, over the runtime's
+   * `node:zlib`): `true` with its defaults, or its options (`serverNoContextTakeover`,
+   * `serverMaxWindowBits`, `clientMaxWindowBits`, `clientNoContextTakeover`, `threshold`, `level`,
+   * `memoryLevel`, `concurrencyLimit`). Default `false`. Used only when the server accepts it;
+   * `maxMessageSize` also bounds every inflated message. Connections made with one options object
+   * share one negotiator (and its `concurrencyLimit`).
+   */
+  readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
 }
 
 /**
@@ -24,18 +34,16 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
  * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
  */
 export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
-  perMessageDeflate: 'permessage-deflate is not implemented in @wskit/bun yet',
-  followRedirects: 'redirects are not followed by @wskit/bun yet',
-  maxRedirects: 'redirects are not followed by @wskit/bun yet',
   proxy: 'HTTP proxies are not supported by @wskit/bun yet; the connection would bypass the proxy',
   dispatcher: 'an undici Dispatcher works in Node.js only (@wskit/node)',
 });
 
 /**
- * Opens a WebSocket to a `ws:` or `wss:` URL over `Bun.connect` and resolves with the open
- * `WebSocket` (`@wskit/transport`'s idiomatic API). The handshake is `@wskit/transport`'s
- * `upgradeClient`, shared with the other adapters; frames the server sent right behind its `101` are
- * the session's first bytes. Redirects are not followed, and no proxy is used.
+ * Opens a WebSocket to a `ws:`, `wss:` or `ws+unix:` URL over `Bun.connect` and resolves with the
+ * open `WebSocket` (`@wskit/transport`'s idiomatic API). The handshake is `@wskit/transport`'s
+ * `dialWebSocket`, shared with the other adapters (redirects with `followRedirects`, the URL's
+ * credentials as Basic auth, permessage-deflate with `perMessageDeflate`); frames the server sent
+ * right behind its `101` are the session's first bytes.
  *
  * Throws at once outside Bun, `TypeError`/`RangeError` for misuse, and an `UnsupportedOptionError`
  * for an option of {@link UnsupportedConnectOptions}. Rejects with a
@@ -46,5 +54,7 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   bunRuntime('connect()');
   refuseUnsupportedOptions('@wskit/bun connect()', options, UnsupportedConnectOptions);
-  return dialWebSocket(bunDialer, url, options);
+  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
+  if (deflate === undefined) return dialWebSocket(bunDialer, url, options);
+  return dialWebSocket(bunDialer, url, { ...options, extensions: [deflate, ...(options.extensions ?? [])] });
 }

@@ -46,7 +46,9 @@ export type BunTlsOptions = Record<string, unknown>;
 
 /** A listener of `Bun.listen`. */
 export interface BunListener {
+  /** The address listened on (`undefined` for a Unix socket). */
   readonly hostname: string;
+  /** The port listened on (`undefined` for a Unix socket). */
   readonly port: number;
   stop(closeActiveConnections?: boolean): void;
   unref?(): void;
@@ -55,16 +57,18 @@ export interface BunListener {
 /** The `Bun` global, as far as this package uses it. */
 export interface BunRuntime {
   connect(options: {
-    hostname: string;
-    port: number;
+    hostname?: string;
+    port?: number;
+    unix?: string;
     tls?: boolean | BunTlsOptions;
     allowHalfOpen?: boolean;
     data?: unknown;
     socket: BunSocketHandlers;
   }): Promise<BunSocket>;
   listen(options: {
-    hostname: string;
-    port: number;
+    hostname?: string;
+    port?: number;
+    unix?: string;
     tls?: BunTlsOptions;
     allowHalfOpen?: boolean;
     socket: BunSocketHandlers;

@@ -1,6 +1,12 @@
 import { formatExtensions, type HeadLimits, type RequestHead } from '@wskit/handshake';
 import {
+  type PerMessageDeflate,
+  type PerMessageDeflateOption,
+  serverPerMessageDeflate,
+} from '@wskit/permessage-deflate';
+import {
   acceptUpgrade,
+  engineExtensions,
   openWebSocket,
   pickSessionOptions,
   refuseUnsupportedOptions,
@@ -32,7 +38,6 @@ export const DefaultServerOptions = Object.freeze({
  * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
  */
 export const UnsupportedServerOptions: UnsupportedOptions = Object.freeze({
-  perMessageDeflate: 'permessage-deflate is not implemented in @wskit/bun yet',
   host: 'the address to listen on is called hostname in @wskit/bun',
   server: 'attaching to a node:http server works in Node.js only (@wskit/node)',
   path: 'the server does not filter by path; check request.target in verify',
@@ -48,6 +53,11 @@ export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, Sessi
   readonly port?: number | undefined;
   /** The address to listen on (default `0.0.0.0`). */
   readonly hostname?: string | undefined;
+  /**
+   * Listen on this Unix domain socket path instead of `hostname` and `port` (`Bun.listen({ unix })`);
+   * clients connect with `ws+unix:///path/to.sock:/request/path`.
+   */
+  readonly unix?: string | undefined;
   /** Serve `wss:` with Bun's TLS options (`key`, `cert`, `ca`, …). */
   readonly tls?: BunTlsOptions | undefined;
   /** The most connections open at once, handshakes in progress included; more get 503 (default no limit). */
@@ -56,6 +66,15 @@ export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, Sessi
   readonly handshakeTimeout?: number | undefined;
   /** Limits of the request head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */
   readonly headLimits?: Partial<HeadLimits> | undefined;
+  /**
+   * Accept permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`, over Bun's
+   * `node:zlib`) from clients that offer it: `true` with its defaults, or its options
+   * (`serverNoContextTakeover`, `serverMaxWindowBits`, `clientMaxWindowBits`,
+   * `clientNoContextTakeover`, `threshold`, `level`, `memoryLevel`, `concurrencyLimit`). Default
+   * `false` (CPU, about 300 KiB of zlib memory per connection, and CRIME/BREACH when secrets are
+   * compressed with attacker-chosen data). `maxMessageSize` also bounds every inflated message.
+   */
+  readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
 }
 
 /** The events of a {@link WebSocketServer}. */
@@ -90,6 +109,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
   readonly #clients = new Set<WebSocket>();
   readonly #listener: BunListener;
   readonly #session: SessionOptions;
+  readonly #deflate: PerMessageDeflate | undefined;
   #pending = 0;
   #closing: Promise<void> | undefined;
 
@@ -112,6 +132,8 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       DefaultServerOptions.handshakeTimeout,
     );
     this.#session = pickSessionOptions(options);
+    this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
+    const deflate = this.#deflate;
     const hooks: UpgradeHooks<RequestHead> = {
       protocols: options.protocols,
       selectProtocol: options.selectProtocol,
@@ -119,9 +141,13 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       headers: options.headers,
     };
     const secure = options.tls !== undefined;
+    if (options.unix !== undefined && (typeof options.unix !== 'string' || options.unix === '')) {
+      throw new TypeError('WebSocketServer: unix must be a socket path');
+    }
     this.#listener = bun.listen({
-      hostname: options.hostname ?? DefaultServerOptions.hostname,
-      port,
+      ...(options.unix === undefined
+        ? { hostname: options.hostname ?? DefaultServerOptions.hostname, port }
+        : { unix: options.unix }),
       allowHalfOpen: true,
       ...(secure ? { tls: options.tls } : {}),
       socket: {
@@ -135,6 +161,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
             secure,
             timeout,
             headLimits: options.headLimits,
+            ...(deflate === undefined ? {} : { extensions: [deflate] }),
             stillAccepting: () => !full && this.#closing === undefined,
           }).then((outcome) => {
             this.#pending--;
@@ -142,9 +169,18 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
               this.emit('rejected', outcome.status, outcome.error, outcome.request);
               return;
             }
+            let extensions: ReturnType<typeof engineExtensions>;
+            try {
+              extensions = engineExtensions(deflate, outcome.extensions, 'server');
+            } catch (error) {
+              outcome.transport.abort();
+              this.emit('rejected', 0, error, outcome.request);
+              return;
+            }
             const websocket = openWebSocket(outcome.transport, {
               ...this.#session,
               role: 'server',
+              ...(extensions === undefined ? {} : { extensions }),
               protocol: outcome.protocol ?? '',
               extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
               url: outcome.url,

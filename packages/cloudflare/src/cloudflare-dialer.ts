@@ -22,6 +22,11 @@ export interface CloudflareTlsOptions {
  * workerd, an error saying that `cloudflare:sockets` is missing.
  */
 export const cloudflareDialer: Dialer = async (target) => {
+  if (target.socketPath !== undefined) {
+    throw new TypeError(
+      '@wskit/cloudflare: a Worker cannot connect to a Unix domain socket (ws+unix: URL); use ws: or wss:',
+    );
+  }
   const connect = await loadSockets();
   const { signal } = target;
   signal?.throwIfAborted();

@@ -1,3 +1,4 @@
+import { clientPerMessageDeflate, type PerMessageDeflateOption } from '@wskit/permessage-deflate';
 import {
   type DialWebSocketOptions,
   dialWebSocket,
@@ -15,6 +16,17 @@ import { type CloudflareTlsOptions, cloudflareDialer } from './cloudflare-dialer
 export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
   /** For `wss:`: `secureTransport` `'on'` (default) or `'starttls'` with `beforeTls`. */
   readonly tls?: CloudflareTlsOptions | undefined;
+  /**
+   * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`, over the runtime's
+   * `node:zlib`): `true` with its defaults, or its options (`serverNoContextTakeover`,
+   * `serverMaxWindowBits`, `clientMaxWindowBits`, `clientNoContextTakeover`, `threshold`, `level`,
+   * `memoryLevel`, `concurrencyLimit`). Default `false`. Used only when the server accepts it;
+   * `maxMessageSize` also bounds every inflated message. Connections made with one options object
+   * share one negotiator (and its `concurrencyLimit`).
+   * Needs the `nodejs_compat` compatibility flag (workerd's `node:zlib`); without it, connecting
+   * with `perMessageDeflate` throws an error that says so.
+   */
+  readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
 }
 
 /**
@@ -22,9 +34,6 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
  * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
  */
 export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
-  perMessageDeflate: 'permessage-deflate is not implemented in @wskit/cloudflare yet',
-  followRedirects: 'redirects are not followed by @wskit/cloudflare yet',
-  maxRedirects: 'redirects are not followed by @wskit/cloudflare yet',
   proxy: 'HTTP proxies are not supported by @wskit/cloudflare yet; the connection would bypass the proxy',
   dispatcher: 'an undici Dispatcher works in Node.js only (@wskit/node)',
 });
@@ -33,7 +42,8 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
  * Opens a WebSocket to a `ws:` or `wss:` URL over `connect()` from `cloudflare:sockets`, inside a
  * Worker's handler, and resolves with the open `WebSocket` (`@wskit/transport`'s idiomatic API:
  * awaited sends that follow the socket's backpressure, events, async iteration). The handshake is
- * `@wskit/transport`'s `upgradeClient`, shared with the other adapters. Redirects are not followed.
+ * `@wskit/transport`'s `dialWebSocket`, shared with the other adapters (redirects with
+ * `followRedirects`, the URL's credentials as Basic auth, permessage-deflate with `perMessageDeflate`).
  *
  * Throws `TypeError`/`RangeError` at once for misuse, and an `UnsupportedOptionError` for an option
  * of {@link UnsupportedConnectOptions}. Rejects with a `HandshakeFailedError` when the
@@ -42,5 +52,10 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   refuseUnsupportedOptions('@wskit/cloudflare connect()', options, UnsupportedConnectOptions);
-  return dialWebSocket(cloudflareDialer, url, options);
+  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
+  if (deflate === undefined) return dialWebSocket(cloudflareDialer, url, options);
+  return dialWebSocket(cloudflareDialer, url, {
+    ...options,
+    extensions: [deflate, ...(options.extensions ?? [])],
+  });
 }

@@ -47,9 +47,11 @@ export async function bundleWorker(source: string, loader: 'js' | 'ts' = 'js') {
 export function startMiniflare(
   bundle: { directory: string; script: string },
   bindings: Record<string, string> = {},
+  compatibilityFlags: string[] = [],
 ): Miniflare {
   return new Miniflare({
     compatibilityDate: '2024-09-23',
+    compatibilityFlags,
     modules: [{ type: 'ESModule', path: join(bundle.directory, 'worker.js'), contents: bundle.script }],
     modulesRoot: bundle.directory,
     bindings,

@@ -6,6 +6,11 @@ export interface DialTarget {
   readonly host: string;
   /** The TCP port. */
   readonly port: number;
+  /**
+   * A Unix domain socket to connect to instead of `host` and `port` (a `ws+unix:` URL). A dialer
+   * that cannot open one rejects with a `TypeError` saying so.
+   */
+  readonly socketPath?: string | undefined;
   /** Whether to run TLS over the connection (`wss:`). */
   readonly secure: boolean;
   /** The TLS server name (SNI) and the name the certificate is checked against; default `host` when it is a name. */

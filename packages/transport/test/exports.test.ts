@@ -10,6 +10,7 @@ describe('exports', () => {
   it('@wskit/transport exports exactly these names', () => {
     expect(Object.keys(transport).sort()).toEqual([
       'CloseEvent',
+      'DefaultRedirectOptions',
       'DefaultSessionOptions',
       'ErrorEvent',
       'HandshakeFailedError',
@@ -30,15 +31,19 @@ describe('exports', () => {
       'connectorFor',
       'createHandshakeTimeout',
       'dialWebSocket',
+      'engineExtensions',
       'isHandshakeFailedError',
+      'isRedirectResponse',
       'isUnsupportedOptionError',
       'isWebSocketError',
       'negotiateUpgrade',
       'openWebSocket',
       'parseWebSocketUrl',
       'pickSessionOptions',
+      'planRedirect',
       'refuseUnsupportedOptions',
       'upgradeClient',
+      'withUrlCredentials',
     ]);
   });
 
@@ -80,7 +85,11 @@ describe('exports', () => {
     const copy = Object.assign(new Error('x'), { name: 'HandshakeFailedError', code: 'X', url: 'ws://a/' });
     expect(transport.isHandshakeFailedError(copy)).toBe(true);
     expect(transport.isHandshakeFailedError(new transport.WebSocketError('WS_ERR_NOT_OPEN'))).toBe(false);
-    expect(Object.keys(transport.UpgradeErrorCodes)).toEqual(['WS_ERR_UPGRADE_CONNECTION_CLOSED']);
+    expect(Object.keys(transport.UpgradeErrorCodes)).toEqual([
+      'WS_ERR_UPGRADE_CONNECTION_CLOSED',
+      'WS_ERR_UPGRADE_INVALID_REDIRECT',
+      'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
+    ]);
   });
 
   it("picks the session options out of an adapter's options", () => {

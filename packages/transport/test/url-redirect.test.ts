@@ -1,0 +1,86 @@
+// The URL parser (ws:, wss:, ws+unix:) and the redirect and credential rules every client shares.
+import { HeaderList } from '@wskit/handshake';
+import { parseWebSocketUrl, planRedirect, withUrlCredentials } from '@wskit/transport';
+import { describe, expect, it } from 'vitest';
+
+describe('parseWebSocketUrl', () => {
+  it('reads ws+unix: URLs as ws does: socket path before the first colon, request path after', () => {
+    expect(parseWebSocketUrl('ws+unix:///tmp/my%20app.sock:/chat/room?x=1')).toMatchObject({
+      secure: false,
+      host: 'localhost',
+      path: '/chat/room?x=1',
+      socketPath: '/tmp/my app.sock',
+    });
+    expect(parseWebSocketUrl('ws+unix:///tmp/app.sock')).toMatchObject({
+      path: '/',
+      socketPath: '/tmp/app.sock',
+    });
+    expect(parseWebSocketUrl('ws+unix:///tmp/app.sock:')).toMatchObject({ path: '/' });
+    for (const bad of [
+      'ws+unix://host/tmp/a.sock:/',
+      'ws+unix:///:/chat',
+      'ws+unix:///a.sock:chat',
+      'wss+unix:///a:/',
+    ]) {
+      expect(parseWebSocketUrl(bad)).toBeUndefined();
+    }
+  });
+
+  it('keeps Host as written for ws: and wss:, and has no socket path', () => {
+    const target = parseWebSocketUrl('wss://user:pw@example.com:8443/a?b#c')!;
+    expect(target).toMatchObject({
+      host: 'example.com:8443',
+      hostname: 'example.com',
+      port: 8443,
+      path: '/a?b',
+    });
+    expect(target.socketPath).toBeUndefined();
+  });
+});
+
+describe('withUrlCredentials', () => {
+  it('adds Basic auth from user:password@ (percent-decoded, UTF-8), unless Authorization is given', () => {
+    const url = new URL('ws://J%C3%BCrgen:p%3Ass@example.com/');
+    const added = withUrlCredentials(new HeaderList(), url);
+    expect(added.get('authorization')).toBe(`Basic ${Buffer.from('Jürgen:p:ss').toString('base64')}`);
+    const given = new HeaderList({ Authorization: 'Bearer t' });
+    expect(withUrlCredentials(given, url)).toBe(given);
+    const none = new HeaderList();
+    expect(withUrlCredentials(none, new URL('ws://example.com/'))).toBe(none);
+    expect(withUrlCredentials(new HeaderList(), new URL('ws://user@example.com/')).get('authorization')).toBe(
+      `Basic ${btoa('user:')}`,
+    );
+  });
+});
+
+describe('planRedirect', () => {
+  const from = parseWebSocketUrl('ws://a:b@example.com/start')!;
+  const headers = withUrlCredentials(new HeaderList({ Cookie: 'c=1', 'X-Trace': '1' }), from.url);
+
+  it('keeps credentials on the same origin, resolving relative locations', () => {
+    const step = planRedirect('/next', from, headers, 1, 10);
+    expect(step.kind).toBe('follow');
+    if (step.kind !== 'follow') return;
+    expect(step.target.url.href).toBe('ws://a:b@example.com/next');
+    expect(step.headers.get('authorization')).toBe(`Basic ${btoa('a:b')}`);
+    expect(step.headers.get('cookie')).toBe('c=1');
+  });
+
+  it('drops Authorization and Cookie for another origin (scheme, host or port), keeping other headers', () => {
+    for (const location of ['wss://example.com/', 'ws://other.example/', 'ws://example.com:81/']) {
+      const step = planRedirect(location, from, headers, 1, 10);
+      if (step.kind !== 'follow') throw new Error(step.kind);
+      expect(step.headers.has('authorization')).toBe(false);
+      expect(step.headers.has('cookie')).toBe(false);
+      expect(step.headers.get('x-trace')).toBe('1');
+    }
+    expect(headers.has('authorization')).toBe(true);
+    const own = planRedirect('https://c:d@other.example/', from, headers, 1, 10);
+    expect(own.kind === 'follow' && own.headers.get('authorization')).toBe(`Basic ${btoa('c:d')}`);
+  });
+
+  it('fails for a location that is not a WebSocket URL, and past maxRedirects', () => {
+    expect(planRedirect('ftp://example.com/', from, headers, 1, 10)).toEqual({ kind: 'invalid' });
+    expect(planRedirect('/again', from, headers, 3, 2)).toEqual({ kind: 'too-many' });
+  });
+});
