@@ -27,6 +27,12 @@ export interface BunSocket {
   readonly remotePort?: number;
   /** The per-socket data; this package keeps its transport there. */
   data: unknown;
+  /** Starts TLS over this connection (a proxy tunnel); returns the raw socket and the TLS socket. */
+  upgradeTLS?(options: {
+    tls: BunTlsOptions;
+    socket: BunSocketHandlers;
+    data?: unknown;
+  }): [BunSocket, BunSocket];
 }
 
 /** The handlers of a Bun socket (`SocketHandler` in `bun-types`). */

@@ -34,7 +34,6 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
  * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
  */
 export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
-  proxy: 'HTTP proxies are not supported by @wskit/cloudflare yet; the connection would bypass the proxy',
   dispatcher: 'an undici Dispatcher works in Node.js only (@wskit/node)',
 });
 

@@ -7,11 +7,11 @@
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
 import { createServer, type WebSocketServer, type WebSocketServerOptions } from '@wskit/node';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorker, startMiniflare } from './helpers.js';
+import { bundleWorker, certificate, privateKey, startMiniflare } from './helpers.js';
 
 const workerSource = `
 import { connect } from '@wskit/cloudflare';
@@ -64,6 +64,14 @@ export default {
           const refused = await connect(target).catch((error) => error.code + ' ' + error.status);
           const tooMany = await connect(target, { followRedirects: true, maxRedirects: 0 }).catch((error) => error.code);
           return { ...result, refused, tooMany };
+        }));
+      case '/proxy':
+        return Response.json(await outcome(async () => {
+          const ws = await connect(target, { proxy: url.searchParams.get('proxy'), handshakeTimeout: 10000 });
+          const echoed = await echo(ws, 'through the tunnel');
+          ws.close();
+          await ws.closed;
+          return { echoed };
         }));
       case '/unix':
         return Response.json(await outcome(() => connect('ws+unix:///tmp/x.sock:/chat')));
@@ -120,9 +128,9 @@ describe('parity inside workerd', () => {
 
   afterAll(async () => {
     await Promise.all([compat?.dispose(), plain?.dispose()]);
-    for (const close of closers) await close();
+    await Promise.all(closers.map((close) => close()));
     rmSync(directory, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   async function call(worker: Miniflare, path: string, query: Record<string, string>) {
     const response = await worker.dispatchFetch(`http://localhost${path}?${new URLSearchParams(query)}`);
@@ -182,6 +190,81 @@ describe('parity inside workerd', () => {
     const direct = await call(plain, '/redirect', { url: `${url.replace('ws://', 'ws://a:b@')}/direct` });
     expect(direct.url).toBe(`${url.replace('ws://', 'ws://a:b@')}/direct`);
     expect(seen.at(-1)).toEqual({ target: '/direct', authorization: `Basic ${btoa('a:b')}`, extensions: '' });
+  });
+
+  it('tunnels ws: and wss: through an HTTP CONNECT proxy the Worker reaches (cloudflare:sockets)', async () => {
+    const stats = { connections: 0, targets: [] as string[], authorizations: [] as (string | undefined)[] };
+    const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
+    const sockets = new Set<Socket>();
+    proxy.on('connection', (socket: Socket) => {
+      stats.connections++;
+      sockets.add(socket);
+    });
+    proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
+      stats.targets.push(request.url ?? '');
+      stats.authorizations.push(request.headers['proxy-authorization']);
+      if (request.headers['proxy-authorization'] !== `Basic ${btoa('me:pw')}`) {
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const [host, port] = [
+        request.url!.slice(0, request.url!.lastIndexOf(':')),
+        request.url!.slice(request.url!.lastIndexOf(':') + 1),
+      ];
+      const upstream = netConnect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head.length > 0) upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      sockets.add(upstream);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    closers.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => proxy.close(resolve));
+    });
+    const proxyUrl = `http://me:pw@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const url = await wsServer({});
+    const plainResult = await call(plain, '/proxy', { url: `${url}/tunnel`, proxy: proxyUrl });
+    expect(plainResult).toEqual({ echoed: 'through the tunnel' });
+    expect(seen.at(-1)).toMatchObject({ target: '/tunnel', authorization: undefined });
+    const tlsPort = await wsServer({ tls: { key: privateKey, cert: certificate } });
+    const secure = await call(plain, '/proxy', {
+      url: `${tlsPort.replace('ws://127.0.0.1', 'wss://localhost')}/tls`,
+      proxy: proxyUrl,
+    });
+    expect(secure).toEqual({ echoed: 'through the tunnel' });
+    const otherServer = createServer({
+      port: 0,
+      host: '127.0.0.2',
+      tls: { key: privateKey, cert: certificate },
+    });
+    otherServer.on('rejected', () => {});
+    closers.push(() => otherServer.close());
+    if (otherServer.port === undefined) await once(otherServer, 'listening');
+    const wrongName = await call(plain, '/proxy', {
+      url: `wss://127.0.0.2:${otherServer.port}/`,
+      proxy: proxyUrl,
+    });
+    // The certificate (for localhost and 127.0.0.1) is checked against the server's name inside the
+    // tunnel, 127.0.0.2, not against the proxy's (127.0.0.1, which it would match): it fails.
+    expect(wrongName.error).toBeDefined();
+    expect(stats.targets.at(-1)).toBe(`127.0.0.2:${otherServer.port}`);
+    stats.connections--;
+    stats.targets.pop();
+    stats.authorizations.pop();
+    const refused = await call(plain, '/proxy', { url: `${url}/`, proxy: proxyUrl.replace('me:pw@', '') });
+    expect(String(refused.error)).toContain('WS_ERR_UPGRADE_PROXY');
+    expect(stats.connections).toBe(3);
+    expect(stats.targets).toEqual([
+      url.slice('ws://'.length),
+      `localhost:${tlsPort.split(':').at(-1)}`,
+      url.slice('ws://'.length),
+    ]);
+    expect(stats.authorizations).toEqual([`Basic ${btoa('me:pw')}`, `Basic ${btoa('me:pw')}`, undefined]);
   });
 
   it('refuses a ws+unix: URL with a clear error', async () => {

@@ -12,6 +12,7 @@ import { HandshakeFailedError, isHandshakeFailedError, UpgradeErrorCodes } from 
 import { createHandshakeTimeout } from './handshake-timeout.js';
 import { pickSessionOptions, type SessionOptions } from './options.js';
 import type { Transport } from './port.js';
+import { parseProxyUrl } from './proxy-tunnel.js';
 import { DefaultRedirectOptions, isRedirectResponse, planRedirect, withUrlCredentials } from './redirect.js';
 import { upgradeClient } from './upgrade-client.js';
 import { openWebSocket, type WebSocket } from './websocket.js';
@@ -62,6 +63,12 @@ export interface DialWebSocketOptions extends SessionOptions {
   readonly followRedirects?: boolean | undefined;
   /** The most redirects followed with `followRedirects` (default 10); more fail with `WS_ERR_UPGRADE_TOO_MANY_REDIRECTS`. */
   readonly maxRedirects?: number | undefined;
+  /**
+   * An HTTP proxy (`http://user:password@proxy:3128`) to tunnel through with `CONNECT`, given to
+   * the dialer (which rejects with a `TypeError` when it cannot use one); `false` or none for a
+   * direct connection. A refusal (a 407) rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
+   */
+  readonly proxy?: string | URL | false | undefined;
 }
 
 function checkCount(name: string, value: number | undefined, fallback: number): number {
@@ -76,8 +83,8 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
  * A whole client over a runtime's {@link Dialer}: parses the URL (`ws:`, `wss:`, `ws+unix:`), dials
  * (TCP, TLS for `wss:`, or a Unix socket), runs {@link upgradeClient} (following redirects when
  * asked) and opens the session with {@link openWebSocket}, the frames that followed the `101` first
- * and the agreed extensions running. Resolves with the open `WebSocket`. No proxy is used (an
- * adapter's dialer may tunnel through one).
+ * and the agreed extensions running. Resolves with the open `WebSocket`. With `proxy`, the dialer
+ * tunnels through it.
  *
  * Throws `TypeError`/`RangeError` at once for misuse. Rejects as `upgradeClient` does, with the
  * dialer's error for a network or TLS failure, `WS_ERR_UPGRADE_INVALID_REDIRECT` or
@@ -105,6 +112,11 @@ export function dialWebSocket(
   const followRedirects = options.followRedirects ?? DefaultRedirectOptions.followRedirects;
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal');
+  }
+  const proxy =
+    options.proxy === undefined || options.proxy === false ? undefined : parseProxyUrl(options.proxy);
+  if (proxy !== undefined && first.socketPath !== undefined) {
+    throw new TypeError('A ws+unix: URL connects to a local socket: a proxy does not apply');
   }
   const extensions = options.extensions ?? [];
   const session = pickSessionOptions(options);
@@ -136,6 +148,7 @@ export function dialWebSocket(
         secure: target.secure,
         servername: servernameFor(target),
         ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
+        ...(proxy === undefined || target.socketPath !== undefined ? {} : { proxy }),
         signal,
         tls: options.tls,
       });

@@ -1,4 +1,5 @@
 import type { Transport } from './port.js';
+import type { ProxyTarget } from './proxy-tunnel.js';
 
 /** Where a {@link Dialer} connects, and how. */
 export interface DialTarget {
@@ -17,6 +18,12 @@ export interface DialTarget {
   readonly servername?: string | undefined;
   /** Aborts the attempt: the dialer rejects with the signal's reason and releases what it opened. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * An HTTP proxy to tunnel through: connect to it, ask for a `CONNECT` tunnel to `host:port`
+   * (`formatConnectRequest`, `ConnectResponseReader`), then run TLS (for `secure`) inside the
+   * tunnel. A dialer that cannot reject with a `TypeError` saying so.
+   */
+  readonly proxy?: ProxyTarget | undefined;
   /** The runtime's own TLS options (`tls.connect` options in Node, `tls` of `Bun.connect`, …), passed through. */
   readonly tls?: unknown;
 }

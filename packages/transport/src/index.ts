@@ -42,6 +42,12 @@ export {
 } from './options.js';
 export type { Transport, TransportHandler } from './port.js';
 export {
+  ConnectResponseReader,
+  formatConnectRequest,
+  type ProxyTarget,
+  parseProxyUrl,
+} from './proxy-tunnel.js';
+export {
   DefaultRedirectOptions,
   isRedirectResponse,
   planRedirect,

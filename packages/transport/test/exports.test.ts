@@ -10,6 +10,7 @@ describe('exports', () => {
   it('@wskit/transport exports exactly these names', () => {
     expect(Object.keys(transport).sort()).toEqual([
       'CloseEvent',
+      'ConnectResponseReader',
       'DefaultRedirectOptions',
       'DefaultSessionOptions',
       'ErrorEvent',
@@ -32,12 +33,14 @@ describe('exports', () => {
       'createHandshakeTimeout',
       'dialWebSocket',
       'engineExtensions',
+      'formatConnectRequest',
       'isHandshakeFailedError',
       'isRedirectResponse',
       'isUnsupportedOptionError',
       'isWebSocketError',
       'negotiateUpgrade',
       'openWebSocket',
+      'parseProxyUrl',
       'parseWebSocketUrl',
       'pickSessionOptions',
       'planRedirect',
@@ -88,6 +91,7 @@ describe('exports', () => {
     expect(Object.keys(transport.UpgradeErrorCodes)).toEqual([
       'WS_ERR_UPGRADE_CONNECTION_CLOSED',
       'WS_ERR_UPGRADE_INVALID_REDIRECT',
+      'WS_ERR_UPGRADE_PROXY',
       'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
     ]);
   });

@@ -1,6 +1,13 @@
 // The URL parser (ws:, wss:, ws+unix:) and the redirect and credential rules every client shares.
 import { HeaderList } from '@wskit/handshake';
-import { parseWebSocketUrl, planRedirect, withUrlCredentials } from '@wskit/transport';
+import {
+  ConnectResponseReader,
+  formatConnectRequest,
+  parseProxyUrl,
+  parseWebSocketUrl,
+  planRedirect,
+  withUrlCredentials,
+} from '@wskit/transport';
 import { describe, expect, it } from 'vitest';
 
 describe('parseWebSocketUrl', () => {
@@ -82,5 +89,43 @@ describe('planRedirect', () => {
   it('fails for a location that is not a WebSocket URL, and past maxRedirects', () => {
     expect(planRedirect('ftp://example.com/', from, headers, 1, 10)).toEqual({ kind: 'invalid' });
     expect(planRedirect('/again', from, headers, 3, 2)).toEqual({ kind: 'too-many' });
+  });
+});
+
+describe('the CONNECT tunnel pieces', () => {
+  it('reads an http: proxy URL with credentials, and refuses others', () => {
+    const proxy = parseProxyUrl('http://me:p%40ss@[::1]:3128');
+    expect(proxy).toEqual({
+      host: '::1',
+      port: 3128,
+      authorization: `Basic ${btoa('me:p@ss')}`,
+      url: 'http://[::1]:3128/',
+    });
+    expect(() => parseProxyUrl('https://proxy:3129')).toThrow(/@wskit\/node only/);
+    expect(() => parseProxyUrl('socks5://proxy:1080')).toThrow(TypeError);
+    expect(() => parseProxyUrl('not a url')).toThrow(TypeError);
+  });
+
+  it('formats CONNECT and reads the answer: 2xx opens, anything else is WS_ERR_UPGRADE_PROXY', () => {
+    const proxy = parseProxyUrl('http://u:p@proxy:3128');
+    expect(new TextDecoder().decode(formatConnectRequest(proxy, '::1', 443))).toBe(
+      `CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\nProxy-Authorization: Basic ${btoa('u:p')}\r\n\r\n`,
+    );
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const open = new ConnectResponseReader(proxy, 'wss://example.com/');
+    expect(open.write(bytes('HTTP/1.1 200 Connection'))).toBeUndefined();
+    expect(open.write(bytes(' Established\r\n\r\n'))).toBe(true);
+    const refused = new ConnectResponseReader(proxy, 'wss://example.com/');
+    let error: unknown;
+    try {
+      refused.write(bytes('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n'));
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toMatchObject({ code: 'WS_ERR_UPGRADE_PROXY', status: 407, url: 'wss://example.com/' });
+    expect(() =>
+      new ConnectResponseReader(proxy, 'ws://a/').write(bytes('HTTP/1.1 200 OK\r\n\r\nearly')),
+    ).toThrow(/bytes after/);
+    expect(() => new ConnectResponseReader(proxy, 'ws://a/').closed()).toThrow(/closed the connection/);
   });
 });
