@@ -7,14 +7,16 @@
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createServer, type WebSocketServer, type WebSocketServerOptions } from '@wskit/node';
+import { clientOptionCases, conformanceVerify, serveConformance } from '@wskit/transport/testing';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorker, certificate, privateKey, startMiniflare } from './helpers.js';
+import { bundleWorker, certificate, connectProxy, privateKey, startMiniflare } from './helpers.js';
 
 const workerSource = `
-import { connect } from '@wskit/cloudflare';
+import { connect, UnsupportedConnectOptions } from '@wskit/cloudflare';
+import { runClientOptionCases } from '@wskit/transport/testing';
 
 async function echo(ws, message) {
   const received = new Promise((resolve) => ws.once('message', resolve));
@@ -73,6 +75,16 @@ export default {
           await ws.closed;
           return { echoed };
         }));
+      case '/client-options': {
+        const proxyUrl = url.searchParams.get('proxy');
+        return Response.json(await runClientOptionCases({
+          connect: (target, options) => connect(target, options),
+          base: url.searchParams.get('base'),
+          proxy: proxyUrl,
+          proxyConnections: () => fetch(proxyUrl + '/connections').then((response) => response.json()),
+          unsupportedOptions: Object.fromEntries(Object.keys(UnsupportedConnectOptions).map((option) => [option, {}])),
+        }));
+      }
       case '/unix':
         return Response.json(await outcome(() => connect('ws+unix:///tmp/x.sock:/chat')));
       default:
@@ -193,40 +205,10 @@ describe('parity inside workerd', () => {
   });
 
   it('tunnels ws: and wss: through an HTTP CONNECT proxy the Worker reaches (cloudflare:sockets)', async () => {
-    const stats = { connections: 0, targets: [] as string[], authorizations: [] as (string | undefined)[] };
-    const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
-    const sockets = new Set<Socket>();
-    proxy.on('connection', (socket: Socket) => {
-      stats.connections++;
-      sockets.add(socket);
-    });
-    proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
-      stats.targets.push(request.url ?? '');
-      stats.authorizations.push(request.headers['proxy-authorization']);
-      if (request.headers['proxy-authorization'] !== `Basic ${btoa('me:pw')}`) {
-        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      const [host, port] = [
-        request.url!.slice(0, request.url!.lastIndexOf(':')),
-        request.url!.slice(request.url!.lastIndexOf(':') + 1),
-      ];
-      const upstream = netConnect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        if (head.length > 0) upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-      });
-      sockets.add(upstream);
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    proxy.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
-    closers.push(() => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => proxy.close(resolve));
-    });
-    const proxyUrl = `http://me:pw@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxy = await connectProxy(`Basic ${btoa('me:pw')}`);
+    closers.push(proxy.close);
+    const { stats } = proxy;
+    const proxyUrl = proxy.url.replace('http://', 'http://me:pw@');
     const url = await wsServer({});
     const plainResult = await call(plain, '/proxy', { url: `${url}/tunnel`, proxy: proxyUrl });
     expect(plainResult).toEqual({ echoed: 'through the tunnel' });
@@ -265,6 +247,31 @@ describe('parity inside workerd', () => {
       url.slice('ws://'.length),
     ]);
     expect(stats.authorizations).toEqual([`Basic ${btoa('me:pw')}`, `Basic ${btoa('me:pw')}`, undefined]);
+  });
+
+  it('passes the client-option conformance cases (deflate, redirects, proxies, refusal)', async () => {
+    const server = createServer(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        perMessageDeflate: true,
+        verify: (request) => conformanceVerify(request.url ?? '/'),
+      },
+      (ws, request) => void serveConformance(ws, request.url ?? '/'),
+    );
+    server.on('rejected', () => {});
+    closers.push(() => server.close());
+    if (server.port === undefined) await once(server, 'listening');
+    const proxy = await connectProxy();
+    closers.push(proxy.close);
+    const results = await call(compat, '/client-options', {
+      base: `ws://127.0.0.1:${server.port}`,
+      proxy: proxy.url,
+    });
+    expect((results as unknown as { ok: boolean }[]).filter((result) => !result.ok)).toEqual([]);
+    expect((results as unknown as { name: string }[]).map((result) => result.name)).toEqual(
+      clientOptionCases.map((testCase) => testCase.name),
+    );
   });
 
   it('refuses a ws+unix: URL with a clear error', async () => {

@@ -52,11 +52,14 @@ describe('exports', () => {
 
   it('@wskit/transport/testing exports exactly these names', () => {
     expect(Object.keys(testing).sort()).toEqual([
+      'clientOptionCases',
       'conformanceCases',
+      'conformanceVerify',
       'createTransportPair',
       'createWebSocketPair',
       'inMemoryConformanceEnv',
       'inMemoryStandardEnv',
+      'runClientOptionCases',
       'runConformance',
       'runConformanceCase',
       'runStandardCases',
