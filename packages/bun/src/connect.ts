@@ -42,7 +42,8 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
  * open `WebSocket` (`@wskit/transport`'s idiomatic API). The handshake is `@wskit/transport`'s
  * `dialWebSocket`, shared with the other adapters (redirects with `followRedirects`, the URL's
  * credentials as Basic auth, permessage-deflate with `perMessageDeflate`); frames the server sent
- * right behind its `101` are the session's first bytes.
+ * right behind its `101` are the session's first bytes. With no `proxy` option, `HTTP_PROXY` (`ws:`),
+ * `HTTPS_PROXY` (`wss:`) and `NO_PROXY` apply, as in `@wskit/node`; `proxy: false` ignores them.
  *
  * Throws at once outside Bun, `TypeError`/`RangeError` for misuse, and an `UnsupportedOptionError`
  * for an option of {@link UnsupportedConnectOptions}. Rejects with a
@@ -54,6 +55,10 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
   bunRuntime('connect()');
   refuseUnsupportedOptions('@wskit/bun connect()', options, UnsupportedConnectOptions);
   const deflate = clientPerMessageDeflate(options.perMessageDeflate);
-  if (deflate === undefined) return dialWebSocket(bunDialer, url, options);
-  return dialWebSocket(bunDialer, url, { ...options, extensions: [deflate, ...(options.extensions ?? [])] });
+  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return dialWebSocket(bunDialer, url, {
+    ...(environment === undefined ? {} : { proxyEnvironment: environment }),
+    ...options,
+    ...(deflate === undefined ? {} : { extensions: [deflate, ...(options.extensions ?? [])] }),
+  });
 }

@@ -270,6 +270,36 @@ describe('HTTP proxies', () => {
     expect(requests[0]?.authorization).toBeUndefined();
   });
 
+  it('follows HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment, unless proxy is false', async () => {
+    const saved = {
+      HTTP_PROXY: process.env.HTTP_PROXY,
+      HTTPS_PROXY: process.env.HTTPS_PROXY,
+      NO_PROXY: process.env.NO_PROXY,
+    };
+    defer(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+    const { url } = echoServer();
+    const proxy = connectProxy();
+    process.env.HTTP_PROXY = proxy.url;
+    delete process.env.NO_PROXY;
+    (await connect(`${url}/`)).terminate();
+    expect(proxy.stats.connections).toBe(1);
+    (await connect(`${url}/`, { proxy: false })).terminate();
+    process.env.NO_PROXY = 'example.com, 127.0.0.1';
+    (await connect(`${url}/`)).terminate();
+    expect(proxy.stats.connections).toBe(1);
+    // HTTPS_PROXY is for wss: only.
+    delete process.env.HTTP_PROXY;
+    delete process.env.NO_PROXY;
+    process.env.HTTPS_PROXY = proxy.url;
+    (await connect(`${url}/`)).terminate();
+    expect(proxy.stats.connections).toBe(1);
+  });
+
   it('refuses an https: proxy and a proxy for a ws+unix: URL with a TypeError', () => {
     expect(() => connect('ws://127.0.0.1:1/', { proxy: 'https://127.0.0.1:3129' })).toThrow(
       /@wskit\/node only/,

@@ -12,6 +12,7 @@ import { HandshakeFailedError, isHandshakeFailedError, UpgradeErrorCodes } from 
 import { createHandshakeTimeout } from './handshake-timeout.js';
 import { pickSessionOptions, type SessionOptions } from './options.js';
 import type { Transport } from './port.js';
+import { type ProxyEnvironment, proxyFromEnvironment } from './proxy-environment.js';
 import { parseProxyUrl } from './proxy-tunnel.js';
 import { DefaultRedirectOptions, isRedirectResponse, planRedirect, withUrlCredentials } from './redirect.js';
 import { upgradeClient } from './upgrade-client.js';
@@ -69,6 +70,11 @@ export interface DialWebSocketOptions extends SessionOptions {
    * direct connection. A refusal (a 407) rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
    */
   readonly proxy?: string | URL | false | undefined;
+  /**
+   * Where to read `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` when `proxy` is not given (an adapter
+   * passes `process.env`); see `proxyFromEnvironment`. `proxy: false` ignores it.
+   */
+  readonly proxyEnvironment?: ProxyEnvironment | undefined;
 }
 
 function checkCount(name: string, value: number | undefined, fallback: number): number {
@@ -118,6 +124,15 @@ export function dialWebSocket(
   if (proxy !== undefined && first.socketPath !== undefined) {
     throw new TypeError('A ws+unix: URL connects to a local socket: a proxy does not apply');
   }
+  const proxyFor = (target: WebSocketTarget) => {
+    if (target.socketPath !== undefined || options.proxy === false) return {};
+    if (proxy !== undefined) return { proxy };
+    const named =
+      options.proxyEnvironment === undefined
+        ? undefined
+        : proxyFromEnvironment(options.proxyEnvironment, target);
+    return named === undefined ? {} : { proxy: parseProxyUrl(named) };
+  };
   const extensions = options.extensions ?? [];
   const session = pickSessionOptions(options);
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
@@ -148,7 +163,7 @@ export function dialWebSocket(
         secure: target.secure,
         servername: servernameFor(target),
         ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
-        ...(proxy === undefined || target.socketPath !== undefined ? {} : { proxy }),
+        ...proxyFor(target),
         signal,
         tls: options.tls,
       });

@@ -41,6 +41,7 @@ export {
   type SessionOptions,
 } from './options.js';
 export type { Transport, TransportHandler } from './port.js';
+export { type ProxyEnvironment, proxyFromEnvironment } from './proxy-environment.js';
 export {
   ConnectResponseReader,
   formatConnectRequest,

@@ -44,6 +44,7 @@ describe('exports', () => {
       'parseWebSocketUrl',
       'pickSessionOptions',
       'planRedirect',
+      'proxyFromEnvironment',
       'refuseUnsupportedOptions',
       'upgradeClient',
       'withUrlCredentials',

@@ -6,6 +6,7 @@ import {
   parseProxyUrl,
   parseWebSocketUrl,
   planRedirect,
+  proxyFromEnvironment,
   withUrlCredentials,
 } from '@wskit/transport';
 import { describe, expect, it } from 'vitest';
@@ -127,5 +128,42 @@ describe('the CONNECT tunnel pieces', () => {
       new ConnectResponseReader(proxy, 'ws://a/').write(bytes('HTTP/1.1 200 OK\r\n\r\nearly')),
     ).toThrow(/bytes after/);
     expect(() => new ConnectResponseReader(proxy, 'ws://a/').closed()).toThrow(/closed the connection/);
+  });
+});
+
+describe('proxyFromEnvironment', () => {
+  const ws = parseWebSocketUrl('ws://api.example.com:8080/')!;
+  const wss = parseWebSocketUrl('wss://api.example.com/')!;
+
+  it('takes HTTP_PROXY for ws: and HTTPS_PROXY for wss:, lower case first', () => {
+    const environment = {
+      HTTP_PROXY: 'http://upper:1',
+      http_proxy: 'http://lower:1',
+      HTTPS_PROXY: 'http://secure:1',
+    };
+    expect(proxyFromEnvironment(environment, ws)).toBe('http://lower:1');
+    expect(proxyFromEnvironment(environment, wss)).toBe('http://secure:1');
+    expect(proxyFromEnvironment({ HTTPS_PROXY: 'http://secure:1' }, ws)).toBeUndefined();
+    expect(
+      proxyFromEnvironment({ HTTP_PROXY: 'http://p:1' }, parseWebSocketUrl('ws+unix:///a.sock:/')!),
+    ).toBeUndefined();
+  });
+
+  it('honours NO_PROXY: *, hosts and their subdomains, .suffix, *.suffix, host:port', () => {
+    const proxied = (noProxy: string, target = ws) =>
+      proxyFromEnvironment({ HTTP_PROXY: 'http://p:1', NO_PROXY: noProxy }, target);
+    for (const exempt of [
+      '*',
+      'example.com',
+      '.example.com',
+      '*.example.com',
+      'api.example.com:8080',
+      'other, api.example.com',
+    ]) {
+      expect(proxied(exempt)).toBeUndefined();
+    }
+    for (const kept of ['', 'other.com', 'api.example.com:9090', 'ample.com']) {
+      expect(proxied(kept)).toBe('http://p:1');
+    }
   });
 });
