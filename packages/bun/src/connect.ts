@@ -11,9 +11,9 @@ import { type BunTlsOptions, bunRuntime } from './runtime.js';
 
 /**
  * The options of {@link connect}: `@wskit/transport`'s `DialWebSocketOptions` (`protocols`,
- * `headers`, `origin`, `servername`, `handshakeTimeout` (30 s), `signal`, `headLimits`, and the
- * session's `SessionOptions`: `maxMessageSize`, `closeTimeout`, `keepaliveInterval`, …), with Bun's
- * TLS options.
+ * `headers`, `origin`, `servername`, `handshakeTimeout` (30 s), `signal`, `headLimits`,
+ * `followRedirects`, `maxRedirects`, `proxy`, and the session's `SessionOptions`: `maxMessageSize`,
+ * `closeTimeout`, `keepaliveInterval`, …), with Bun's TLS options and `perMessageDeflate`.
  */
 export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
   /** Bun's TLS options for `wss:` (`ca`, `cert`, `key`, `rejectUnauthorized`, `serverName`, …). */

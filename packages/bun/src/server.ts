@@ -141,8 +141,13 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       headers: options.headers,
     };
     const secure = options.tls !== undefined;
-    if (options.unix !== undefined && (typeof options.unix !== 'string' || options.unix === '')) {
-      throw new TypeError('WebSocketServer: unix must be a socket path');
+    if (options.unix !== undefined) {
+      if (typeof options.unix !== 'string' || options.unix === '') {
+        throw new TypeError('WebSocketServer: unix must be a socket path');
+      }
+      if (options.port !== undefined || options.hostname !== undefined) {
+        throw new TypeError('WebSocketServer: unix listens on a socket path; port and hostname do not apply');
+      }
     }
     this.#listener = bun.listen({
       ...(options.unix === undefined
@@ -195,7 +200,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
     });
   }
 
-  /** The port listened on (the actual one after `port: 0`). */
+  /** The port listened on (the actual one after `port: 0`; `undefined` with `unix`). */
   get port(): number {
     return this.#listener.port;
   }

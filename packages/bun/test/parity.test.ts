@@ -11,14 +11,17 @@ import { certificate, connectProxy, defer, privateKey, rejection } from './helpe
 /** One of our servers that echoes, recording the request heads; closed after the test. */
 function echoServer(options: Parameters<typeof serve>[0] = {}) {
   const requests: { target: string; authorization: string | undefined; extensions: string }[] = [];
-  const server = serve({ hostname: '127.0.0.1', ...options }, (ws, request) => {
-    requests.push({
-      target: request.target,
-      authorization: request.headers.get('authorization'),
-      extensions: ws.extensions,
-    });
-    ws.on('message', (data) => void ws.send(data).catch(() => {}));
-  });
+  const server = serve(
+    { ...(options.unix === undefined ? { hostname: '127.0.0.1' } : {}), ...options },
+    (ws, request) => {
+      requests.push({
+        target: request.target,
+        authorization: request.headers.get('authorization'),
+        extensions: ws.extensions,
+      });
+      ws.on('message', (data) => void ws.send(data).catch(() => {}));
+    },
+  );
   defer(() => server.close());
   return { server, requests, url: `ws://127.0.0.1:${server.port}` };
 }
@@ -223,6 +226,10 @@ describe('Unix domain sockets', () => {
     defer(() => ws.terminate());
     expect(await echo(ws, 'over a unix socket')).toBe('over a unix socket');
     expect(requests[0]?.target).toBe('/chat?room=1');
+    // A socket path and a TCP address at once: one would be ignored, so it throws.
+    expect(() => serve({ unix: join(directory, 'other.sock'), port: 0 })).toThrow(
+      /port and hostname do not apply/,
+    );
   });
 });
 

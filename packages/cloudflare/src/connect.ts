@@ -10,8 +10,9 @@ import { type CloudflareTlsOptions, cloudflareDialer } from './cloudflare-dialer
 
 /**
  * The options of {@link connect}: `@wskit/transport`'s `DialWebSocketOptions` (`protocols`,
- * `headers`, `origin`, `servername`, `handshakeTimeout` (30 s), `signal`, `headLimits`, and the
- * session's `SessionOptions`), with Cloudflare's TLS choices.
+ * `headers`, `origin`, `servername`, `handshakeTimeout` (30 s), `signal`, `headLimits`,
+ * `followRedirects`, `maxRedirects`, `proxy`, and the session's `SessionOptions`), with Cloudflare's
+ * TLS choices and `perMessageDeflate`.
  */
 export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
   /** For `wss:`: `secureTransport` `'on'` (default) or `'starttls'` with `beforeTls`. */
