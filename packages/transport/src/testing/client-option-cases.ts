@@ -15,6 +15,7 @@ import {
   within,
 } from './assert.js';
 import { closeNormally } from './conformance-cases.js';
+import { type ConformanceResult, timedResult } from './conformance-runner.js';
 
 /**
  * What an adapter gives the client-option cases: its own `connect`, the conformance server (which
@@ -176,34 +177,14 @@ export const clientOptionCases: readonly ClientOptionsCase[] = [
   },
 ];
 
-/** Runs the client-option cases, each with a timeout, and reports each (JSON-able, never rejects). */
+/** Runs the client-option cases one after the other, each with a timeout, and reports each (JSON-able, never rejects). */
 export async function runClientOptionCases(
   env: ClientOptionsEnv,
   timeout = 20_000,
-): Promise<{ name: string; ok: boolean; error?: string }[]> {
-  const results: { name: string; ok: boolean; error?: string }[] = [];
+): Promise<ConformanceResult[]> {
+  const results: ConformanceResult[] = [];
   for (const testCase of clientOptionCases) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        testCase.run(env),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`${testCase.name}: did not finish within ${timeout} ms`)),
-            timeout,
-          );
-        }),
-      ]);
-      results.push({ name: testCase.name, ok: true });
-    } catch (error) {
-      results.push({
-        name: testCase.name,
-        ok: false,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    results.push(await timedResult(testCase.name, () => testCase.run(env), timeout));
   }
   return results;
 }
