@@ -1,13 +1,19 @@
-import type { Dialer } from '@wskit/transport';
+import { ConnectResponseReader, type Dialer, formatConnectRequest } from '@wskit/transport';
 import { BunSocketTransport } from './bun-socket-transport.js';
-import { type BunSocket, type BunTlsOptions, bunRuntime } from './runtime.js';
+import { type BunSocket, type BunSocketHandlers, type BunTlsOptions, bunRuntime } from './runtime.js';
 
 /**
  * The `@wskit/transport` {@link Dialer} of Bun: `Bun.connect` (TCP, half-open allowed), with TLS
  * when `secure` (`serverName` from `servername`; `tls` takes Bun's TLS options, `ca`,
  * `rejectUnauthorized`, … and wins), resolving once connected, TLS handshake and certificate check
  * included, with an unstarted {@link BunSocketTransport}. Rejects with Bun's error (`ECONNREFUSED`,
- * a certificate error) or the signal's reason; outside Bun, with an error saying so.
+ * a certificate error) or the signal's reason; outside Bun, with an error saying so. A target with
+ * `socketPath` (a `ws+unix:` URL) connects to that Unix domain socket (`Bun.connect({ unix })`).
+ *
+ * With `proxy` (an `http:` proxy), it connects to the proxy, asks for a `CONNECT` tunnel to the
+ * server and, for `secure`, runs TLS with the server inside the tunnel (`socket.upgradeTLS`); a
+ * refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY` (its `status`: 407 wants
+ * credentials in the proxy URL).
  */
 export const bunDialer: Dialer = (target) => {
   let bun: ReturnType<typeof bunRuntime>;
@@ -16,7 +22,7 @@ export const bunDialer: Dialer = (target) => {
   } catch (error) {
     return Promise.reject(error);
   }
-  const { signal } = target;
+  const { signal, proxy } = target;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const tls: BunTlsOptions | undefined = target.secure
     ? {
@@ -42,43 +48,118 @@ export const bunDialer: Dialer = (target) => {
     const onAbort = () => fail(signal!.reason, transport?.socket ?? opened);
     signal?.addEventListener('abort', onAbort, { once: true });
     const routed = BunSocketTransport.handlers;
+    const ready = (socket: BunSocket) => {
+      transport = new BunSocketTransport(socket);
+      settle(() => resolve(transport!));
+    };
+    /** The handlers of the connection to the server (or of TLS inside the tunnel). */
+    const handlers: BunSocketHandlers = {
+      ...routed,
+      handshake(socket, success, authorizationError) {
+        if (!success || (authorizationError && tls?.rejectUnauthorized !== false)) {
+          fail(authorizationError ?? new Error('The TLS handshake failed'), socket);
+          return;
+        }
+        ready(socket);
+      },
+      connectError(_socket, error) {
+        fail(error);
+      },
+      error(socket, error) {
+        if (!settled) fail(error, socket);
+        else routed.error!(socket, error);
+      },
+      close(socket, error) {
+        if (!settled) fail(error ?? new Error('The connection closed while it was being opened'));
+        routed.close!(socket, error);
+      },
+    };
+    // Through a proxy: the CONNECT exchange first, on the proxy's connection.
+    const reader =
+      proxy === undefined
+        ? undefined
+        : new ConnectResponseReader(
+            proxy,
+            `${target.secure ? 'wss' : 'ws'}://${target.host}:${target.port}/`,
+          );
+    let unsent: Uint8Array | undefined;
+    /** Whether TLS runs inside the tunnel: the proxy connection's own events then carry TLS records. */
+    let upgraded = false;
+    const send = (socket: BunSocket) => {
+      const written = socket.write(unsent!);
+      unsent = written >= unsent!.length ? undefined : unsent!.subarray(Math.max(written, 0));
+    };
+    const tunnelOpen = (socket: BunSocket) => {
+      if (tls === undefined) {
+        ready(socket);
+        return;
+      }
+      if (typeof socket.upgradeTLS !== 'function') {
+        fail(
+          new TypeError(
+            '@wskit/bun: this Bun has no socket.upgradeTLS: wss: through a proxy needs Bun 1.2 or later',
+          ),
+          socket,
+        );
+        return;
+      }
+      upgraded = true;
+      const [, secured] = socket.upgradeTLS({ tls, socket: handlers });
+      opened = secured;
+    };
     bun
       .connect({
-        hostname: target.host,
-        port: target.port,
+        ...(target.socketPath !== undefined
+          ? { unix: target.socketPath }
+          : proxy !== undefined
+            ? { hostname: proxy.host, port: proxy.port }
+            : { hostname: target.host, port: target.port }),
         allowHalfOpen: true,
-        ...(tls === undefined ? {} : { tls }),
+        ...(tls === undefined || proxy !== undefined ? {} : { tls }),
         socket: {
-          ...routed,
+          ...handlers,
           open(socket) {
             opened = socket;
             if (settled) {
               socket.terminate(); // aborted while connecting
               return;
             }
-            // The transport pauses the socket: with TLS, only once the TLS handshake is done.
-            if (tls !== undefined) return;
-            transport = new BunSocketTransport(socket);
-            settle(() => resolve(transport!));
-          },
-          handshake(socket, success, authorizationError) {
-            if (!success || (authorizationError && tls?.rejectUnauthorized !== false)) {
-              fail(authorizationError ?? new Error('The TLS handshake failed'), socket);
+            if (reader !== undefined) {
+              unsent = formatConnectRequest(proxy!, target.host, target.port);
+              send(socket);
               return;
             }
-            transport = new BunSocketTransport(socket);
-            settle(() => resolve(transport!));
+            // The transport pauses the socket: with TLS, only once the TLS handshake is done.
+            if (tls !== undefined) return;
+            ready(socket);
           },
-          connectError(_socket, error) {
-            fail(error);
+          data(socket, data) {
+            if (upgraded) return;
+            if (reader === undefined || socket.data instanceof BunSocketTransport || settled) {
+              routed.data!(socket, data);
+              return;
+            }
+            try {
+              if (reader.write(data)) tunnelOpen(socket);
+            } catch (error) {
+              fail(error, socket);
+            }
           },
-          error(socket, error) {
-            if (!settled) fail(error, socket);
-            else routed.error!(socket, error);
+          drain(socket) {
+            if (unsent !== undefined) send(socket);
+            else routed.drain!(socket);
           },
-          close(socket, error) {
-            if (!settled) fail(error ?? new Error('The connection closed while it was being opened'));
-            routed.close!(socket, error);
+          end(socket) {
+            if (upgraded) return;
+            if (reader !== undefined && !settled && !(socket.data instanceof BunSocketTransport)) {
+              try {
+                reader.closed();
+              } catch (error) {
+                fail(error, socket);
+              }
+              return;
+            }
+            routed.end!(socket);
           },
         },
       })

@@ -32,18 +32,21 @@ export {
   ErrorEvent,
   HandshakeFailedError,
   isHandshakeFailedError,
+  isUnsupportedOptionError,
   isWebSocketError,
   MessageEvent,
   StandardWebSocketError,
+  UnsupportedOptionError,
   WebSocketError,
 } from '@wskit/transport';
 export { bunDialer } from './bun-dialer.js';
 export { BunSocketTransport, type BunSocketTransportOptions } from './bun-socket-transport.js';
-export { type ConnectOptions, connect } from './connect.js';
+export { type ConnectOptions, connect, UnsupportedConnectOptions } from './connect.js';
 export type { BunSocket, BunSocketHandlers, BunTlsOptions } from './runtime.js';
 export {
   DefaultServerOptions,
   serve,
+  UnsupportedServerOptions,
   WebSocketServer,
   type WebSocketServerEvents,
   type WebSocketServerOptions,

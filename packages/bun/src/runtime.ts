@@ -27,6 +27,12 @@ export interface BunSocket {
   readonly remotePort?: number;
   /** The per-socket data; this package keeps its transport there. */
   data: unknown;
+  /** Starts TLS over this connection (a proxy tunnel); returns the raw socket and the TLS socket. */
+  upgradeTLS?(options: {
+    tls: BunTlsOptions;
+    socket: BunSocketHandlers;
+    data?: unknown;
+  }): [BunSocket, BunSocket];
 }
 
 /** The handlers of a Bun socket (`SocketHandler` in `bun-types`). */
@@ -46,7 +52,9 @@ export type BunTlsOptions = Record<string, unknown>;
 
 /** A listener of `Bun.listen`. */
 export interface BunListener {
+  /** The address listened on (`undefined` for a Unix socket). */
   readonly hostname: string;
+  /** The port listened on (`undefined` for a Unix socket). */
   readonly port: number;
   stop(closeActiveConnections?: boolean): void;
   unref?(): void;
@@ -55,16 +63,18 @@ export interface BunListener {
 /** The `Bun` global, as far as this package uses it. */
 export interface BunRuntime {
   connect(options: {
-    hostname: string;
-    port: number;
+    hostname?: string;
+    port?: number;
+    unix?: string;
     tls?: boolean | BunTlsOptions;
     allowHalfOpen?: boolean;
     data?: unknown;
     socket: BunSocketHandlers;
   }): Promise<BunSocket>;
   listen(options: {
-    hostname: string;
-    port: number;
+    hostname?: string;
+    port?: number;
+    unix?: string;
     tls?: BunTlsOptions;
     allowHalfOpen?: boolean;
     socket: BunSocketHandlers;

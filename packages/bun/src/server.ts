@@ -1,10 +1,18 @@
 import { formatExtensions, type HeadLimits, type RequestHead } from '@wskit/handshake';
 import {
+  type PerMessageDeflate,
+  type PerMessageDeflateOption,
+  serverPerMessageDeflate,
+} from '@wskit/permessage-deflate';
+import {
   acceptUpgrade,
+  engineExtensions,
   openWebSocket,
   pickSessionOptions,
+  refuseUnsupportedOptions,
   type SessionOptions,
   TypedEmitter,
+  type UnsupportedOptions,
   type UpgradeHooks,
   type WebSocket,
 } from '@wskit/transport';
@@ -26,6 +34,16 @@ export const DefaultServerOptions = Object.freeze({
 });
 
 /**
+ * The server options of other adapters (`@wskit/node`'s) that this one cannot honour: passing one
+ * throws an `UnsupportedOptionError` (`WS_ERR_UNSUPPORTED_OPTION`) rather than being ignored.
+ */
+export const UnsupportedServerOptions: UnsupportedOptions = Object.freeze({
+  host: 'the address to listen on is called hostname in @wskit/bun',
+  server: 'attaching to a node:http server works in Node.js only (@wskit/node)',
+  path: 'the server does not filter by path; check request.target in verify',
+});
+
+/**
  * The options of a {@link WebSocketServer}: where to listen, the hooks that accept or refuse an
  * upgrade request (`@wskit/transport`'s `UpgradeHooks`, given the parsed request head), limits, and
  * the sessions' `SessionOptions`.
@@ -35,6 +53,11 @@ export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, Sessi
   readonly port?: number | undefined;
   /** The address to listen on (default `0.0.0.0`). */
   readonly hostname?: string | undefined;
+  /**
+   * Listen on this Unix domain socket path instead of `hostname` and `port` (`Bun.listen({ unix })`);
+   * clients connect with `ws+unix:///path/to.sock:/request/path`.
+   */
+  readonly unix?: string | undefined;
   /** Serve `wss:` with Bun's TLS options (`key`, `cert`, `ca`, …). */
   readonly tls?: BunTlsOptions | undefined;
   /** The most connections open at once, handshakes in progress included; more get 503 (default no limit). */
@@ -43,6 +66,15 @@ export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, Sessi
   readonly handshakeTimeout?: number | undefined;
   /** Limits of the request head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */
   readonly headLimits?: Partial<HeadLimits> | undefined;
+  /**
+   * Accept permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`, over Bun's
+   * `node:zlib`) from clients that offer it: `true` with its defaults, or its options
+   * (`serverNoContextTakeover`, `serverMaxWindowBits`, `clientMaxWindowBits`,
+   * `clientNoContextTakeover`, `threshold`, `level`, `memoryLevel`, `concurrencyLimit`). Default
+   * `false` (CPU, about 300 KiB of zlib memory per connection, and CRIME/BREACH when secrets are
+   * compressed with attacker-chosen data). `maxMessageSize` also bounds every inflated message.
+   */
+  readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
 }
 
 /** The events of a {@link WebSocketServer}. */
@@ -70,18 +102,21 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
  * A WebSocket server on `Bun.listen`'s raw sockets: each connection runs `@wskit/transport`'s
  * `acceptUpgrade` (the request head, `selectProtocol`/`protocols`, `verify`, the 101 or a refusal)
  * over a {@link BunSocketTransport}, then a session; each accepted client is a `connection` event.
- * It listens at once (`Bun.listen` throws, e.g. for a port in use) and throws outside Bun.
+ * It listens at once (`Bun.listen` throws, e.g. for a port in use) and throws outside Bun, and an
+ * `UnsupportedOptionError` for an option of {@link UnsupportedServerOptions}.
  */
 export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
   readonly #clients = new Set<WebSocket>();
   readonly #listener: BunListener;
   readonly #session: SessionOptions;
+  readonly #deflate: PerMessageDeflate | undefined;
   #pending = 0;
   #closing: Promise<void> | undefined;
 
   constructor(options: WebSocketServerOptions = {}) {
     super();
     const bun = bunRuntime('WebSocketServer');
+    refuseUnsupportedOptions('@wskit/bun WebSocketServer', options, UnsupportedServerOptions);
     const port = options.port ?? DefaultServerOptions.port;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new RangeError(`WebSocketServer: port must be an integer from 0 to 65535, not ${port}`);
@@ -97,6 +132,8 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       DefaultServerOptions.handshakeTimeout,
     );
     this.#session = pickSessionOptions(options);
+    this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
+    const deflate = this.#deflate;
     const hooks: UpgradeHooks<RequestHead> = {
       protocols: options.protocols,
       selectProtocol: options.selectProtocol,
@@ -104,9 +141,18 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       headers: options.headers,
     };
     const secure = options.tls !== undefined;
+    if (options.unix !== undefined) {
+      if (typeof options.unix !== 'string' || options.unix === '') {
+        throw new TypeError('WebSocketServer: unix must be a socket path');
+      }
+      if (options.port !== undefined || options.hostname !== undefined) {
+        throw new TypeError('WebSocketServer: unix listens on a socket path; port and hostname do not apply');
+      }
+    }
     this.#listener = bun.listen({
-      hostname: options.hostname ?? DefaultServerOptions.hostname,
-      port,
+      ...(options.unix === undefined
+        ? { hostname: options.hostname ?? DefaultServerOptions.hostname, port }
+        : { unix: options.unix }),
       allowHalfOpen: true,
       ...(secure ? { tls: options.tls } : {}),
       socket: {
@@ -120,6 +166,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
             secure,
             timeout,
             headLimits: options.headLimits,
+            ...(deflate === undefined ? {} : { extensions: [deflate] }),
             stillAccepting: () => !full && this.#closing === undefined,
           }).then((outcome) => {
             this.#pending--;
@@ -127,9 +174,18 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
               this.emit('rejected', outcome.status, outcome.error, outcome.request);
               return;
             }
+            let extensions: ReturnType<typeof engineExtensions>;
+            try {
+              extensions = engineExtensions(deflate, outcome.extensions, 'server');
+            } catch (error) {
+              outcome.transport.abort();
+              this.emit('rejected', 0, error, outcome.request);
+              return;
+            }
             const websocket = openWebSocket(outcome.transport, {
               ...this.#session,
               role: 'server',
+              ...(extensions === undefined ? {} : { extensions }),
               protocol: outcome.protocol ?? '',
               extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
               url: outcome.url,
@@ -144,7 +200,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
     });
   }
 
-  /** The port listened on (the actual one after `port: 0`). */
+  /** The port listened on (the actual one after `port: 0`; `undefined` with `unix`). */
   get port(): number {
     return this.#listener.port;
   }

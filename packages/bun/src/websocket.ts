@@ -1,10 +1,11 @@
 import {
   connectorFor,
+  refuseUnsupportedOptions,
   StandardWebSocket,
   WebSocketStream as StandardWebSocketStream,
   type WebSocketStreamOptions,
 } from '@wskit/transport';
-import { type ConnectOptions, connect } from './connect.js';
+import { type ConnectOptions, connect, UnsupportedConnectOptions } from './connect.js';
 import { bunRuntime } from './runtime.js';
 
 /** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
@@ -15,11 +16,12 @@ export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
  * `binaryType`, `bufferedAmount`, …) over this package's client: `new WebSocket('wss://example.com',
  * ['chat'])`. Unlike Bun's global `WebSocket`, its sends honour backpressure end to end and it takes
  * the options of {@link connect} as a third argument (headers, TLS, timeouts, session limits).
- * Throws at once outside Bun.
+ * Throws at once outside Bun, and for an option of `UnsupportedConnectOptions`.
  */
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
     bunRuntime('new WebSocket()');
+    refuseUnsupportedOptions('@wskit/bun new WebSocket()', options, UnsupportedConnectOptions);
     super(url, protocols, { connect: connectorFor(connect, options) });
   }
 }
@@ -37,6 +39,7 @@ export class WebSocketStream extends StandardWebSocketStream {
     connectOptions: WebSocketOptions = {},
   ) {
     bunRuntime('new WebSocketStream()');
+    refuseUnsupportedOptions('@wskit/bun new WebSocketStream()', connectOptions, UnsupportedConnectOptions);
     super(url, options, { connect: connectorFor(connect, connectOptions) });
   }
 }

@@ -3,14 +3,17 @@
 // server hands every accepted session to serveConformance with default session options; the client
 // passes each case's options to connect unchanged.
 import { afterAll, describe, expect, it } from 'bun:test';
-import { connect, serve, type WebSocketServerOptions } from '@wskit/bun';
+import { connect, serve, UnsupportedConnectOptions, type WebSocketServerOptions } from '@wskit/bun';
 import {
+  type ClientOptionsEnv,
   type ConformanceEnv,
+  clientOptionCases,
   conformanceCases,
+  conformanceVerify,
   runConformanceCase,
   serveConformance,
 } from '@wskit/transport/testing';
-import { certificate, privateKey } from './helpers.js';
+import { certificate, connectProxy, privateKey } from './helpers.js';
 
 function conformanceSuite(name: string, options: WebSocketServerOptions, scheme: 'ws' | 'wss') {
   describe(`conformance over ${name}`, () => {
@@ -36,3 +39,31 @@ function conformanceSuite(name: string, options: WebSocketServerOptions, scheme:
 
 conformanceSuite('TCP', {}, 'ws');
 conformanceSuite('TLS', { tls: { key: privateKey, cert: certificate } }, 'wss');
+
+describe('client-option conformance (deflate, redirects, proxies, refusal)', () => {
+  const server = serve(
+    {
+      hostname: '127.0.0.1',
+      perMessageDeflate: true,
+      verify: (request) => conformanceVerify(request.target),
+    },
+    (ws, request) => void serveConformance(ws, request.target),
+  );
+  afterAll(() => server.close());
+
+  for (const testCase of clientOptionCases) {
+    it(testCase.name, async () => {
+      const proxy = connectProxy();
+      const env: ClientOptionsEnv = {
+        connect: (url, options) => connect(url, options),
+        base: `ws://127.0.0.1:${server.port}`,
+        proxy: proxy.url,
+        proxyConnections: () => proxy.stats.connections,
+        unsupportedOptions: Object.fromEntries(
+          Object.keys(UnsupportedConnectOptions).map((option) => [option, {}]),
+        ),
+      };
+      await testCase.run(env);
+    }, 30_000);
+  }
+});

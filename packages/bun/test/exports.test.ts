@@ -13,6 +13,9 @@ describe('public surface', () => {
       'HandshakeFailedError',
       'MessageEvent',
       'StandardWebSocketError',
+      'UnsupportedConnectOptions',
+      'UnsupportedOptionError',
+      'UnsupportedServerOptions',
       'WebSocket',
       'WebSocketError',
       'WebSocketServer',
@@ -20,6 +23,7 @@ describe('public surface', () => {
       'bunDialer',
       'connect',
       'isHandshakeFailedError',
+      'isUnsupportedOptionError',
       'isWebSocketError',
       'serve',
     ]);

@@ -40,3 +40,64 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     (error: unknown) => error,
   );
 }
+
+/**
+ * A small HTTP CONNECT proxy on loopback: it counts connections, records each CONNECT target and
+ * `Proxy-Authorization`, answers 407 without `requireAuth` when one is set, and relays bytes both ways.
+ */
+export function connectProxy(requireAuth?: string) {
+  const stats = { connections: 0, targets: [] as string[], authorizations: [] as (string | undefined)[] };
+  type Side = { head: string; upstream?: Awaited<ReturnType<typeof Bun.connect>>; pending: Uint8Array[] };
+  const listener = Bun.listen<Side>({
+    hostname: '127.0.0.1',
+    port: 0,
+    socket: {
+      open(client) {
+        stats.connections++;
+        client.data = { head: '', pending: [] };
+      },
+      async data(client, chunk) {
+        const side = client.data;
+        if (side.upstream !== undefined) {
+          side.upstream.write(chunk);
+          return;
+        }
+        if (side.head.includes('\r\n\r\n')) {
+          side.pending.push(chunk);
+          return;
+        }
+        side.head += new TextDecoder().decode(chunk);
+        if (!side.head.includes('\r\n\r\n')) return;
+        const [line, ...fields] = side.head.split('\r\n');
+        const [method, authority] = line!.split(' ');
+        const authorization = fields.find((field) => /^proxy-authorization:/i.test(field))?.split(': ')[1];
+        stats.targets.push(`${method} ${authority}`);
+        stats.authorizations.push(authorization);
+        if (requireAuth !== undefined && authorization !== requireAuth) {
+          client.end(
+            'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n',
+          );
+          return;
+        }
+        const colon = authority!.lastIndexOf(':');
+        side.upstream = await Bun.connect({
+          hostname: authority!.slice(0, colon),
+          port: Number(authority!.slice(colon + 1)),
+          socket: {
+            data: (_upstream, back) => void client.write(back),
+            close: () => void client.end(),
+            error: () => void client.end(),
+          },
+        });
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        for (const early of side.pending.splice(0)) side.upstream.write(early);
+      },
+      close(client) {
+        client.data?.upstream?.end();
+      },
+      error() {},
+    },
+  });
+  defer(() => listener.stop(true));
+  return { stats, url: `http://127.0.0.1:${listener.port}` };
+}

@@ -1,4 +1,4 @@
-import type { Dialer } from '@wskit/transport';
+import { ConnectResponseReader, type Dialer, formatConnectRequest, type ProxyTarget } from '@wskit/transport';
 import { CloudflareSocketTransport } from './cloudflare-socket-transport.js';
 import { type CloudflareSocket, loadSockets } from './sockets.js';
 
@@ -20,26 +20,54 @@ export interface CloudflareTlsOptions {
  * an unstarted {@link CloudflareSocketTransport}; rejects with the runtime's error (a refused
  * connection, an untrusted certificate, a blocked address), the signal's reason, or, outside
  * workerd, an error saying that `cloudflare:sockets` is missing.
+ *
+ * With `proxy` (an `http:` proxy a Worker can reach), it connects to the proxy, asks for a
+ * `CONNECT` tunnel and, for `wss:`, starts TLS inside it (`startTls` with the server's name); a
+ * refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
  */
 export const cloudflareDialer: Dialer = async (target) => {
+  if (target.socketPath !== undefined) {
+    throw new TypeError(
+      '@wskit/cloudflare: a Worker cannot connect to a Unix domain socket (ws+unix: URL); use ws: or wss:',
+    );
+  }
   const connect = await loadSockets();
   const { signal } = target;
   signal?.throwIfAborted();
   const tls = (target.tls ?? {}) as CloudflareTlsOptions;
-  const secureTransport = target.secure ? (tls.secureTransport ?? 'on') : 'off';
+  const { proxy } = target;
+  if (proxy !== undefined && tls.secureTransport === 'starttls') {
+    throw new TypeError("@wskit/cloudflare: proxy and tls.secureTransport 'starttls' cannot be combined");
+  }
+  // Through a proxy, TLS (for wss:) starts inside the tunnel, once CONNECT succeeded.
+  const secureTransport = target.secure
+    ? proxy !== undefined
+      ? 'starttls'
+      : (tls.secureTransport ?? 'on')
+    : 'off';
   let socket = connect(
-    { hostname: target.host, port: target.port },
+    proxy === undefined
+      ? { hostname: target.host, port: target.port }
+      : { hostname: proxy.host, port: proxy.port },
     { secureTransport, allowHalfOpen: true },
   );
   const onAbort = () => void socket.close().catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    if (proxy !== undefined) {
+      await socket.opened;
+      await openTunnel(socket, proxy, target.host, target.port, target.secure);
+    }
     if (secureTransport === 'starttls') {
       await socket.opened;
       await tls.beforeTls?.(socket);
-      // The certificate is checked against the host connected to, or a servername given apart.
+      // The certificate is checked against the server (not the proxy), or a servername given apart.
       const named = target.servername !== undefined && target.servername !== target.host;
-      socket = socket.startTls(named ? { expectedServerHostname: target.servername } : undefined);
+      socket = socket.startTls(
+        named || proxy !== undefined
+          ? { expectedServerHostname: target.servername ?? target.host }
+          : undefined,
+      );
     }
     const info = await socket.opened;
     signal?.throwIfAborted();
@@ -51,3 +79,31 @@ export const cloudflareDialer: Dialer = async (target) => {
     signal?.removeEventListener('abort', onAbort);
   }
 };
+
+/**
+ * Asks the proxy for a `CONNECT` tunnel to `host:port` over the socket's streams, resolving once it
+ * answered 2xx (the streams' locks released for the transport) and rejecting with a
+ * `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY` for a refusal.
+ */
+async function openTunnel(
+  socket: CloudflareSocket,
+  proxy: ProxyTarget,
+  host: string,
+  port: number,
+  secure: boolean,
+): Promise<void> {
+  const response = new ConnectResponseReader(proxy, `${secure ? 'wss' : 'ws'}://${host}:${port}/`);
+  const writer = socket.writable.getWriter();
+  const reader = socket.readable.getReader();
+  try {
+    await writer.write(formatConnectRequest(proxy, host, port));
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return response.closed();
+      if (response.write(value)) return;
+    }
+  } finally {
+    writer.releaseLock();
+    reader.releaseLock();
+  }
+}

@@ -28,9 +28,11 @@ export {
   ErrorEvent,
   HandshakeFailedError,
   isHandshakeFailedError,
+  isUnsupportedOptionError,
   isWebSocketError,
   MessageEvent,
   StandardWebSocketError,
+  UnsupportedOptionError,
   WebSocketError,
 } from '@wskit/transport';
 export { type BridgeOptions, bridgeWebSocket } from './bridge.js';
@@ -39,6 +41,6 @@ export {
   CloudflareSocketTransport,
   type CloudflareSocketTransportOptions,
 } from './cloudflare-socket-transport.js';
-export { type ConnectOptions, connect } from './connect.js';
+export { type ConnectOptions, connect, UnsupportedConnectOptions } from './connect.js';
 export type { CloudflareSocket, CloudflareSocketInfo, CloudflareSocketOptions } from './sockets.js';
 export { WebSocket, type WebSocketOptions, WebSocketStream } from './websocket.js';

@@ -1,10 +1,11 @@
 import {
   connectorFor,
+  refuseUnsupportedOptions,
   StandardWebSocket,
   WebSocketStream as StandardWebSocketStream,
   type WebSocketStreamOptions,
 } from '@wskit/transport';
-import { type ConnectOptions, connect } from './connect.js';
+import { type ConnectOptions, connect, UnsupportedConnectOptions } from './connect.js';
 
 /** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
 export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
@@ -14,10 +15,11 @@ export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
  * `binaryType`, …) over this package's client, for code written against the browser API:
  * `new WebSocket('wss://example.com/chat', ['chat'])`. Unlike `fetch` with `Upgrade: websocket`, it
  * runs over a raw socket (`cloudflare:sockets`), with the options of {@link connect} as a third
- * argument. Create it inside a handler.
+ * argument. Create it inside a handler. Throws for an option of `UnsupportedConnectOptions`.
  */
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
+    refuseUnsupportedOptions('@wskit/cloudflare new WebSocket()', options, UnsupportedConnectOptions);
     super(url, protocols, { connect: connectorFor(connect, options) });
   }
 }
@@ -35,6 +37,11 @@ export class WebSocketStream extends StandardWebSocketStream {
     options?: WebSocketStreamOptions | null,
     connectOptions: WebSocketOptions = {},
   ) {
+    refuseUnsupportedOptions(
+      '@wskit/cloudflare new WebSocketStream()',
+      connectOptions,
+      UnsupportedConnectOptions,
+    );
     super(url, options, { connect: connectorFor(connect, connectOptions) });
   }
 }

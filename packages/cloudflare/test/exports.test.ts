@@ -12,6 +12,8 @@ describe('public surface', () => {
       'HandshakeFailedError',
       'MessageEvent',
       'StandardWebSocketError',
+      'UnsupportedConnectOptions',
+      'UnsupportedOptionError',
       'WebSocket',
       'WebSocketError',
       'WebSocketStream',
@@ -19,6 +21,7 @@ describe('public surface', () => {
       'cloudflareDialer',
       'connect',
       'isHandshakeFailedError',
+      'isUnsupportedOptionError',
       'isWebSocketError',
     ]);
   });

@@ -1,6 +1,9 @@
 /** Test helpers: bundling a Worker from the built package and running it in Miniflare. Not a test file. */
 import { execSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -47,9 +50,11 @@ export async function bundleWorker(source: string, loader: 'js' | 'ts' = 'js') {
 export function startMiniflare(
   bundle: { directory: string; script: string },
   bindings: Record<string, string> = {},
+  compatibilityFlags: string[] = [],
 ): Miniflare {
   return new Miniflare({
     compatibilityDate: '2024-09-23',
+    compatibilityFlags,
     modules: [{ type: 'ESModule', path: join(bundle.directory, 'worker.js'), contents: bundle.script }],
     modulesRoot: bundle.directory,
     bindings,
@@ -57,4 +62,50 @@ export function startMiniflare(
       network: { allow: ['public', 'private', 'local'], tlsOptions: { trustedCertificates: [certificate] } },
     },
   });
+}
+
+/**
+ * A small HTTP CONNECT proxy on loopback, for a Worker to tunnel through: it counts connections,
+ * records each CONNECT target and `Proxy-Authorization`, answers 407 without `requireAuth` when one
+ * is set, and relays bytes both ways. `GET /connections` answers how many CONNECTs it got (JSON).
+ */
+export async function connectProxy(requireAuth?: string) {
+  const stats = { connections: 0, targets: [] as string[], authorizations: [] as (string | undefined)[] };
+  const proxy = createHttpServer((request, response) => {
+    if (request.url === '/connections') response.writeHead(200).end(JSON.stringify(stats.targets.length));
+    else response.writeHead(405).end();
+  });
+  const sockets = new Set<Socket>();
+  proxy.on('connection', (socket: Socket) => {
+    stats.connections++;
+    sockets.add(socket);
+  });
+  proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
+    stats.targets.push(request.url ?? '');
+    stats.authorizations.push(request.headers['proxy-authorization']);
+    if (requireAuth !== undefined && request.headers['proxy-authorization'] !== requireAuth) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const authority = request.url ?? '';
+    const colon = authority.lastIndexOf(':');
+    const upstream = netConnect(Number(authority.slice(colon + 1)), authority.slice(0, colon), () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client).pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  return {
+    stats,
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
 }

@@ -14,6 +14,7 @@
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
+import * as cloudflare from '@wskit/cloudflare';
 import { connect, createServer, type WebSocketServer } from '@wskit/node';
 import {
   type ConformanceResult,
@@ -28,7 +29,7 @@ import { bundleWorker, certificate, privateKey, startMiniflare } from './helpers
 
 /** The Worker: each path runs one part and answers with JSON (or the bridge's 101). */
 const workerSource = `
-import { bridgeWebSocket, CloseEvent, connect, ErrorEvent, HandshakeFailedError, isHandshakeFailedError, MessageEvent, WebSocket, WebSocketStream } from '@wskit/cloudflare';
+import { bridgeWebSocket, CloseEvent, connect, ErrorEvent, HandshakeFailedError, isHandshakeFailedError, MessageEvent, UnsupportedConnectOptions, UnsupportedOptionError, WebSocket, WebSocketStream } from '@wskit/cloudflare';
 import { runConformance, runStandardCases } from '@wskit/transport/testing';
 
 async function standard(url) {
@@ -67,7 +68,21 @@ export default {
           (error) => (isHandshakeFailedError(error) ? 'handshake ' + error.code : 'tls error'),
         );
         const timedOut = await connect('ws://127.0.0.1:' + url.searchParams.get('silentPort') + '/', { handshakeTimeout: 200 }).catch((error) => error.code);
+        // Options this adapter cannot honour throw at the call, before any connection.
+        const unsupported = Object.keys(UnsupportedConnectOptions).map((option) => {
+          const options = { [option]: option === 'maxRedirects' ? 3 : option === 'proxy' ? 'http://127.0.0.1:9/' : true };
+          for (const call of [() => connect('ws://127.0.0.1:' + port + '/', options), () => new WebSocket('ws://127.0.0.1:' + port + '/', [], options)]) {
+            try {
+              call();
+              return option + ': accepted';
+            } catch (error) {
+              if (!(error instanceof UnsupportedOptionError) || error.code !== 'WS_ERR_UNSUPPORTED_OPTION' || error.option !== option || !error.message.includes('@wskit/cloudflare')) return option + ': ' + error;
+            }
+          }
+          return option + ': refused';
+        });
         return Response.json({
+          unsupported,
           refusal: {
             shared: refusal instanceof HandshakeFailedError,
             status: refusal.status,
@@ -169,6 +184,10 @@ describe('workerd (Miniflare)', () => {
         body: 'no entry',
       });
       expect(result.notTls).toBe('tls error');
+      expect(result.unsupported).toEqual(
+        Object.keys(cloudflare.UnsupportedConnectOptions).map((option) => `${option}: refused`),
+      );
+      expect((result.unsupported as string[]).length).toBeGreaterThan(0);
       expect(result.timedOut).toBe('WS_ERR_HANDSHAKE_TIMEOUT');
       expect(result.standard).toEqual(['open', 'message hello', 'close 4000 true']);
     } finally {

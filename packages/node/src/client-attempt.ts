@@ -44,6 +44,7 @@ export async function directAttempt(
     host: target.hostname,
     port: target.port,
     secure: target.secure,
+    ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
     // SNI carries a name, never an address (RFC 6066 §3).
     servername: isIP(target.hostname) === 0 ? target.hostname : undefined,
     signal,

@@ -9,10 +9,17 @@ import {
   type HeadLimits,
   type ResponseHead,
 } from '@wskit/handshake';
-import { createHandshakeTimeout, type Transport } from '@wskit/transport';
+import {
+  createHandshakeTimeout,
+  DefaultRedirectOptions,
+  isRedirectResponse,
+  planRedirect,
+  type Transport,
+  withUrlCredentials,
+} from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import { type AttemptContext, directAttempt } from './client-attempt.js';
-import { isSameOrigin, parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
+import { parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
 import { dispatcherAttempt } from './dispatcher-attempt.js';
 import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
 import { selectDispatcher } from './proxy.js';
@@ -22,9 +29,9 @@ export const DefaultClientOptions = Object.freeze({
   /** Give up on the handshake after 30 s: connection, TLS, proxy tunnel, redirects and response. */
   handshakeTimeout: 30_000,
   /** Redirects are not followed. */
-  followRedirects: false,
+  followRedirects: DefaultRedirectOptions.followRedirects,
   /** At most 10 redirects when `followRedirects` is on. */
-  maxRedirects: 10,
+  maxRedirects: DefaultRedirectOptions.maxRedirects,
   /** Compression is offered, as browsers, `ws` and undici do (see `ConnectOptions.perMessageDeflate`). */
   perMessageDeflate: true,
 });
@@ -89,10 +96,6 @@ export interface ClientUpgrade {
   readonly url: URL;
 }
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Request headers that do not follow a redirect to another origin. */
-const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
-
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -109,7 +112,12 @@ function prepare(
 ) {
   const target = parseWebSocketUrl(url);
   if (target === undefined) {
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws: or wss:`);
+    throw new TypeError(
+      `Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws:, wss: or ws+unix:`,
+    );
+  }
+  if (target.socketPath !== undefined && (options.proxy || options.dispatcher !== undefined)) {
+    throw new TypeError('A ws+unix: URL connects to a local socket: proxy and dispatcher do not apply');
   }
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   const handshakeTimeout = checkCount(
@@ -121,10 +129,10 @@ function prepare(
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal');
   }
-  const headers = new HeaderList(options.headers);
+  const headers = withUrlCredentials(new HeaderList(options.headers), target.url);
   const build = (to: WebSocketTarget, extra: HeaderList) =>
     createClientHandshake({
-      host: to.url.host,
+      host: to.host,
       path: to.path,
       protocols,
       headers: extra,
@@ -159,10 +167,7 @@ async function runHandshake(
   let handshake = prepared.first;
   const followRedirects = options.followRedirects ?? DefaultClientOptions.followRedirects;
   const isFollowed = (status: number | undefined, responseHeaders: HeaderList | undefined) =>
-    followRedirects &&
-    status !== undefined &&
-    REDIRECT_STATUSES.has(status) &&
-    responseHeaders?.has('location') === true;
+    followRedirects && isRedirectResponse(status, responseHeaders);
   // The whole handshake, redirects included, runs under one timer; 0 means no limit.
   const timeout = createHandshakeTimeout(
     prepared.handshakeTimeout === 0 ? Infinity : prepared.handshakeTimeout,
@@ -179,7 +184,8 @@ async function runHandshake(
   const owned: Dispatcher[] = [];
   try {
     for (let redirects = 0; ; ) {
-      const selected = await selectDispatcher(options);
+      // A Unix socket is local: neither an explicit nor an environment proxy applies.
+      const selected = target.socketPath === undefined ? await selectDispatcher(options) : undefined;
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected
@@ -209,26 +215,29 @@ async function runHandshake(
           headers: error.headers,
           body: error.body,
         };
-        const next = parseWebSocketUrl(error.headers!.get('location')!, target.url);
-        if (next === undefined) {
+        const step = planRedirect(
+          error.headers!.get('location')!,
+          target,
+          headers,
+          ++redirects,
+          prepared.maxRedirects,
+        );
+        if (step.kind === 'invalid') {
           throw new HandshakeFailedError({
             ...failure,
             code: 'WS_NODE_ERR_INVALID_REDIRECT',
             message: `The server redirected (${error.status}) to a location that is not a WebSocket URL`,
           });
         }
-        if (++redirects > prepared.maxRedirects) {
+        if (step.kind === 'too-many') {
           throw new HandshakeFailedError({
             ...failure,
             code: 'WS_NODE_ERR_TOO_MANY_REDIRECTS',
             message: `More than ${prepared.maxRedirects} redirects`,
           });
         }
-        if (!isSameOrigin(next, target)) {
-          headers = new HeaderList(headers);
-          for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-        }
-        target = next;
+        target = step.target;
+        headers = step.headers;
         handshake = prepared.build(target, headers);
       }
     }

@@ -5,14 +5,15 @@ import { NodeSocketTransport } from './node-socket-transport.js';
 
 /** Opens a TCP or TLS socket to the target, half-open allowed (the close handshake needs it). */
 function openSocket(target: DialTarget): Socket {
-  const { host, port } = target;
+  const { host, port, socketPath } = target;
+  if (socketPath !== undefined && !target.secure)
+    return netConnect({ path: socketPath, allowHalfOpen: true });
   if (!target.secure) return netConnect({ host, port, allowHalfOpen: true, noDelay: true });
   const options: TlsConnectionOptions & { allowHalfOpen: boolean } = {
     ALPNProtocols: ['http/1.1'],
     ...(target.servername === undefined ? {} : { servername: target.servername }),
     ...(target.tls as TlsConnectionOptions | undefined),
-    host,
-    port,
+    ...(socketPath === undefined ? { host, port } : { path: socketPath }),
     // tls.connect passes it on to the TLSSocket (not in its types).
     allowHalfOpen: true,
   };
@@ -22,7 +23,8 @@ function openSocket(target: DialTarget): Socket {
 /**
  * The `@wskit/transport` {@link Dialer} of Node: a TCP connection (`net.connect`), or TLS
  * (`tls.connect`, ALPN `http/1.1`) when `secure`, resolving once connected (TLS handshake done) with
- * an unstarted {@link NodeSocketTransport}. `tls` takes `tls.connect` options (`ca`, `cert`, `key`,
+ * an unstarted {@link NodeSocketTransport}; a Unix domain socket (`net.connect({ path })`) for a
+ * target with `socketPath`. `tls` takes `tls.connect` options (`ca`, `cert`, `key`,
  * `rejectUnauthorized`, `servername`, …), which win over `servername`. Rejects with Node's error
  * (`ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) or the signal's reason, destroying the socket.
  *

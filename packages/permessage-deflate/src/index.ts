@@ -10,6 +10,11 @@
  */
 export { DefaultDeflateOptions, PERMESSAGE_DEFLATE } from './constants.js';
 export type { CompressibleMessage } from './deflate-extension.js';
+export {
+  clientPerMessageDeflate,
+  type PerMessageDeflateOption,
+  serverPerMessageDeflate,
+} from './option.js';
 export type { PerMessageDeflateOptions } from './options.js';
 export { type PerMessageDeflate, perMessageDeflate } from './per-message-deflate.js';
 export type { ZlibModule, ZlibStream, ZlibStreamOptions } from './zlib-backend.js';

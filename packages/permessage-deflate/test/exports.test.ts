@@ -10,7 +10,9 @@ describe('@wskit/permessage-deflate exports', () => {
     expect(Object.keys(deflate).sort()).toEqual([
       'DefaultDeflateOptions',
       'PERMESSAGE_DEFLATE',
+      'clientPerMessageDeflate',
       'perMessageDeflate',
+      'serverPerMessageDeflate',
     ]);
   });
 

@@ -1,14 +1,29 @@
-import { createClientHandshake, formatExtensions, type HeaderInit, type HeadLimits } from '@wskit/handshake';
+import {
+  type ClientExtensionNegotiator,
+  createClientHandshake,
+  formatExtensions,
+  type HeaderInit,
+  HeaderList,
+  type HeadLimits,
+} from '@wskit/handshake';
 import type { Dialer, DialTarget } from './dialer.js';
+import { type EngineExtensionFactory, engineExtensions } from './engine-extensions.js';
+import { HandshakeFailedError, isHandshakeFailedError, UpgradeErrorCodes } from './handshake-failed-error.js';
 import { createHandshakeTimeout } from './handshake-timeout.js';
 import { pickSessionOptions, type SessionOptions } from './options.js';
 import type { Transport } from './port.js';
+import { type ProxyEnvironment, proxyFromEnvironment } from './proxy-environment.js';
+import { parseProxyUrl } from './proxy-tunnel.js';
+import { DefaultRedirectOptions, isRedirectResponse, planRedirect, withUrlCredentials } from './redirect.js';
 import { upgradeClient } from './upgrade-client.js';
 import { openWebSocket, type WebSocket } from './websocket.js';
-import { isIpAddress, parseWebSocketUrl } from './websocket-url.js';
+import { isIpAddress, parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';
 
 /** The default of {@link DialWebSocketOptions.handshakeTimeout}: 30 s. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
+
+/** An extension a client offers and, once agreed, runs: both halves (`@wskit/permessage-deflate`'s negotiator is one). */
+export interface ClientExtension extends ClientExtensionNegotiator, EngineExtensionFactory {}
 
 /**
  * The options of {@link dialWebSocket} (and of the runtime adapters' `connect`): how to connect and
@@ -17,7 +32,10 @@ const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
 export interface DialWebSocketOptions extends SessionOptions {
   /** The subprotocols to offer, most preferred first (`Sec-WebSocket-Protocol`). */
   readonly protocols?: string | readonly string[] | undefined;
-  /** Extra request headers (`Authorization`, `Cookie`, `User-Agent`, …). */
+  /**
+   * Extra request headers (`Authorization`, `Cookie`, `User-Agent`, …). The URL's `user:password@`
+   * becomes `Authorization: Basic …` unless `Authorization` is given here.
+   */
   readonly headers?: HeaderInit | undefined;
   /** The `Origin` header (none by default). */
   readonly origin?: string | undefined;
@@ -26,25 +44,58 @@ export interface DialWebSocketOptions extends SessionOptions {
   /** The TLS server name (SNI); default the URL's host name when it is not an IP address. */
   readonly servername?: string | undefined;
   /**
-   * Milliseconds the connection and the handshake may take together; then it fails with a
-   * `WebSocketError` `WS_ERR_HANDSHAKE_TIMEOUT` (default 30 000; 0 for no limit).
+   * Milliseconds the connection and the handshake (redirects included) may take together; then it
+   * fails with a `WebSocketError` `WS_ERR_HANDSHAKE_TIMEOUT` (default 30 000; 0 for no limit).
    */
   readonly handshakeTimeout?: number | undefined;
   /** Aborts connecting; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   /** Limits of the response head. */
   readonly headLimits?: Partial<HeadLimits> | undefined;
+  /**
+   * Extensions to offer, most preferred first (a `@wskit/permessage-deflate` negotiator); those the
+   * server agrees to run on the session.
+   */
+  readonly extensions?: readonly ClientExtension[] | undefined;
+  /**
+   * Follow `301`, `302`, `303`, `307` and `308` redirects (default `false`). `Authorization` and
+   * `Cookie` (and the URL's credentials) are not sent on to another origin.
+   */
+  readonly followRedirects?: boolean | undefined;
+  /** The most redirects followed with `followRedirects` (default 10); more fail with `WS_ERR_UPGRADE_TOO_MANY_REDIRECTS`. */
+  readonly maxRedirects?: number | undefined;
+  /**
+   * An HTTP proxy (`http://user:password@proxy:3128`) to tunnel through with `CONNECT`, given to
+   * the dialer (which rejects with a `TypeError` when it cannot use one); `false` or none for a
+   * direct connection. A refusal (a 407) rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
+   */
+  readonly proxy?: string | URL | false | undefined;
+  /**
+   * Where to read `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` when `proxy` is not given (an adapter
+   * passes `process.env`); see `proxyFromEnvironment`. `proxy: false` ignores it.
+   */
+  readonly proxyEnvironment?: ProxyEnvironment | undefined;
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number, not ${String(value)}`);
+  }
+  return value;
 }
 
 /**
- * A whole client over a runtime's {@link Dialer}: parses the URL, dials (TCP, TLS for `wss:`), runs
- * {@link upgradeClient} and opens the session with {@link openWebSocket}, the frames that followed
- * the `101` first. Resolves with the open `WebSocket`. Redirects are not followed and no proxy is
- * used (`@wskit/node`'s `connect` does both).
+ * A whole client over a runtime's {@link Dialer}: parses the URL (`ws:`, `wss:`, `ws+unix:`), dials
+ * (TCP, TLS for `wss:`, or a Unix socket), runs {@link upgradeClient} (following redirects when
+ * asked) and opens the session with {@link openWebSocket}, the frames that followed the `101` first
+ * and the agreed extensions running. Resolves with the open `WebSocket`. With `proxy`, the dialer
+ * tunnels through it.
  *
  * Throws `TypeError`/`RangeError` at once for misuse. Rejects as `upgradeClient` does, with the
- * dialer's error for a network or TLS failure, and with `WS_ERR_HANDSHAKE_TIMEOUT` after
- * `handshakeTimeout`.
+ * dialer's error for a network or TLS failure, `WS_ERR_UPGRADE_INVALID_REDIRECT` or
+ * `WS_ERR_UPGRADE_TOO_MANY_REDIRECTS` for a redirect not followed, and with `WS_ERR_HANDSHAKE_TIMEOUT`
+ * after `handshakeTimeout`.
  */
 export function dialWebSocket(
   dialer: Dialer,
@@ -52,53 +103,131 @@ export function dialWebSocket(
   options: DialWebSocketOptions = {},
 ): Promise<WebSocket> {
   if (typeof dialer !== 'function') throw new TypeError('dialWebSocket: dialer must be a function');
-  const target = parseWebSocketUrl(url);
-  if (target === undefined) {
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws: or wss:`);
+  const first = parseWebSocketUrl(url);
+  if (first === undefined) {
+    throw new TypeError(
+      `Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws:, wss: or ws+unix:`,
+    );
   }
-  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
-  if (typeof handshakeTimeout !== 'number' || Number.isNaN(handshakeTimeout) || handshakeTimeout < 0) {
-    throw new RangeError(`handshakeTimeout must be a non-negative number, not ${String(handshakeTimeout)}`);
-  }
+  const handshakeTimeout = checkCount(
+    'handshakeTimeout',
+    options.handshakeTimeout,
+    DEFAULT_HANDSHAKE_TIMEOUT,
+  );
+  const maxRedirects = checkCount('maxRedirects', options.maxRedirects, DefaultRedirectOptions.maxRedirects);
+  const followRedirects = options.followRedirects ?? DefaultRedirectOptions.followRedirects;
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal');
   }
-  const session = pickSessionOptions(options);
-  const servername = options.servername ?? (isIpAddress(target.hostname) ? undefined : target.hostname);
-  const run = async (signal: AbortSignal): Promise<WebSocket> => {
-    const transport = await dialUntilAborted(dialer, {
-      host: target.hostname,
-      port: target.port,
-      secure: target.secure,
-      servername,
-      signal,
-      tls: options.tls,
-    });
-    const upgrade = await upgradeClient(transport, {
-      url: target.url,
-      protocols: options.protocols,
-      headers: options.headers,
-      origin: options.origin,
-      headLimits: options.headLimits,
-      signal,
-    });
-    return openWebSocket(upgrade.transport, {
-      ...session,
-      role: 'client',
-      protocol: upgrade.protocol ?? '',
-      extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
-      url: upgrade.url.href,
-      earlyData: upgrade.earlyData,
-    });
+  const proxy =
+    options.proxy === undefined || options.proxy === false ? undefined : parseProxyUrl(options.proxy);
+  if (proxy !== undefined && first.socketPath !== undefined) {
+    throw new TypeError('A ws+unix: URL connects to a local socket: a proxy does not apply');
+  }
+  const proxyFor = (target: WebSocketTarget) => {
+    if (target.socketPath !== undefined || options.proxy === false) return {};
+    if (proxy !== undefined) return { proxy };
+    const named =
+      options.proxyEnvironment === undefined
+        ? undefined
+        : proxyFromEnvironment(options.proxyEnvironment, target);
+    return named === undefined ? {} : { proxy: parseProxyUrl(named) };
   };
+  const extensions = options.extensions ?? [];
+  const session = pickSessionOptions(options);
+  const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
+  const firstHeaders = withUrlCredentials(new HeaderList(options.headers), first.url);
   // Misuse of the handshake options (a reserved header, a bad subprotocol) throws now, before dialing.
   createClientHandshake({
-    host: target.url.host,
-    path: target.path,
-    protocols: typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []),
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    host: first.host,
+    path: first.path,
+    protocols,
+    headers: firstHeaders,
+    extensions,
     ...(options.origin === undefined ? {} : { origin: options.origin }),
   });
+  const servernameFor = (target: WebSocketTarget) =>
+    target.hostname === first.hostname && options.servername !== undefined
+      ? options.servername
+      : isIpAddress(target.hostname)
+        ? undefined
+        : target.hostname;
+
+  const run = async (signal: AbortSignal): Promise<WebSocket> => {
+    let target = first;
+    let headers = firstHeaders;
+    for (let redirects = 0; ; ) {
+      const transport = await dialUntilAborted(dialer, {
+        host: target.hostname,
+        port: target.port,
+        secure: target.secure,
+        servername: servernameFor(target),
+        ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
+        ...proxyFor(target),
+        signal,
+        tls: options.tls,
+      });
+      let upgrade: Awaited<ReturnType<typeof upgradeClient>>;
+      try {
+        upgrade = await upgradeClient(transport, {
+          url: target.url,
+          protocols,
+          headers,
+          origin: options.origin,
+          extensions,
+          headLimits: options.headLimits,
+          signal,
+          readBody: (response) => !(followRedirects && isRedirectResponse(response.status, response.headers)),
+        });
+      } catch (error) {
+        if (
+          !followRedirects ||
+          !isHandshakeFailedError(error) ||
+          error.code !== 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS' ||
+          !isRedirectResponse(error.status, error.headers)
+        ) {
+          throw error;
+        }
+        const step = planRedirect(
+          error.headers!.get('location')!,
+          target,
+          headers,
+          ++redirects,
+          maxRedirects,
+        );
+        if (step.kind !== 'follow') {
+          const code =
+            step.kind === 'invalid' ? 'WS_ERR_UPGRADE_INVALID_REDIRECT' : 'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS';
+          throw new HandshakeFailedError({
+            code,
+            message: `${UpgradeErrorCodes[code]} (${error.status}${step.kind === 'too-many' ? `, maxRedirects ${maxRedirects}` : ''})`,
+            url: target.url.href,
+            status: error.status,
+            headers: error.headers,
+          });
+        }
+        target = step.target;
+        headers = step.headers;
+        continue;
+      }
+      let running: ReturnType<typeof engineExtensions>;
+      try {
+        running = engineExtensions(extensions, upgrade.extensions, 'client');
+      } catch (error) {
+        upgrade.transport.abort();
+        throw error;
+      }
+      return openWebSocket(upgrade.transport, {
+        ...session,
+        role: 'client',
+        protocol: upgrade.protocol ?? '',
+        ...(running === undefined ? {} : { extensions: running }),
+        extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
+        url: upgrade.url.href,
+        earlyData: upgrade.earlyData,
+      });
+    }
+  };
   const timer = createHandshakeTimeout(handshakeTimeout === 0 ? Number.POSITIVE_INFINITY : handshakeTimeout, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });

@@ -1,4 +1,5 @@
 import type { Transport } from './port.js';
+import type { ProxyTarget } from './proxy-tunnel.js';
 
 /** Where a {@link Dialer} connects, and how. */
 export interface DialTarget {
@@ -6,12 +7,23 @@ export interface DialTarget {
   readonly host: string;
   /** The TCP port. */
   readonly port: number;
+  /**
+   * A Unix domain socket to connect to instead of `host` and `port` (a `ws+unix:` URL). A dialer
+   * that cannot open one rejects with a `TypeError` saying so.
+   */
+  readonly socketPath?: string | undefined;
   /** Whether to run TLS over the connection (`wss:`). */
   readonly secure: boolean;
   /** The TLS server name (SNI) and the name the certificate is checked against; default `host` when it is a name. */
   readonly servername?: string | undefined;
   /** Aborts the attempt: the dialer rejects with the signal's reason and releases what it opened. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * An HTTP proxy to tunnel through: connect to it, ask for a `CONNECT` tunnel to `host:port`
+   * (`formatConnectRequest`, `ConnectResponseReader`), then run TLS (for `secure`) inside the
+   * tunnel. A dialer that cannot reject with a `TypeError` saying so.
+   */
+  readonly proxy?: ProxyTarget | undefined;
   /** The runtime's own TLS options (`tls.connect` options in Node, `tls` of `Bun.connect`, …), passed through. */
   readonly tls?: unknown;
 }

@@ -9,6 +9,12 @@ export const UpgradeErrorCodes = {
   /** The server closed the connection before its response head was complete. */
   WS_ERR_UPGRADE_CONNECTION_CLOSED:
     'The server closed the connection before its handshake response was complete',
+  /** With `followRedirects`: the server redirected to a location that is not a WebSocket URL. */
+  WS_ERR_UPGRADE_INVALID_REDIRECT: 'The server redirected to a location that is not a WebSocket URL',
+  /** The HTTP proxy refused the `CONNECT` tunnel (its `status`, e.g. 407) or answered it wrongly. */
+  WS_ERR_UPGRADE_PROXY: 'The HTTP proxy did not open the tunnel',
+  /** With `followRedirects`: more redirects than `maxRedirects`. */
+  WS_ERR_UPGRADE_TOO_MANY_REDIRECTS: 'The server redirected more times than maxRedirects allows',
 } as const;
 
 /** A code of {@link UpgradeErrorCodes}. */

@@ -12,9 +12,10 @@
  * @packageDocumentation
  */
 export type { BinaryData } from './bytes.js';
-export { type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
+export { type ClientExtension, type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
 export type { Dialer, DialTarget } from './dialer.js';
 export { type EventMap, type Listener, TypedEmitter } from './emitter.js';
+export { type EngineExtensionFactory, engineExtensions } from './engine-extensions.js';
 export {
   isWebSocketError,
   WebSocketError,
@@ -40,6 +41,20 @@ export {
   type SessionOptions,
 } from './options.js';
 export type { Transport, TransportHandler } from './port.js';
+export { type ProxyEnvironment, proxyFromEnvironment } from './proxy-environment.js';
+export {
+  ConnectResponseReader,
+  formatConnectRequest,
+  type ProxyTarget,
+  parseProxyUrl,
+} from './proxy-tunnel.js';
+export {
+  DefaultRedirectOptions,
+  isRedirectResponse,
+  planRedirect,
+  type RedirectStep,
+  withUrlCredentials,
+} from './redirect.js';
 export type { CloseInfo } from './session.js';
 export {
   CloseEvent,
@@ -62,6 +77,12 @@ export {
   type WebSocketConnector,
 } from './standard-websocket.js';
 export { StandardWebSocketError, type WebSocketCloseInfo } from './standard-websocket-error.js';
+export {
+  isUnsupportedOptionError,
+  refuseUnsupportedOptions,
+  UnsupportedOptionError,
+  type UnsupportedOptions,
+} from './unsupported-option.js';
 export { type ClientUpgrade, type UpgradeClientOptions, upgradeClient } from './upgrade-client.js';
 export {
   type AcceptedUpgrade,

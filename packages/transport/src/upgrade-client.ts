@@ -77,7 +77,7 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
   const target = parseWebSocketUrl(options?.url ?? '');
   if (target === undefined) {
     throw new TypeError(
-      `Invalid WebSocket URL ${JSON.stringify(String(options?.url))}: expected ws: or wss:`,
+      `Invalid WebSocket URL ${JSON.stringify(String(options?.url))}: expected ws:, wss: or ws+unix:`,
     );
   }
   const timeout = options.timeout ?? 0;
@@ -89,7 +89,7 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
   }
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   const handshake = createClientHandshake({
-    host: target.url.host,
+    host: target.host,
     path: target.path,
     protocols,
     ...(options.headers === undefined ? {} : { headers: options.headers }),

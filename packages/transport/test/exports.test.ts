@@ -10,6 +10,8 @@ describe('exports', () => {
   it('@wskit/transport exports exactly these names', () => {
     expect(Object.keys(transport).sort()).toEqual([
       'CloseEvent',
+      'ConnectResponseReader',
+      'DefaultRedirectOptions',
       'DefaultSessionOptions',
       'ErrorEvent',
       'HandshakeFailedError',
@@ -19,6 +21,7 @@ describe('exports', () => {
       'StandardWebSocket',
       'StandardWebSocketError',
       'TypedEmitter',
+      'UnsupportedOptionError',
       'UpgradeErrorCodes',
       'WebSocket',
       'WebSocketError',
@@ -29,23 +32,35 @@ describe('exports', () => {
       'connectorFor',
       'createHandshakeTimeout',
       'dialWebSocket',
+      'engineExtensions',
+      'formatConnectRequest',
       'isHandshakeFailedError',
+      'isRedirectResponse',
+      'isUnsupportedOptionError',
       'isWebSocketError',
       'negotiateUpgrade',
       'openWebSocket',
+      'parseProxyUrl',
       'parseWebSocketUrl',
       'pickSessionOptions',
+      'planRedirect',
+      'proxyFromEnvironment',
+      'refuseUnsupportedOptions',
       'upgradeClient',
+      'withUrlCredentials',
     ]);
   });
 
   it('@wskit/transport/testing exports exactly these names', () => {
     expect(Object.keys(testing).sort()).toEqual([
+      'clientOptionCases',
       'conformanceCases',
+      'conformanceVerify',
       'createTransportPair',
       'createWebSocketPair',
       'inMemoryConformanceEnv',
       'inMemoryStandardEnv',
+      'runClientOptionCases',
       'runConformance',
       'runConformanceCase',
       'runStandardCases',
@@ -77,7 +92,12 @@ describe('exports', () => {
     const copy = Object.assign(new Error('x'), { name: 'HandshakeFailedError', code: 'X', url: 'ws://a/' });
     expect(transport.isHandshakeFailedError(copy)).toBe(true);
     expect(transport.isHandshakeFailedError(new transport.WebSocketError('WS_ERR_NOT_OPEN'))).toBe(false);
-    expect(Object.keys(transport.UpgradeErrorCodes)).toEqual(['WS_ERR_UPGRADE_CONNECTION_CLOSED']);
+    expect(Object.keys(transport.UpgradeErrorCodes)).toEqual([
+      'WS_ERR_UPGRADE_CONNECTION_CLOSED',
+      'WS_ERR_UPGRADE_INVALID_REDIRECT',
+      'WS_ERR_UPGRADE_PROXY',
+      'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
+    ]);
   });
 
   it("picks the session options out of an adapter's options", () => {

@@ -66,8 +66,8 @@ function echoCase(type: 'text' | 'binary', label: string, size: number): Conform
   };
 }
 
-/** Closes with 1000 and checks the clean close. */
-async function closeNormally(ws: WebSocket): Promise<void> {
+/** Closes with 1000 and checks the clean close (shared with the client-option cases). */
+export async function closeNormally(ws: WebSocket): Promise<void> {
   ws.close(1000);
   const info = await closedWithin(ws, 10_000);
   assertEqual(info.code, 1000, 'close code');

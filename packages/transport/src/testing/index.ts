@@ -6,6 +6,13 @@
  *
  * @packageDocumentation
  */
+export {
+  type ClientOptionsCase,
+  type ClientOptionsEnv,
+  clientOptionCases,
+  conformanceVerify,
+  runClientOptionCases,
+} from './client-option-cases.js';
 export { type ConformanceCase, type ConformanceEnv, conformanceCases } from './conformance-cases.js';
 export {
   type ConformanceResult,
