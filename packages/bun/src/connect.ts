@@ -22,7 +22,8 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
    * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`, over the runtime's
    * `node:zlib`): `true` with its defaults, or its options (`serverNoContextTakeover`,
    * `serverMaxWindowBits`, `clientMaxWindowBits`, `clientNoContextTakeover`, `threshold`, `level`,
-   * `memoryLevel`, `concurrencyLimit`). Default `false`. Used only when the server accepts it;
+   * `memoryLevel`, `concurrencyLimit`). Default `true`, as browsers, `ws`, undici and
+   * `@wskit/node` do (`false` turns it off). Used only when the server accepts it;
    * `maxMessageSize` also bounds every inflated message. Connections made with one options object
    * share one negotiator (and its `concurrencyLimit`).
    */
@@ -54,7 +55,7 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   bunRuntime('connect()');
   refuseUnsupportedOptions('@wskit/bun connect()', options, UnsupportedConnectOptions);
-  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
+  const deflate = clientPerMessageDeflate(options.perMessageDeflate ?? true);
   const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return dialWebSocket(bunDialer, url, {
     ...(environment === undefined ? {} : { proxyEnvironment: environment }),

@@ -72,9 +72,12 @@ describe('permessage-deflate', () => {
     }
   });
 
-  it('stays off unless both sides ask for it', async () => {
+  it('the client offers it by default; it stays off unless both sides want it', async () => {
     const { url } = echoServer({ perMessageDeflate: true });
-    const plain = await connect(`${url}/`);
+    const byDefault = await connect(`${url}/`);
+    defer(() => byDefault.terminate());
+    expect(byDefault.extensions).toContain('permessage-deflate');
+    const plain = await connect(`${url}/`, { perMessageDeflate: false });
     defer(() => plain.terminate());
     expect(plain.extensions).toBe('');
     const { url: offUrl } = echoServer();
