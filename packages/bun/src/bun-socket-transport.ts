@@ -1,4 +1,4 @@
-import type { Transport, TransportHandler } from '@wskit/transport';
+import { formatAddress, joinSmallChunks, type Transport, type TransportHandler } from '@wskit/transport';
 import type { BunSocket, BunSocketHandlers } from './runtime.js';
 
 /** Options of a {@link BunSocketTransport}. */
@@ -11,8 +11,6 @@ export interface BunSocketTransportOptions {
 
 /** The default {@link BunSocketTransportOptions.highWaterMark}. */
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-/** Small chunks written together are joined up to this size into one `socket.write` (one syscall). */
-const JOIN_LIMIT = 16 * 1024;
 
 let handlers!: BunSocketHandlers;
 
@@ -76,9 +74,7 @@ export class BunSocketTransport implements Transport {
     }
     this.socket = socket;
     this.highWaterMark = highWaterMark;
-    const { remoteAddress, remotePort } = socket;
-    const host = remoteAddress?.includes(':') ? `[${remoteAddress}]` : remoteAddress;
-    this.remoteAddress = host ? (remotePort ? `${host}:${remotePort}` : host) : undefined;
+    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     socket.data = this;
     socket.pause();
     if (options.noDelay !== false) socket.setNoDelay?.(true);
@@ -159,25 +155,8 @@ export class BunSocketTransport implements Transport {
   #flush(): void {
     const queue = this.#queue;
     while (queue.length > 0) {
-      let chunk = queue[0]!;
-      if (chunk.byteLength < JOIN_LIMIT && queue.length > 1) {
-        let count = 1;
-        let size = chunk.byteLength;
-        while (count < queue.length && size + queue[count]!.byteLength <= JOIN_LIMIT) {
-          size += queue[count]!.byteLength;
-          count++;
-        }
-        if (count > 1) {
-          const joined = new Uint8Array(size);
-          let offset = 0;
-          for (let index = 0; index < count; index++) {
-            joined.set(queue[index]!, offset);
-            offset += queue[index]!.byteLength;
-          }
-          queue.splice(0, count, joined);
-          chunk = joined;
-        }
-      }
+      const { chunk, next } = joinSmallChunks(queue, 0);
+      if (next > 1) queue.splice(0, next, chunk);
       const written = this.socket.write(chunk);
       if (written < 0) {
         // Closed under us: the close event follows.

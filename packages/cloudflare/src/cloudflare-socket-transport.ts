@@ -1,4 +1,4 @@
-import type { Transport, TransportHandler } from '@wskit/transport';
+import { joinSmallChunks, type Transport, type TransportHandler } from '@wskit/transport';
 import type { CloudflareSocket } from './sockets.js';
 
 /** Options of a {@link CloudflareSocketTransport}. */
@@ -10,8 +10,6 @@ export interface CloudflareSocketTransportOptions {
 }
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-/** Small chunks of one `write` are joined up to this size into one stream write. */
-const JOIN_LIMIT = 16 * 1024;
 
 /**
  * The transport port over a socket of `connect()` from `cloudflare:sockets`.
@@ -83,24 +81,13 @@ export class CloudflareSocketTransport implements Transport {
     if (!this.#writable) return false;
     let index = 0;
     while (index < chunks.length) {
-      let chunk = chunks[index++]!;
-      if (chunk.byteLength === 0) continue;
-      if (chunk.byteLength < JOIN_LIMIT) {
-        const run = [chunk];
-        let size = chunk.byteLength;
-        while (index < chunks.length && size + chunks[index]!.byteLength <= JOIN_LIMIT) {
-          size += chunks[index]!.byteLength;
-          run.push(chunks[index++]!);
-        }
-        if (run.length > 1) {
-          chunk = new Uint8Array(size);
-          let offset = 0;
-          for (const part of run) {
-            chunk.set(part, offset);
-            offset += part.byteLength;
-          }
-        }
+      if (chunks[index]!.byteLength === 0) {
+        index++;
+        continue;
       }
+      const run = joinSmallChunks(chunks, index);
+      const chunk = run.chunk;
+      index = run.next;
       const size = chunk.byteLength;
       this.#buffered += size;
       this.#writer.write(chunk).then(

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Transport, TransportHandler } from '@wskit/transport';
+import { formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
 
 /** Options of a {@link NodeSocketTransport}. */
 export interface NodeSocketTransportOptions {
@@ -235,11 +235,4 @@ export class NodeSocketTransport implements Transport {
 function isTcpHandle(socket: Socket): boolean {
   const handle = (socket as unknown as { _handle?: { constructor?: { name?: string } } })._handle;
   return handle?.constructor?.name === 'TCP';
-}
-
-/** `host:port`, with IPv6 addresses in brackets. */
-function formatAddress(address: string | undefined, port: number | undefined): string | undefined {
-  if (address === undefined) return undefined;
-  const host = address.includes(':') ? `[${address}]` : address;
-  return port === undefined ? host : `${host}:${port}`;
 }

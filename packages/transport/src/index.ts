@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+export { formatAddress, JOIN_LIMIT, type JoinedRun, joinSmallChunks } from './adapter-helpers.js';
 export type { BinaryData } from './bytes.js';
 export { type ClientExtension, type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
 export type { Dialer, DialTarget } from './dialer.js';
