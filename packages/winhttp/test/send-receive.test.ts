@@ -1,7 +1,7 @@
 /**
  * Sending and receiving: checklist rows H5, H6, H11, H14 and H20 (WinHTTP WebSocket fact sheet §3b).
  */
-import { WEB_SOCKET_BUFFER_TYPE } from '@wskit/protocol/websocket-dll';
+import { WEB_SOCKET_BUFFER_TYPE } from '@wskit/websocket-dll';
 import {
   ERROR_INVALID_OPERATION,
   ERROR_INVALID_PARAMETER,

@@ -21,7 +21,7 @@ import {
   WebSocketGetAction,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 
 describe('the documented driver loop, as a tutorial', () => {

@@ -7,7 +7,7 @@ import {
   WebSocketDeleteHandle,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 import { Action, concat, connectedPair, flushSend, receiveAll, receiveOne, text, utf8 } from './helpers.js';
 

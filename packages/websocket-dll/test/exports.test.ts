@@ -1,7 +1,7 @@
-import * as dll from '@wskit/protocol/websocket-dll';
+import * as dll from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 
-describe('@wskit/protocol/websocket-dll public surface', () => {
+describe('@wskit/websocket-dll public surface', () => {
   it('exports exactly these runtime names', () => {
     expect(Object.keys(dll).sort()).toEqual([
       'E_FAIL',

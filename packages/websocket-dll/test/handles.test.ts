@@ -19,7 +19,7 @@ import {
   WebSocketGetGlobalProperty,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Action, connectedPair, flushSend, MINIMAL_REQUEST, ok, Queue } from './helpers.js';
 

@@ -21,7 +21,7 @@ import {
   WebSocketGetAction,
   type WebSocketGetActionResult,
   WebSocketReceive,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 
 export const Action = WEB_SOCKET_ACTION;
 export const Queue = WEB_SOCKET_ACTION_QUEUE;

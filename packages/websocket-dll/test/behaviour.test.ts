@@ -10,7 +10,7 @@ import {
   WebSocketGetGlobalProperty,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 import { Action, connectedPair, drive, flushSend, Queue, receiveOne, text, utf8 } from './helpers.js';
 

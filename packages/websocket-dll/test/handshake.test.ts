@@ -18,7 +18,7 @@ import {
   WebSocketGetAction,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 import { Action, flushSend, headers, MINIMAL_REQUEST, ok, Queue, receiveOne, utf8, Wire } from './helpers.js';
 

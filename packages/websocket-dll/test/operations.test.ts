@@ -11,7 +11,7 @@ import {
   WebSocketGetAction,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 import { Action, connectedPair, drive, flushSend, ok, Queue, receiveOne, utf8, Wire } from './helpers.js';
 

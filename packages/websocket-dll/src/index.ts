@@ -1,5 +1,5 @@
 /**
- * @wskit/protocol/websocket-dll: the Windows WebSocket Protocol Component API (websocket.dll), with
+ * @wskit/websocket-dll: the Windows WebSocket Protocol Component API (websocket.dll), with
  * its exact names, enum values and HRESULTs, re-implemented over the `Connection` engine. Sans-I/O
  * like the original: the caller moves every byte, driven by `WebSocketGetAction` /
  * `WebSocketCompleteAction`. HRESULTs are returned as numbers, so C control flow maps one to one.

@@ -15,7 +15,7 @@ import {
   WebSocketGetAction,
   WebSocketReceive,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 import { Wire } from './helpers.js';
 

@@ -14,7 +14,7 @@ import {
   WebSocketCreateServerHandle,
   WebSocketEndClientHandshake,
   WebSocketSend,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 import { concat, flushSend, ok, receiveAll, receiveOne, text, utf8, Wire } from './helpers.js';
 

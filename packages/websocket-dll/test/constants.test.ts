@@ -15,7 +15,7 @@ import {
   WEB_SOCKET_ACTION_QUEUE,
   WEB_SOCKET_BUFFER_TYPE,
   WEB_SOCKET_CLOSE_STATUS,
-} from '@wskit/protocol/websocket-dll';
+} from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
 
 describe('websocket.dll constants (websocket.h, winerror.h)', () => {
