@@ -30,7 +30,7 @@ export type WEB_SOCKET_ACTION = (typeof WEB_SOCKET_ACTION)[keyof typeof WEB_SOCK
 export const WEB_SOCKET_ACTION_QUEUE = Object.freeze({
   /** Actions of the operation queued by `WebSocketSend`. */
   WEB_SOCKET_SEND_ACTION_QUEUE: 0x1,
-  /** Actions of the operation queued by `WebSocketReceive`, plus the library's own sends (pongs, close replies). */
+  /** Actions of the operation queued by `WebSocketReceive`, plus the library's own sends (pongs, the close frame of a protocol failure). */
   WEB_SOCKET_RECEIVE_ACTION_QUEUE: 0x2,
   /** Both queues (`SEND | RECEIVE`). */
   WEB_SOCKET_ALL_ACTION_QUEUE: 0x3,

@@ -121,6 +121,10 @@ export function WebSocketEndServerHandshake(handle: WEB_SOCKET_HANDLE): number {
  * `undefined` for PING_PONG (a ping) and UNSOLICITED_PONG. The bytes are not copied: keep them
  * unchanged until `INDICATE_SEND_COMPLETE`. `E_INVALID_PROTOCOL_OPERATION` while another send is
  * outstanding, for data after CLOSE, or out of fragment sequence; `E_INVALIDARG` for a bad buffer.
+ *
+ * After the peer's close was indicated the handle is half closed: data may still be sent, and the
+ * application's CLOSE is the reply, with its own status and reason (W9); nothing is sent after it.
+ * A client's message longer than its send buffer goes out as several frames (W25, W30).
  */
 export function WebSocketSend(
   handle: WEB_SOCKET_HANDLE,
@@ -147,7 +151,14 @@ export function WebSocketReceive(
 /**
  * `WebSocketGetAction`: the next action on `queue`, with at most `dataBufferCount` buffers. Pair
  * every action other than `NO_ACTION` with one {@link WebSocketCompleteAction}; a queue hands out
- * its next action only after that. Receive-side protocol errors are returned here as `hr`.
+ * its next action only after that. Receive-side protocol errors are returned here as `hr`, after the
+ * pieces received before the bad data and after the failing close frame.
+ *
+ * The library's own frames (the automatic pong answering a ping, W30; the failing close frame) are
+ * `SEND_TO_NETWORK` actions of the receive queue, with no application context, and go before
+ * anything else: while one waits for the other queue's write to be completed, the receive queue
+ * returns `NO_ACTION` (no read) and the send queue returns `NO_ACTION` between two frames. A driver
+ * asks again after `NO_ACTION` until its operation completes, as .NET's `WebSocketBase` does.
  */
 export function WebSocketGetAction(
   handle: WEB_SOCKET_HANDLE,

@@ -49,6 +49,8 @@ export function closeBuffer(status: number, reason?: Uint8Array): WEB_SOCKET_BUF
 /** What is received, in order. */
 export class IncomingIndications {
   #queue: Indication[] = [];
+  /** Whether the peer's close was queued: it is indicated once. */
+  #closeQueued = false;
 
   /** Adds what the engine reported (`events()` after `receiveData`). */
   add(events: readonly ConnectionEvent[]): void {
@@ -65,12 +67,14 @@ export class IncomingIndications {
         case 'pong':
           this.#queue.push({ kind: 'pong', data: event.data });
           break;
+        case 'closeReceived':
+          // The peer's close frame, in wire order; our reply is the application's (W9).
+          this.#addClose(event.code, event.reason);
+          break;
         case 'close':
-          // A clean close is the peer's close frame; an unclean one follows an error event.
-          if (event.wasClean) {
-            const reason = event.reason === '' ? undefined : textEncoder.encode(event.reason);
-            this.#queue.push({ kind: 'close', status: event.code, reason });
-          }
+          // A clean close is the peer's answer to our close (no closeReceived before it) or the
+          // end of a handshake already indicated; an unclean one follows an error event.
+          if (event.wasClean) this.#addClose(event.code, event.reason);
           break;
         case 'error': {
           const error = event.error;
@@ -89,9 +93,19 @@ export class IncomingIndications {
     }
   }
 
-  /** Whether nothing is waiting to be indicated. */
-  get isEmpty(): boolean {
-    return this.#queue.length === 0;
+  #addClose(status: number, reason: string): void {
+    if (this.#closeQueued) return;
+    this.#closeQueued = true;
+    this.#queue.push({
+      kind: 'close',
+      status,
+      reason: reason === '' ? undefined : textEncoder.encode(reason),
+    });
+  }
+
+  /** Whether a receive error is next: every indication before it was taken. */
+  get errorFirst(): boolean {
+    return this.#queue[0]?.kind === 'error';
   }
 
   /** The receive error at the head of the queue, removed, or `undefined` if the head is not one. */

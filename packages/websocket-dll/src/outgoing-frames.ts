@@ -1,17 +1,22 @@
 /**
  * The bytes a handle writes to the network, as frames in the engine's order, each tagged with the
  * queue that hands it out: the send queue (the application's `WebSocketSend` operation) or the
- * receive queue (the library's own frames: pongs answering pings, the close reply, the close frame
- * of a failure).
+ * receive queue (the library's own frames: the pongs answering pings, the close frame of a failure).
  *
  * The rules that keep the byte stream valid while two queues write to one connection:
  *
- * - One `SEND_TO_NETWORK` action at a time, across both queues, and a frame that has started to go
- *   out is finished before any other frame starts (frames never interleave).
+ * - One `SEND_TO_NETWORK` action at a time, across both queues. An action hands out whole frames
+ *   (a header and its payload, when the caller's capacity allows both buffers), so between two
+ *   actions a frame is never half written, and a pong can go between two frames of a long send
+ *   (a client's masked send is cut into frames of at most the send buffer size: see `send.ts`).
+ *   When the capacity is one buffer, a frame that started to go out is finished before any other
+ *   frame starts (frames never interleave).
  * - Each queue hands out its own frames in order.
- * - Between the queues, frames may overtake each other (a pong may go before or after a data frame
- *   queued earlier), except that a close frame waits for every data frame queued before it: no data
- *   after a close (RFC 6455 §5.5.1).
+ * - The library's own frames go first: while one is ready, the send queue hands out nothing
+ *   (`NO_ACTION`, as websocket.dll does when a send waits behind the receive queue's pong), so an
+ *   automatic pong is never stuck behind a long send (W30).
+ * - A close frame waits for every data frame queued before it: no data after a close
+ *   (RFC 6455 §5.5.1).
  * - A cancelled write (`WebSocketCompleteAction` with fewer bytes than handed out) drops the rest of
  *   its operation. If part of a frame already went out, the stream is broken: every later frame is
  *   dropped.
@@ -27,8 +32,6 @@ export interface OutgoingFrame {
   readonly opcode: number;
   /** The arrays still to hand out, in order. */
   readonly pieces: Uint8Array[];
-  /** Hand out one piece per action (a masked copy, cut to the send buffer size). */
-  readonly onePieceAtATime: boolean;
   /** Bytes of this frame already written. */
   written: number;
 }
@@ -56,25 +59,11 @@ function frameSize(bytes: Uint8Array): number {
   return offset + (second & 0x80 ? 4 : 0) + length;
 }
 
-/** Cuts `bytes` into views of at most `size` bytes. */
-function cut(bytes: Uint8Array, size: number): Uint8Array[] {
-  if (bytes.length <= size) return [bytes];
-  const pieces: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
-  return pieces;
-}
-
 /** The frames of one handle waiting for the network. */
 export class OutgoingFrames {
-  readonly #maskedPieceSize: number;
   #frames: OutgoingFrame[] = [];
   #inFlight: WriteAction | undefined;
   #broken = false;
-
-  /** @param maskedPieceSize the most bytes of a masked frame handed out per action (the send buffer size). */
-  constructor(maskedPieceSize: number) {
-    this.#maskedPieceSize = maskedPieceSize;
-  }
 
   /** Whether a cancelled write left part of a frame on the network: nothing more can be written. */
   get broken(): boolean {
@@ -91,16 +80,14 @@ export class OutgoingFrames {
     while (index < arrays.length) {
       const first = arrays[index]!;
       const size = frameSize(first);
-      const masked = (first[1]! & 0x80) !== 0;
-      const parts = [first];
+      const pieces = [first];
       let total = first.length;
       index++;
       while (total < size && index < arrays.length) {
         total += arrays[index]!.length;
-        parts.push(arrays[index++]!);
+        pieces.push(arrays[index++]!);
       }
-      const pieces = masked ? parts.flatMap((part) => cut(part, this.#maskedPieceSize)) : parts;
-      this.#frames.push({ lane, opcode: first[0]! & 0x0f, pieces, onePieceAtATime: masked, written: 0 });
+      this.#frames.push({ lane, opcode: first[0]! & 0x0f, pieces, written: 0 });
     }
   }
 
@@ -111,7 +98,8 @@ export class OutgoingFrames {
 
   /**
    * The next write for `lane`, at most `capacity` buffers, or `undefined` when it has none or must
-   * wait (another write is in flight, another frame is half written, a close waits for data).
+   * wait (another write is in flight, another frame is half written, a close waits for data, the
+   * send queue waits for the library's own frame).
    */
   next(lane: Lane, capacity: number): WriteAction | undefined {
     if (this.#broken || this.#inFlight !== undefined) return undefined;
@@ -119,21 +107,28 @@ export class OutgoingFrames {
     if (frame !== undefined) {
       if (frame.lane !== lane) return undefined;
     } else {
-      const index = this.#frames.findIndex((candidate) => candidate.lane === lane);
-      if (index < 0) return undefined;
-      frame = this.#frames[index]!;
-      if (frame.opcode === Opcode.Close) {
-        for (let before = 0; before < index; before++) {
-          if (this.#frames[before]!.opcode < 0x8) return undefined;
-        }
-      }
+      frame = this.#ready(lane);
+      if (frame === undefined) return undefined;
+      if (lane === 'send' && this.#ready('receive') !== undefined) return undefined;
     }
-    const count = frame.onePieceAtATime ? 1 : Math.min(capacity, frame.pieces.length);
-    const buffers = frame.pieces.slice(0, count);
+    const buffers = frame.pieces.slice(0, Math.min(capacity, frame.pieces.length));
     let length = 0;
     for (const buffer of buffers) length += buffer.length;
     this.#inFlight = { frame, buffers, length };
     return this.#inFlight;
+  }
+
+  /** The first frame of `lane`, unless it is a close that waits for a data frame queued before it. */
+  #ready(lane: Lane): OutgoingFrame | undefined {
+    const index = this.#frames.findIndex((candidate) => candidate.lane === lane);
+    if (index < 0) return undefined;
+    const frame = this.#frames[index]!;
+    if (frame.opcode === Opcode.Close) {
+      for (let before = 0; before < index; before++) {
+        if (this.#frames[before]!.opcode < 0x8) return undefined;
+      }
+    }
+    return frame;
   }
 
   /**

@@ -8,9 +8,14 @@
  * | `…_MESSAGE`, in progress      | `endMessage(bytes)`                                              |
  * | `BINARY_MESSAGE`              | `sendBinary(bytes)`                                              |
  * | `UTF8_MESSAGE`                | `sendText(string)` (bytes that are not UTF-8: start + end frames) |
- * | `CLOSE`                       | `sendClose(status, reason)`; nothing if the engine already replied |
+ * | `CLOSE`                       | `sendClose(status, reason)`: starts the close, or answers the peer's |
+ * |                               | (the half-closed state, W9); nothing when the engine failed already |
  * | `PING_PONG`                   | `sendPing()`                                                     |
  * | `UNSOLICITED_PONG`            | `sendPong()`                                                     |
+ *
+ * Data longer than `maxFramePayload` (a client's send buffer, less the frame header) goes out as
+ * several frames of at most that payload, through `startMessage` / `continueMessage` /
+ * `endMessage`: each masked frame fits the send buffer, and an automatic pong can go between them.
  */
 import type { Connection } from '@wskit/protocol';
 import {
@@ -59,6 +64,7 @@ export function sendToEngine(
   bufferType: unknown,
   buffer: unknown,
   state: SendState,
+  maxFramePayload: number,
 ): number | SendState {
   switch (bufferType) {
     case BufferType.WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE:
@@ -76,7 +82,9 @@ export function sendToEngine(
         bufferType === BufferType.WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE ||
         bufferType === BufferType.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
       if (state.sending !== undefined && state.sending !== type) return E_INVALID_PROTOCOL_OPERATION;
-      if (state.sending !== undefined) {
+      if (data.length > maxFramePayload) {
+        sendInFrames(engine, type, data, state.sending !== undefined, final, maxFramePayload);
+      } else if (state.sending !== undefined) {
         if (final) engine.endMessage(data);
         else engine.continueMessage(data);
       } else if (!final) {
@@ -115,8 +123,8 @@ export function sendToEngine(
           reason = text;
         }
       }
-      // The engine answers the peer's close itself (and sends one when the peer broke the
-      // protocol); the application's close then completes without a second close frame.
+      // After the peer's close this is the reply, with the application's status. When the engine
+      // already failed the connection (its close frame is out), it completes without a second one.
       if (engine.closeSent === undefined) engine.sendClose(status, reason);
       return { sending: state.sending, closeSent: true };
     }
@@ -128,5 +136,26 @@ export function sendToEngine(
       return state;
     default:
       return E_INVALIDARG;
+  }
+}
+
+/**
+ * Sends `data` (longer than `size`) as frames of at most `size` bytes of payload: the first starts
+ * the message unless one is in progress, the last ends it when `final`.
+ */
+function sendInFrames(
+  engine: Connection,
+  type: 'text' | 'binary',
+  data: Uint8Array,
+  inProgress: boolean,
+  final: boolean,
+  size: number,
+): void {
+  for (let at = 0; at < data.length; at += size) {
+    const piece = data.subarray(at, at + size);
+    const last = at + size >= data.length;
+    if (at === 0 && !inProgress) engine.startMessage(type, piece);
+    else if (last && final) engine.endMessage(piece);
+    else engine.continueMessage(piece);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * One websocket.dll handle: the handshake state, then a `Connection` engine in pull mode with
- * `delivery: 'pieces'`, driven through the action queues. The engine does the protocol (framing,
- * masking, UTF-8, automatic pongs, the close handshake); this class only moves its bytes and events
- * through `WebSocketGetAction` / `WebSocketCompleteAction`, one action per queue at a time.
+ * `delivery: 'pieces'` and `autoFlushClose: false`, driven through the action queues. The engine
+ * does the protocol (framing, masking, UTF-8, automatic pongs, the close handshake); this class only
+ * moves its bytes and events through `WebSocketGetAction` / `WebSocketCompleteAction`, one action per
+ * queue at a time. The peer's close is indicated in wire order (the engine's `closeReceived`) and
+ * answered by the application's own `CLOSE` send, with its own status: until then the handle is
+ * half closed and data may still be sent (W9).
  */
 import { MaskKeyPool } from '@wskit/codec';
 import { Connection, isProtocolUsageError } from '@wskit/protocol';
-import { CloseFrameFinder } from './close-frame-finder.js';
 import {
   WEB_SOCKET_ACTION as Action,
   WEB_SOCKET_ACTION_QUEUE as ActionQueue,
@@ -91,11 +93,8 @@ export class Session {
   #handshake: 'created' | 'begun' | 'open' = 'created';
   #offer: ClientOffer | undefined;
   #engine: Connection | undefined;
-  readonly #frames: OutgoingFrames;
+  readonly #frames = new OutgoingFrames();
   readonly #indications = new IncomingIndications();
-  readonly #closeFinder = new CloseFrameFinder();
-  /** Received bytes from the peer's close frame on, held until what came before it is indicated. */
-  #heldBack: Uint8Array | undefined;
   #send: SendOperation | undefined;
   #receive: ReceiveOperation | undefined;
   #sendAction: Outstanding | undefined;
@@ -111,8 +110,6 @@ export class Session {
   constructor(role: 'client' | 'server', settings: HandleSettings) {
     this.role = role;
     this.#settings = settings;
-    // A client's masked frames are copies in the send buffer: they go out in pieces of that size.
-    this.#frames = new OutgoingFrames(settings.sendBufferSize);
   }
 
   // ---- handshake ------------------------------------------------------------------------------
@@ -171,6 +168,9 @@ export class Session {
       // No timers in this API (keep-alive is the caller's): the engine's deadlines are never used.
       clock: () => 0,
       delivery: 'pieces',
+      // The application answers the peer's close itself (WebSocketSend CLOSE, W9); the failing close
+      // of a protocol error is written once the indications before the error were taken.
+      autoFlushClose: false,
       validateUtf8: !disableUtf8Verification,
       // Pieces are indicated as they arrive: no size limit is needed (websocket.dll has none).
       maxFrameSize: Number.MAX_SAFE_INTEGER,
@@ -197,10 +197,13 @@ export class Session {
       return E_INVALID_PROTOCOL_OPERATION;
     }
     try {
-      const result = sendToEngine(engine, bufferType, buffer, {
-        sending: this.#sending,
-        closeSent: this.#closeSent,
-      });
+      const result = sendToEngine(
+        engine,
+        bufferType,
+        buffer,
+        { sending: this.#sending, closeSent: this.#closeSent },
+        this.role === 'client' ? maskedFramePayload(this.#settings.sendBufferSize) : Infinity,
+      );
       if (typeof result === 'number') return result;
       this.#sending = result.sending;
       this.#closeSent = result.closeSent;
@@ -209,6 +212,7 @@ export class Session {
       return error instanceof RangeError || error instanceof TypeError ? E_INVALIDARG : E_FAIL;
     }
     this.#frames.add('send', engine.dataToSend());
+    this.#indications.add(engine.events()); // the close event once our close completed the handshake
     this.#send = { bufferType: bufferType as WEB_SOCKET_BUFFER_TYPE, context };
     return S_OK;
   }
@@ -233,7 +237,6 @@ export class Session {
     this.#aborted = true;
     this.#frames.clear();
     this.#indications.clear();
-    this.#heldBack = undefined;
     if (engine.state !== 'CLOSED') engine.receiveEof(); // the engine ends too (1006), silently
     engine.events();
     engine.dataToSend();
@@ -252,6 +255,11 @@ export class Session {
       capacity < 1
     ) {
       return { ...NO_ACTION, hr: E_INVALIDARG };
+    }
+    // The library's own frames first (a pong must not wait behind a long send: W30).
+    if ((queue & ActionQueue.WEB_SOCKET_RECEIVE_ACTION_QUEUE) !== 0) {
+      const result = this.#internalWrite(capacity);
+      if (result !== undefined) return result;
     }
     if ((queue & ActionQueue.WEB_SOCKET_SEND_ACTION_QUEUE) !== 0) {
       const result = this.#sendQueueAction(capacity);
@@ -283,40 +291,52 @@ export class Session {
     });
   }
 
+  /** The library's own frame (a pong, the failing close) on the receive queue, if one can go now. */
+  #internalWrite(capacity: number): WebSocketGetActionResult | undefined {
+    if (this.#receiveAction !== undefined) return undefined;
+    const write = this.#frames.next('receive', capacity);
+    if (write === undefined) return undefined;
+    // No application context: nobody asked for this frame.
+    return this.#handOut('receive', { kind: 'write', write }, Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION, {
+      bufferType: internalBufferType(write.frame.opcode),
+      dataBuffers: write.buffers.map((data) => ({ data })),
+      applicationContext: undefined,
+    });
+  }
+
   #receiveQueueAction(capacity: number): WebSocketGetActionResult | undefined {
     if (this.#receiveAction !== undefined) return undefined;
-    if (this.#heldBack !== undefined && this.#receive !== undefined && this.#indications.isEmpty) {
-      // Everything before the peer's close was taken: now the engine may see (and answer) it.
-      const bytes = this.#heldBack;
-      this.#heldBack = undefined;
-      this.#feed(bytes);
-    }
-    const write = this.#frames.next('receive', capacity);
-    if (write !== undefined) {
-      // The library's own frame (a pong, the close reply): no application context.
-      return this.#handOut('receive', { kind: 'write', write }, Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION, {
-        bufferType: internalBufferType(write.frame.opcode),
-        dataBuffers: write.buffers.map((data) => ({ data })),
-        applicationContext: undefined,
-      });
-    }
+    const write = this.#internalWrite(capacity);
+    if (write !== undefined) return write;
+    // The library's frame waits for the other queue's write: this queue hands out nothing else
+    // (`NO_ACTION`) until it went, so that a driver asking again finds it (W30).
+    if (this.#frames.has('receive')) return undefined;
     const operation = this.#receive;
     if (operation === undefined) return undefined;
     if (operation.cancelled || this.#aborted) {
       return this.#indicate(operation, BufferType.WEB_SOCKET_CLOSE_BUFFER_TYPE, ABORTED_CLOSE);
     }
-    const error = this.#indications.takeError();
-    if (error !== undefined) {
+    if (this.#indications.errorFirst) {
+      const engine = this.#engine!;
+      if (engine.closeDue) {
+        // Every indication before the peer's error was taken (and what the application sent in
+        // answer is queued first): now the failing close frame, then the error.
+        engine.flushClose();
+        this.#frames.add('receive', engine.dataToSend());
+        this.#indications.add(engine.events());
+        return this.#receiveQueueAction(capacity);
+      }
       this.#receive = undefined;
       this.#receiveFinished = true;
-      return { ...NO_ACTION, hr: error };
+      return { ...NO_ACTION, hr: this.#indications.takeError()! };
     }
     const delivery = this.#indications.take(this.#settings.receiveBufferSize, operation.target);
     if (delivery !== undefined) {
       if (delivery.close) this.#receiveFinished = true;
       return this.#indicate(operation, delivery.bufferType, delivery.buffer);
     }
-    if (this.#engine!.state === 'CLOSED') return undefined;
+    const state = this.#engine!.state;
+    if (state !== 'OPEN' && state !== 'CLOSING') return undefined; // nothing more is read
     const space = new Uint8Array(this.#settings.receiveBufferSize);
     return this.#handOut('receive', { kind: 'read', space }, Action.WEB_SOCKET_RECEIVE_FROM_NETWORK_ACTION, {
       bufferType: undefined,
@@ -406,28 +426,21 @@ export class Session {
     }
   }
 
-  /**
-   * Bytes read from the network: to the engine, except that a close frame waits until every
-   * indication before it was taken (see `close-frame-finder.ts`).
-   */
-  #received(chunk: Uint8Array): void {
-    const closeAt = this.#closeFinder.find(chunk);
-    if (closeAt < 0) {
-      this.#feed(chunk);
-      return;
-    }
-    if (closeAt > 0) this.#feed(chunk.subarray(0, closeAt));
-    const rest = chunk.subarray(closeAt);
-    if (this.#indications.isEmpty) this.#feed(rest);
-    else this.#heldBack = rest;
-  }
-
-  /** Gives bytes to the engine and collects what it reports and what it writes. */
-  #feed(bytes: Uint8Array): void {
+  /** Bytes read from the network: to the engine, and what it reports and writes to the queues. */
+  #received(bytes: Uint8Array): void {
     const engine = this.#engine!;
     engine.receiveData(bytes);
     this.#indications.add(engine.events());
-    this.#frames.add('receive', engine.dataToSend());
-    this.#indications.add(engine.events()); // the close event once a due close frame was written
+    this.#frames.add('receive', engine.dataToSend()); // automatic pongs
   }
+}
+
+/**
+ * The largest payload of a client's masked frame, so that the frame (header, mask key, masked copy
+ * of the payload) fits the send buffer: a longer message goes out as several frames (RFC 6455 §5.4),
+ * and an automatic pong can go between them.
+ */
+function maskedFramePayload(sendBufferSize: number): number {
+  // 2-byte header and 4-byte mask key up to 125 bytes of payload; a 16-bit length above (RFC 6455 §5.2).
+  return sendBufferSize - 6 <= 125 ? sendBufferSize - 6 : sendBufferSize - 8;
 }

@@ -12,7 +12,18 @@ import {
   WebSocketSend,
 } from '@wskit/websocket-dll';
 import { describe, expect, it } from 'vitest';
-import { Action, connectedPair, drive, flushSend, Queue, receiveOne, text, utf8 } from './helpers.js';
+import {
+  Action,
+  concat,
+  connectedPair,
+  drive,
+  flushSend,
+  Queue,
+  receiveAll,
+  receiveOne,
+  text,
+  utf8,
+} from './helpers.js';
 
 const Type = WEB_SOCKET_BUFFER_TYPE;
 const {
@@ -76,19 +87,23 @@ describe('websocket.dll properties in action', () => {
     // A lead byte followed by a non-continuation byte in the next fragment is not.
     const bad = connectedPair();
     bad.toClient.write(Uint8Array.of(0x01, 0x01, 0xc3, 0x80, 0x01, 0x28));
-    // One read brings both fragments: the first piece is valid and indicated; the engine has
-    // already failed on the second and its close frame (1007) goes out on the receive queue first.
+    // One read brings both fragments: the first piece is valid and indicated, in wire order, before
+    // anything of the failure; the engine has failed on the second.
     const { steps, indication } = receiveOne(bad.client, bad.toClient, bad.toServer);
     expect(steps.map((step) => [step.action, step.bufferType])).toEqual([
       [Action.WEB_SOCKET_RECEIVE_FROM_NETWORK_ACTION, undefined],
-      [Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION, Type.WEB_SOCKET_CLOSE_BUFFER_TYPE],
       [Action.WEB_SOCKET_INDICATE_RECEIVE_COMPLETE_ACTION, Type.WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE],
     ]);
     expect(indication!.buffers[0]!.data).toEqual(Uint8Array.of(0xc3));
-    // The next receive reports the error from GetAction.
+    expect(bad.toServer.size).toBe(0);
+    // The next receive writes the close frame (1007) on the receive queue, then reports the error
+    // from GetAction.
     expect(WebSocketReceive(bad.client)).toBe(S_OK);
     const failed = drive(bad.client, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, bad.toServer, bad.toClient);
-    expect(failed).toEqual({ steps: [], hr: E_INVALID_PROTOCOL_FORMAT });
+    expect(failed.hr).toBe(E_INVALID_PROTOCOL_FORMAT);
+    expect(failed.steps.map((step) => [step.action, step.bufferType, step.applicationContext])).toEqual([
+      [Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION, Type.WEB_SOCKET_CLOSE_BUFFER_TYPE, undefined],
+    ]);
     const closeFrame = bad.toServer.take();
     const code = ((closeFrame[6]! ^ closeFrame[2]!) << 8) | (closeFrame[7]! ^ closeFrame[3]!); // unmasked
     expect(code).toBe(1007);
@@ -151,49 +166,98 @@ describe('websocket.dll properties in action', () => {
     expect(events).toEqual(['WS_ERR_INVALID_UTF8']);
   });
 
-  it('sends wait for a half-written frame of the other queue; a close waits for earlier data', () => {
+  it('W30 an automatic pong goes between the frames of a long send; the send queue waits for it', () => {
     const { client, server, toServer, toClient } = connectedPair({ client: [{ type: 1, value: 16 }] });
-    // The client starts writing a long masked message in 16-byte pieces…
-    WebSocketSend(client, Type.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, { data: new Uint8Array(40).fill(1) });
-    const firstPiece = WebSocketGetAction(client, Queue.WEB_SOCKET_SEND_ACTION_QUEUE, 2);
-    toServer.write(firstPiece.dataBuffers[0]!.data!);
-    WebSocketCompleteAction(client, firstPiece.actionContext!, 16);
-    // …when a ping arrives: its pong must wait until the message frame is whole on the wire.
+    // The client starts a long masked message: frames of 10 bytes of payload (16 with the header)…
+    const message = Uint8Array.from({ length: 40 }, (_, index) => index);
+    WebSocketSend(client, Type.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, { data: message });
+    const first = WebSocketGetAction(client, Queue.WEB_SOCKET_SEND_ACTION_QUEUE, 2);
+    toServer.write(first.dataBuffers[0]!.data!);
+    WebSocketCompleteAction(client, first.actionContext!, 16);
+    // …when a ping arrives.
     toClient.write(Uint8Array.of(0x89, 0x00));
     expect(WebSocketReceive(client)).toBe(S_OK);
     const read = WebSocketGetAction(client, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, 1);
     WebSocketCompleteAction(client, read.actionContext!, toClient.read(read.dataBuffers[0]!.data!));
-    const blocked = WebSocketGetAction(client, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, 1);
-    expect(blocked.action).toBe(Action.WEB_SOCKET_RECEIVE_FROM_NETWORK_ACTION); // reading goes on; the pong waits
-    WebSocketCompleteAction(client, blocked.actionContext!, 0);
-    flushSend(client, toServer);
+    // The send queue waits: the pong goes first, on the receive queue, between two frames.
+    expect(WebSocketGetAction(client, Queue.WEB_SOCKET_SEND_ACTION_QUEUE, 2).action).toBe(
+      Action.WEB_SOCKET_NO_ACTION,
+    );
     const pong = WebSocketGetAction(client, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, 1);
-    expect(pong.bufferType).toBe(Type.WEB_SOCKET_PING_PONG_BUFFER_TYPE);
+    expect([pong.action, pong.bufferType, pong.applicationContext]).toEqual([
+      Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION,
+      Type.WEB_SOCKET_PING_PONG_BUFFER_TYPE,
+      undefined,
+    ]);
     toServer.write(pong.dataBuffers[0]!.data!);
     WebSocketCompleteAction(client, pong.actionContext!, pong.dataBuffers[0]!.data!.length);
-    // The server reads the message, then the pong: the stream is intact.
-    const received = [receiveOne(server, toServer, toClient), receiveOne(server, toServer, toClient)];
-    expect(received.map((result) => result.indication!.bufferType)).toEqual([
+    flushSend(client, toServer);
+    // The server reads the message, with the pong between its frames: the stream is intact.
+    const received = receiveAll(server, toServer, toClient);
+    expect(received.map((step) => step.bufferType)).toEqual([
+      Type.WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE,
+      Type.WEB_SOCKET_PING_PONG_BUFFER_TYPE,
+      Type.WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE,
+      Type.WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE,
+      Type.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE,
+    ]);
+    expect(
+      concat(
+        received
+          .filter((step) => step.bufferType !== Type.WEB_SOCKET_PING_PONG_BUFFER_TYPE)
+          .map((step) => step.buffers[0]!.data!),
+      ),
+    ).toEqual(message);
+  });
+
+  it('W30 a frame half written (one buffer per action) is finished first; the receive queue waits with NO_ACTION', () => {
+    const { client, server, toServer, toClient } = connectedPair();
+    // The server's frame is its header and the caller's payload: two buffers, one per action here.
+    const message = new Uint8Array(2000).fill(9);
+    WebSocketSend(server, Type.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, { data: message });
+    const header = WebSocketGetAction(server, Queue.WEB_SOCKET_SEND_ACTION_QUEUE, 1);
+    toClient.write(header.dataBuffers[0]!.data!);
+    WebSocketCompleteAction(server, header.actionContext!, 4);
+    // A ping arrives: its pong waits for the payload, and the receive queue hands out nothing else
+    // meanwhile (no read that would leave the pong unreachable until the peer sends more).
+    toServer.write(Uint8Array.of(0x89, 0x80, 0, 0, 0, 0));
+    expect(WebSocketReceive(server)).toBe(S_OK);
+    const read = WebSocketGetAction(server, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, 1);
+    WebSocketCompleteAction(server, read.actionContext!, toServer.read(read.dataBuffers[0]!.data!));
+    expect(WebSocketGetAction(server, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, 1).action).toBe(
+      Action.WEB_SOCKET_NO_ACTION,
+    );
+    flushSend(server, toClient, 1);
+    // Asking again (any queue that includes RECEIVE) finds the pong.
+    const pong = WebSocketGetAction(server, Queue.WEB_SOCKET_ALL_ACTION_QUEUE, 1);
+    expect([pong.action, pong.bufferType]).toEqual([
+      Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION,
+      Type.WEB_SOCKET_PING_PONG_BUFFER_TYPE,
+    ]);
+    toClient.write(pong.dataBuffers[0]!.data!);
+    WebSocketCompleteAction(server, pong.actionContext!, 2);
+    const atClient = receiveAll(client, toClient, toServer);
+    expect(atClient.map((step) => step.bufferType)).toEqual([
       Type.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE,
       Type.WEB_SOCKET_PING_PONG_BUFFER_TYPE,
     ]);
-    expect(received[0]!.indication!.buffers[0]!.data).toEqual(new Uint8Array(40).fill(1));
+    expect(atClient[0]!.buffers[0]!.data).toEqual(message);
+  });
 
-    // The server queues a message, then the client's close arrives: the close reply waits for it.
+  it('the failing close frame waits for the data the application queued before it', () => {
     const pair = connectedPair();
+    // The server queues a message, then the client's bad frame (an unknown opcode) arrives.
     WebSocketSend(pair.server, Type.WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, { data: utf8('last words') });
-    WebSocketSend(pair.client, Type.WEB_SOCKET_CLOSE_BUFFER_TYPE, { closeStatus: { status: 1000 } });
-    flushSend(pair.client, pair.toServer);
+    pair.toServer.write(Uint8Array.of(0x83, 0x80, 0, 0, 0, 0));
     expect(WebSocketReceive(pair.server)).toBe(S_OK);
     const run = drive(pair.server, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, pair.toClient, pair.toServer);
-    // The close was indicated, but its reply is not out yet: the data frame queued first goes first.
-    expect(run.steps.map((step) => step.action)).toEqual([
-      Action.WEB_SOCKET_RECEIVE_FROM_NETWORK_ACTION,
-      Action.WEB_SOCKET_INDICATE_RECEIVE_COMPLETE_ACTION,
-    ]);
+    // The close (1002) is due but not out yet: the data frame queued first goes first.
+    expect(run.hr).toBe(S_OK);
+    expect(run.steps.map((step) => step.action)).toEqual([Action.WEB_SOCKET_RECEIVE_FROM_NETWORK_ACTION]);
     flushSend(pair.server, pair.toClient);
-    const reply = drive(pair.server, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, pair.toClient);
-    expect(reply.steps.map((step) => step.bufferType)).toEqual([Type.WEB_SOCKET_CLOSE_BUFFER_TYPE]);
+    const failed = drive(pair.server, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, pair.toClient);
+    expect(failed.hr).toBe(E_INVALID_PROTOCOL_FORMAT);
+    expect(failed.steps.map((step) => step.bufferType)).toEqual([Type.WEB_SOCKET_CLOSE_BUFFER_TYPE]);
     const atClient = [
       receiveOne(pair.client, pair.toClient, pair.toServer),
       receiveOne(pair.client, pair.toClient, pair.toServer),
@@ -202,5 +266,6 @@ describe('websocket.dll properties in action', () => {
       Type.WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
       Type.WEB_SOCKET_CLOSE_BUFFER_TYPE,
     ]);
+    expect(atClient[1]!.indication!.buffers[0]!.closeStatus!.status).toBe(1002);
   });
 });

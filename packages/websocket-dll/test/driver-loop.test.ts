@@ -127,7 +127,7 @@ describe('the documented driver loop, as a tutorial', () => {
         }
         case WEB_SOCKET_ACTION.WEB_SOCKET_SEND_TO_NETWORK_ACTION: {
           // The receive queue also writes: the pong answering a ping (no application context), or
-          // the reply to the peer's close. Write it like any send. (Not needed in this example.)
+          // the close frame of a protocol failure. Write it like any send. (Not needed in this example.)
           let written = 0;
           for (const buffer of next.dataBuffers) {
             writeToNetwork(buffer.data!);

@@ -98,8 +98,8 @@ describe('websocket.dll handles and properties', () => {
       ).handle,
     ).toBeDefined();
 
-    // Defaults: a 4096-byte receive buffer, a 4096-byte send buffer (masked copies go out in pieces
-    // of at most that), masking on.
+    // Defaults: a 4096-byte receive buffer, a 4096-byte send buffer (a longer message goes out as
+    // masked frames of at most that, header included), masking on.
     const { client, toServer } = connectedPair();
     expect(WebSocketReceive(client)).toBe(S_OK);
     const read = WebSocketGetAction(client, Queue.WEB_SOCKET_RECEIVE_ACTION_QUEUE, 1);
@@ -115,7 +115,7 @@ describe('websocket.dll handles and properties', () => {
     expect(writes.map((step) => step.buffers.map((buffer) => buffer.data!.length))).toEqual([
       [4096],
       [4096],
-      [1816],
+      [1832], // 8 + 4088 + 4088 + 1824 = 10 000 bytes of payload
     ]);
     const frame = toServer.take();
     expect(frame[1]! & 0x80).toBe(0x80); // masked

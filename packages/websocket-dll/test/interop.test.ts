@@ -82,12 +82,17 @@ describe('interop between the websocket.dll API and the Connection engine', () =
     ]);
     expect(pumpEngine(server, toServer, toClient)).toEqual([{ type: 'pong', data: utf8('are you there') }]);
 
-    // The engine closes; the handle indicates it and its reply completes the close handshake.
+    // The engine closes; the handle indicates it, and the application's reply (here the same
+    // status, without a reason) completes the close handshake.
     server.sendClose(1001, 'going away');
     pumpEngine(server, toServer, toClient);
     const close = receiveOne(client, toClient, toServer).indication!;
     expect(close.buffers[0]!.closeStatus).toEqual({ status: 1001, reason: utf8('going away') });
-    // (the reply echoes the status, without a reason: RFC 6455 §5.5.1)
+    expect(pumpEngine(server, toServer, toClient)).toEqual([]);
+    expect(WebSocketSend(client, Type.WEB_SOCKET_CLOSE_BUFFER_TYPE, { closeStatus: { status: 1001 } })).toBe(
+      S_OK,
+    );
+    flushSend(client, toServer);
     expect(pumpEngine(server, toServer, toClient)).toEqual([
       { type: 'close', code: 1001, reason: '', wasClean: true },
     ]);

@@ -350,14 +350,16 @@ describe('websocket.dll operations: send, receive, actions', () => {
     ).toBe(4);
   });
 
-  it('W25 SEND_BUFFER_SIZE: a client hands out masked frames in pieces of at most the send buffer', () => {
+  it('W25 SEND_BUFFER_SIZE: a client sends a long message as masked frames of at most the send buffer', () => {
     const { client, server, toServer, toClient } = connectedPair({ client: [{ type: 1, value: 100 }] });
     const message = Uint8Array.from({ length: 450 }, (_, index) => index & 0xff);
     WebSocketSend(client, Type.WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, { data: message });
     const writes = flushSend(client, toServer).filter(
       (step) => step.action === Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION,
     );
-    expect(writes.map((step) => step.buffers[0]!.data!.length)).toEqual([100, 100, 100, 100, 58]); // 8 + 450
+    // Each write is one whole frame: 6 header bytes (mask key included) and up to 94 of payload.
+    expect(writes.map((step) => step.buffers[0]!.data!.length)).toEqual([100, 100, 100, 100, 80]);
+    expect(writes.map((step) => step.buffers[0]!.data![0])).toEqual([0x02, 0x00, 0x00, 0x00, 0x80]);
     const pieces: Uint8Array[] = [];
     for (;;) {
       const indication = receiveOne(server, toServer, toClient).indication!;

@@ -62,7 +62,15 @@ function echoWithWebSocketDll(handle: WEB_SOCKET_HANDLE, transport: Transport): 
   for (;;) {
     WebSocketReceive(handle);
     const piece = runQueue(handle, WEB_SOCKET_ACTION_QUEUE.WEB_SOCKET_RECEIVE_ACTION_QUEUE, transport);
-    if (piece === undefined || piece.bufferType === WEB_SOCKET_CLOSE_BUFFER_TYPE) break; // replied already
+    if (piece === undefined) break; // the connection ended
+    if (piece.bufferType === WEB_SOCKET_CLOSE_BUFFER_TYPE) {
+      // The peer's close: answer with ours (here the same status), then stop.
+      WebSocketSend(handle, WEB_SOCKET_CLOSE_BUFFER_TYPE, {
+        closeStatus: { status: piece.buffer.closeStatus!.status },
+      });
+      runQueue(handle, WEB_SOCKET_ACTION_QUEUE.WEB_SOCKET_SEND_ACTION_QUEUE, transport);
+      break;
+    }
     if (piece.bufferType === WEB_SOCKET_PING_PONG_BUFFER_TYPE) continue; // a pong: nothing to echo
     // A part of a message (FRAGMENT) or its end (MESSAGE): send it back as it came.
     WebSocketSend(handle, piece.bufferType, piece.buffer);

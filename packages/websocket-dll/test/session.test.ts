@@ -63,9 +63,11 @@ describe('websocket.dll client and server handles over a fake network', () => {
     expect(text(concat(indications.map((step) => step.buffers[0]!.data!)))).toBe('Hello there');
   });
 
-  it('close started by the client: the server indicates CLOSE and replies on its receive queue', () => {
+  it('W9 close started by the client: the server indicates CLOSE, may still send, and replies with its own status', () => {
     const { client, server, toServer, toClient } = connectedPair();
     const reason = utf8('bye');
+    expect(WebSocketSend(client, UTF8_MESSAGE, { data: utf8('question') })).toBe(S_OK);
+    flushSend(client, toServer);
     expect(
       WebSocketSend(client, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE, {
         closeStatus: { status: WEB_SOCKET_CLOSE_STATUS.WEB_SOCKET_SUCCESS_CLOSE_STATUS, reason },
@@ -75,30 +77,39 @@ describe('websocket.dll client and server handles over a fake network', () => {
     // Only control frames after CLOSE.
     expect(WebSocketSend(client, UTF8_MESSAGE, { data: utf8('late') })).toBe(E_INVALID_PROTOCOL_OPERATION);
 
+    // The server reads the message, then the close; the library writes nothing of its own.
+    expect(text(receiveOne(server, toServer, toClient).indication!.buffers[0]!.data!)).toBe('question');
     const atServer = receiveOne(server, toServer, toClient);
     expect(atServer.indication!.bufferType).toBe(WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE);
     expect(atServer.indication!.buffers[0]!.closeStatus).toEqual({ status: 1000, reason });
-    // The close reply went out on the server's receive queue, before the indication.
-    expect(atServer.steps[1]).toMatchObject({
-      action: Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION,
-      bufferType: WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE,
-      applicationContext: undefined,
-    });
-    // The server application's own CLOSE completes without a second close frame.
-    expect(
-      WebSocketSend(server, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE, {
-        closeStatus: { status: 1000 },
-      }),
-    ).toBe(S_OK);
-    expect(flushSend(server, toClient).map((step) => step.action)).toEqual([
-      Action.WEB_SOCKET_INDICATE_SEND_COMPLETE_ACTION,
+    expect(atServer.steps.map((step) => step.action)).toEqual([
+      Action.WEB_SOCKET_INDICATE_RECEIVE_COMPLETE_ACTION,
     ]);
+    expect(toClient.size).toBe(0);
     // Nothing more is received after the peer's close.
     expect(WebSocketReceive(server)).toBe(E_INVALID_PROTOCOL_OPERATION);
 
+    // The half-closed state: the server answers the message, then sends the close reply itself, with
+    // its own status and reason (not an echo of the client's).
+    expect(WebSocketSend(server, UTF8_MESSAGE, { data: utf8('answer') })).toBe(S_OK);
+    flushSend(server, toClient);
+    expect(
+      WebSocketSend(server, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE, {
+        closeStatus: { status: 4001, reason: utf8('mine') },
+      }),
+    ).toBe(S_OK);
+    expect(flushSend(server, toClient).map((step) => [step.action, step.applicationContext])).toEqual([
+      [Action.WEB_SOCKET_SEND_TO_NETWORK_ACTION, undefined],
+      [Action.WEB_SOCKET_INDICATE_SEND_COMPLETE_ACTION, undefined],
+    ]);
+    // The handshake is complete: nothing more may be sent.
+    expect(WebSocketSend(server, UTF8_MESSAGE, { data: utf8('later') })).toBe(E_INVALID_PROTOCOL_OPERATION);
+
+    const answer = receiveOne(client, toClient, toServer).indication!;
+    expect(text(answer.buffers[0]!.data!)).toBe('answer');
     const atClient = receiveOne(client, toClient, toServer).indication!;
     expect(atClient.bufferType).toBe(WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE);
-    expect(atClient.buffers[0]!.closeStatus).toEqual({ status: 1000, reason: undefined });
+    expect(atClient.buffers[0]!.closeStatus).toEqual({ status: 4001, reason: utf8('mine') });
     WebSocketDeleteHandle(client);
     WebSocketDeleteHandle(server);
   });
@@ -141,7 +152,7 @@ describe('websocket.dll client and server handles over a fake network', () => {
     expect(rebuilt).toEqual(messages);
   });
 
-  it('messages that arrived together with the peer close can still be answered before the close reply', () => {
+  it('messages that arrived together with the peer close are indicated first and answered before the close reply', () => {
     // A Connection client sends three messages (7-bit, 16-bit and 64-bit lengths) and its close at
     // once; the server handle reads through a 256-byte receive buffer, so headers straddle reads.
     const { server, toServer, toClient } = connectedPair({ server: [{ type: 0, value: 256 }] });
@@ -163,6 +174,13 @@ describe('websocket.dll client and server handles over a fake network', () => {
       const { indication } = receiveOne(server, toServer, toClient);
       if (indication!.bufferType === WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE) {
         expect(indication!.buffers[0]!.closeStatus).toEqual({ status: 1000, reason: utf8('all sent') });
+        // The reply is the application's, after its answers.
+        expect(
+          WebSocketSend(server, WEB_SOCKET_BUFFER_TYPE.WEB_SOCKET_CLOSE_BUFFER_TYPE, {
+            closeStatus: { status: 1000 },
+          }),
+        ).toBe(S_OK);
+        flushSend(server, toClient);
         break;
       }
       expect(WebSocketSend(server, indication!.bufferType!, { data: indication!.buffers[0]!.data! })).toBe(
