@@ -4,7 +4,9 @@
  * WinHTTP's operation model on top: one pending send and one pending receive, fixed receive
  * buffers, Shutdown and Close, completions as status callbacks.
  *
- * The engine answers pings and the peer's close frame itself; pongs are consumed. Received pieces
+ * The engine answers pings itself; pongs are consumed. The server's close frame is reported in wire
+ * order (a CLOSE receive) and answered by the application's Close or Shutdown, with its own status
+ * and reason (H8), or by `WinHttpCloseHandle` echoing the server's status. Received pieces
  * wait in a queue of at most `WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE` bytes (reading pauses
  * beyond it); a send completes when its frame was handed to the transport (after a drain if the
  * transport pushed back). The engine's own timers are not used: this handle times Close, the
@@ -120,6 +122,8 @@ export class WebSocketState extends HandleState {
       role: 'client',
       clock: now,
       delivery: 'pieces',
+      // The server's close is answered by WinHttpWebSocketClose or Shutdown, with their status (H8).
+      autoFlushClose: false,
       closeTimeout: ENGINE_TIMEOUT,
       maxFrameSize: UNLIMITED,
       maxMessageSize: UNLIMITED,
@@ -278,9 +282,10 @@ export class WebSocketState extends HandleState {
     this.#shutdown = 'pending';
     this.#keepalive.stop();
     let written = !this.#blocked;
-    if (this.#engine.state === 'OPEN') {
+    if (this.#engine.state === 'OPEN' || this.#engine.state === 'CLOSE_RECEIVED') {
+      // After the server's close this is the reply, with the application's status (H8).
       this.#engine.sendClose(frame.code, frame.reason);
-      written = this.#flush();
+      written = this.#afterEngine();
     }
     if (written) this.#completeShutdown();
     else this.#writeWaiter = (error) => this.#completeShutdown(error);
@@ -313,9 +318,10 @@ export class WebSocketState extends HandleState {
     // Data that arrives while closing is discarded; reading goes on until the peer's close frame.
     this.#queue.clear();
     this.#resumeIfRoom();
-    if (this.#engine.state === 'OPEN') {
+    if (this.#engine.state === 'OPEN' || this.#engine.state === 'CLOSE_RECEIVED') {
+      // After the server's close this is the reply, with the application's status (H8).
       this.#engine.sendClose(frame.code, frame.reason);
-      this.#flush();
+      this.#afterEngine();
     }
     if (this.#peerClose !== undefined) {
       this.#completeClose();
@@ -415,6 +421,11 @@ export class WebSocketState extends HandleState {
     this.#clearCloseTimer();
     this.#keepalive.stop();
     this.#queue.clear();
+    if (this.#engine.state === 'CLOSE_RECEIVED') {
+      // The server closed and the application did not answer: the reply echoes its status.
+      this.#engine.flushClose();
+      this.#afterEngine();
+    }
     if (this.#engine.state === 'CLOSED' && this.#peerClose !== undefined && this.#failure === undefined) {
       this.#closeTransport();
     } else if (!this.#transportClosed) {
@@ -471,10 +482,19 @@ export class WebSocketState extends HandleState {
     this.#afterEngine();
   }
 
-  /** Handles what the engine reported, then writes what it wants written. */
-  #afterEngine(): void {
-    for (const event of this.#engine.events()) this.#onEngineEvent(event);
-    this.#flush();
+  /**
+   * Handles what the engine reported, then writes what it wants written; whether the transport took
+   * it without pushing back. After a protocol error from the server, the failing close frame goes
+   * once the pieces before the error are queued.
+   */
+  #afterEngine(): boolean {
+    const engine = this.#engine;
+    for (const event of engine.events()) this.#onEngineEvent(event);
+    if (engine.state === 'FAILING') {
+      engine.flushClose();
+      for (const event of engine.events()) this.#onEngineEvent(event);
+    }
+    return this.#flush();
   }
 
   #onEngineEvent(event: ConnectionEvent): void {
@@ -491,6 +511,9 @@ export class WebSocketState extends HandleState {
       case 'error':
         this.#lastEngineError = event.error;
         return;
+      case 'closeReceived':
+        this.#onPeerClose();
+        return;
       case 'close':
         this.#onEngineClose();
         return;
@@ -500,22 +523,30 @@ export class WebSocketState extends HandleState {
     }
   }
 
+  /** The server's close frame arrived (in wire order, behind the pieces before it). */
+  #onPeerClose(): void {
+    if (this.#peerClose !== undefined) return;
+    this.#keepalive.stop();
+    const received = this.#engine.closeReceived!;
+    this.#peerClose = {
+      status: received.code ?? WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS,
+      reason: textEncoder.encode(received.reason),
+    };
+    if (this.#close === 'pending') {
+      this.#completeClose();
+      return;
+    }
+    this.#terminal = { kind: 'close' };
+    this.#serveReceive();
+  }
+
   #onEngineClose(): void {
     this.#keepalive.stop();
-    const received = this.#engine.closeReceived;
-    if (received !== undefined) {
-      this.#peerClose = {
-        status: received.code ?? WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS,
-        reason: textEncoder.encode(received.reason),
-      };
-      // A client waits for the server to end the connection (RFC 6455 §7.1.1), but not forever.
+    if (this.#engine.closeReceived !== undefined) {
+      // The close handshake is complete. A client waits for the server to end the connection
+      // (RFC 6455 §7.1.1), but not forever.
       this.#armGrace();
-      if (this.#close === 'pending') {
-        this.#completeClose();
-        return;
-      }
-      this.#terminal = { kind: 'close' };
-      this.#serveReceive();
+      this.#onPeerClose();
       return;
     }
     const error = failureCode(this.#lastEngineError);

@@ -1,6 +1,10 @@
 /**
  * Closing: checklist rows H7–H10, H12, H13, H15 and H18 (WinHTTP WebSocket fact sheet §3b).
  */
+
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer as WskitServer } from '@wskit/node';
 import {
   ERROR_INSUFFICIENT_BUFFER,
   ERROR_INVALID_HANDLE,
@@ -45,6 +49,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bytes,
   decodeClientFrames,
+  defer,
   delay,
   gatedDialer,
   startEngineServer,
@@ -122,10 +127,10 @@ describe('closing', () => {
     ]);
     expect(WinHttpWebSocketClose(webSocket, 1000, null, 0)).toBe(ERROR_INVALID_OPERATION);
     expect(WinHttpWebSocketReceive(webSocket, buffer, 16)).toBe(ERROR_INVALID_OPERATION);
-    const ours = await client.waitFor('close');
+    const ours = await client.waitFor('closeReceived');
     expect(ours.data).toMatchObject({ code: 1000, reason: 'done' });
     expect(recorder.statuses(webSocket)).not.toContain(WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
-    // (The server engine answered our close at once; CLOSE_COMPLETE follows the answer.)
+    // (The server engine answers our close; CLOSE_COMPLETE follows the answer.)
     const done = await recorder.next(WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE, webSocket);
     expect([done.information, done.length]).toEqual([null, 0]);
     const status = { value: 0 };
@@ -167,6 +172,55 @@ describe('closing', () => {
     expect(recorder.notifications.slice(before).map((entry) => entry.status)).toEqual([
       WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE,
     ]);
+  });
+
+  it("H8 WinHttpWebSocketClose after the server closed sends the application's status and reason", async () => {
+    // A real server (@wskit/node's) starts the close and records the close frame it gets back.
+    const server = new WskitServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    defer(() => server.close());
+    const recorded = new Promise<[number, string, boolean]>((resolve) => {
+      server.on('connection', (socket) => {
+        socket.on('close', (code, reason, wasClean) => resolve([code, reason, wasClean]));
+        socket.close(1001, 'going away');
+      });
+    });
+    const { webSocket, recorder } = await upgrade((server.address() as AddressInfo).port);
+    const buffer = new Uint8Array(16);
+    expect(WinHttpWebSocketReceive(webSocket, buffer, 16)).toBe(NO_ERROR);
+    const read = await recorder.next(WINHTTP_CALLBACK_STATUS_READ_COMPLETE, webSocket);
+    expect(read.information).toEqual({
+      dwBytesTransferred: 0,
+      eBufferType: WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE,
+    });
+    // Our answer: a status and reason of our own, not an echo of the server's 1001.
+    expect(WinHttpWebSocketClose(webSocket, 4002, bytes('client reason'), 13)).toBe(NO_ERROR);
+    await recorder.next(WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE, webSocket);
+    expect(await recorded).toEqual([4002, 'client reason', true]);
+    // The server's own close status is what QueryCloseStatus reports.
+    const status = { value: 0 };
+    const consumed = { value: 0 };
+    const reason = new Uint8Array(123);
+    expect(WinHttpWebSocketQueryCloseStatus(webSocket, status, reason, 123, consumed)).toBe(NO_ERROR);
+    expect([status.value, text(reason.subarray(0, consumed.value))]).toEqual([1001, 'going away']);
+  });
+
+  it("H7 WinHttpWebSocketShutdown after the server closed sends the application's status too", async () => {
+    const server = new WskitServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    defer(() => server.close());
+    const recorded = new Promise<[number, string]>((resolve) => {
+      server.on('connection', (socket) => {
+        socket.on('close', (code, reason) => resolve([code, reason]));
+        socket.close(1000);
+      });
+    });
+    const { webSocket, recorder } = await upgrade((server.address() as AddressInfo).port);
+    expect(WinHttpWebSocketReceive(webSocket, new Uint8Array(16), 16)).toBe(NO_ERROR);
+    await recorder.next(WINHTTP_CALLBACK_STATUS_READ_COMPLETE, webSocket);
+    expect(WinHttpWebSocketShutdown(webSocket, 1001, bytes('leaving'), 7)).toBe(NO_ERROR);
+    await recorder.next(WINHTTP_CALLBACK_STATUS_SHUTDOWN_COMPLETE, webSocket);
+    expect(await recorded).toEqual([1001, 'leaving']);
   });
 
   it('H9 WinHttpWebSocketQueryCloseStatus answers once the close arrived, with the size when the buffer is short', async () => {

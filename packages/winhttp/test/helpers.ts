@@ -296,7 +296,10 @@ export class EngineClient {
     this.flush();
   }
 
-  /** Writes what the engine wants written and records its events. */
+  /**
+   * Records the engine's events, then writes what it wants written (the close reply that is due, too)
+   * and records the events that writing brought (the close event after the reply).
+   */
   flush(): void {
     this.#record();
     const output = this.engine.dataToSend();
