@@ -19,13 +19,15 @@ export function isNode(): boolean {
 let nodeDialer: Promise<Dialer> | undefined;
 
 /**
- * `@wskit/node`'s `nodeDialer`. The specifier is not a literal, so bundlers for other runtimes leave
- * the import alone.
+ * `@wskit/node`'s `nodeDialer`, loaded the first time a request needs it. `#node-dialer` is mapped in
+ * package.json (`imports`): `@wskit/node` (an optional peer dependency) under the `node` condition,
+ * a module without a dialer elsewhere, so bundlers for Bun, Workers or browsers leave Node's
+ * sockets out. Rejects when `@wskit/node` is not installed (the request then fails with
+ * `ERROR_NOT_SUPPORTED`).
  */
 export function loadNodeDialer(): Promise<Dialer> {
   nodeDialer ??= (async () => {
-    const specifier = '@wskit/node';
-    const module = (await import(/* @vite-ignore */ specifier)) as { nodeDialer?: unknown };
+    const module: { nodeDialer?: unknown } = await import('#node-dialer');
     if (typeof module.nodeDialer !== 'function') {
       throw new TypeError('@wskit/node does not export nodeDialer: update @wskit/node');
     }

@@ -25,6 +25,7 @@ import { isNode, loadNodeDialer } from './default-dialer.js';
 import { dialFailure } from './dial-failure.js';
 import {
   ERROR_NOT_ENOUGH_MEMORY,
+  ERROR_NOT_SUPPORTED,
   ERROR_WINHTTP_CONNECTION_ERROR,
   ERROR_WINHTTP_INTERNAL_ERROR,
   ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
@@ -201,7 +202,12 @@ export class RequestState extends HandleState {
     abort.signal.addEventListener('abort', onAbort, { once: true });
     let dialing: Promise<Transport> | undefined;
     try {
-      const dialer: Dialer = session.dialer ?? (await loadNodeDialer());
+      // Without a dialer of its own, a session on Node uses @wskit/node's (an optional peer).
+      const dialer: Dialer | undefined = session.dialer ?? (await loadNodeDialer().catch(() => undefined));
+      if (dialer === undefined) {
+        this.#failSend(ERROR_NOT_SUPPORTED);
+        return undefined;
+      }
       dialing = dialer({
         host: this.connect.serverName,
         port: this.port,
