@@ -20,8 +20,11 @@ export interface ReadmeBlock {
 export interface ReadmeTestOptions {
   /** The test framework's `it` (vitest or `bun:test`). */
   it: (name: string, body: () => unknown, timeout?: number) => unknown;
-  /** Runners for blocks that are not scripts: `worker` gets a `ts worker` block and its file. */
-  runners?: { worker?: (block: ReadmeBlock, file: string) => Promise<void> };
+  /**
+   * Runners for blocks that are not scripts: `worker` gets a `ts worker` block and its file, and
+   * resolves with the output to compare with a following `text output` block.
+   */
+  runners?: { worker?: (block: ReadmeBlock, file: string) => Promise<string | undefined> };
   /** The runtime of runnable blocks without a `bun` marker: `node` (the default) or `bun`. */
   runtime?: 'node' | 'bun';
   /** Compiler options on top of the base tsconfig's (e.g. `types: ['bun']`). */

@@ -15,7 +15,8 @@
  * | `ts bun`               | the same, run with Bun (every block of a package whose test says             |
  * |                        | `runtime: 'bun'`, such as @wskit/bun's).                                     |
  * | `ts worker`            | type-checked, then handed to the `worker` runner the package's test gives   |
- * |                        | (a Worker module runs in workerd, not as a script).                         |
+ * |                        | (a Worker module runs in workerd, not as a script); what the runner returns |
+ * |                        | is compared with a `text output` block that follows.                        |
  * | `ts fragment`          | type-checked only: a piece of a program, not a program. Names it takes from |
  * |                        | the surrounding text are declared in the block (`declare const ws: ...`).   |
  * | `text output`          | the exact stdout of the runnable block before it.                           |
@@ -315,7 +316,11 @@ export function testReadme(readme, options) {
         if (block.markers.includes('worker')) {
           const runner = options.runners?.worker;
           if (!runner) throw new Error(`${describeBlock(block)}: this package's test gives no worker runner`);
-          await runner(block, file);
+          const output = await runner(block, file);
+          if (expected !== undefined && output !== expected) {
+            throw new Error(`${describeBlock(block)} answered something else than its output block:\n` +
+              `expected:\n${expected}\nactual:\n${output}`);
+          }
           return;
         }
         const cwd = dirname(dirname(file));
@@ -333,7 +338,7 @@ export function testReadme(readme, options) {
             `expected:\n${expected}\nactual:\n${run.stdout}`);
         }
       },
-      RUN_TIMEOUT + 10_000,
+      RUN_TIMEOUT + 70_000, // the first block also waits for the type check of them all
     );
   });
 }
