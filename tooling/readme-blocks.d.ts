@@ -19,7 +19,7 @@ export interface ReadmeBlock {
 /** What `testReadme` needs from the package's test. */
 export interface ReadmeTestOptions {
   /** The test framework's `it` (vitest or `bun:test`). */
-  it: (name: string, body: () => unknown, timeout?: number) => unknown;
+  it: (name: string, body: () => Promise<void> | void, timeout?: number) => unknown;
   /**
    * Runners for blocks that are not scripts: `worker` gets a `ts worker` block and its file, and
    * resolves with the output to compare with a following `text output` block.

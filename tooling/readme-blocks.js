@@ -250,7 +250,10 @@ export function testReadme(readme, options) {
   for (const block of blocks) {
     if (block.language !== 'ts' && block.language !== 'js') continue;
     const dir = join(runDirectory(block, readmeDir), '.readme-blocks');
-    files.set(block, join(dir, `${slug}-${basename(readmePath, '.md')}-line-${block.line}.${block.language}`));
+    files.set(
+      block,
+      join(dir, `${slug}-${basename(readmePath, '.md')}-line-${block.line}.${block.language}`),
+    );
   }
   /** @type {Promise<Map<string, string[]>> | undefined} */
   let diagnostics;
@@ -260,7 +263,9 @@ export function testReadme(readme, options) {
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, block.code);
       }
-      diagnostics = Promise.resolve().then(() => typecheck([...files.values()], options.compilerOptions ?? {}));
+      diagnostics = Promise.resolve().then(() =>
+        typecheck([...files.values()], options.compilerOptions ?? {}),
+      );
     }
     return diagnostics;
   };
@@ -291,7 +296,8 @@ export function testReadme(readme, options) {
         for (const installed of names) {
           if (!installed.startsWith('@wskit/')) continue;
           const found = packages.get(installed);
-          if (!found?.published) throw new Error(`${describeBlock(block)}: ${installed} is not a published package`);
+          if (!found?.published)
+            throw new Error(`${describeBlock(block)}: ${installed} is not a published package`);
         }
       });
       return;
@@ -311,35 +317,40 @@ export function testReadme(readme, options) {
       name,
       async () => {
         const problems = (await typechecked()).get(file) ?? [];
-        if (problems.length > 0) throw new Error(`${describeBlock(block)} does not type-check:\n${problems.join('\n')}`);
+        if (problems.length > 0)
+          throw new Error(`${describeBlock(block)} does not type-check:\n${problems.join('\n')}`);
         if (!isRunnable(block)) return;
         if (block.markers.includes('worker')) {
           const runner = options.runners?.worker;
           if (!runner) throw new Error(`${describeBlock(block)}: this package's test gives no worker runner`);
           const output = await runner(block, file);
           if (expected !== undefined && output !== expected) {
-            throw new Error(`${describeBlock(block)} answered something else than its output block:\n` +
-              `expected:\n${expected}\nactual:\n${output}`);
+            throw new Error(
+              `${describeBlock(block)} answered something else than its output block:\n` +
+                `expected:\n${expected}\nactual:\n${output}`,
+            );
           }
           return;
         }
         const cwd = dirname(dirname(file));
-        const run = block.markers.includes('bun') || options.runtime === 'bun'
-          ? await runProcess(findBinary(cwd, 'bun'), [file], cwd)
-          : await runProcess(
-              process.versions.bun ? findBinary(cwd, 'node') : process.execPath,
-              ['--disable-warning=ExperimentalWarning', file],
-              cwd,
-            );
+        const run =
+          block.markers.includes('bun') || options.runtime === 'bun'
+            ? await runProcess(findBinary(cwd, 'bun'), [file], cwd)
+            : await runProcess(
+                process.versions.bun ? findBinary(cwd, 'node') : process.execPath,
+                ['--disable-warning=ExperimentalWarning', file],
+                cwd,
+              );
         const report = `\nexit: ${run.code ?? run.signal}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
         if (run.code !== 0 || run.stderr !== '') throw new Error(`${describeBlock(block)} failed${report}`);
         if (expected !== undefined && run.stdout !== expected) {
-          throw new Error(`${describeBlock(block)} printed something else than its output block:\n` +
-            `expected:\n${expected}\nactual:\n${run.stdout}`);
+          throw new Error(
+            `${describeBlock(block)} printed something else than its output block:\n` +
+              `expected:\n${expected}\nactual:\n${run.stdout}`,
+          );
         }
       },
       RUN_TIMEOUT + 70_000, // the first block also waits for the type check of them all
     );
   });
 }
-
