@@ -188,7 +188,7 @@ function typecheck(files, extra) {
   /** @type {import('typescript').CompilerOptions} */
   const options = {
     ...parsed.options,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.asynciterable.d.ts'],
     types: ['node'],
     allowJs: true,
     checkJs: true,
