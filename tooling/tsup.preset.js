@@ -14,7 +14,10 @@ export function definePackageConfig(overrides = {}) {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No source maps: the published tarballs were 60 % maps, and excluding them through `files`
+    // instead would leave `sourceMappingURL` comments pointing at missing files (bundlers warn).
+    // Tests and debugging run against `src/` through the vitest aliases, not `dist/`.
+    sourcemap: false,
     clean: true,
     target: 'es2022',
     platform: 'neutral',

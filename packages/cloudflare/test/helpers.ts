@@ -1,7 +1,7 @@
 /** Test helpers: bundling a Worker from the built package and running it in Miniflare. Not a test file. */
 import { execSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,4 +108,27 @@ export async function connectProxy(requireAuth?: string) {
       return new Promise<void>((resolve) => proxy.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The runner of README blocks marked `ts worker` (see `@wskit/tooling/readme-blocks`): bundles the
+ * block, runs it in Miniflare with `BACKEND` bound to a loopback echo server, and resolves with the
+ * body of its answer to `GET /`.
+ */
+export async function runWorkerBlock(_block: unknown, file: string): Promise<string> {
+  const { createServer } = await import('@wskit/node');
+  const backend = createServer({ port: 0, host: '127.0.0.1' }, (ws) => {
+    ws.on('message', (message) => void ws.send(message));
+  });
+  await once(backend, 'listening');
+  const bundle = await bundleWorker(readFileSync(file, 'utf8'), file.endsWith('.ts') ? 'ts' : 'js');
+  const worker = startMiniflare(bundle, { BACKEND: `ws://127.0.0.1:${backend.port}` });
+  try {
+    const response = await worker.dispatchFetch('http://localhost/');
+    return `${await response.text()}\n`;
+  } finally {
+    await worker.dispose();
+    await backend.close();
+    rmSync(bundle.directory, { recursive: true, force: true });
+  }
 }

@@ -45,7 +45,10 @@ export type HandshakeFailedErrorInit = SharedHandshakeFailedErrorInit<HandshakeF
  * It is `@wskit/transport`'s class, shared by every runtime adapter, typed with this package's codes.
  */
 export type HandshakeFailedError = SharedHandshakeFailedError<HandshakeFailedErrorCode>;
-/** {@inheritDoc HandshakeFailedError} */
+/**
+ * The constructor of the errors that the `HandshakeFailedError` type describes: `@wskit/transport`'s
+ * class, typed with this package's codes.
+ */
 export const HandshakeFailedError: new (init: HandshakeFailedErrorInit) => HandshakeFailedError =
   SharedHandshakeFailedError;
 

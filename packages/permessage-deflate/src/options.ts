@@ -50,7 +50,7 @@ export interface PerMessageDeflateOptions {
   /**
    * How many zlib operations (compressing or inflating one message) may run at once across every
    * connection that shares the limiter; the rest wait in line. Without this option every instance
-   * shares one process-wide limiter of {@link DefaultDeflateOptions.concurrencyLimit} (10), like
+   * shares one process-wide limiter of `DefaultDeflateOptions.concurrencyLimit` (10), like
    * ws's `concurrencyLimit`; with it, this instance gets its own. node:zlib runs on libuv's thread
    * pool (4 threads by default), so a limit keeps compression from starving file and DNS work.
    */

@@ -21,9 +21,9 @@ export const DefaultSessionOptions = {
  * on to {@link openWebSocket} unchanged.
  */
 export interface SessionOptions {
-  /** See {@link DefaultSessionOptions.highWaterMark} (default 64 KiB). */
+  /** See `DefaultSessionOptions.highWaterMark` (default 64 KiB). */
   highWaterMark?: number;
-  /** See {@link DefaultSessionOptions.maxBufferedMessages} (default 16). */
+  /** See `DefaultSessionOptions.maxBufferedMessages` (default 16). */
   maxBufferedMessages?: number;
   /** Answer pings with pongs automatically (default true). */
   autoPong?: boolean;

@@ -95,21 +95,21 @@ const NODE_UNREF = Symbol.for('nodejs.unref');
  * `process.unref(ws)` lets the process exit while it is open (`Symbol.for('nodejs.unref')`).
  */
 export class StandardWebSocket extends EventTarget {
-  /** {@link ReadyState.CONNECTING} */
+  /** `ReadyState.CONNECTING` */
   declare static readonly CONNECTING: 0;
-  /** {@link ReadyState.OPEN} */
+  /** `ReadyState.OPEN` */
   declare static readonly OPEN: 1;
-  /** {@link ReadyState.CLOSING} */
+  /** `ReadyState.CLOSING` */
   declare static readonly CLOSING: 2;
-  /** {@link ReadyState.CLOSED} */
+  /** `ReadyState.CLOSED` */
   declare static readonly CLOSED: 3;
-  /** {@link ReadyState.CONNECTING} */
+  /** `ReadyState.CONNECTING` */
   declare readonly CONNECTING: 0;
-  /** {@link ReadyState.OPEN} */
+  /** `ReadyState.OPEN` */
   declare readonly OPEN: 1;
-  /** {@link ReadyState.CLOSING} */
+  /** `ReadyState.CLOSING` */
   declare readonly CLOSING: 2;
-  /** {@link ReadyState.CLOSED} */
+  /** `ReadyState.CLOSED` */
   declare readonly CLOSED: 3;
 
   readonly #url: URL;
@@ -328,7 +328,7 @@ export class StandardWebSocket extends EventTarget {
     this.#socket?.unref();
   }
 
-  /** Dispatches `event` to the listeners (EventTarget's own, see {@link #getHandler}). */
+  /** Dispatches `event` to the listeners (EventTarget's own, see `#getHandler`). */
   override dispatchEvent(event: Event): boolean {
     this.#dispatching++;
     try {

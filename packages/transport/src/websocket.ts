@@ -64,21 +64,21 @@ let newHost: (websocket: WebSocket) => SessionHost;
  * sender follow a slow peer.
  */
 export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIterable<string | Uint8Array> {
-  /** {@link ReadyState.CONNECTING} */
+  /** `ReadyState.CONNECTING` */
   static readonly CONNECTING = ReadyState.CONNECTING;
-  /** {@link ReadyState.OPEN} */
+  /** `ReadyState.OPEN` */
   static readonly OPEN = ReadyState.OPEN;
-  /** {@link ReadyState.CLOSING} */
+  /** `ReadyState.CLOSING` */
   static readonly CLOSING = ReadyState.CLOSING;
-  /** {@link ReadyState.CLOSED} */
+  /** `ReadyState.CLOSED` */
   static readonly CLOSED = ReadyState.CLOSED;
-  /** {@link ReadyState.CONNECTING} */
+  /** `ReadyState.CONNECTING` */
   declare readonly CONNECTING: 0;
-  /** {@link ReadyState.OPEN} */
+  /** `ReadyState.OPEN` */
   declare readonly OPEN: 1;
-  /** {@link ReadyState.CLOSING} */
+  /** `ReadyState.CLOSING` */
   declare readonly CLOSING: 2;
-  /** {@link ReadyState.CLOSED} */
+  /** `ReadyState.CLOSED` */
   declare readonly CLOSED: 3;
 
   /** The URL given by the adapter: the one a client connected to, the request URL on a server. */
@@ -152,7 +152,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     this.#session.start(options.earlyData);
   }
 
-  /** {@link ReadyState.OPEN}, then {@link ReadyState.CLOSING} once either side started closing, then {@link ReadyState.CLOSED}. */
+  /** `ReadyState.OPEN`, then `ReadyState.CLOSING` once either side started closing, then `ReadyState.CLOSED`. */
   get readyState(): ReadyState {
     const state = this.#session.state;
     return state === 'OPEN' ? ReadyState.OPEN : state === 'CLOSING' ? ReadyState.CLOSING : ReadyState.CLOSED;
