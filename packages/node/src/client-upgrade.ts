@@ -179,7 +179,7 @@ async function runHandshake(
   const owned: Dispatcher[] = [];
   try {
     for (let redirects = 0; ; ) {
-      const selected = await selectDispatcher(options);
+      const selected = await selectDispatcher(options, target.url.href);
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected

@@ -11,6 +11,7 @@
 export type { PerMessageDeflateOptions } from '@wskit/permessage-deflate';
 export type { WebSocket as WebSocketSession } from '@wskit/transport';
 export { isWebSocketError, WebSocketError, type WebSocketErrorCode } from '@wskit/transport';
+export type { BinaryTypeOption, NodeBinaryType } from './binary-type.js';
 export { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
 export type { PerMessageDeflateOption } from './compression.js';
 export { type ConnectOptions, connect } from './connect.js';

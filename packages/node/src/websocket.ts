@@ -1,8 +1,11 @@
 import { StandardWebSocket } from '@wskit/transport';
 import { type ConnectOptions, connect } from './connect.js';
 
-/** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
-export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
+/**
+ * The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols and
+ * `binaryType` (the class has the standard `binaryType` property instead).
+ */
+export type WebSocketOptions = Omit<ConnectOptions, 'protocols' | 'binaryType'>;
 
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` of browsers (and of Node 22's global), over
@@ -20,6 +23,7 @@ export class WebSocket extends StandardWebSocket {
         connect(target, {
           ...options,
           protocols: offered,
+          binaryType: 'uint8array',
           signal: options.signal ? AbortSignal.any([options.signal, signal]) : signal,
         }),
     });
