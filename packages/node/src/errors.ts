@@ -22,7 +22,7 @@ export const NodeErrorCodes = {
   /**
    * A proxy is to be used (the `proxy` option, or `HTTP_PROXY`/`HTTPS_PROXY` in the environment) but
    * undici, the optional peer dependency that opens proxy tunnels, is not installed:
-   * `npm install undici`, or `proxy: false` to ignore the environment.
+   * `npm install undici@7`, or `proxy: false` to ignore the environment.
    */
   WS_NODE_ERR_PROXY_NEEDS_UNDICI: 'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
 } as const;

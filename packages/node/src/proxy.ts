@@ -39,7 +39,7 @@ async function loadUndici(url: string, why: string): Promise<typeof import('undi
       url,
       message:
         `${why}, and proxies need the optional peer dependency undici, which is not installed: ` +
-        'run `npm install undici` (or pass `proxy: false` to connect directly)',
+        'run `npm install undici@7` (or pass `proxy: false` to connect directly)',
       cause: error,
     });
   }

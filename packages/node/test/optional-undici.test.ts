@@ -99,7 +99,7 @@ describe('without undici installed', () => {
           name: 'HandshakeFailedError',
           code: 'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
         });
-        expect(results[key].message).toContain('npm install undici');
+        expect(results[key].message).toContain('npm install undici@7');
         expect(results[key].cause).toMatch(/MODULE_NOT_FOUND/);
       }
       expect(results.option.message).toMatch(/^The proxy option is set/);

@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// Size budgets of the bundles a user of each layer ships, checked in CI.
+//
+// Each entry is a few lines of user code importing a wskit package by name (resolved to its built
+// dist/, as a user's bundler would see it after `npm install`), bundled by esbuild (minified,
+// tree-shaken) and compressed with gzip -9. ws's client is measured the same way for comparison.
+// esbuild's metafile names the modules that weigh most in each bundle, printed when a budget fails
+// (or always with --verbose), so a regression shows where the bytes come from.
+//
+// Usage: node tooling/scripts/size-budgets.mjs [--json] [--verbose]
+// Exit status 1 when a bundle is over its budget, 2 when a bundle cannot be built.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The bundles, each with the user code it measures, the platform it targets and its budget in
+ * bytes (minified + gzip -9); `budget: undefined` is measured for comparison only.
+ */
+export const BUNDLES = [
+  {
+    name: 'codec encode + decode',
+    package: '@wskit/codec',
+    platform: 'neutral',
+    budget: 6 * 1024,
+    code: `
+      import { FrameEncoder, MessageDecoder } from '@wskit/codec';
+      const encoder = new FrameEncoder({ role: 'client' });
+      export const frames = encoder.encodeText('Hello');
+      const decoder = new MessageDecoder(
+        { onText: console.log, onBinary: console.log, onPiece() {}, onExtensionMessage() {},
+          onPing() {}, onPong() {}, onClose: console.log },
+        { role: 'server' },
+      );
+      export const error = decoder.write(new Uint8Array(0));`,
+  },
+  {
+    name: 'handshake client',
+    package: '@wskit/handshake',
+    platform: 'neutral',
+    budget: 5 * 1024,
+    code: `
+      import { createClientHandshake, HeadParser } from '@wskit/handshake';
+      const handshake = createClientHandshake({ host: 'example.com', path: '/chat', protocols: ['chat'] });
+      export const request = handshake.request.bytes;
+      const parser = new HeadParser('response');
+      export function answer(bytes) {
+        const parsed = parser.write(bytes);
+        return parsed.done ? handshake.validateResponse(parsed.head) : undefined;
+      }`,
+  },
+  {
+    name: 'Cloudflare Workers client',
+    package: '@wskit/cloudflare',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    external: ['cloudflare:*'],
+    budget: 25 * 1024,
+    code: `
+      import { connect } from '@wskit/cloudflare';
+      export default {
+        async fetch(request, env) {
+          const ws = await connect(env.BACKEND);
+          await ws.send('hello');
+          let answer;
+          for await (const message of ws) { answer = message; break; }
+          ws.close(1000, 'done');
+          return new Response(String(answer));
+        },
+      };`,
+  },
+  {
+    name: 'Node client (no proxy)',
+    package: '@wskit/node',
+    platform: 'node',
+    external: ['undici'],
+    budget: 20 * 1024,
+    code: `
+      import { connect } from '@wskit/node';
+      const ws = await connect(process.argv[2]);
+      await ws.send('hello');
+      for await (const message of ws) { console.log(message); break; }
+      ws.close(1000, 'done');`,
+  },
+  {
+    name: 'ws client (comparison)',
+    package: 'ws',
+    platform: 'node',
+    external: ['bufferutil', 'utf-8-validate'],
+    budget: undefined,
+    code: `
+      import WebSocket from 'ws';
+      const ws = new WebSocket(process.argv[2]);
+      ws.on('open', () => ws.send('hello'));
+      ws.on('message', (data) => { console.log(data); ws.close(1000, 'done'); });`,
+  },
+];
+
+/** Resolves `@wskit/<name>` to the package's built ESM entry, as after an install. */
+const workspacePackages = {
+  name: 'wskit-workspace',
+  setup(context) {
+    context.onResolve({ filter: /^@wskit\/[^/]+$/ }, (args) => {
+      const dir = join(root, 'packages', args.path.slice('@wskit/'.length));
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      const entry = join(dir, manifest.module ?? 'dist/index.js');
+      if (!existsSync(entry)) {
+        return {
+          errors: [
+            { text: `${args.path} is not built (${relative(root, entry)} missing): run the build first` },
+          ],
+        };
+      }
+      return { path: entry };
+    });
+  },
+};
+
+/** Bundles one entry; returns its minified and gzip sizes and the heaviest inputs. */
+export async function measure(bundle) {
+  const result = await build({
+    stdin: {
+      contents: bundle.code,
+      resolveDir: join(root, 'packages', 'node'),
+      loader: 'js',
+      sourcefile: 'entry.js',
+    },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    platform: bundle.platform,
+    mainFields: bundle.platform === 'node' ? ['module', 'main'] : ['module', 'main'],
+    conditions: bundle.conditions ?? [],
+    external: bundle.external ?? [],
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [workspacePackages],
+  });
+  const bytes = result.outputFiles[0].contents;
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output.inputs)
+    .map(([path, info]) => ({ path, bytes: info.bytesInOutput }))
+    .filter((input) => input.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, inputs };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function main() {
+  const json = process.argv.includes('--json');
+  const verbose = process.argv.includes('--verbose');
+  const rows = [];
+  let over = 0;
+  for (const bundle of BUNDLES) {
+    let size;
+    try {
+      size = await measure(bundle);
+    } catch (error) {
+      console.error(`${bundle.name}: cannot bundle: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    const ok = bundle.budget === undefined || size.gzip <= bundle.budget;
+    if (!ok) over++;
+    rows.push({ name: bundle.name, package: bundle.package, budget: bundle.budget, ...size, ok });
+  }
+  if (json) {
+    console.log(
+      JSON.stringify(
+        rows.map(({ inputs, ...row }) => row),
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const row of rows) {
+      const budget = row.budget === undefined ? '(no budget)' : `budget ${kb(row.budget)}`;
+      const status = row.budget === undefined ? '' : row.ok ? ' ok' : ' OVER BUDGET';
+      console.log(
+        `${row.name}: ${kb(row.minified)} minified, ${row.gzip} B gzip (${kb(row.gzip)}), ${budget}${status}`,
+      );
+      if (verbose || !row.ok) {
+        for (const input of row.inputs.slice(0, 12))
+          console.log(`    ${input.bytes.toString().padStart(7)} B  ${relative(root, input.path)}`);
+      }
+    }
+  }
+  if (over > 0) process.exitCode = 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
