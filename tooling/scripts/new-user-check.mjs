@@ -8,7 +8,7 @@
 // docs/new-user.md.
 //
 // The README's first example is its first block whose info string is exactly `ts` or `js` (a
-// program for Node; `ts fragment`, `ts bun` and `ts worker` blocks are not run here). Types are
+// program, run with Node, or with Bun for a package whose engines name only Bun; `ts fragment`, `ts bun` and `ts worker` blocks are not run here). Types are
 // stripped with esbuild; it must exit 0 within 20 s, and when a `text output` block follows it,
 // print exactly that. A package without such a block is reported as having none, not failed.
 //
@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { transform } from 'esbuild';
 import { BUNDLES, measure } from './size-budgets.mjs';
@@ -171,10 +171,13 @@ export function firstExample(markdown) {
   return { ...blocks[at], output: next?.info === 'text output' ? next.code : undefined };
 }
 
-/** Runs `node file` in `cwd`; resolves with its exit code, stdout and stderr (killed after `timeout`). */
-function runNode(args, cwd, timeout, input) {
+/** The workspace's pinned Bun (the `bun` devDependency), for packages that run on Bun only. */
+const BUN = join(root, 'node_modules', '.bin', 'bun');
+
+/** Runs `runtime args` in `cwd`; resolves with its exit code, stdout and stderr (killed after `timeout`). */
+function runScript(runtime, args, cwd, timeout, input) {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, args, { cwd, env: environment, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(runtime, args, { cwd, env: environment, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -195,13 +198,17 @@ function runNode(args, cwd, timeout, input) {
 
 /** Runs the README's first example in `project`; returns `{ status, detail }`. */
 async function runExample(project, name) {
-  const readme = readFileSync(join(project, 'node_modules', ...name.split('/'), 'README.md'), 'utf8');
+  const installedAt = join(project, 'node_modules', ...name.split('/'));
+  const readme = readFileSync(join(installedAt, 'README.md'), 'utf8');
+  const { engines = {} } = JSON.parse(readFileSync(join(installedAt, 'package.json'), 'utf8'));
+  // A package for Bun only (engines name bun, not node) runs its example with Bun, as its users do.
+  const runtime = engines.bun !== undefined && engines.node === undefined ? BUN : process.execPath;
   const example = firstExample(readme);
   if (example === undefined) return { status: 'none', detail: 'no `ts`/`js` block for Node' };
   const { code } = await transform(example.code, { loader: 'ts', format: 'esm', target: 'node20' });
   writeFileSync(join(project, 'example.mjs'), code);
-  const result = await runNode(['example.mjs'], project, EXAMPLE_TIMEOUT);
-  const where = `README.md line ${example.line}`;
+  const result = await runScript(runtime, ['example.mjs'], project, EXAMPLE_TIMEOUT);
+  const where = `README.md line ${example.line}${runtime === BUN ? ', with Bun' : ''}`;
   if (result.code !== 0) {
     return {
       status: 'failed',
@@ -218,8 +225,9 @@ async function runExample(project, name) {
 }
 
 /**
- * Runs `command` in its own process group and sends the group SIGINT (as a terminal's Ctrl-C does)
- * once it printed `connected:`; resolves with its exit code (or signal) and its output.
+ * Runs `command` in its own process group, sends a line and, once its echo is printed (the session
+ * is running), sends the group SIGINT as a terminal's Ctrl-C does; resolves with its exit code (or
+ * signal) and its output.
  */
 function interrupt(command, cwd) {
   return new Promise((resolvePromise) => {
@@ -232,9 +240,10 @@ function interrupt(command, cwd) {
     let output = '';
     let signalled = false;
     const timer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), EXAMPLE_TIMEOUT);
+    child.stdin.write('are you there\n');
     const collect = (data) => {
       output += data;
-      if (!signalled && /connected: /.test(output)) {
+      if (!signalled && /< text: are you there/.test(output)) {
         signalled = true;
         process.kill(-child.pid, 'SIGINT');
       }
@@ -326,6 +335,26 @@ process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
   }
 }
 
+/**
+ * An echo server on localhost:9001, the port of Microsoft's WinHTTP WebSocket sample, which
+ * @wskit/winhttp's first example talks to as printed (built from the workspace's @wskit/node).
+ * Undefined when the port is taken (that example then fails with its connection error).
+ */
+async function sampleEchoServer() {
+  const { createServer } = await import(
+    pathToFileURL(join(root, 'packages', 'node', 'dist', 'index.js')).href
+  );
+  const server = createServer({ port: 9001, host: 'localhost' }, (peer) => {
+    peer.on('message', (data) => void peer.send(data));
+  });
+  try {
+    await once(server, 'listening');
+    return server;
+  } catch {
+    return undefined;
+  }
+}
+
 const kib = (bytes) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
 const mib = (bytes) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : kib(bytes));
 
@@ -341,6 +370,7 @@ async function main() {
     const tarballs = await pack(packages, tarballDir);
     console.log(`packed ${packages.length} packages`);
 
+    const echo = await sampleEchoServer();
     const rows = [];
     for (const entry of packages) {
       const project = newProject(base, entry.name);
@@ -366,6 +396,7 @@ async function main() {
       console.log(`${row.name}: ${row.example}${row.detail ? ` (${row.detail})` : ''}`);
       rows.push(row);
     }
+    await echo?.close();
 
     const others = [];
     // undici 7: the major @wskit/node's optional peer dependency takes (for proxies).
@@ -384,9 +415,10 @@ async function main() {
     const bundles = [];
     for (const bundle of BUNDLES) {
       const size = await measure(bundle);
-      const ok = bundle.budget === undefined || size.gzip <= bundle.budget;
-      if (!ok) failed++;
-      bundles.push({ ...bundle, ...size, ok });
+      // Above its ceiling (or its budget, without one) fails; see size-budgets.mjs.
+      const limit = bundle.ceiling ?? bundle.budget;
+      if (limit !== undefined && size.gzip > limit) failed++;
+      bundles.push({ ...bundle, ...size, ok: bundle.budget === undefined || size.gzip <= bundle.budget });
     }
 
     const lines = [
@@ -418,7 +450,7 @@ async function main() {
       '| --- | ---: | ---: | --- |',
       ...bundles.map(
         (bundle) =>
-          `| ${bundle.name} | ${kib(bundle.minified)} | ${kib(bundle.gzip)} | ${bundle.budget === undefined ? 'for comparison' : `${kib(bundle.budget)}${bundle.ok ? '' : ' **over**'}`} |`,
+          `| ${bundle.name} | ${kib(bundle.minified)} | ${bundle.gzip} B | ${bundle.budget === undefined ? 'for comparison' : `${bundle.budget} B${bundle.ok ? '' : ` **over**: ${bundle.pending}`}`} |`,
       ),
       '',
     ];
