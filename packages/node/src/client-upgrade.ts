@@ -15,7 +15,7 @@ import { type AttemptContext, directAttempt } from './client-attempt.js';
 import { isSameOrigin, parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
 import { dispatcherAttempt } from './dispatcher-attempt.js';
 import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
-import { selectDispatcher } from './proxy.js';
+import { selectDispatcher, type UndiciDispatcher } from './proxy.js';
 
 /** The defaults of the client's handshake options. */
 export const DefaultClientOptions = Object.freeze({
@@ -66,7 +66,7 @@ export interface ClientHandshakeOptions {
    * An undici `Dispatcher` to open the connection with (a `ProxyAgent` with options of your own,
    * an `Agent` with a custom `connect`, …); wins over `proxy`.
    */
-  readonly dispatcher?: Dispatcher | undefined;
+  readonly dispatcher?: UndiciDispatcher | undefined;
   /** Aborts the handshake; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   /** Limits of the response head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */

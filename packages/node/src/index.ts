@@ -25,6 +25,7 @@ export {
 } from './errors.js';
 export { nodeDialer } from './node-dialer.js';
 export { NodeSocketTransport, type NodeSocketTransportOptions } from './node-socket-transport.js';
+export type { UndiciDispatcher } from './proxy.js';
 export {
   createServer,
   DefaultServerOptions,

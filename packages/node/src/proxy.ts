@@ -2,6 +2,23 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { HandshakeFailedError } from './errors.js';
 
+/**
+ * An undici `Dispatcher` (a `ProxyAgent`, an `EnvHttpProxyAgent`, an `Agent`, …) as the options take
+ * it: typed by the two methods this package calls, so that the type declarations do not need undici
+ * (an optional peer dependency) to be installed. Any undici dispatcher is one.
+ */
+export interface UndiciDispatcher {
+  /** undici's `Dispatcher.dispatch(options, handler)`. */
+  dispatch(options: never, handler: never): boolean;
+  /** undici's `Dispatcher.close()`. */
+  close(): Promise<void>;
+}
+
+/** The option's dispatcher as undici's type, for the calls (it is one, see {@link UndiciDispatcher}). */
+export function asDispatcher(dispatcher: UndiciDispatcher): Dispatcher {
+  return dispatcher as unknown as Dispatcher;
+}
+
 /** The undici dispatcher a handshake goes through, and whether this package made it (and closes it). */
 export interface SelectedDispatcher {
   readonly dispatcher: Dispatcher;
@@ -54,13 +71,13 @@ async function loadUndici(url: string, why: string): Promise<typeof import('undi
  */
 export async function selectDispatcher(
   options: {
-    readonly dispatcher?: Dispatcher | undefined;
+    readonly dispatcher?: UndiciDispatcher | undefined;
     readonly proxy?: string | URL | false | undefined;
     readonly tls?: TlsConnectionOptions | undefined;
   },
   url: string,
 ): Promise<SelectedDispatcher | undefined> {
-  if (options.dispatcher !== undefined) return { dispatcher: options.dispatcher, owned: false };
+  if (options.dispatcher !== undefined) return { dispatcher: asDispatcher(options.dispatcher), owned: false };
   if (options.proxy === false) return undefined;
   if (options.proxy !== undefined) {
     const { ProxyAgent } = await loadUndici(url, 'The proxy option is set');
