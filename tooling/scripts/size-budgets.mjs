@@ -5,7 +5,14 @@
 // dist/, as a user's bundler would see it after `npm install`), bundled by esbuild (minified,
 // tree-shaken) and compressed with gzip -9. ws's client is measured the same way for comparison.
 // esbuild's metafile names the modules that weigh most in each bundle, printed when a budget fails
-// (or always with --verbose), so a regression shows where the bytes come from.
+// (or always with --verbose), so a regression shows where the bytes come from. The client bundles
+// must not contain @wskit/handshake's server side or its HTTP/2 (RFC 8441) side.
+//
+// Why esbuild's API in a script rather than size-limit: the issue's figures are esbuild + gzip -9,
+// which this reproduces exactly (size-limit's esbuild preset reports brotli by default and targets
+// browsers, while two of these bundles are for Node); the metafile gives the per-module breakdown;
+// and the new-user check (new-user-check.mjs) reuses `measure` for its table. esbuild is already in
+// the toolchain (tsup builds with it).
 //
 // Usage: node tooling/scripts/size-budgets.mjs [--json] [--verbose]
 // Exit status 1 when a bundle is over its budget, 2 when a bundle cannot be built.
@@ -114,6 +121,19 @@ export const BUNDLES = [
   },
 ];
 
+/**
+ * Strings only the server side and the HTTP/2 (RFC 8441) side of @wskit/handshake contain: a client
+ * bundle must contain none (they survive minification). Checked to be in the whole package, so a
+ * renamed message cannot make this check pass vacuously.
+ */
+export const SERVER_SIDE_MARKERS = [
+  { text: 'An upgrade request must not have a body', from: 'acceptServerHandshake (server side)' },
+  { text: ':protocol', from: 'the HTTP/2 handshake (RFC 8441)' },
+];
+
+/** The bundles that are clients, checked for {@link SERVER_SIDE_MARKERS}. */
+const CLIENT_BUNDLES = new Set(['handshake client', 'Cloudflare Workers client', 'Node client (no proxy)']);
+
 /** Resolves `@wskit/<name>` to the package's built ESM entry, as after an install. */
 const workspacePackages = {
   name: 'wskit-workspace',
@@ -157,12 +177,16 @@ export async function measure(bundle) {
     plugins: [workspacePackages],
   });
   const bytes = result.outputFiles[0].contents;
+  const text = result.outputFiles[0].text;
   const output = Object.values(result.metafile.outputs)[0];
   const inputs = Object.entries(output.inputs)
     .map(([path, info]) => ({ path, bytes: info.bytesInOutput }))
     .filter((input) => input.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes);
-  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, inputs };
+  const serverSide = SERVER_SIDE_MARKERS.filter((marker) => text.includes(marker.text)).map(
+    (marker) => marker.from,
+  );
+  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, inputs, serverSide };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -173,6 +197,18 @@ async function main() {
   const strict = process.argv.includes('--strict');
   const rows = [];
   let over = 0;
+  const whole = await measure({
+    name: 'all of @wskit/handshake',
+    platform: 'neutral',
+    code: "export * from '@wskit/handshake';",
+  });
+  if (whole.serverSide.length !== SERVER_SIDE_MARKERS.length) {
+    console.error(
+      'size budgets: a server-side marker is no longer in @wskit/handshake; update SERVER_SIDE_MARKERS',
+    );
+    process.exitCode = 2;
+    return;
+  }
   for (const bundle of BUNDLES) {
     let size;
     try {
@@ -185,6 +221,10 @@ async function main() {
     const limit = strict || bundle.ceiling === undefined ? bundle.budget : bundle.ceiling;
     const ok = limit === undefined || size.gzip <= limit;
     if (!ok) over++;
+    if (CLIENT_BUNDLES.has(bundle.name) && size.serverSide.length > 0) {
+      console.error(`${bundle.name} pulls in ${size.serverSide.join(' and ')}`);
+      over++;
+    }
     rows.push({
       ...bundle,
       ...size,
