@@ -38,7 +38,7 @@ export const BUNDLES = [
     package: '@wskit/codec',
     platform: 'neutral',
     budget: 6 * 1024,
-    ceiling: 7180,
+    ceiling: 7330,
     pending:
       'the encoder, the decoders and the SIMD masking kernel are all used: 13 % less needs a leaner codec',
     code: `
@@ -77,7 +77,7 @@ export const BUNDLES = [
     conditions: ['workerd', 'worker', 'browser'],
     external: ['cloudflare:*'],
     budget: 25 * 1024,
-    ceiling: 29000,
+    ceiling: 29290,
     pending:
       "transport's StandardWebSocket (static fields read from ReadyState, a defineProperty loop) stays in every bundle: 1.6 KB",
     code: `
@@ -99,7 +99,7 @@ export const BUNDLES = [
     platform: 'node',
     external: ['undici'],
     budget: 20 * 1024,
-    ceiling: 34640,
+    ceiling: 34960,
     pending: 'the session, engine and permessage-deflate layers weigh 25 KB: far from 20 KB',
     code: `
       import { connect } from '@wskit/node';
