@@ -18,8 +18,24 @@ export function parse(args, options) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(/** @type {Error} */ (error).message);
+    throw new UsageError(usageMessage(/** @type {Error & { code?: string }} */ (error)));
   }
+}
+
+/**
+ * parseArgs' complaint in wskit's words: `unknown option --frobnicate` rather than Node's sentence
+ * (whose advice about `--` has an unbalanced quote); other complaints as Node words them.
+ *
+ * @param {Error & { code?: string }} error
+ */
+function usageMessage(error) {
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'(-[^']*)'/.exec(error.message)?.[1];
+    if (option !== undefined) {
+      return `unknown option ${option}`;
+    }
+  }
+  return error.message;
 }
 
 /**

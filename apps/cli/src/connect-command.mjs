@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { connect } from '@wskit/node';
 import { closeCode, expandClose, headers, milliseconds, parse, UsageError } from './arguments.mjs';
-import { describeConnectError } from './connect-errors.mjs';
+import { describeConnectFailure } from './connect-errors.mjs';
 import { describeClose, describeControlPayload, describeMessage } from './output.mjs';
 
 export const CONNECT_HELP = `Usage: wskit connect <url> [options]
@@ -102,7 +102,7 @@ export async function runConnect(args, output) {
   } catch (error) {
     // Misuse the library refuses at once (a reserved header, a bad subprotocol name) is ours.
     if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
-    output.error(describeConnectError(error, url));
+    output.error(await describeConnectFailure(error, url));
     return 1;
   }
   return session(socket, output, {
@@ -266,6 +266,16 @@ function webSocketUrl(text) {
   try {
     url = new URL(withScheme);
   } catch {
+    const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):([^/?#]*)/i.exec(
+      withScheme,
+    )?.[1];
+    if (port !== undefined && port !== '') {
+      throw new UsageError(
+        /^\d+$/.test(port)
+          ? `port ${port} is out of range: a port is a number from 0 to 65535`
+          : `${JSON.stringify(port)} is not a port: a port is a number from 0 to 65535`,
+      );
+    }
     throw new UsageError(`not a URL: ${JSON.stringify(text)}`);
   }
   if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol)) {

@@ -1,11 +1,13 @@
 // wskit against servers that refuse or misbehave, its request options, usage errors, help and colors.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { WebSocketServer } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
-import { defer, listen, serve, wskit } from './helpers.ts';
+import { CERT, defer, KEY, listen, serve, wskit } from './helpers.ts';
 
 /** RFC 6455 §1.3's GUID, to compute a valid Sec-WebSocket-Accept by hand. */
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -74,6 +76,42 @@ describe('connect: failures', () => {
       `wskit: handshake failed: 127.0.0.1:${port} answered 404 Not Found instead of 101 Switching Protocols\n` +
         '  response body: no websockets here\n',
     );
+  });
+
+  it('exits 1 saying the server does not speak TLS when wss: meets a plain server, and suggests ws:', async () => {
+    const port = await serve(createHttpServer((_request, response) => response.end('plain\n')));
+    const client = wskit(['connect', `wss://127.0.0.1:${port}/chat?room=1`]);
+    expect(await client.exited).toBe(1);
+    expect(client.stderr()).toBe(
+      `wskit: TLS failed: 127.0.0.1:${port} does not speak TLS (a plain ws: server?); try ws://127.0.0.1:${port}/chat?room=1\n`,
+    );
+    expect(client.stderr()).not.toMatch(/SSL routines|openssl/i);
+  });
+
+  it('exits 1 and suggests wss: when ws: meets a TLS server', async () => {
+    const tlsServer = createHttpsServer(
+      { cert: readFileSync(CERT), key: readFileSync(KEY) },
+      (_request, response) => response.end('secure\n'),
+    );
+    tlsServer.on('tlsClientError', () => {}); // the plain request, then the probe's hang-up
+    const port = await serve(tlsServer);
+    const client = wskit(['connect', `ws://localhost:${port}/chat`]);
+    expect(await client.exited).toBe(1);
+    expect(client.stderr()).toMatch(/^wskit: handshake failed: /);
+    expect(client.stderr()).toContain(`\n  localhost:${port} speaks TLS: try wss://localhost:${port}/chat\n`);
+  });
+
+  it('gives no TLS hint when a plain server closes the connection without answering', async () => {
+    const port = await serve(
+      createNetServer((socket) => {
+        socket.on('error', () => {});
+        socket.once('data', () => socket.end());
+      }),
+    );
+    const client = wskit(['connect', `ws://127.0.0.1:${port}/`]);
+    expect(await client.exited).toBe(1);
+    expect(client.stderr()).toMatch(/^wskit: handshake failed: /);
+    expect(client.stderr()).not.toContain('TLS');
   });
 
   for (const [when, delay] of [
@@ -177,7 +215,12 @@ describe('usage', () => {
     [['connect', 'ws://a/', '-H', 'Upgrade: h2c'], 'upgrade header is set by the handshake'],
     [['connect', 'ws://a/', '--ping', 'soon'], '--ping takes a whole number of milliseconds'],
     [['connect', 'ws://a/', '--ca', '/nonexistent.pem'], 'cannot read --ca /nonexistent.pem'],
-    [['connect', 'ws://a/', '--frobnicate'], "Unknown option '--frobnicate'"],
+    [
+      ['connect', 'ws://a/', '--frobnicate'],
+      'unknown option --frobnicate (wskit connect --help for usage)\n',
+    ],
+    [['connect', 'ws://localhost:99999/'], 'port 99999 is out of range: a port is a number from 0 to 65535'],
+    [['connect', 'localhost:80a'], '"80a" is not a port'],
     [['listen'], 'listen needs a port'],
     [['listen', '70000'], 'the port must be a number from 0 to 65535'],
     [['listen', '0', '--cert', 'x.pem'], '--cert and --key go together'],

@@ -22,7 +22,7 @@ import { type AttemptContext, directAttempt } from './client-attempt.js';
 import { parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
 import { dispatcherAttempt } from './dispatcher-attempt.js';
 import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
-import { selectDispatcher } from './proxy.js';
+import { selectDispatcher, type UndiciDispatcher } from './proxy.js';
 
 /** The defaults of the client's handshake options. */
 export const DefaultClientOptions = Object.freeze({
@@ -73,7 +73,7 @@ export interface ClientHandshakeOptions {
    * An undici `Dispatcher` to open the connection with (a `ProxyAgent` with options of your own,
    * an `Agent` with a custom `connect`, …); wins over `proxy`.
    */
-  readonly dispatcher?: Dispatcher | undefined;
+  readonly dispatcher?: UndiciDispatcher | undefined;
   /** Aborts the handshake; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   /** Limits of the response head (`maxHeadSize` 16 KiB, `maxHeaderCount` 100, `maxLineLength` 8 KiB). */
@@ -185,7 +185,8 @@ async function runHandshake(
   try {
     for (let redirects = 0; ; ) {
       // A Unix socket is local: neither an explicit nor an environment proxy applies.
-      const selected = target.socketPath === undefined ? await selectDispatcher(options) : undefined;
+      const selected =
+        target.socketPath === undefined ? await selectDispatcher(options, target.url.href) : undefined;
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected

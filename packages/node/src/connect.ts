@@ -1,5 +1,6 @@
 import { formatExtensions } from '@wskit/handshake';
-import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
+import type { SessionOptions, WebSocket } from '@wskit/transport';
+import { type BinaryTypeOption, checkBinaryType, openNodeWebSocket } from './binary-type.js';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
 import { clientPerMessageDeflate, engineExtensions, type PerMessageDeflateOption } from './compression.js';
 import { pickSessionOptions } from './session-options.js';
@@ -9,7 +10,7 @@ import { pickSessionOptions } from './session-options.js';
  * and the session's limits and timeouts (`@wskit/transport`'s `SessionOptions`: `maxMessageSize`,
  * `maxFrameSize`, `closeTimeout`, `keepaliveInterval`, `highWaterMark`, …).
  */
-export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {
+export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions, BinaryTypeOption {
   /**
    * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`): `true` with its
    * defaults, or its options (`serverNoContextTakeover`, `serverMaxWindowBits`,
@@ -39,6 +40,7 @@ export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions {
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const session = pickSessionOptions(options);
+  const binaryType = checkBinaryType(options.binaryType);
   const deflate = clientPerMessageDeflate(options.perMessageDeflate);
   return upgradeClient(url, options, deflate === undefined ? [] : [deflate]).then((upgrade) => {
     let extensions: ReturnType<typeof engineExtensions>;
@@ -48,14 +50,18 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       upgrade.transport.abort();
       throw error;
     }
-    return openWebSocket(upgrade.transport, {
-      ...session,
-      role: 'client',
-      protocol: upgrade.protocol ?? '',
-      extensions,
-      extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
-      url: upgrade.url.href,
-      earlyData: upgrade.earlyData,
-    });
+    return openNodeWebSocket(
+      upgrade.transport,
+      {
+        ...session,
+        role: 'client',
+        protocol: upgrade.protocol ?? '',
+        extensions,
+        extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
+        url: upgrade.url.href,
+        earlyData: upgrade.earlyData,
+      },
+      binaryType,
+    );
   });
 }

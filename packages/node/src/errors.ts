@@ -19,6 +19,12 @@ export const NodeErrorCodes = {
   WS_NODE_ERR_INVALID_REDIRECT: 'WS_NODE_ERR_INVALID_REDIRECT',
   /** The HTTP proxy refused or failed to open the tunnel; `cause` holds undici's error. */
   WS_NODE_ERR_PROXY: 'WS_NODE_ERR_PROXY',
+  /**
+   * A proxy is to be used (the `proxy` option, or `HTTP_PROXY`/`HTTPS_PROXY` in the environment) but
+   * undici, the optional peer dependency that opens proxy tunnels, is not installed:
+   * `npm install undici@7`, or `proxy: false` to ignore the environment.
+   */
+  WS_NODE_ERR_PROXY_NEEDS_UNDICI: 'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
 } as const;
 
 /** A code of {@link NodeErrorCodes}. */

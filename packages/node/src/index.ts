@@ -28,6 +28,7 @@ export {
   WebSocketError,
   type WebSocketErrorCode,
 } from '@wskit/transport';
+export type { BinaryTypeOption, NodeBinaryType } from './binary-type.js';
 export { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
 export type { PerMessageDeflateOption } from './compression.js';
 export { type ConnectOptions, connect } from './connect.js';
@@ -41,6 +42,7 @@ export {
 } from './errors.js';
 export { nodeDialer } from './node-dialer.js';
 export { NodeSocketTransport, type NodeSocketTransportOptions } from './node-socket-transport.js';
+export type { UndiciDispatcher } from './proxy.js';
 export {
   createServer,
   DefaultServerOptions,

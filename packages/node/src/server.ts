@@ -15,7 +15,13 @@ import type { Duplex } from 'node:stream';
 import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import type { PerMessageDeflate } from '@wskit/permessage-deflate';
-import { openWebSocket, type SessionOptions, type WebSocket } from '@wskit/transport';
+import type { SessionOptions, WebSocket } from '@wskit/transport';
+import {
+  type BinaryTypeOption,
+  checkBinaryType,
+  type NodeBinaryType,
+  openNodeWebSocket,
+} from './binary-type.js';
 import { engineExtensions, type PerMessageDeflateOption, serverPerMessageDeflate } from './compression.js';
 import { acceptUpgrade, refuseUpgrade, type UpgradeHooks } from './server-accept.js';
 import { pickSessionOptions } from './session-options.js';
@@ -37,7 +43,7 @@ export const DefaultServerOptions = Object.freeze({
  * `port`, an existing `server`, or none: `handleUpgrade` only), the hooks that accept or refuse them,
  * and the sessions' limits and timeouts (`@wskit/transport`'s `SessionOptions`).
  */
-export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions {
+export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, BinaryTypeOption {
   /** Listen on this port (0 for any free port): a standalone server. */
   readonly port?: number | undefined;
   /** The address to listen on with `port` (default all interfaces). */
@@ -101,6 +107,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #clients = new Set<WebSocket>();
   readonly #options: WebSocketServerOptions;
   readonly #session: SessionOptions;
+  readonly #binaryType: NodeBinaryType;
   /** The permessage-deflate negotiator, shared by this server's connections; none when off. */
   readonly #deflate: PerMessageDeflate | undefined;
   readonly #httpServer: HttpServer | HttpsServer | undefined;
@@ -132,6 +139,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     }
     this.#options = options;
     this.#session = pickSessionOptions(options);
+    this.#binaryType = checkBinaryType(options.binaryType);
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     if (options.server) {
       this.#httpServer = options.server;
@@ -238,15 +246,19 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       outcome.transport.abort();
       return rejected(0, error);
     }
-    const websocket = openWebSocket(outcome.transport, {
-      ...this.#session,
-      role: 'server',
-      protocol: outcome.protocol ?? '',
-      extensions,
-      extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
-      url: outcome.url,
-      earlyData: outcome.earlyData,
-    });
+    const websocket = openNodeWebSocket(
+      outcome.transport,
+      {
+        ...this.#session,
+        role: 'server',
+        protocol: outcome.protocol ?? '',
+        extensions,
+        extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
+        url: outcome.url,
+        earlyData: outcome.earlyData,
+      },
+      this.#binaryType,
+    );
     this.#track(websocket);
     this.emit('connection', websocket, request);
     callback?.(websocket, request);

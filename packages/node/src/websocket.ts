@@ -6,8 +6,11 @@ import {
 } from '@wskit/transport';
 import { type ConnectOptions, connect } from './connect.js';
 
-/** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
-export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
+/**
+ * The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols and
+ * `binaryType` (the class has the standard `binaryType` property instead).
+ */
+export type WebSocketOptions = Omit<ConnectOptions, 'protocols' | 'binaryType'>;
 
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` of browsers (and of Node 22's global), over
@@ -21,7 +24,8 @@ export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
  */
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
-    super(url, protocols, { connect: connectorFor(connect, options) });
+    // The standard class converts binary messages itself (Blob, ArrayBuffer): it takes them as bytes.
+    super(url, protocols, { connect: connectorFor(connect, { ...options, binaryType: 'uint8array' }) });
   }
 }
 
@@ -38,6 +42,6 @@ export class WebSocketStream extends StandardWebSocketStream {
     options?: WebSocketStreamOptions | null,
     connectOptions: WebSocketOptions = {},
   ) {
-    super(url, options, { connect: connectorFor(connect, connectOptions) });
+    super(url, options, { connect: connectorFor(connect, { ...connectOptions, binaryType: 'uint8array' }) });
   }
 }

@@ -7,14 +7,14 @@ afterEach(async () => {
 });
 
 describe('received messages', () => {
-  it('are plain Uint8Arrays, joined or not (the allocator hands out Buffer memory as Uint8Array views)', async () => {
+  it("with binaryType 'uint8array', are plain Uint8Arrays, joined or not (the allocator hands out Buffer memory as Uint8Array views)", async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     servers.push(server);
     server.on('connection', async (ws) => {
       for await (const message of ws) await ws.send(message);
     });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const client = await connect(`ws://127.0.0.1:${server.port}/`);
+    const client = await connect(`ws://127.0.0.1:${server.port}/`, { binaryType: 'uint8array' });
     const small = new Uint8Array([1, 2, 3]);
     const large = new Uint8Array(3 * 1024 * 1024).map((_, index) => index % 251);
     const received: Uint8Array[] = [];

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { acceptServerHandshake, HeaderList, rejectHandshake } from '@wskit/handshake';
 import { connect, HandshakeFailedError, isHandshakeFailedError } from '@wskit/node';
+import { ProxyAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   certificate,
@@ -285,6 +286,16 @@ describe('connect', () => {
       expect(result.protocol).toBe('chat');
       // undici leaves the bytes after the head in the socket: they reach the session as data.
       expect(await nextMessage(result)).toBe('early');
+    });
+
+    it("tunnel through the caller's dispatcher (an undici ProxyAgent)", async () => {
+      const { url, port } = await upgradeServer(accepting());
+      const proxy = await connectProxy();
+      const dispatcher = new ProxyAgent({ uri: proxy.url });
+      const result = await upgrade(`${url}/via-dispatcher`, { dispatcher, protocols: ['chat'] });
+      expect(proxy.targets).toEqual([`127.0.0.1:${port}`]);
+      expect(result.protocol).toBe('chat');
+      await dispatcher.close();
     });
 
     it('tunnel wss: through a proxy, with TLS to the server', async () => {

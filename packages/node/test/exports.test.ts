@@ -90,6 +90,7 @@ describe('public surface', () => {
       'WS_NODE_ERR_CONNECTION_CLOSED',
       'WS_NODE_ERR_INVALID_REDIRECT',
       'WS_NODE_ERR_PROXY',
+      'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
       'WS_NODE_ERR_TOO_MANY_REDIRECTS',
     ]);
     expect(node.DefaultClientOptions).toEqual({
