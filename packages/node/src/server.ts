@@ -32,6 +32,11 @@ export const DefaultServerOptions = Object.freeze({
    * decide): the same limit as `@wskit/bun`'s server (0: no limit).
    */
   handshakeTimeout: 10_000,
+  /**
+   * Servers find dead peers by default: a ping after 30 s without receiving anything, and 1011 when
+   * it stays unanswered for `pongTimeout` (20 s). A session option; 0 turns it off.
+   */
+  keepaliveInterval: 30_000,
   /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
   closeCode: CloseCode.GoingAway as number,
   /** Compression is not accepted (see {@link WebSocketServerOptions.perMessageDeflate}). */
@@ -41,7 +46,8 @@ export const DefaultServerOptions = Object.freeze({
 /**
  * The options of a {@link WebSocketServer}: where it gets its upgrade requests (its own listener on
  * `port`, an existing `server`, or none: `handleUpgrade` only), the hooks that accept or refuse them,
- * and the sessions' limits and timeouts (`@wskit/transport`'s `SessionOptions`).
+ * and the sessions' limits and timeouts (`@wskit/transport`'s `SessionOptions`; on a server
+ * `keepaliveInterval` defaults to 30 s, see {@link DefaultServerOptions}).
  */
 export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions {
   /** Listen on this port (0 for any free port): a standalone server. */
@@ -165,7 +171,10 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       throw new TypeError('WebSocketServer: path must start with /');
     }
     this.#options = options;
-    this.#session = pickSessionOptions(options);
+    this.#session = {
+      keepaliveInterval: DefaultServerOptions.keepaliveInterval,
+      ...pickSessionOptions(options),
+    };
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     if (options.server) {
       this.#httpServer = options.server;
