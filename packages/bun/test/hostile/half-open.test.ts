@@ -1,7 +1,7 @@
 // Issue 17, measurement 4: a peer that vanishes without a FIN (here: one that stops reading and
 // answering) is found by the server's keepalive, which is on by default, and its connection released.
 import { expect, it } from 'bun:test';
-import { DefaultServerOptions, serve, type WebSocket } from '@wskit/bun';
+import { DefaultServerOptions, serve, type WebSocketSession } from '@wskit/bun';
 import { RawClient } from '@wskit/tooling/cve-attacks';
 import { defer } from '../helpers.js';
 
@@ -17,7 +17,7 @@ it('fails a silent peer with 1011 after keepaliveInterval + pongTimeout and rele
     closeTimeout: 200,
   });
   defer(() => server.close());
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const accepted = new Promise<WebSocketSession>((resolve) => server.once('connection', resolve));
   const peer = await RawClient.connect(server.port);
   defer(() => peer.destroy());
   expect(await peer.upgrade()).toBe(101);

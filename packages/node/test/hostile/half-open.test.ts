@@ -1,7 +1,7 @@
 // Issue 17, measurement 4: a peer that vanishes without a FIN (here: one that stops reading and
 // answering) is found by the server's keepalive, which is on by default, and its connection released.
 import { once } from 'node:events';
-import { createServer, DefaultServerOptions, type WebSocket } from '@wskit/node';
+import { createServer, DefaultServerOptions, type WebSocketSession } from '@wskit/node';
 import { RawClient } from '@wskit/tooling/cve-attacks';
 import { expect, it } from 'vitest';
 import { defer } from '../helpers.js';
@@ -20,7 +20,7 @@ it('fails a silent peer with 1011 after keepaliveInterval + pongTimeout and rele
   });
   defer(() => server.close());
   await once(server, 'listening');
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const accepted = new Promise<WebSocketSession>((resolve) => server.once('connection', resolve));
   const peer = await RawClient.connect(server.port!);
   defer(() => peer.destroy());
   expect(await peer.upgrade()).toBe(101);
