@@ -25,8 +25,13 @@ export interface SessionOptions {
   highWaterMark?: number;
   /** See {@link DefaultSessionOptions.maxBufferedMessages} (default 16). */
   maxBufferedMessages?: number;
-  /** Answer pings with pongs automatically (default true). */
+  /** Answer pings with pongs automatically (default true); pongs that cannot be written yet coalesce into one. */
   autoPong?: boolean;
+  /**
+   * Most pings that may arrive while our automatic pong waits to be written (default 4096); one more
+   * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
+   */
+  maxPendingPings?: number;
   /** How long to wait for the peer's close frame, and for the transport to close after it (default 10 000 ms). */
   closeTimeout?: number;
   /** Send a ping after this long without receiving anything (default 0: off). */
@@ -93,6 +98,7 @@ const SESSION_OPTION_KEYS = Object.keys({
   highWaterMark: true,
   maxBufferedMessages: true,
   autoPong: true,
+  maxPendingPings: true,
   closeTimeout: true,
   keepaliveInterval: true,
   pongTimeout: true,

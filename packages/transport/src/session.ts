@@ -53,6 +53,7 @@ const nextTurn: (task: () => void) => void =
 /** Shared empty lists (never written to): an idle session owns no arrays for its waiters. */
 const NO_DEFERREDS = Object.freeze([]) as unknown as Deferred[];
 const NO_BATCHES = Object.freeze([]) as unknown as EncodingBatch[];
+const NO_CHUNKS = Object.freeze([]) as unknown as Uint8Array[];
 
 /** Messages handed to the engine together while an extension was still encoding (compressing). */
 interface EncodingBatch {
@@ -155,6 +156,7 @@ export class Session {
       onWake: () => this.#afterEngine(),
       extensions: options.extensions,
       autoPong: options.autoPong,
+      maxPendingPings: options.maxPendingPings,
       // The close frame that is due (the reply to the peer's Close, or the failing close after a
       // protocol error) waits for the close step: the application answers what came before first.
       autoFlushClose: false,
@@ -532,7 +534,11 @@ export class Session {
           const canTake =
             !this.#blocked && !this.#encodingFull && this.#engineTakesData() && !this.#queue.isEmpty;
           const { count, resolveNow: taken } = canTake ? this.#handOver(this.#highWaterMark) : NOTHING_HANDED;
-          const chunks = this.#engine.dataToSend();
+          // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
+          // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
+          // instead of piling up in the transport. Once closing, the close frame goes out anyway.
+          const chunks =
+            this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
           if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
             if (!this.#transport.write(chunks)) this.#blocked = true;
           }
