@@ -13,6 +13,12 @@ export const DefaultSessionOptions = {
    * consumer at all) before reading from the transport pauses (16).
    */
   maxBufferedMessages: 16,
+  /**
+   * Milliseconds the transport may push back without any progress (its `write` returned `false`
+   * and no `onDrain` came) before the connection fails with 1008 and the transport is dropped
+   * (30 s; 0: no limit): a peer that stops reading cannot hold the queued bytes forever.
+   */
+  writeTimeout: 30_000,
 } as const;
 
 /**
@@ -32,6 +38,8 @@ export interface SessionOptions {
    * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
    */
   maxPendingPings?: number;
+  /** See {@link DefaultSessionOptions.writeTimeout} (default 30 000 ms; 0: no limit). */
+  writeTimeout?: number;
   /** How long to wait for the peer's close frame, and for the transport to close after it (default 10 000 ms). */
   closeTimeout?: number;
   /** Send a ping after this long without receiving anything (default 0: off). */
@@ -100,6 +108,7 @@ const SESSION_OPTION_KEYS = Object.keys({
   autoPong: true,
   maxPendingPings: true,
   closeTimeout: true,
+  writeTimeout: true,
   keepaliveInterval: true,
   pongTimeout: true,
   maxFrameSize: true,

@@ -104,6 +104,9 @@ export class Session {
   readonly #highWaterMark: number;
   readonly #closeTimeout: number;
   readonly #pongTimeout: number;
+  readonly #writeTimeout: number;
+  /** Runs while the transport pushes back: no progress until it fires fails the connection. */
+  #writeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
@@ -149,6 +152,8 @@ export class Session {
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
     this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
+    const writeTimeout = checkSize('writeTimeout', options.writeTimeout, DefaultSessionOptions.writeTimeout);
+    this.#writeTimeout = writeTimeout === Number.POSITIVE_INFINITY ? 0 : writeTimeout;
     this.#engine = new Connection({
       role: options.role,
       clock,
@@ -367,6 +372,7 @@ export class Session {
       onDrain(): void {
         const session = this.#session;
         session.#blocked = false;
+        session.#stopWriteTimer();
         session.#flush();
       }
 
@@ -540,7 +546,10 @@ export class Session {
           const chunks =
             this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
           if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
-            if (!this.#transport.write(chunks)) this.#blocked = true;
+            if (!this.#transport.write(chunks)) {
+              this.#blocked = true;
+              this.#startWriteTimer();
+            }
           }
           for (const deferred of handed) deferred.resolve();
           handed = NO_DEFERREDS;
@@ -653,6 +662,49 @@ export class Session {
     this.#timer = undefined;
   }
 
+  /**
+   * Starts the write timer (unless off or running): the transport just pushed back. When it fires
+   * while the transport still pushes back, progress (fewer bytes buffered than when it started)
+   * starts it again; none fails the connection.
+   */
+  #startWriteTimer(): void {
+    if (this.#writeTimeout === 0 || this.#writeTimer !== undefined || this.#finished) return;
+    const buffered = this.#transport.bufferedAmount;
+    this.#writeTimer = setTimeout(() => {
+      this.#writeTimer = undefined;
+      if (!this.#blocked) return;
+      if (this.#transport.bufferedAmount < buffered) this.#startWriteTimer();
+      else this.#writeTimedOut();
+    }, this.#writeTimeout);
+  }
+
+  #stopWriteTimer(): void {
+    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+  }
+
+  /**
+   * The peer read nothing for `writeTimeout`: fail with 1008 (Policy Violation: it does not read
+   * what it provoked; 1013 Try Again Later would invite the same again), drop what is queued and
+   * the transport at once (a close frame could not get through either), releasing the memory.
+   */
+  #writeTimedOut(): void {
+    if (this.#finished || this.#terminated) return;
+    this.#host.error(
+      new WebSocketError(
+        'WS_ERR_WRITE_TIMEOUT',
+        `The transport made no write progress for ${this.#writeTimeout} ms`,
+      ),
+    );
+    this.#terminated = true;
+    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    if (this.#engineTakesData()) {
+      this.#engine.fail(1008, 'write timeout');
+      this.#dispatch();
+    }
+    this.#transport.abort();
+  }
+
   // ---- the end ---------------------------------------------------------------------------------
 
   /** Reports the close once the engine closed and the transport is closed too. */
@@ -660,6 +712,7 @@ export class Session {
     if (this.#finished || this.#closeInfo === undefined || !this.#transportClosed) return;
     this.#finished = true;
     this.#clearTimer();
+    this.#stopWriteTimer();
     if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
