@@ -14,6 +14,12 @@ export const DefaultSessionOptions = {
    */
   maxBufferedMessages: 16,
   /**
+   * Payload bytes of received messages kept for a consumer that has not taken them yet before
+   * reading from the transport pauses (32 MiB): with `maxBufferedMessages`, whichever comes first.
+   * Sixteen 16 MiB messages would otherwise be 256 MiB per connection.
+   */
+  maxBufferedBytes: 32 * 1024 * 1024,
+  /**
    * Milliseconds the transport may push back without any progress (its `write` returned `false`
    * and no `onDrain` came) before the connection fails with 1008 and the transport is dropped
    * (30 s; 0: no limit): a peer that stops reading cannot hold the queued bytes forever.
@@ -31,6 +37,8 @@ export interface SessionOptions {
   highWaterMark?: number;
   /** See {@link DefaultSessionOptions.maxBufferedMessages} (default 16). */
   maxBufferedMessages?: number;
+  /** See {@link DefaultSessionOptions.maxBufferedBytes} (default 32 MiB). */
+  maxBufferedBytes?: number;
   /** Answer pings with pongs automatically (default true); pongs that cannot be written yet coalesce into one. */
   autoPong?: boolean;
   /**
@@ -105,6 +113,7 @@ export function checkSize(name: string, value: number | undefined, fallback: num
 const SESSION_OPTION_KEYS = Object.keys({
   highWaterMark: true,
   maxBufferedMessages: true,
+  maxBufferedBytes: true,
   autoPong: true,
   maxPendingPings: true,
   closeTimeout: true,

@@ -78,6 +78,7 @@ describe('exports', () => {
     expect(transport.DefaultSessionOptions).toEqual({
       highWaterMark: 65536,
       maxBufferedMessages: 16,
+      maxBufferedBytes: 32 * 1024 * 1024,
       writeTimeout: 30_000,
     });
     expect(Object.keys(transport.WebSocketErrorCodes).sort()).toEqual([
