@@ -48,6 +48,11 @@ export interface SessionOptions {
   maxPendingPings?: number;
   /** See {@link DefaultSessionOptions.writeTimeout} (default 30 000 ms; 0: no limit). */
   writeTimeout?: number;
+  /**
+   * Close the connection with 1001 after this many milliseconds without a message sent or received
+   * (pings and pongs do not count; default 0: never).
+   */
+  idleTimeout?: number;
   /** How long to wait for the peer's close frame, and for the transport to close after it (default 10 000 ms). */
   closeTimeout?: number;
   /** Send a ping after this long without receiving anything (default 0: off). */
@@ -118,6 +123,7 @@ const SESSION_OPTION_KEYS = Object.keys({
   maxPendingPings: true,
   closeTimeout: true,
   writeTimeout: true,
+  idleTimeout: true,
   keepaliveInterval: true,
   pongTimeout: true,
   maxFrameSize: true,

@@ -105,6 +105,10 @@ export class Session {
   readonly #closeTimeout: number;
   readonly #pongTimeout: number;
   readonly #writeTimeout: number;
+  readonly #idleTimeout: number;
+  /** When a message was last sent or received (the clock's milliseconds), for the idle timeout. */
+  #lastActivity = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while the transport pushes back: no progress until it fires fails the connection. */
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -154,6 +158,8 @@ export class Session {
     this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
     const writeTimeout = checkSize('writeTimeout', options.writeTimeout, DefaultSessionOptions.writeTimeout);
     this.#writeTimeout = writeTimeout === Number.POSITIVE_INFINITY ? 0 : writeTimeout;
+    const idleTimeout = checkSize('idleTimeout', options.idleTimeout, 0);
+    this.#idleTimeout = idleTimeout === Number.POSITIVE_INFINITY ? 0 : idleTimeout;
     this.#engine = new Connection({
       role: options.role,
       clock,
@@ -195,6 +201,10 @@ export class Session {
     this.#transport.start(newTransportEvents(this));
     this.#engine.events(); // the open event: the API is open from its creation
     this.#armTimer();
+    if (this.#idleTimeout > 0) {
+      this.#lastActivity = clock();
+      this.#armIdleTimer(this.#idleTimeout);
+    }
   }
 
   /** Feeds the early data and what arrived behind it to the engine (see {@link start}). */
@@ -261,6 +271,7 @@ export class Session {
   send(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     if (this.state !== 'OPEN') return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
     const promise = this.#queue.pushMessage(type, data, size, options);
+    if (this.#idleTimeout > 0) this.#lastActivity = clock();
     this.#queued();
     return promise;
   }
@@ -277,6 +288,7 @@ export class Session {
       return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
     }
     const promise = this.#queue.pushFragment(stream, data, size, final);
+    if (this.#idleTimeout > 0) this.#lastActivity = clock();
     this.#queued();
     return promise;
   }
@@ -431,9 +443,11 @@ export class Session {
   #deliver(event: ConnectionEvent): void {
     switch (event.type) {
       case 'message':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.message(event.messageType, event.data);
         return;
       case 'messagePiece':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.messagePiece(event.messageType, event.data, event.final);
         return;
       case 'ping':
@@ -663,6 +677,24 @@ export class Session {
   }
 
   /**
+   * Arms the idle timer for `delay` ms. When it fires, a connection without a message sent or
+   * received for `idleTimeout` is closed with 1001 (Going Away: the server leaves an idle
+   * connection); otherwise it waits for the rest.
+   */
+  #armIdleTimer(delay: number): void {
+    this.#idleTimer = setTimeout(
+      () => {
+        this.#idleTimer = undefined;
+        if (this.#finished || this.state !== 'OPEN') return;
+        const idle = clock() - this.#lastActivity;
+        if (idle >= this.#idleTimeout) this.close(1001, 'idle timeout');
+        else this.#armIdleTimer(this.#idleTimeout - idle);
+      },
+      Math.max(1, Math.ceil(delay)),
+    );
+  }
+
+  /**
    * Starts the write timer (unless off or running): the transport just pushed back. When it fires
    * while the transport still pushes back, progress (fewer bytes buffered than when it started)
    * starts it again; none fails the connection.
@@ -713,6 +745,8 @@ export class Session {
     this.#finished = true;
     this.#clearTimer();
     this.#stopWriteTimer();
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
