@@ -26,6 +26,12 @@ Options:
                                  (default 20s)
       --handshake-timeout <t>    a client's time to complete its upgrade request; 0 for no limit
                                  (default 10s)
+      --idle-timeout <t>         close with 1001 after this long without a message; 0 for never
+                                 (default 0)
+      --write-timeout <t>        fail with 1008 when the peer reads nothing for this long; 0 for
+                                 no limit (default 30s)
+      --max-buffered-bytes <size>  bytes of received messages kept for the application before
+                                 reading pauses (default 32 MiB)
       --deflate                  accept permessage-deflate (needs @wskit/node's perMessageDeflate)
       --runtime <name>           node (default) or bun (runs the server under the bun binary)
       --verbose                  log every connection as it closes

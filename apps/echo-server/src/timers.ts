@@ -1,6 +1,6 @@
 /**
  * The timers of the echo server's connections, and how flags spell them: the keepalive ping and its
- * pong timeout (sessions), and the handshake timeout (the server).
+ * pong timeout, the idle and write timeouts (sessions), and the handshake timeout (the server).
  */
 import type { SessionOptions } from '@wskit/transport';
 
@@ -12,6 +12,10 @@ export interface Timers {
   readonly pongTimeout?: number | undefined;
   /** A client's time to complete its upgrade request (0: no limit). */
   readonly handshakeTimeout?: number | undefined;
+  /** Close with 1001 after this long without a message (0: never). */
+  readonly idleTimeout?: number | undefined;
+  /** Fail with 1008 after this long without write progress (0: no limit). */
+  readonly writeTimeout?: number | undefined;
 }
 
 const UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
@@ -39,6 +43,8 @@ export const timerFlags = {
   'keepalive-interval': { type: 'string' },
   'pong-timeout': { type: 'string' },
   'handshake-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'write-timeout': { type: 'string' },
 } as const;
 
 /** What `parseArgs` gives for {@link timerFlags}. */
@@ -48,6 +54,8 @@ const FLAG_OF = {
   keepaliveInterval: 'keepalive-interval',
   pongTimeout: 'pong-timeout',
   handshakeTimeout: 'handshake-timeout',
+  idleTimeout: 'idle-timeout',
+  writeTimeout: 'write-timeout',
 } as const satisfies Record<keyof Timers, keyof typeof timerFlags>;
 
 /** The timers the flags ask for; a message for a bad value. */
@@ -70,6 +78,8 @@ export function sessionTimers(timers: Timers): SessionOptions {
   return {
     ...(timers.keepaliveInterval === undefined ? {} : { keepaliveInterval: timers.keepaliveInterval }),
     ...(timers.pongTimeout === undefined ? {} : { pongTimeout: timers.pongTimeout }),
+    ...(timers.idleTimeout === undefined ? {} : { idleTimeout: timers.idleTimeout }),
+    ...(timers.writeTimeout === undefined ? {} : { writeTimeout: timers.writeTimeout }),
   };
 }
 
@@ -89,6 +99,12 @@ export function describeTimers(timers: Timers): string {
       timers.handshakeTimeout === 0
         ? 'no handshake timeout'
         : `handshake timeout ${formatDuration(timers.handshakeTimeout)}`,
+    );
+  }
+  if (timers.idleTimeout) parts.push(`idle timeout ${formatDuration(timers.idleTimeout)}`);
+  if (timers.writeTimeout !== undefined) {
+    parts.push(
+      timers.writeTimeout === 0 ? 'no write timeout' : `write timeout ${formatDuration(timers.writeTimeout)}`,
     );
   }
   return parts.join(', ');

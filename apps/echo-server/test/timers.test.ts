@@ -32,6 +32,13 @@ describe('timersFromFlags', () => {
     );
   });
 
+  it('passes the idle and write timeouts to the sessions', () => {
+    const timers = timersFromFlags({ 'idle-timeout': '2m', 'write-timeout': '0' });
+    expect(timers).toEqual({ idleTimeout: 120_000, writeTimeout: 0 });
+    expect(sessionTimers(timers as object)).toEqual({ idleTimeout: 120_000, writeTimeout: 0 });
+    expect(describeTimers(timers as object)).toBe('idle timeout 2 min, no write timeout');
+  });
+
   it('explains a bad value', () => {
     expect(timersFromFlags({ 'pong-timeout': 'later' })).toMatch(/^--pong-timeout must be a duration/);
   });
