@@ -10,6 +10,8 @@ export interface Limits {
   readonly maxMessageSize: number;
   /** Most frames in one received message. */
   readonly maxFragments: number;
+  /** Payload bytes of received messages kept for the application before reading pauses (the session's default when unset). */
+  readonly maxBufferedBytes?: number | undefined;
 }
 
 /** The session's own defaults (`@wskit/transport`): 16 MiB messages and frames, 4096 fragments. */
@@ -33,6 +35,7 @@ export function sessionOptions(limits: Limits): SessionOptions {
     maxMessageSize: limits.maxMessageSize,
     maxFrameSize: limits.maxMessageSize,
     maxFragments: limits.maxFragments,
+    ...(limits.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: limits.maxBufferedBytes }),
   };
 }
 
@@ -80,6 +83,7 @@ export const limitFlags = {
   autobahn: { type: 'boolean' },
   'max-message-size': { type: 'string' },
   'max-fragments': { type: 'string' },
+  'max-buffered-bytes': { type: 'string' },
 } as const;
 
 /** What `parseArgs` gives for {@link limitFlags}. */
@@ -87,6 +91,7 @@ export interface LimitFlagValues {
   readonly autobahn?: boolean | undefined;
   readonly 'max-message-size'?: string | undefined;
   readonly 'max-fragments'?: string | undefined;
+  readonly 'max-buffered-bytes'?: string | undefined;
 }
 
 /**
@@ -110,6 +115,14 @@ export function limitsFromFlags(values: LimitFlagValues, base: Limits = DefaultL
       return `--max-fragments must be a positive whole number, not ${JSON.stringify(fragments)}`;
     }
     maxFragments = parsed;
+  }
+  const buffered = values['max-buffered-bytes'];
+  if (buffered !== undefined) {
+    const parsed = parseSize(buffered);
+    if (parsed === undefined || parsed === 0) {
+      return `--max-buffered-bytes must be a positive size such as 32MiB, not ${JSON.stringify(buffered)}`;
+    }
+    return { maxMessageSize, maxFragments, maxBufferedBytes: parsed };
   }
   return { maxMessageSize, maxFragments };
 }

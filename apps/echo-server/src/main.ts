@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { echo } from './echo.ts';
 import { describeLimits, type Limits, limitFlags, limitsFromFlags, sessionOptions } from './limits.ts';
 import { DefaultRuntime, type Listener, prepareRuntime } from './runtimes/index.ts';
+import { describeTimers, sessionTimers, type Timers, timerFlags, timersFromFlags } from './timers.ts';
 
 const HELP = `wskit echo server: echoes every message with its type (text as text, binary as binary)
 
@@ -19,6 +20,18 @@ Options:
       --max-message-size <size>  largest message (and frame) received: 65536, 512KiB, 64MiB
                                  (default 16 MiB)
       --max-fragments <count>    most frames in one message (default 4096)
+      --keepalive-interval <t>   ping after this long without receiving anything: 5000, 500ms,
+                                 20s, 2m; 0 for off (default: the adapter's)
+      --pong-timeout <t>         fail with 1011 when a keepalive ping stays unanswered this long
+                                 (default 20s)
+      --handshake-timeout <t>    a client's time to complete its upgrade request; 0 for no limit
+                                 (default 10s)
+      --idle-timeout <t>         close with 1001 after this long without a message; 0 for never
+                                 (default 0)
+      --write-timeout <t>        fail with 1008 when the peer reads nothing for this long; 0 for
+                                 no limit (default 30s)
+      --max-buffered-bytes <size>  bytes of received messages kept for the application before
+                                 reading pauses (default 32 MiB)
       --deflate                  accept permessage-deflate (needs @wskit/node's perMessageDeflate)
       --runtime <name>           node (default) or bun (runs the server under the bun binary)
       --verbose                  log every connection as it closes
@@ -29,6 +42,7 @@ interface Options {
   readonly port: number;
   readonly host: string;
   readonly limits: Limits;
+  readonly timers: Timers;
   readonly deflate: boolean;
   readonly runtime: string;
   readonly verbose: boolean;
@@ -48,6 +62,7 @@ function readOptions(args: string[]): Options {
         port: { type: 'string', short: 'p', default: '9001' },
         host: { type: 'string', default: '127.0.0.1' },
         ...limitFlags,
+        ...timerFlags,
         deflate: { type: 'boolean', default: false },
         runtime: { type: 'string', default: DefaultRuntime },
         verbose: { type: 'boolean', default: false },
@@ -70,10 +85,13 @@ function readOptions(args: string[]): Options {
   }
   const limits = limitsFromFlags(values);
   if (typeof limits === 'string') fail(limits);
+  const timers = timersFromFlags(values);
+  if (typeof timers === 'string') fail(timers);
   return {
     port,
     host: values.host,
     limits,
+    timers,
     deflate: values.deflate,
     runtime: values.runtime,
     verbose: values.verbose,
@@ -93,7 +111,8 @@ try {
   listener = await runtime.listen({
     host: options.host,
     port: options.port,
-    session: sessionOptions(options.limits),
+    session: { ...sessionOptions(options.limits), ...sessionTimers(options.timers) },
+    handshakeTimeout: options.timers.handshakeTimeout,
     deflate: options.deflate,
     onConnection(session) {
       void echo(session).then((summary) => {
@@ -120,6 +139,7 @@ try {
 
 process.stdout.write(
   `echo-server: listening on ${listener.url} (${runtime.name}; ${describeLimits(options.limits)}` +
+    `${describeTimers(options.timers) ? `; ${describeTimers(options.timers)}` : ''}` +
     `${options.deflate ? '; permessage-deflate' : ''})\n`,
 );
 

@@ -1,6 +1,6 @@
 // `node src/main.ts` with its flags: the URL it prints, shutdown on signals, and the errors it
 // explains (exit 2) instead of starting.
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { connect, DefaultServerOptions } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
 import { MAIN, nextMessage, startEchoServer } from './echo-helpers.ts';
@@ -14,6 +14,33 @@ describe('node src/main.ts', () => {
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
     expect(url).not.toMatch(/:0\/$/);
     expect(app.output()).toContain('(node; 16 MiB messages, 4096 fragments)');
+  });
+
+  it('takes the timer flags: a keepalive ping arrives, and a head that never ends is cut', async () => {
+    const { app, url } = await startEchoServer([
+      '--keepalive-interval',
+      '200ms',
+      '--pong-timeout',
+      '5s',
+      '--handshake-timeout',
+      '300ms',
+    ]);
+    expect(app.output()).toContain('keepalive 200 ms, pong timeout 5 s, handshake timeout 300 ms');
+    const ws = await connect(url, { proxy: false });
+    const pinged = new Promise((resolve) => ws.once('ping', resolve));
+    await pinged;
+    ws.terminate();
+    const { port, hostname } = new URL(url);
+    const slow = createConnection({ port: Number(port), host: hostname });
+    slow.on('error', () => {});
+    slow.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((resolve) => slow.once('close', resolve));
+  });
+
+  it('explains a bad timer flag', async () => {
+    const app = runApp(MAIN, ['--pong-timeout', 'later']);
+    expect(await app.exited).toBe(2);
+    expect(app.output()).toContain('--pong-timeout must be a duration');
   });
 
   it('prints the --autobahn limits', async () => {

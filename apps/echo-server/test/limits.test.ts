@@ -62,6 +62,7 @@ describe('limitsFromFlags', () => {
   it('explains bad values', () => {
     expect(limitsFromFlags({ 'max-message-size': 'lots' })).toMatch(/^--max-message-size must be/);
     expect(limitsFromFlags({ 'max-fragments': '1e3' })).toMatch(/^--max-fragments must be/);
+    expect(limitsFromFlags({ 'max-buffered-bytes': 'lots' })).toMatch(/^--max-buffered-bytes must be/);
     expect(limitsFromFlags({ 'max-fragments': '0' })).toMatch(/^--max-fragments must be/);
   });
 });

@@ -29,6 +29,11 @@ export const DefaultServerOptions = Object.freeze({
   maxConnections: Number.POSITIVE_INFINITY,
   /** A client has 10 s to send its upgrade request (and the hooks to decide). */
   handshakeTimeout: 10_000,
+  /**
+   * Servers find dead peers by default: a ping after 30 s without receiving anything, and 1011 when
+   * it stays unanswered for `pongTimeout` (20 s). A session option; 0 turns it off.
+   */
+  keepaliveInterval: 30_000,
   /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
   closeCode: 1001,
 });
@@ -46,7 +51,8 @@ export const UnsupportedServerOptions: UnsupportedOptions = Object.freeze({
 /**
  * The options of a {@link WebSocketServer}: where to listen, the hooks that accept or refuse an
  * upgrade request (`@wskit/transport`'s `UpgradeHooks`, given the parsed request head), limits, and
- * the sessions' `SessionOptions`.
+ * the sessions' `SessionOptions` (`keepaliveInterval` defaults to 30 s on a server, see
+ * {@link DefaultServerOptions}).
  */
 export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, SessionOptions {
   /** The port (default 0: any free port; read {@link WebSocketServer.port}). */
@@ -131,7 +137,10 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       options.handshakeTimeout,
       DefaultServerOptions.handshakeTimeout,
     );
-    this.#session = pickSessionOptions(options);
+    this.#session = {
+      keepaliveInterval: DefaultServerOptions.keepaliveInterval,
+      ...pickSessionOptions(options),
+    };
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     const deflate = this.#deflate;
     const hooks: UpgradeHooks<RequestHead> = {

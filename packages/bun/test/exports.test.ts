@@ -44,6 +44,7 @@ describe('public surface', () => {
       port: 0,
       maxConnections: Infinity,
       handshakeTimeout: 10_000,
+      keepaliveInterval: 30_000,
       closeCode: 1001,
     });
     expect(Object.isFrozen(bun.DefaultServerOptions)).toBe(true);

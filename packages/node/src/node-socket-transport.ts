@@ -1,6 +1,9 @@
 import type { Socket } from 'node:net';
 import { formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
 
+/** The largest piece one `socket.write` gets (see `write`): 256 KiB. */
+const WRITE_SLICE = 256 * 1024;
+
 /** Options of a {@link NodeSocketTransport}. */
 export interface NodeSocketTransportOptions {
   /**
@@ -102,16 +105,26 @@ export class NodeSocketTransport implements Transport {
     }
     let ok = true;
     const count = chunks.length;
-    if (count === 1) {
+    if (count === 1 && chunks[0]!.byteLength <= WRITE_SLICE) {
       ok = socket.write(chunks[0]!);
-    } else if (count > 1) {
+    } else if (count > 0) {
       // Corked: the writes are queued and leave as one writev when uncorked.
       socket.cork();
       for (let index = 0; index < count; index++) {
         const chunk = chunks[index]!;
-        if (chunk.byteLength > 0) ok = socket.write(chunk);
+        // A large payload goes as views of WRITE_SLICE bytes: `writableLength` then shrinks as the
+        // peer reads, so the session's write timeout sees progress within a large message.
+        for (let offset = 0; offset < chunk.byteLength; offset += WRITE_SLICE) {
+          ok = socket.write(
+            offset === 0 && chunk.byteLength <= WRITE_SLICE
+              ? chunk
+              : chunk.subarray(offset, Math.min(offset + WRITE_SLICE, chunk.byteLength)),
+          );
+        }
       }
       socket.uncork();
+      // What the kernel took at once is no longer buffered: push back only for what is.
+      ok = socket.writableLength < socket.writableHighWaterMark;
     } else {
       ok = socket.writableLength < socket.writableHighWaterMark;
     }

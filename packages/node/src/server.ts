@@ -12,6 +12,7 @@ import {
 } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
 import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import type { PerMessageDeflate } from '@wskit/permessage-deflate';
@@ -32,6 +33,16 @@ export const DefaultServerOptions = Object.freeze({
   host: undefined,
   /** No limit on open connections. */
   maxConnections: Number.POSITIVE_INFINITY,
+  /**
+   * A client has 10 s from the moment it connects to complete its upgrade request (and the hooks to
+   * decide): the same limit as `@wskit/bun`'s server (0: no limit).
+   */
+  handshakeTimeout: 10_000,
+  /**
+   * Servers find dead peers by default: a ping after 30 s without receiving anything, and 1011 when
+   * it stays unanswered for `pongTimeout` (20 s). A session option; 0 turns it off.
+   */
+  keepaliveInterval: 30_000,
   /** The close code sent to every client by `close()`: 1001 Going Away (RFC 6455 §7.4.1). */
   closeCode: CloseCode.GoingAway as number,
   /** Compression is not accepted (see {@link WebSocketServerOptions.perMessageDeflate}). */
@@ -41,7 +52,8 @@ export const DefaultServerOptions = Object.freeze({
 /**
  * The options of a {@link WebSocketServer}: where it gets its upgrade requests (its own listener on
  * `port`, an existing `server`, or none: `handleUpgrade` only), the hooks that accept or refuse them,
- * and the sessions' limits and timeouts (`@wskit/transport`'s `SessionOptions`).
+ * and the sessions' limits and timeouts (`@wskit/transport`'s `SessionOptions`; on a server
+ * `keepaliveInterval` defaults to 30 s, see {@link DefaultServerOptions}).
  */
 export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, BinaryTypeOption {
   /** Listen on this port (0 for any free port): a standalone server. */
@@ -59,6 +71,18 @@ export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, Bi
   readonly path?: string | undefined;
   /** The most connections open at once, handshakes in progress included; more get 503 (default no limit). */
   readonly maxConnections?: number | undefined;
+  /**
+   * Milliseconds a client has, from the moment its TCP connection is accepted (after the TLS
+   * handshake with `tls` or an `https` server), to complete its upgrade request head and for the
+   * hooks (`verify`, …) to decide; then the socket is destroyed (default 10 000, as on Bun; 0: no
+   * limit). It is a timer per socket, started from the server's `connection` (or `secureConnection`)
+   * event, also on an attached `server`, whose `headersTimeout`/`requestTimeout` are left as they
+   * are. The timer stops at the socket's first request head: on an attached server, a plain HTTP
+   * request must also send its head within the limit (its handler then runs untimed). Later
+   * requests on a keep-alive connection are bounded by Node's own `headersTimeout`. With
+   * `handleUpgrade` alone (no `server`), it bounds the hooks from the call on.
+   */
+  readonly handshakeTimeout?: number | undefined;
   /**
    * Accept permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`) from clients that
    * offer it (browsers always do): `true` with its defaults, or its options
@@ -83,6 +107,11 @@ export interface WebSocketServerEvents {
   error: [error: Error];
   /** `close()` finished: not listening, every WebSocket closed. */
   close: [];
+}
+
+/** The handshake timer's end: the client took too long, its socket goes. */
+function destroyLate(socket: Duplex): void {
+  socket.destroy();
 }
 
 /** The WebSocketServers attached to each HTTP server, in order: they share its upgrade requests. */
@@ -116,6 +145,10 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   #listened: Promise<boolean> = Promise.resolve(false);
   #pending = 0;
   #closing: Promise<void> | undefined;
+  /** {@link WebSocketServerOptions.handshakeTimeout}, 0 for none. */
+  readonly #handshakeTimeout: number;
+  /** The handshake timers of sockets whose first request (or decision) is still pending. */
+  readonly #deadlines = new WeakMap<Duplex, ReturnType<typeof setTimeout>>();
 
   constructor(options: WebSocketServerOptions = {}) {
     super();
@@ -134,11 +167,21 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         `WebSocketServer: maxConnections must be a non-negative number, not ${maxConnections}`,
       );
     }
+    const handshakeTimeout = options.handshakeTimeout ?? DefaultServerOptions.handshakeTimeout;
+    if (typeof handshakeTimeout !== 'number' || Number.isNaN(handshakeTimeout) || handshakeTimeout < 0) {
+      throw new RangeError(
+        `WebSocketServer: handshakeTimeout must be a non-negative number, not ${handshakeTimeout}`,
+      );
+    }
+    this.#handshakeTimeout = handshakeTimeout === Number.POSITIVE_INFINITY ? 0 : handshakeTimeout;
     if (options.path !== undefined && !options.path.startsWith('/')) {
       throw new TypeError('WebSocketServer: path must start with /');
     }
     this.#options = options;
-    this.#session = pickSessionOptions(options);
+    this.#session = {
+      keepaliveInterval: DefaultServerOptions.keepaliveInterval,
+      ...pickSessionOptions(options),
+    };
     this.#binaryType = checkBinaryType(options.binaryType);
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     if (options.server) {
@@ -170,7 +213,38 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       this.#ownsServer = false;
     }
     this.#httpServer?.on('upgrade', this.#onUpgrade);
+    if (this.#httpServer && this.#handshakeTimeout > 0) {
+      this.#httpServer.on(this.#connectionEvent, this.#onConnection);
+      this.#httpServer.on('request', this.#onRequest);
+    }
   }
+
+  /** The event that hands over a socket ready for its request: after TLS on an `https` server. */
+  get #connectionEvent(): 'connection' | 'secureConnection' {
+    return this.#httpServer instanceof TlsServer ? 'secureConnection' : 'connection';
+  }
+
+  /** Arms the handshake timer of a socket, unless one runs already: it destroys the socket. */
+  #arm(socket: Duplex): void {
+    if (this.#handshakeTimeout === 0 || this.#deadlines.has(socket) || socket.destroyed) return;
+    const timer = setTimeout(destroyLate, this.#handshakeTimeout, socket);
+    timer.unref();
+    this.#deadlines.set(socket, timer);
+    socket.once('close', () => this.#disarm(socket));
+  }
+
+  /** Stops the handshake timer of a socket, if any. */
+  #disarm(socket: Duplex): void {
+    const timer = this.#deadlines.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#deadlines.delete(socket);
+  }
+
+  readonly #onConnection = (socket: Duplex): void => this.#arm(socket);
+
+  /** A plain HTTP request is not a handshake: its socket is no longer timed. */
+  readonly #onRequest = (request: IncomingMessage): void => this.#disarm(request.socket);
 
   /** The open WebSockets (accepted and not yet closed). */
   get clients(): ReadonlySet<WebSocket> {
@@ -203,9 +277,11 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     callback?: (socket: WebSocket, request: IncomingMessage) => void,
   ): Promise<WebSocket | undefined> {
     const rejected = (status: number, error?: unknown) => {
+      this.#disarm(socket);
       this.emit('rejected', request, status, error);
       return undefined;
     };
+    this.#arm(socket);
     if (this.#closing) {
       refuseUpgrade(socket, rejectHandshake(503));
       return rejected(503);
@@ -235,6 +311,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       this.#pending--;
     }
     if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
+    this.#disarm(socket);
     if (this.#closing) {
       outcome.transport.abort();
       return rejected(0);
@@ -283,6 +360,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   close(code: number = DefaultServerOptions.closeCode, reason = ''): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#httpServer?.off('upgrade', this.#onUpgrade);
+    this.#httpServer?.off(this.#connectionEvent, this.#onConnection);
+    this.#httpServer?.off('request', this.#onRequest);
     if (this.#httpServer && !this.#ownsServer) {
       const attached = attachedServers.get(this.#httpServer)?.filter((server) => server !== this) ?? [];
       attachedServers.set(this.#httpServer, attached);
@@ -322,8 +401,15 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       // Several WebSocketServers may share the server, each on its path: the first one attached
       // answers 404 for a path none takes, unless other upgrade listeners may take it.
       const attached = attachedServers.get(server) ?? [];
-      if (attached.some((other) => other.#takes(request.url))) return;
-      if (attached[0] !== this || server.listenerCount('upgrade') > attached.length) return;
+      // Another upgrade listener's request: its socket is no longer ours to time.
+      if (
+        attached.some((other) => other.#takes(request.url)) ||
+        attached[0] !== this ||
+        server.listenerCount('upgrade') > attached.length
+      ) {
+        this.#disarm(socket);
+        return;
+      }
     }
     void this.handleUpgrade(request, socket, head);
   };

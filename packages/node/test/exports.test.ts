@@ -103,6 +103,8 @@ describe('public surface', () => {
     expect(node.DefaultServerOptions).toEqual({
       host: undefined,
       maxConnections: Infinity,
+      handshakeTimeout: 10_000,
+      keepaliveInterval: 30_000,
       closeCode: 1001,
       perMessageDeflate: false,
     });

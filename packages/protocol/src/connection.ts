@@ -28,8 +28,10 @@ import {
 } from './extension-pipeline.js';
 import {
   type ConnectionOptions,
+  checkCount,
   checkDuration,
   claimedRsv,
+  DefaultMaxPendingPings,
   DefaultTimeouts,
   effectiveMaxMessageSize,
 } from './options.js';
@@ -88,6 +90,7 @@ export class Connection {
   readonly #handler: ConnectionHandler | undefined;
   readonly #onWake: (() => void) | undefined;
   readonly #autoPong: boolean;
+  readonly #maxPendingPings: number;
   readonly #autoFlushClose: boolean;
   readonly #closeTimeout: number;
   readonly #keepaliveInterval: number;
@@ -121,6 +124,10 @@ export class Connection {
   #closeDeadline: number | undefined;
   #transportDeadline: number | undefined;
   #pongDeadline: number | undefined;
+  /** The payload of the automatic pong that is due: the latest ping's (RFC 6455 §5.5.3). */
+  #duePong: Uint8Array | undefined;
+  /** Pings received since the due pong was last written. */
+  #pendingPings = 0;
   #lastReceivedAt: number;
   #keepalivePings = 0;
 
@@ -133,6 +140,7 @@ export class Connection {
     this.#handler = options.handler;
     this.#onWake = options.onWake;
     this.#autoPong = options.autoPong ?? true;
+    this.#maxPendingPings = checkCount('maxPendingPings', options.maxPendingPings, DefaultMaxPendingPings);
     this.#autoFlushClose = options.autoFlushClose ?? true;
     this.#closeTimeout = checkDuration('closeTimeout', options.closeTimeout, DefaultTimeouts.closeTimeout);
     this.#keepaliveInterval = checkDuration(
@@ -323,6 +331,19 @@ export class Connection {
   // ---- bytes out ------------------------------------------------------------------------------
 
   /**
+   * Writes the due automatic pong (if any): when the output is taken, and before our close frame.
+   * Dropped once no control frame may be sent any more.
+   */
+  #writeDuePong(): void {
+    const payload = this.#duePong;
+    if (payload === undefined) return;
+    this.#duePong = undefined;
+    this.#pendingPings = 0;
+    if (transition(this.#state, 'sendControl') === undefined) return;
+    this.#write(this.#encoder.encode(Opcode.Pong, payload));
+  }
+
+  /**
    * Drains the bytes to write, in order. A frame header and a large payload come as separate arrays
    * (write them with one vectored call); a payload is the caller's own array, not a copy, so it must
    * not be modified until written.
@@ -334,6 +355,7 @@ export class Connection {
    * A non-empty result is the caller's; an empty one is a shared, frozen array (do not add to it).
    */
   dataToSend(): Uint8Array[] {
+    this.#writeDuePong();
     if (this.#autoFlushClose && this.closeDue && this.#incoming.isEmpty) this.flushClose();
     const output = this.#output;
     this.#output = NO_OUTPUT;
@@ -587,6 +609,9 @@ export class Connection {
     if (step === undefined) {
       throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${input} in state ${this.#state}`);
     }
+    // The pong that is due goes before our close frame, or not at all once it failed.
+    if (step.writeClose === 'fail') this.#duePong = undefined;
+    else if (step.writeClose !== undefined) this.#writeDuePong();
     this.#state = step.next;
     if (step.next === 'CLOSED') {
       this.#sending = 0;
@@ -700,9 +725,20 @@ export class Connection {
       onPing(data: Uint8Array): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments.
+        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments; one
+        // pong for the pings that came before it could be written, with the latest one's data (§5.5.3).
         if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
-          connection.#write(connection.#encoder.encode(Opcode.Pong, data));
+          if (++connection.#pendingPings > connection.#maxPendingPings) {
+            connection.#duePong = undefined;
+            connection.#fail(
+              new ConnectionError(
+                'WS_ERR_PING_FLOOD',
+                `More than ${connection.#maxPendingPings} pings arrived while our pong could not be written`,
+              ),
+            );
+            return;
+          }
+          connection.#duePong = data.slice();
         }
         connection.#incoming.emit({ type: 'ping', data });
       }

@@ -15,6 +15,11 @@ export const ConnectionErrorCodes = {
   WS_ERR_EXTENSION: CloseCode.InternalError,
   /** An unexpected exception while handling received data (e.g. a handler threw): close 1011. */
   WS_ERR_INTERNAL: CloseCode.InternalError,
+  /**
+   * The peer sent more than `maxPendingPings` pings while our pong could not be written (it does not
+   * read what it asks for): close 1008.
+   */
+  WS_ERR_PING_FLOOD: CloseCode.PolicyViolation,
 } as const;
 
 /** The stable string code of a {@link ConnectionError}. */

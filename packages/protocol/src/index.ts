@@ -28,7 +28,7 @@ export type {
   ExtensionResult,
   SendOptions,
 } from './extension.js';
-export { type ConnectionOptions, DefaultTimeouts } from './options.js';
+export { type ConnectionOptions, DefaultMaxPendingPings, DefaultTimeouts } from './options.js';
 export {
   type ConnectionInput,
   ConnectionState,

@@ -19,6 +19,12 @@ export const DefaultTimeouts = {
   pongTimeout: 20_000,
 } as const;
 
+/**
+ * The default of {@link ConnectionOptions.maxPendingPings}: 4096 pings may arrive while one
+ * automatic pong waits to be written; the next fails the connection with 1008.
+ */
+export const DefaultMaxPendingPings = 4096;
+
 /** Options of a connection. Only `role` and `clock` are required. */
 export interface ConnectionOptions {
   /** The role negotiated by the handshake: a `client` masks its frames, a `server` requires masking (RFC 6455 §5.1). */
@@ -39,6 +45,13 @@ export interface ConnectionOptions {
   onWake?: () => void;
   /** Answer every ping with a pong automatically, also in the middle of a fragmented message (default true). */
   autoPong?: boolean;
+  /**
+   * Automatic pongs are coalesced (RFC 6455 §5.5.3): while one waits to be written (the I/O layer
+   * has not called `dataToSend()` yet, e.g. because the peer does not read), a later ping replaces
+   * it. This many pings may arrive meanwhile (default {@link DefaultMaxPendingPings}); one more
+   * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
+   */
+  maxPendingPings?: number;
   /**
    * Whether {@link Connection.dataToSend} writes a close frame that is due (the reply to the peer's
    * Close, or the failing close after a protocol error) by itself (default true). Set it to false
@@ -86,6 +99,15 @@ export function checkDuration(name: string, value: number | undefined, fallback:
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative number of milliseconds, not ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates a count option: a positive integer, or the default when absent. */
+export function checkCount(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, not ${String(value)}`);
   }
   return value;
 }

@@ -8,6 +8,7 @@ describe('@wskit/protocol public surface', () => {
       'ConnectionError',
       'ConnectionErrorCodes',
       'ConnectionState',
+      'DefaultMaxPendingPings',
       'DefaultTimeouts',
       'ProtocolUsageError',
       'connectionTransitions',
@@ -35,6 +36,7 @@ describe('@wskit/protocol public surface', () => {
       WS_ERR_UNEXPECTED_EOF: 1006,
       WS_ERR_EXTENSION: 1011,
       WS_ERR_INTERNAL: 1011,
+      WS_ERR_PING_FLOOD: 1008,
     });
   });
 

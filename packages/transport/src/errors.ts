@@ -11,6 +11,11 @@ export const WebSocketErrorCodes = {
   WS_ERR_HANDSHAKE_TIMEOUT: 'The opening handshake did not finish in time',
   /** The transport failed (a reset, a TLS error); the transport's error is the `cause`. */
   WS_ERR_TRANSPORT: 'The transport failed',
+  /**
+   * The transport made no write progress for `writeTimeout` (the peer does not read what it is
+   * sent): the connection failed with 1008 and the transport was dropped.
+   */
+  WS_ERR_WRITE_TIMEOUT: 'The peer did not read what it was sent in time',
 } as const;
 
 /** The stable string code of a {@link WebSocketError}. */

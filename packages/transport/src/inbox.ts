@@ -23,13 +23,23 @@ const DONE: IteratorResult<Received, undefined> = { value: undefined, done: true
 const NO_ITEMS = Object.freeze([]) as unknown as Received[];
 const NO_WAITERS = Object.freeze([]) as unknown as Waiter[];
 
+/** The payload bytes of a kept item: a string counts its length (UTF-16 units, at most its UTF-8 size). */
+function sizeOf(item: Received): number {
+  if (typeof item === 'string') return item.length;
+  if (item instanceof Uint8Array) return item.byteLength;
+  return item.data.byteLength;
+}
+
 /**
  * Received messages that no consumer took yet, in arrival order, and the async iterators waiting
- * for them. It calls `full` when it holds `limit` messages (the session pauses reading) and `room`
- * when it drops below again (reading resumes).
+ * for them. It calls `full` when it holds `limit` messages or `byteLimit` payload bytes (the
+ * session pauses reading) and `room` when it is below both again (reading resumes).
  */
 export class Inbox {
   readonly #limit: number;
+  readonly #byteLimit: number;
+  /** Payload bytes of the kept messages (a string counts its length). */
+  #bytes = 0;
   readonly #full: () => void;
   readonly #room: () => void;
   /** Kept messages and waiting readers; the shared empty lists while there are none. */
@@ -38,8 +48,13 @@ export class Inbox {
   #closed = false;
   #isFull = false;
 
-  constructor(limit: number, full: () => void, room: () => void) {
+  /**
+   * @param limit the most messages kept before `full`.
+   * @param byteLimit the most payload bytes kept before `full` (default no limit).
+   */
+  constructor(limit: number, full: () => void, room: () => void, byteLimit = Number.POSITIVE_INFINITY) {
     this.#limit = Math.max(1, limit);
+    this.#byteLimit = byteLimit;
     this.#full = full;
     this.#room = room;
   }
@@ -47,6 +62,11 @@ export class Inbox {
   /** Messages held. */
   get length(): number {
     return this.#items.length;
+  }
+
+  /** Payload bytes kept (a text message counts its length). */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Whether an iterator waits for the next message. */
@@ -63,7 +83,8 @@ export class Inbox {
     }
     if (this.#items === NO_ITEMS) this.#items = [];
     this.#items.push(item);
-    if (!this.#isFull && this.#items.length >= this.#limit) {
+    this.#bytes += sizeOf(item);
+    if (!this.#isFull && (this.#items.length >= this.#limit || this.#bytes >= this.#byteLimit)) {
       this.#isFull = true;
       this.#full();
     }
@@ -73,6 +94,7 @@ export class Inbox {
   takeAll(): Received[] {
     const items = this.#items;
     this.#items = NO_ITEMS;
+    this.#bytes = 0;
     this.#checkRoom();
     return items;
   }
@@ -81,6 +103,7 @@ export class Inbox {
   next(owner: object): Promise<IteratorResult<Received, undefined>> {
     const item = this.#items.length > 0 ? this.#items.shift() : undefined;
     if (item !== undefined) {
+      this.#bytes -= sizeOf(item);
       this.#checkRoom();
       return Promise.resolve({ value: item, done: false });
     }
@@ -110,7 +133,7 @@ export class Inbox {
   }
 
   #checkRoom(): void {
-    if (this.#isFull && this.#items.length < this.#limit) {
+    if (this.#isFull && this.#items.length < this.#limit && this.#bytes < this.#byteLimit) {
       this.#isFull = false;
       this.#room();
     }

@@ -13,6 +13,18 @@ export const DefaultSessionOptions = {
    * consumer at all) before reading from the transport pauses (16).
    */
   maxBufferedMessages: 16,
+  /**
+   * Payload bytes of received messages kept for a consumer that has not taken them yet before
+   * reading from the transport pauses (32 MiB): with `maxBufferedMessages`, whichever comes first.
+   * Sixteen 16 MiB messages would otherwise be 256 MiB per connection.
+   */
+  maxBufferedBytes: 32 * 1024 * 1024,
+  /**
+   * Milliseconds the transport may push back without any progress (its `write` returned `false`
+   * and no `onDrain` came) before the connection fails with 1008 and the transport is dropped
+   * (30 s; 0: no limit): a peer that stops reading cannot hold the queued bytes forever.
+   */
+  writeTimeout: 30_000,
 } as const;
 
 /**
@@ -25,8 +37,22 @@ export interface SessionOptions {
   highWaterMark?: number;
   /** See `DefaultSessionOptions.maxBufferedMessages` (default 16). */
   maxBufferedMessages?: number;
-  /** Answer pings with pongs automatically (default true). */
+  /** See {@link DefaultSessionOptions.maxBufferedBytes} (default 32 MiB). */
+  maxBufferedBytes?: number;
+  /** Answer pings with pongs automatically (default true); pongs that cannot be written yet coalesce into one. */
   autoPong?: boolean;
+  /**
+   * Most pings that may arrive while our automatic pong waits to be written (default 4096); one more
+   * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
+   */
+  maxPendingPings?: number;
+  /** See {@link DefaultSessionOptions.writeTimeout} (default 30 000 ms; 0: no limit). */
+  writeTimeout?: number;
+  /**
+   * Close the connection with 1001 after this many milliseconds without a message sent or received
+   * (pings and pongs do not count; default 0: never).
+   */
+  idleTimeout?: number;
   /** How long to wait for the peer's close frame, and for the transport to close after it (default 10 000 ms). */
   closeTimeout?: number;
   /** Send a ping after this long without receiving anything (default 0: off). */
@@ -92,8 +118,12 @@ export function checkSize(name: string, value: number | undefined, fallback: num
 const SESSION_OPTION_KEYS = Object.keys({
   highWaterMark: true,
   maxBufferedMessages: true,
+  maxBufferedBytes: true,
   autoPong: true,
+  maxPendingPings: true,
   closeTimeout: true,
+  writeTimeout: true,
+  idleTimeout: true,
   keepaliveInterval: true,
   pongTimeout: true,
   maxFrameSize: true,

@@ -53,6 +53,7 @@ const nextTurn: (task: () => void) => void =
 /** Shared empty lists (never written to): an idle session owns no arrays for its waiters. */
 const NO_DEFERREDS = Object.freeze([]) as unknown as Deferred[];
 const NO_BATCHES = Object.freeze([]) as unknown as EncodingBatch[];
+const NO_CHUNKS = Object.freeze([]) as unknown as Uint8Array[];
 
 /** Messages handed to the engine together while an extension was still encoding (compressing). */
 interface EncodingBatch {
@@ -103,6 +104,13 @@ export class Session {
   readonly #highWaterMark: number;
   readonly #closeTimeout: number;
   readonly #pongTimeout: number;
+  readonly #writeTimeout: number;
+  readonly #idleTimeout: number;
+  /** When a message was last sent or received (the clock's milliseconds), for the idle timeout. */
+  #lastActivity = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs while the transport pushes back: no progress until it fires fails the connection. */
+  #writeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
@@ -148,6 +156,10 @@ export class Session {
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
     this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
+    const writeTimeout = checkSize('writeTimeout', options.writeTimeout, DefaultSessionOptions.writeTimeout);
+    this.#writeTimeout = writeTimeout === Number.POSITIVE_INFINITY ? 0 : writeTimeout;
+    const idleTimeout = checkSize('idleTimeout', options.idleTimeout, 0);
+    this.#idleTimeout = idleTimeout === Number.POSITIVE_INFINITY ? 0 : idleTimeout;
     this.#engine = new Connection({
       role: options.role,
       clock,
@@ -155,6 +167,7 @@ export class Session {
       onWake: () => this.#afterEngine(),
       extensions: options.extensions,
       autoPong: options.autoPong,
+      maxPendingPings: options.maxPendingPings,
       // The close frame that is due (the reply to the peer's Close, or the failing close after a
       // protocol error) waits for the close step: the application answers what came before first.
       autoFlushClose: false,
@@ -188,6 +201,10 @@ export class Session {
     this.#transport.start(newTransportEvents(this));
     this.#engine.events(); // the open event: the API is open from its creation
     this.#armTimer();
+    if (this.#idleTimeout > 0) {
+      this.#lastActivity = clock();
+      this.#armIdleTimer(this.#idleTimeout);
+    }
   }
 
   /** Feeds the early data and what arrived behind it to the engine (see {@link start}). */
@@ -254,6 +271,7 @@ export class Session {
   send(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     if (this.state !== 'OPEN') return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
     const promise = this.#queue.pushMessage(type, data, size, options);
+    if (this.#idleTimeout > 0) this.#lastActivity = clock();
     this.#queued();
     return promise;
   }
@@ -270,6 +288,7 @@ export class Session {
       return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
     }
     const promise = this.#queue.pushFragment(stream, data, size, final);
+    if (this.#idleTimeout > 0) this.#lastActivity = clock();
     this.#queued();
     return promise;
   }
@@ -365,6 +384,7 @@ export class Session {
       onDrain(): void {
         const session = this.#session;
         session.#blocked = false;
+        session.#stopWriteTimer();
         session.#flush();
       }
 
@@ -423,9 +443,11 @@ export class Session {
   #deliver(event: ConnectionEvent): void {
     switch (event.type) {
       case 'message':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.message(event.messageType, event.data);
         return;
       case 'messagePiece':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.messagePiece(event.messageType, event.data, event.final);
         return;
       case 'ping':
@@ -532,9 +554,16 @@ export class Session {
           const canTake =
             !this.#blocked && !this.#encodingFull && this.#engineTakesData() && !this.#queue.isEmpty;
           const { count, resolveNow: taken } = canTake ? this.#handOver(this.#highWaterMark) : NOTHING_HANDED;
-          const chunks = this.#engine.dataToSend();
+          // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
+          // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
+          // instead of piling up in the transport. Once closing, the close frame goes out anyway.
+          const chunks =
+            this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
           if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
-            if (!this.#transport.write(chunks)) this.#blocked = true;
+            if (!this.#transport.write(chunks)) {
+              this.#blocked = true;
+              this.#startWriteTimer();
+            }
           }
           for (const deferred of handed) deferred.resolve();
           handed = NO_DEFERREDS;
@@ -647,6 +676,67 @@ export class Session {
     this.#timer = undefined;
   }
 
+  /**
+   * Arms the idle timer for `delay` ms. When it fires, a connection without a message sent or
+   * received for `idleTimeout` is closed with 1001 (Going Away: the server leaves an idle
+   * connection); otherwise it waits for the rest.
+   */
+  #armIdleTimer(delay: number): void {
+    this.#idleTimer = setTimeout(
+      () => {
+        this.#idleTimer = undefined;
+        if (this.#finished || this.state !== 'OPEN') return;
+        const idle = clock() - this.#lastActivity;
+        if (idle >= this.#idleTimeout) this.close(1001, 'idle timeout');
+        else this.#armIdleTimer(this.#idleTimeout - idle);
+      },
+      Math.max(1, Math.ceil(delay)),
+    );
+  }
+
+  /**
+   * Starts the write timer (unless off or running): the transport just pushed back. When it fires
+   * while the transport still pushes back, progress (fewer bytes buffered than when it started)
+   * starts it again; none fails the connection.
+   */
+  #startWriteTimer(): void {
+    if (this.#writeTimeout === 0 || this.#writeTimer !== undefined || this.#finished) return;
+    const buffered = this.#transport.bufferedAmount;
+    this.#writeTimer = setTimeout(() => {
+      this.#writeTimer = undefined;
+      if (!this.#blocked) return;
+      if (this.#transport.bufferedAmount < buffered) this.#startWriteTimer();
+      else this.#writeTimedOut();
+    }, this.#writeTimeout);
+  }
+
+  #stopWriteTimer(): void {
+    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+  }
+
+  /**
+   * The peer read nothing for `writeTimeout`: fail with 1008 (Policy Violation: it does not read
+   * what it provoked; 1013 Try Again Later would invite the same again), drop what is queued and
+   * the transport at once (a close frame could not get through either), releasing the memory.
+   */
+  #writeTimedOut(): void {
+    if (this.#finished || this.#terminated) return;
+    this.#host.error(
+      new WebSocketError(
+        'WS_ERR_WRITE_TIMEOUT',
+        `The transport made no write progress for ${this.#writeTimeout} ms`,
+      ),
+    );
+    this.#terminated = true;
+    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    if (this.#engineTakesData()) {
+      this.#engine.fail(1008, 'write timeout');
+      this.#dispatch();
+    }
+    this.#transport.abort();
+  }
+
   // ---- the end ---------------------------------------------------------------------------------
 
   /** Reports the close once the engine closed and the transport is closed too. */
@@ -654,6 +744,9 @@ export class Session {
     if (this.#finished || this.#closeInfo === undefined || !this.#transportClosed) return;
     this.#finished = true;
     this.#clearTimer();
+    this.#stopWriteTimer();
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));

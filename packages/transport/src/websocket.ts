@@ -141,6 +141,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
         this.#inboxFull = false;
         this.#updateReading();
       },
+      checkSize('maxBufferedBytes', options.maxBufferedBytes, DefaultSessionOptions.maxBufferedBytes),
     );
     try {
       this.#session = new Session(transport, options, newHost(this));

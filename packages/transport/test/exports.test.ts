@@ -75,12 +75,18 @@ describe('exports', () => {
 
   it('constants hold their values', () => {
     expect(transport.ReadyState).toEqual({ CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
-    expect(transport.DefaultSessionOptions).toEqual({ highWaterMark: 65536, maxBufferedMessages: 16 });
+    expect(transport.DefaultSessionOptions).toEqual({
+      highWaterMark: 65536,
+      maxBufferedMessages: 16,
+      maxBufferedBytes: 32 * 1024 * 1024,
+      writeTimeout: 30_000,
+    });
     expect(Object.keys(transport.WebSocketErrorCodes).sort()).toEqual([
       'WS_ERR_CLOSED_BEFORE_SENT',
       'WS_ERR_HANDSHAKE_TIMEOUT',
       'WS_ERR_NOT_OPEN',
       'WS_ERR_TRANSPORT',
+      'WS_ERR_WRITE_TIMEOUT',
     ]);
   });
 

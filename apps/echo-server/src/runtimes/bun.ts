@@ -15,8 +15,14 @@ function noDeflate(deflate: boolean): void {
 async function listen(options: ListenOptions): Promise<Listener> {
   noDeflate(options.deflate);
   // Bun.listen binds at once, and throws (EADDRINUSE, …) rather than emitting an error.
-  const server = serve({ ...options.session, hostname: options.host, port: options.port }, (session) =>
-    options.onConnection(session),
+  const server = serve(
+    {
+      ...options.session,
+      hostname: options.host,
+      port: options.port,
+      ...(options.handshakeTimeout === undefined ? {} : { handshakeTimeout: options.handshakeTimeout }),
+    },
+    (session) => options.onConnection(session),
   );
   server.on('rejected', () => {});
   const port = server.port;

@@ -38,6 +38,7 @@ async function listen(options: ListenOptions): Promise<Listener> {
     ...options.session,
     host: options.host,
     port: options.port,
+    ...(options.handshakeTimeout === undefined ? {} : { handshakeTimeout: options.handshakeTimeout }),
     ...deflateOption(options.deflate),
   };
   const server = new WebSocketServer(serverOptions);

@@ -12,6 +12,8 @@ export interface ListenOptions {
   readonly port: number;
   /** Limits and timeouts for every session. */
   readonly session: SessionOptions;
+  /** A client's time to complete its upgrade request, in milliseconds (0: no limit; default the adapter's). */
+  readonly handshakeTimeout?: number | undefined;
   /** Offer permessage-deflate (only when {@link Runtime.supportsDeflate}). */
   readonly deflate: boolean;
   /** Called with every accepted session. */
