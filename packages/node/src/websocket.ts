@@ -25,7 +25,9 @@ export type WebSocketOptions = Omit<ConnectOptions, 'protocols' | 'binaryType'>;
 export class WebSocket extends StandardWebSocket {
   constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
     // The standard class converts binary messages itself (Blob, ArrayBuffer): it takes them as bytes.
-    super(url, protocols, { connect: connectorFor(connect, { ...options, binaryType: 'uint8array' }) });
+    super(url, protocols, {
+      connect: connectorFor<ConnectOptions>(connect, { ...options, binaryType: 'uint8array' }),
+    });
   }
 }
 
@@ -42,6 +44,8 @@ export class WebSocketStream extends StandardWebSocketStream {
     options?: WebSocketStreamOptions | null,
     connectOptions: WebSocketOptions = {},
   ) {
-    super(url, options, { connect: connectorFor(connect, { ...connectOptions, binaryType: 'uint8array' }) });
+    super(url, options, {
+      connect: connectorFor<ConnectOptions>(connect, { ...connectOptions, binaryType: 'uint8array' }),
+    });
   }
 }
