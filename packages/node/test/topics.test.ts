@@ -151,6 +151,22 @@ describe('topics on the Node server', () => {
     expect(a.received).toEqual(['one', 'two', 'three', 'four']);
   });
 
+  it('close() sends what was queued, topic messages included, in order before the close frame', async () => {
+    const { server, sockets, url } = await startServer();
+    const a = await client(url);
+    await a.subscribe('t');
+    const socket = sockets[0]!;
+    void socket.send('one');
+    server.publish('t', 'two');
+    void socket.send('three');
+    server.publish('t', 'four');
+    void socket.send('five');
+    socket.close(1000, 'done');
+    const info = await a.ws.closed;
+    expect(info.code).toBe(1000);
+    expect(a.received).toEqual(['one', 'two', 'three', 'four', 'five']);
+  });
+
   for (const policy of ['close', 'drop'] as const) {
     it(`a slow subscriber does not hold up the others (backpressure: '${policy}')`, async () => {
       const { server, url } = await startServer({

@@ -329,7 +329,7 @@ export class Session {
     validateLocalClose(code, reason);
     if (this.state !== 'OPEN') return;
     this.#closeRequested = true;
-    const handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+    const handed = this.#handOverAll();
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     this.#engine.sendClose(code, reason);
     this.#afterEngine(handed);
@@ -505,7 +505,7 @@ export class Session {
       this.#closeStepScheduled = false;
       if (!this.#engine.closeDue) return; // close() answered it already
       // What the application queued is in memory: it goes before the close frame, backpressure or not.
-      const handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+      const handed = this.#handOverAll();
       this.#engine.flushClose();
       this.#afterEngine(handed);
     });
@@ -577,6 +577,17 @@ export class Session {
             canTake &&
             this.#queue.framesAtHead &&
             (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
+          // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
+          // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
+          // instead of piling up in the transport. Once closing, the close frame goes out anyway.
+          let chunks =
+            this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
+          // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
+          let frames = 0;
+          if (
+            canTake &&
+            this.#queue.framesAtHead &&
+            (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
           ) {
             chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
             frames = this.#queue.takeFrames(chunks);
@@ -636,6 +647,25 @@ export class Session {
     this.#encodingBatches.push({ target, bytes, handed: taken });
     this.#encodingBytes += bytes;
     return { count: taken.length, resolveNow: NO_DEFERREDS };
+  }
+
+  /**
+   * Before a close frame: hands the engine everything queued, in order, whatever the backpressure.
+   * Frames encoded elsewhere ({@link sendFrames}) are written behind the engine's output for what
+   * came before them; if an extension is still encoding that, they and what follows are dropped.
+   */
+  #handOverAll(): Deferred[] {
+    let handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+    while (
+      this.#queue.framesAtHead &&
+      (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
+    ) {
+      const chunks = this.#engine.dataToSend();
+      this.#queue.takeFrames(chunks);
+      if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) this.#blocked = true;
+      handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY).resolveNow);
+    }
+    return handed;
   }
 
   /** Resolves the batches whose messages were encoded (their frames were just written); whether any was. */
