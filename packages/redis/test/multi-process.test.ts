@@ -1,8 +1,10 @@
 // Topics across three server processes through a real redis-server (started by the test on a
 // free loopback port, without persistence): delivery exactly once and in order per publisher, fast
 // and recoverable; Redis killed and restarted mid-run; a client resuming on another process.
+import { connect } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
 import {
+  defer,
   expectInOrderPerPublisher,
   haveRedis,
   RedisProcess,
@@ -125,6 +127,40 @@ describe.skipIf(!haveRedis && !process.env.CI)('topics across processes through 
     expect(resumed.messages('r:log').map((each) => each.data)).toEqual(
       Array.from({ length: 20 }, (_, index) => `a.${index + 10}`),
     );
+  });
+
+  it('a slow subscriber on one process does not slow the subscribers of any process', async () => {
+    const redis = await RedisProcess.start();
+    const { servers, clients } = await threeProcesses(redis, 1);
+    const [publisher, ...fast] = clients as [TopicClient, ...TopicClient[]];
+    for (const client of fast) await client.subscribe('big');
+    // A subscriber on the second process that stops reading once it holds one message.
+    const slow = await connect(`ws://127.0.0.1:${servers[1]!.port}`, { maxBufferedMessages: 1 });
+    defer(() => slow.terminate());
+    const subscribed = new Promise<void>((resolve) => {
+      slow.on('message', function first(data) {
+        if (String(data).includes('"subscribed"')) {
+          slow.off('message', first);
+          resolve();
+        }
+      });
+    });
+    void slow.send('sub:big');
+    await subscribed;
+    const pad = 'z'.repeat(64 * 1024);
+    const count = 200;
+    for (let index = 0; index < count; index++) {
+      void publisher.publish('big', `a.${index}.${pad}`);
+      // A live feed's pace: the fast subscribers keep up, the slow one falls behind.
+      for (const client of fast) await client.until(() => client.messages('big').length > index);
+    }
+    for (const client of fast) {
+      const sequence = client.messages('big').map((each) => Number(each.data!.split('.')[1]));
+      expect(sequence).toEqual(Array.from({ length: count }, (_, index) => index));
+    }
+    // Its process closed it with 1013 Try Again Later once it was over the limit (1 MiB unwritten).
+    slow.on('message', () => {});
+    expect((await slow.closed).code).toBe(1013);
   });
 
   it('a resume older than the retention window is told that it missed messages', async () => {
