@@ -290,7 +290,10 @@ export class RedisBroker extends TypedEmitter<RedisBrokerEvents> implements Brok
     this.#positions.clear();
     this.#fast.clear();
     this.#wake?.();
-    await Promise.allSettled([this.#command.close(), this.#subscriber.close()]);
+    // A connection that is up finishes its commands first; one waiting for Redis is dropped.
+    const end = (client: Client): Promise<unknown> =>
+      client.isReady ? client.close() : Promise.resolve(client.destroy());
+    await Promise.allSettled([end(this.#command), end(this.#subscriber)]);
     this.#reader.destroy(); // it may be blocked in XREAD
   }
 

@@ -2,11 +2,12 @@ import type { BrokerMessage } from '@wskit/transport';
 
 /**
  * How a message travels through Redis (a pub/sub payload, a stream entry's `m` field): one byte
- * for the type (0 text, 1 binary), the publishing socket's id (4 bytes, big-endian), the origin's
+ * for the type (0 text, 1 binary; +2 when it must not be compressed), the publishing socket's id (4 bytes, big-endian), the origin's
  * length (1 byte) and UTF-8 bytes, then the data.
  */
 const TEXT = 0;
 const BINARY = 1;
+const NO_COMPRESS = 2;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
@@ -16,7 +17,8 @@ export function encodeMessage(message: BrokerMessage): Buffer {
   if (origin.length > 255) throw new RangeError('@wskit/redis: a hub id is at most 255 bytes');
   const data = typeof message.data === 'string' ? textEncoder.encode(message.data) : message.data;
   const bytes = Buffer.allocUnsafe(6 + origin.length + data.length);
-  bytes[0] = typeof message.data === 'string' ? TEXT : BINARY;
+  bytes[0] =
+    (typeof message.data === 'string' ? TEXT : BINARY) | (message.compress === false ? NO_COMPRESS : 0);
   bytes.writeUInt32BE(message.except >>> 0, 1);
   bytes[5] = origin.length;
   bytes.set(origin, 6);
@@ -29,14 +31,16 @@ export function encodeMessage(message: BrokerMessage): Buffer {
  * data on our channel or stream is skipped, never trusted.
  */
 export function decodeMessage(topic: string, bytes: Uint8Array, offset?: string): BrokerMessage | undefined {
-  if (bytes.length < 6 || (bytes[0] !== TEXT && bytes[0] !== BINARY)) return undefined;
+  const flags = bytes[0]!;
+  if (bytes.length < 6 || flags > (BINARY | NO_COMPRESS)) return undefined;
+  const type = flags & BINARY;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const originLength = bytes[5]!;
   if (bytes.length < 6 + originLength) return undefined;
   const origin = textDecoder.decode(bytes.subarray(6, 6 + originLength));
   const body = bytes.subarray(6 + originLength);
   let data: string | Uint8Array;
-  if (bytes[0] === TEXT) {
+  if (type === TEXT) {
     try {
       data = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
@@ -45,5 +49,8 @@ export function decodeMessage(topic: string, bytes: Uint8Array, offset?: string)
   } else {
     data = new Uint8Array(body);
   }
-  return { topic, data, origin, except: view.getUint32(1), offset };
+  const except = view.getUint32(1);
+  return (flags & NO_COMPRESS) !== 0
+    ? { topic, data, origin, except, offset, compress: false }
+    : { topic, data, origin, except, offset };
 }

@@ -20,6 +20,8 @@ export interface BrokerMessage {
   readonly except: number;
   /** Recoverable topics: the message's position (a Redis stream ID), increasing within its topic. */
   readonly offset?: string | undefined;
+  /** `false`: the publisher asked that it never be compressed (`publish(…, { compress: false })`). */
+  readonly compress?: false | undefined;
 }
 
 /** What a broker reports besides messages. */

@@ -251,8 +251,10 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
   #publish(topic: string, data: string | BinaryData, except: number, options?: PublishOptions): void {
     if (typeof topic !== 'string') throw new TypeError('publish: topic must be a string');
     const payload = typeof data === 'string' ? data : toBytes(data, 'publish');
-    const message: BrokerMessage & { compress?: boolean } = { topic, data: payload, origin: this.id, except };
-    if (options?.compress === false) message.compress = false;
+    const message: BrokerMessage =
+      options?.compress === false
+        ? { topic, data: payload, origin: this.id, except, compress: false }
+        : { topic, data: payload, origin: this.id, except };
     const mode = this.#mode(topic);
     try {
       const published = this.#broker.publish(message, mode);
@@ -283,7 +285,7 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
       offset: message.offset,
     });
     if (body === undefined) return;
-    this.sendTo(targets, message.topic, body, (message as { compress?: boolean }).compress !== false);
+    this.sendTo(targets, message.topic, body, message.compress !== false);
   }
 
   /**

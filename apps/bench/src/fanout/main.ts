@@ -28,8 +28,9 @@ const option = (name: string, fallback: string): string => {
 const subscriberCounts = option('subscribers', '1000,10000').split(',').map(Number);
 const messages = Number(option('messages', '100'));
 const size = Number(option('size', '64'));
-const bun = existsSync(resolve(repositoryRoot, 'node_modules/.bin/bun'))
-  ? resolve(repositoryRoot, 'node_modules/.bin/bun')
+// The binary itself, not node_modules/.bin's shell wrapper: killing the wrapper would leave Bun running.
+const bun = existsSync(resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe'))
+  ? resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe')
   : 'bun';
 
 function start(command: string, argv: string[]): { child: ChildProcess; output: Promise<string> } {
