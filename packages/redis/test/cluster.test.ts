@@ -5,8 +5,8 @@ import {
   expectInOrderPerPublisher,
   freePort,
   haveRedis,
-  RedisProcess,
   REDIS_SERVER,
+  RedisProcess,
   startTopicServer,
   TopicClient,
 } from './helpers.js';

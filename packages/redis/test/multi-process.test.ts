@@ -7,8 +7,8 @@ import {
   defer,
   expectInOrderPerPublisher,
   haveRedis,
-  RedisProcess,
   REDIS_SERVER,
+  RedisProcess,
   startTopicServer,
   TopicClient,
 } from './helpers.js';
