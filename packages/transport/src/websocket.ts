@@ -304,6 +304,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   /** Undoes {@link unref}: the open WebSocket keeps the process alive again. */
   ref(): void {
     this.#transport.ref?.();
+  }
+
   // ---- topics (server-side WebSockets of a server with topics) -------------------------------------
 
   /**
@@ -320,23 +322,27 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   }
 
   /** Unsubscribes from `topic`; whether it was subscribed. */
-  unsubscribe(topic: string): boolean 
+  unsubscribe(topic: string): boolean {
     return this.#topics('unsubscribe').unsubscribe(topic);
+  }
 
   /** Whether this socket subscribes to `topic`. */
-  isSubscribed(topic: string): boolean 
+  isSubscribed(topic: string): boolean {
     return this.#topics('isSubscribed').isSubscribed(topic);
+  }
 
   /** The topics this socket subscribes to: a read-only view, updated as they change. */
-  get subscriptions(): ReadonlySet<string> 
+  get subscriptions(): ReadonlySet<string> {
     return this.#topics('subscriptions').subscriptions;
+  }
 
   /**
    * Publishes `data` to `topic`'s subscribers except this socket (as Bun's `ws.publish`), framed
    * once for all of them; `options.compress: false` never compresses it.
    */
-  publish(topic: string, data: string | BinaryData, options?: PublishOptions): void 
+  publish(topic: string, data: string | BinaryData, options?: PublishOptions): void {
     this.#topics('publish').publish(topic, data, options);
+  }
 
   #topics(method: string): TopicMember {
     if (this.#member === undefined) {
@@ -346,8 +352,9 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   }
 
   /** Drops the transport at once, without a close handshake: the close event reports 1006. */
-  terminate(): void 
+  terminate(): void {
     this.#session.terminate();
+  }
 
   /**
    * Iterates over received messages (text as strings, binary as `Uint8Array`), including those that
@@ -386,8 +393,9 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     return iterator;
   }
 
-  protected override listenersChanged(event: keyof WebSocketEvents): void 
+  protected override listenersChanged(event: keyof WebSocketEvents): void {
     if (event === 'message' || event === 'messagePiece') this.#scheduleHandOver();
+  }
 
   // ---- from the session -------------------------------------------------------------------------
 
