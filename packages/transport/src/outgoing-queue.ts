@@ -84,7 +84,7 @@ export class OutgoingQueue {
 
   /** Queues frames already encoded; {@link take} stops in front of them (see {@link takeFrames}). */
   pushFrames(chunks: readonly Uint8Array[], size: number): void {
-    this.#entries.push({ kind: 'frames', chunks, size });
+    this.#add({ kind: 'frames', chunks, size });
     this.#bytes += size;
   }
 

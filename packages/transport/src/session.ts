@@ -577,6 +577,16 @@ export class Session {
             canTake &&
             this.#queue.framesAtHead &&
             (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
+          ) {
+            chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
+            frames = this.#queue.takeFrames(chunks);
+          }
+          // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
+          let frames = 0;
+          if (
+            canTake &&
+            this.#queue.framesAtHead &&
+            (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
           // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
           // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
           // instead of piling up in the transport. Once closing, the close frame goes out anyway.
@@ -588,6 +598,10 @@ export class Session {
             canTake &&
             this.#queue.framesAtHead &&
             (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
+          ) {
+            chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
+            frames = this.#queue.takeFrames(chunks);
+          }
           ) {
             chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
             frames = this.#queue.takeFrames(chunks);
@@ -660,7 +674,8 @@ export class Session {
       this.#queue.framesAtHead &&
       (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
     ) {
-      const chunks = this.#engine.dataToSend();
+      const output = this.#engine.dataToSend();
+      const chunks = output.length === 0 ? [] : output; // the engine's empty list is shared
       this.#queue.takeFrames(chunks);
       if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) this.#blocked = true;
       handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY).resolveNow);
