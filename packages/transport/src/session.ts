@@ -569,39 +569,13 @@ export class Session {
           // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
           // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
           // instead of piling up in the transport. Once closing, the close frame goes out anyway.
-          let chunks =
-            this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
+          let chunks = this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
           // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
           let frames = 0;
           if (
             canTake &&
             this.#queue.framesAtHead &&
             (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
-          ) {
-            chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
-            frames = this.#queue.takeFrames(chunks);
-          }
-          // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
-          let frames = 0;
-          if (
-            canTake &&
-            this.#queue.framesAtHead &&
-            (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
-          // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
-          // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
-          // instead of piling up in the transport. Once closing, the close frame goes out anyway.
-          let chunks =
-            this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
-          // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
-          let frames = 0;
-          if (
-            canTake &&
-            this.#queue.framesAtHead &&
-            (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
-          ) {
-            chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
-            frames = this.#queue.takeFrames(chunks);
-          }
           ) {
             chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
             frames = this.#queue.takeFrames(chunks);
@@ -677,7 +651,10 @@ export class Session {
       const output = this.#engine.dataToSend();
       const chunks = output.length === 0 ? [] : output; // the engine's empty list is shared
       this.#queue.takeFrames(chunks);
-      if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) this.#blocked = true;
+      if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) {
+        this.#blocked = true;
+        this.#startWriteTimer();
+      }
       handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY).resolveNow);
     }
     return handed;
