@@ -10,6 +10,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # A C compiler: the load benchmark's generator (apps/bench/src/load/wsload.c) is compiled at bench time.
 command -v cc >/dev/null 2>&1 || need+=(gcc)
+# redis-server: the real Redis behind @wskit/redis's tests (each starts its own, without persistence).
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: not root; cannot install ${need[*]}"

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type VerifyResult, WebSocketServer } from '@wskit/node';
-import { Room } from './room.ts';
+import { redisBroker } from '@wskit/redis';
+import { MAX_BACKLOG, ROOM_TOPIC, Room } from './room.ts';
 import { sendText, serveStatic } from './static-files.ts';
 
 /** Where the room's WebSocket endpoint is. */
@@ -19,6 +20,11 @@ export interface DemoServerOptions {
   readonly host?: string;
   /** The page's files (default `public/`). */
   readonly publicDirectory?: string;
+  /**
+   * A Redis URL (`redis://127.0.0.1:6379`): the room spans every demo process connected to it
+   * (`@wskit/redis`, a fast topic). Without it, the room is this process's alone.
+   */
+  readonly redis?: string | undefined;
 }
 
 /** A running demo server. */
@@ -43,7 +49,8 @@ const MAX_MESSAGE_SIZE = 1024 * 1024;
  */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const host = options.host ?? '127.0.0.1';
-  const room = new Room();
+  let websockets: WebSocketServer | undefined;
+  const room = new Room((text) => websockets?.publish(ROOM_TOPIC, text));
   const files = serveStatic(options.publicDirectory ?? PUBLIC_DIRECTORY);
   const http = createServer((request, response) => {
     if (pathOf(request.url) === WEBSOCKET_PATH) {
@@ -56,7 +63,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       else response.destroy();
     });
   });
-  const websockets = new WebSocketServer({
+  websockets = new WebSocketServer({
     server: http,
     path: WEBSOCKET_PATH,
     maxConnections: 1000,
@@ -64,8 +71,15 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     verify: verifyOrigin,
     // Browsers offer permessage-deflate on every connection: accept it, so the demo shows it working.
     perMessageDeflate: true,
+    topics: {
+      ...(options.redis === undefined ? {} : { broker: redisBroker({ url: options.redis }) }),
+      // As before topics: a member this far behind is too slow for the room (1008).
+      backpressureLimit: MAX_BACKLOG,
+      backpressureCloseCode: 1008,
+    },
   });
-  websockets.on('connection', (socket, request) => {
+  const server = websockets;
+  server.on('connection', (socket, request) => {
     const name = new URL(request.url ?? '/', 'http://localhost').searchParams.get('name') ?? '';
     void room.join(socket, name);
   });
@@ -84,13 +98,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     port,
     room,
     http,
-    websockets,
+    websockets: server,
     close() {
       closing ??= (async () => {
         room.stop();
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
-        await websockets.close(1001, 'server shutting down');
+        await server.close(1001, 'server shutting down');
         http.closeAllConnections();
         await stopped;
       })();

@@ -1,5 +1,5 @@
 /**
- * `pnpm --dir apps/demo start [--port 8080] [--host 127.0.0.1]`: runs the demo server and prints the
+ * `pnpm --dir apps/demo start [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]`: runs the demo server and prints the
  * page's address. SIGINT (Ctrl-C) and SIGTERM close every WebSocket with 1001 Going Away, then exit.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ Usage: pnpm --dir apps/demo start [options]
 Options:
   -p, --port <port>   port to listen on, 0 for any free one (default 8080)
       --host <host>   address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+      --redis <url>   share the room with every demo process on this Redis (redis://127.0.0.1:6379)
   -h, --help          show this help
 `;
 
@@ -21,14 +22,15 @@ function fail(message: string): never {
 }
 
 /** Reads the flags, or explains what is wrong and exits with 2. */
-function readOptions(args: string[]): { port: number; host: string } {
-  let values: { port: string; host: string; help?: boolean | undefined };
+function readOptions(args: string[]): { port: number; host: string; redis: string | undefined } {
+  let values: { port: string; host: string; redis?: string | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args,
       options: {
         port: { type: 'string', short: 'p', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -43,13 +45,16 @@ function readOptions(args: string[]): { port: number; host: string } {
   if (!/^\d+$/.test(values.port) || port > 65535) {
     fail(`--port must be a number from 0 to 65535, not ${JSON.stringify(values.port)}`);
   }
-  return { port, host: values.host };
+  if (values.redis !== undefined && !/^rediss?:\/\//.test(values.redis)) {
+    fail(`--redis must be a redis:// or rediss:// URL, not ${JSON.stringify(values.redis)}`);
+  }
+  return { port, host: values.host, redis: values.redis };
 }
 
-const { port, host } = readOptions(process.argv.slice(2));
+const { port, host, redis } = readOptions(process.argv.slice(2));
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 try {
-  server = await startDemoServer({ port, host });
+  server = await startDemoServer({ port, host, redis });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail(`port ${port} is in use; pick another with --port (0 for any free one)`);
@@ -61,6 +66,7 @@ try {
 }
 
 console.log(`wskit demo: open ${server.url} in a few tabs (Ctrl-C to stop)`);
+if (redis !== undefined) console.log(`wskit demo: the room spans every demo process on ${redis}`);
 
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {

@@ -10,10 +10,12 @@ import {
 } from './protocol.ts';
 import { TrafficMeter } from './traffic-meter.ts';
 
+/** The topic every member subscribes to: the room's broadcasts go through it (and through Redis with `--redis`). */
+export const ROOM_TOPIC = 'room';
 /** Chat messages a newcomer gets on arrival. */
 const HISTORY_LENGTH = 50;
 /** A member whose unsent backlog passes this is too slow for the room and is closed (1008). */
-const MAX_BACKLOG = 8 * 1024 * 1024;
+export const MAX_BACKLOG = 8 * 1024 * 1024;
 /** Figures are not sent to a member whose backlog passes this (they come again in a second). */
 const STATS_BACKLOG = 256 * 1024;
 
@@ -25,20 +27,35 @@ interface Member {
   upload: { fileName: string; size: number; echoed: number } | undefined;
 }
 
+/** Publishes to every member of the room, in every process that shares its topics. */
+export type RoomPublish = (text: string) => void;
+
+/**
+ * Ids unique across the processes of one room (`--redis`): a random base per process, then a
+ * counter. The page keys members and chat messages by id.
+ */
+function idBase(): number {
+  return Math.floor(Math.random() * 2 ** 31) * 2 ** 20;
+}
+
 /**
  * The live room: every member's chat messages go to every member (the sender too), binary messages
- * go back to their sender (the upload echo), and the figures go to everyone once a second.
+ * go back to their sender (the upload echo), and the figures go to everyone once a second. The
+ * broadcasts are publishes on {@link ROOM_TOPIC}: with a Redis broker they reach the members of
+ * every demo process (each process keeps its own member list, history and figures).
  */
 export class Room {
   readonly traffic = new TrafficMeter();
   readonly #members = new Map<WebSocketSession, Member>();
   readonly #history: ChatEntry[] = [];
   readonly #startedAt = Date.now();
-  #nextMemberId = 1;
-  #nextChatId = 1;
+  readonly #publish: RoomPublish;
+  #nextMemberId = idBase() + 1;
+  #nextChatId = idBase() + 1;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor() {
+  constructor(publish: RoomPublish) {
+    this.#publish = publish;
     this.#timer = setInterval(() => this.#tick(), 1000);
     this.#timer.unref();
   }
@@ -77,6 +94,7 @@ export class Room {
       upload: undefined,
     };
     this.#members.set(socket, member);
+    void socket.subscribe(ROOM_TOPIC);
     this.#send(member, {
       type: 'welcome',
       you: view(member),
@@ -171,10 +189,15 @@ export class Room {
     void member.socket.send(JSON.stringify(this.stats()));
   }
 
+  /** Publishes `message` to the room (framed once for every member), but to `except`. */
   #broadcast(message: ServerMessage, except?: Member): void {
     const text = JSON.stringify(message);
-    for (const member of this.#members.values()) {
-      if (member !== except) this.#sendText(member, text);
+    const local = this.#members.size - (except === undefined ? 0 : 1);
+    this.traffic.sent(Buffer.byteLength(text) * Math.max(local, 0));
+    if (except !== undefined && except.socket.readyState === except.socket.OPEN) {
+      except.socket.publish(ROOM_TOPIC, text);
+    } else {
+      this.#publish(text);
     }
   }
 

@@ -2,60 +2,12 @@
 // with two tabs on the page served by the demo server, using the browser's own WebSocket.
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { DemoServer } from '../src/demo-server.ts';
-import { defer, startServer } from './helpers.ts';
+import { launch, openTab, say, skip } from './browser-helpers.ts';
+import { startServer } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const SCREENSHOT = `${ARTIFACTS}demo.png`;
-
-const haveChromium = existsSync(CHROMIUM);
-const skip = !haveChromium && !process.env.CI;
-if (skip) {
-  console.warn(
-    `browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium, as .ci/system-deps.sh does in CI)`,
-  );
-}
-
-async function launch(): Promise<Browser> {
-  if (!haveChromium) {
-    throw new Error(`${CHROMIUM} is missing: CI installs Debian's chromium through .ci/system-deps.sh`);
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  defer(() => browser.close());
-  return browser;
-}
-
-/** Opens the page in a new tab and waits until it joined the room; page errors fail the test. */
-async function openTab(browser: Browser, server: DemoServer, errors: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.wskitDemo?.connected === true);
-  return page;
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.fill('#message-input', text);
-  await page.press('#message-input', 'Enter');
-}
 
 /** Bytes whose every position is distinct enough that a shifted or dropped chunk shows. */
 function patternedBytes(length: number): Buffer {

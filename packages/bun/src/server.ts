@@ -6,11 +6,15 @@ import {
 } from '@wskit/permessage-deflate';
 import {
   acceptUpgrade,
+  type BinaryData,
   engineExtensions,
   openWebSocket,
+  type PublishOptions,
   pickSessionOptions,
   refuseUnsupportedOptions,
   type SessionOptions,
+  TopicHub,
+  type TopicHubOptions,
   TypedEmitter,
   type UnsupportedOptions,
   type UpgradeHooks,
@@ -81,6 +85,12 @@ export interface WebSocketServerOptions extends UpgradeHooks<RequestHead>, Sessi
    * compressed with attacker-chosen data). `maxMessageSize` also bounds every inflated message.
    */
   readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
+  /**
+   * The server's topics (`ws.subscribe(topic)`, `server.publish(topic, data)`): the broker that
+   * shares them with other processes (default this process only), the per-topic delivery mode and
+   * the slow-subscriber policy (`@wskit/transport`'s `TopicHubOptions`).
+   */
+  readonly topics?: TopicHubOptions | undefined;
 }
 
 /** The events of a {@link WebSocketServer}. */
@@ -116,6 +126,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
   readonly #listener: BunListener;
   readonly #session: SessionOptions;
   readonly #deflate: PerMessageDeflate | undefined;
+  readonly #topics: TopicHub;
   #pending = 0;
   #closing: Promise<void> | undefined;
 
@@ -143,6 +154,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
     };
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     const deflate = this.#deflate;
+    this.#topics = new TopicHub(options.topics);
     const hooks: UpgradeHooks<RequestHead> = {
       protocols: options.protocols,
       selectProtocol: options.selectProtocol,
@@ -199,6 +211,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
               extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
               url: outcome.url,
               earlyData: outcome.earlyData,
+              topics: this.#topics,
             });
             this.#clients.add(websocket);
             void websocket.closed.then(() => this.#clients.delete(websocket));
@@ -219,6 +232,19 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
     return this.#listener.hostname;
   }
 
+  /** The server's topics: subscriber counts, the `drop`, `slow`, `gap` and `error` events. */
+  get topics(): TopicHub {
+    return this.#topics;
+  }
+
+  /**
+   * Publishes `data` to every WebSocket subscribed to `topic`, here and through the broker on every
+   * process sharing it, framed once for all subscribers.
+   */
+  publish(topic: string, data: string | BinaryData, options?: PublishOptions): void {
+    this.#topics.publish(topic, data, options);
+  }
+
   /** The open WebSockets (accepted and not yet closed). */
   get clients(): ReadonlySet<WebSocket> {
     return this.#clients;
@@ -236,7 +262,8 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       websocket.close(code, reason);
       closed.push(websocket.closed);
     }
-    this.#closing = Promise.all(closed).then(() => {
+    this.#closing = Promise.all(closed).then(async () => {
+      await this.#topics.close();
       this.emit('close');
     });
     return this.#closing;

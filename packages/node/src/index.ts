@@ -11,9 +11,15 @@
  */
 export type { PerMessageDeflateOptions } from '@wskit/permessage-deflate';
 export type {
+  BackpressurePolicy,
+  Broker,
+  PublishOptions,
   StandardCloseEvent,
   StandardErrorEvent,
   StandardMessageEvent,
+  SubscribeOptions,
+  TopicHub,
+  TopicHubOptions,
   WebSocket as WebSocketSession,
   WebSocketCloseInfo,
   WebSocketOpenInfo,

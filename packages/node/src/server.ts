@@ -16,7 +16,14 @@ import { Server as TlsServer } from 'node:tls';
 import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import type { PerMessageDeflate } from '@wskit/permessage-deflate';
-import type { SessionOptions, WebSocket } from '@wskit/transport';
+import {
+  type BinaryData,
+  type PublishOptions,
+  type SessionOptions,
+  TopicHub,
+  type TopicHubOptions,
+  type WebSocket,
+} from '@wskit/transport';
 import {
   type BinaryTypeOption,
   checkBinaryType,
@@ -93,6 +100,12 @@ export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, Bi
    * chooses leaks them (CRIME/BREACH). `maxMessageSize` also bounds every inflated message.
    */
   readonly perMessageDeflate?: PerMessageDeflateOption | undefined;
+  /**
+   * The server's topics (`ws.subscribe(topic)`, `server.publish(topic, data)`): the broker that
+   * shares them with other processes (`@wskit/redis`; default this process only), the per-topic
+   * delivery mode and the slow-subscriber policy (`@wskit/transport`'s `TopicHubOptions`).
+   */
+  readonly topics?: TopicHubOptions | undefined;
 }
 
 /** The events of a {@link WebSocketServer}. */
@@ -141,6 +154,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #deflate: PerMessageDeflate | undefined;
   readonly #httpServer: HttpServer | HttpsServer | undefined;
   readonly #ownsServer: boolean;
+  readonly #topics: TopicHub;
   /** Settles once the own listener listens (true) or failed to (false). */
   #listened: Promise<boolean> = Promise.resolve(false);
   #pending = 0;
@@ -184,6 +198,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     };
     this.#binaryType = checkBinaryType(options.binaryType);
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
+    this.#topics = new TopicHub(options.topics);
     if (options.server) {
       this.#httpServer = options.server;
       this.#ownsServer = false;
@@ -249,6 +264,20 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   /** The open WebSockets (accepted and not yet closed). */
   get clients(): ReadonlySet<WebSocket> {
     return this.#clients;
+  }
+
+  /** The server's topics: subscriber counts, the `drop`, `slow`, `gap` and `error` events. */
+  get topics(): TopicHub {
+    return this.#topics;
+  }
+
+  /**
+   * Publishes `data` (a string as text, bytes as binary) to every WebSocket subscribed to `topic`,
+   * on this server and, through the broker, on every process sharing it. The message is framed (and
+   * compressed, where the negotiated parameters allow sharing) once for all subscribers.
+   */
+  publish(topic: string, data: string | BinaryData, options?: PublishOptions): void {
+    this.#topics.publish(topic, data, options);
   }
 
   /** The port listened on (the actual one after `port: 0`), or `undefined` before listening. */
@@ -333,6 +362,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
         url: outcome.url,
         earlyData: outcome.earlyData,
+        topics: this.#topics,
       },
       this.#binaryType,
     );
@@ -383,7 +413,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         }),
       );
     }
-    this.#closing = Promise.all(closed).then(() => {
+    this.#closing = Promise.all(closed).then(async () => {
+      await this.#topics.close();
       this.emit('close');
     });
     return this.#closing;

@@ -66,6 +66,13 @@ export class DeflateExtension implements ConnectionExtension {
   readonly #mayFallBack: boolean;
   readonly #deflater: ZlibMessageStream;
   readonly #inflater: ZlibMessageStream;
+  /**
+   * Set when we compress without context takeover: then a message's compressed bytes depend only
+   * on it and on the window, level and memory level, so every connection with the same `key` may be
+   * sent the same bytes (a topic's message is compressed once per key, not per subscriber).
+   * `undefined` with context takeover: each connection's output depends on what it sent before.
+   */
+  readonly sharedEncoding: { readonly key: string; createEncoder(): DeflateExtension } | undefined;
 
   constructor(zlib: ZlibModule, limiter: ConcurrencyLimiter, configuration: ExtensionConfiguration) {
     this.#limiter = limiter;
@@ -74,6 +81,12 @@ export class DeflateExtension implements ConnectionExtension {
     // is leaves both sides in step; with it, every byte we compress must reach the peer compressed.
     this.#mayFallBack = configuration.send.noContextTakeover;
     const { send, receive, level, memoryLevel } = configuration;
+    this.sharedEncoding = send.noContextTakeover
+      ? {
+          key: `permessage-deflate;w=${send.windowBits};l=${level};m=${memoryLevel};t=${configuration.threshold}`,
+          createEncoder: () => new DeflateExtension(zlib, limiter, configuration),
+        }
+      : undefined;
     this.#deflater = new ZlibMessageStream(
       () =>
         zlib.createDeflateRaw({

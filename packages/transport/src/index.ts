@@ -12,6 +12,16 @@
  * @packageDocumentation
  */
 export { formatAddress, JOIN_LIMIT, type JoinedRun, joinSmallChunks } from './adapter-helpers.js';
+export {
+  type Broker,
+  type BrokerHandler,
+  type BrokerHistory,
+  type BrokerMessage,
+  type BrokerNotice,
+  compareOffsets,
+  type DeliveryMode,
+  InProcessBroker,
+} from './broker.js';
 export type { BinaryData } from './bytes.js';
 export { type ClientExtension, type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
 export type { Dialer, DialTarget } from './dialer.js';
@@ -57,6 +67,7 @@ export {
   withUrlCredentials,
 } from './redirect.js';
 export type { CloseInfo } from './session.js';
+export type { SharedEncoding } from './shared-encoding.js';
 export {
   CloseEvent,
   ErrorEvent,
@@ -78,6 +89,18 @@ export {
   type WebSocketConnector,
 } from './standard-websocket.js';
 export { StandardWebSocketError, type WebSocketCloseInfo } from './standard-websocket-error.js';
+export { defaultEnvelope, jsonEnvelope, type TopicEnvelope, type TopicEvent } from './topic-envelope.js';
+export {
+  type BackpressurePolicy,
+  DefaultTopicOptions,
+  type PublishOptions,
+  type SubscribeOptions,
+  TopicHub,
+  type TopicHubEvents,
+  type TopicHubOptions,
+  type TopicMember,
+  type TopicSocket,
+} from './topics.js';
 export {
   isUnsupportedOptionError,
   refuseUnsupportedOptions,

@@ -1,5 +1,6 @@
 import type { MaskKeyPool, Role, Utf8Check } from '@wskit/codec';
 import type { ConnectionExtension } from '@wskit/protocol';
+import type { TopicHub } from './topics.js';
 
 /** Defaults of the session driver's own options, in bytes and messages. */
 export const DefaultSessionOptions = {
@@ -101,6 +102,8 @@ export interface OpenWebSocketOptions extends SessionOptions {
   earlyData?: Uint8Array;
   /** The remote end, when the transport has no `remoteAddress` of its own. */
   remoteAddress?: string;
+  /** A server's topics: gives the WebSocket `subscribe`, `unsubscribe`, `publish` … (servers only). */
+  topics?: TopicHub;
 }
 
 /** Checks a size option: a non-negative integer (or `Infinity` where allowed), or the default. */

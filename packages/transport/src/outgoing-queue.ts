@@ -35,7 +35,14 @@ export interface StreamEntry {
   done: boolean;
 }
 
-type Entry = WholeEntry | StreamEntry;
+/** Frames encoded elsewhere (a topic's shared frames), written as they are, behind what came before. */
+interface FramesEntry {
+  readonly kind: 'frames';
+  readonly chunks: readonly Uint8Array[];
+  readonly size: number;
+}
+
+type Entry = WholeEntry | StreamEntry | FramesEntry;
 
 /**
  * The session driver's queue of outgoing messages that wait for the transport, in send order. A
@@ -75,6 +82,31 @@ export class OutgoingQueue {
     return done.promise;
   }
 
+  /** Queues frames already encoded; {@link take} stops in front of them (see {@link takeFrames}). */
+  pushFrames(chunks: readonly Uint8Array[], size: number): void {
+    this.#add({ kind: 'frames', chunks, size });
+    this.#bytes += size;
+  }
+
+  /** Whether frames already encoded are at the head: the engine's output must be written first. */
+  get framesAtHead(): boolean {
+    return this.#head < this.#entries.length && this.#entries[this.#head]!.kind === 'frames';
+  }
+
+  /** Takes the frames entries at the head, appending their chunks to `into`; how many entries. */
+  takeFrames(into: Uint8Array[]): number {
+    let count = 0;
+    while (this.#head < this.#entries.length) {
+      const entry = this.#entries[this.#head]!;
+      if (entry.kind !== 'frames') break;
+      for (const chunk of entry.chunks) into.push(chunk);
+      this.#bytes -= entry.size;
+      this.#shift();
+      count++;
+    }
+    return count;
+  }
+
   /** Queues a streamed message with no fragment yet. */
   openStream(type: MessageType): StreamEntry {
     const entry: StreamEntry = {
@@ -108,6 +140,7 @@ export class OutgoingQueue {
     let spent = 0;
     while (this.#head < this.#entries.length && (handed.length === 0 || spent < budget)) {
       const entry = this.#entries[this.#head]!;
+      if (entry.kind === 'frames') break; // the session writes them behind the engine's output
       if (entry.kind === 'whole') {
         if (entry.type === 'binary') engine.sendBinary(entry.data as Uint8Array, entry.options);
         else if (typeof entry.data === 'string') engine.sendText(entry.data, entry.options);
@@ -152,7 +185,7 @@ export class OutgoingQueue {
       const entry = entries[index]!;
       if (entry.kind === 'whole') {
         entry.done.reject(error);
-      } else {
+      } else if (entry.kind === 'stream') {
         entry.done = true;
         for (const fragment of entry.fragments) fragment.done.reject(error);
         entry.fragments.length = 0;

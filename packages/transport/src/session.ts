@@ -276,6 +276,18 @@ export class Session {
     return promise;
   }
 
+  /**
+   * Queues frames encoded elsewhere (a topic's message, framed once for every subscriber): written
+   * as they are, in order with this session's own messages. `bytes` counts in `bufferedAmount`
+   * until they are written. Returns `false` (and drops them) unless the session is open.
+   */
+  sendFrames(chunks: readonly Uint8Array[], bytes: number): boolean {
+    if (this.state !== 'OPEN') return false;
+    this.#queue.pushFrames(chunks, bytes);
+    this.#queued();
+    return true;
+  }
+
   /** Opens a streamed message; it holds its place in the queue from now on. */
   openStream(type: MessageType): StreamEntry | undefined {
     if (this.state !== 'OPEN') return undefined;
@@ -317,7 +329,7 @@ export class Session {
     validateLocalClose(code, reason);
     if (this.state !== 'OPEN') return;
     this.#closeRequested = true;
-    const handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+    const handed = this.#handOverAll();
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     this.#engine.sendClose(code, reason);
     this.#afterEngine(handed);
@@ -493,7 +505,7 @@ export class Session {
       this.#closeStepScheduled = false;
       if (!this.#engine.closeDue) return; // close() answered it already
       // What the application queued is in memory: it goes before the close frame, backpressure or not.
-      const handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+      const handed = this.#handOverAll();
       this.#engine.flushClose();
       this.#afterEngine(handed);
     });
@@ -557,8 +569,17 @@ export class Session {
           // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
           // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
           // instead of piling up in the transport. Once closing, the close frame goes out anyway.
-          const chunks =
-            this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
+          let chunks = this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
+          // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
+          let frames = 0;
+          if (
+            canTake &&
+            this.#queue.framesAtHead &&
+            (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
+          ) {
+            chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
+            frames = this.#queue.takeFrames(chunks);
+          }
           if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
             if (!this.#transport.write(chunks)) {
               this.#blocked = true;
@@ -575,7 +596,13 @@ export class Session {
             this.#controlWaiters = NO_DEFERREDS;
             for (const deferred of waiters) deferred.resolve();
           }
-          if ((count === 0 && !settled) || this.#blocked || this.#encodingFull || this.#queue.isEmpty) break;
+          if (
+            (count === 0 && frames === 0 && !settled) ||
+            this.#blocked ||
+            this.#encodingFull ||
+            this.#queue.isEmpty
+          )
+            break;
         }
         if (this.#engine.shouldCloseTransport && !this.#transportClosing) this.#closeTransport();
       } while (this.#flushAgain);
@@ -608,6 +635,29 @@ export class Session {
     this.#encodingBatches.push({ target, bytes, handed: taken });
     this.#encodingBytes += bytes;
     return { count: taken.length, resolveNow: NO_DEFERREDS };
+  }
+
+  /**
+   * Before a close frame: hands the engine everything queued, in order, whatever the backpressure.
+   * Frames encoded elsewhere ({@link sendFrames}) are written behind the engine's output for what
+   * came before them; if an extension is still encoding that, they and what follows are dropped.
+   */
+  #handOverAll(): Deferred[] {
+    let handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+    while (
+      this.#queue.framesAtHead &&
+      (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
+    ) {
+      const output = this.#engine.dataToSend();
+      const chunks = output.length === 0 ? [] : output; // the engine's empty list is shared
+      this.#queue.takeFrames(chunks);
+      if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) {
+        this.#blocked = true;
+        this.#startWriteTimer();
+      }
+      handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY).resolveNow);
+    }
+    return handed;
   }
 
   /** Resolves the batches whose messages were encoded (their frames were just written); whether any was. */

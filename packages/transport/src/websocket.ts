@@ -7,6 +7,7 @@ import { type MessageStream, SessionMessageStream } from './message-stream.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import type { Transport } from './port.js';
 import { type CloseInfo, Session, type SessionHost } from './session.js';
+import type { PublishOptions, SubscribeOptions, TopicMember } from './topics.js';
 
 /** The WHATWG `readyState` values, shared by both WebSocket classes. */
 export const ReadyState = {
@@ -110,6 +111,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   #handOverScheduled = false;
   /** Who waits for drain; the shared empty {@link NO_WAITERS} while nobody does. */
   #drainWaiters: (() => void)[] = NO_WAITERS;
+  readonly #member: TopicMember | undefined;
 
   /** Same as {@link openWebSocket}: starts a session over `transport`, whose handshake succeeded. */
   constructor(transport: Transport, options: OpenWebSocketOptions) {
@@ -150,6 +152,20 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       throw error;
     }
     this.remoteAddress = options.remoteAddress ?? transport.remoteAddress;
+    if (options.topics !== undefined) {
+      if (options.role !== 'server') {
+        transport.abort();
+        throw new TypeError('topics are for server-side WebSockets');
+      }
+      const session = this.#session;
+      const member = options.topics.join(
+        this,
+        (chunks, bytes) => session.sendFrames(chunks, bytes),
+        options.extensions,
+      );
+      this.#member = member;
+      void this.closed.then(() => member.leaveAll());
+    }
     this.#session.start(options.earlyData);
   }
 
@@ -288,6 +304,51 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   /** Undoes {@link unref}: the open WebSocket keeps the process alive again. */
   ref(): void {
     this.#transport.ref?.();
+  }
+
+  // ---- topics (server-side WebSockets of a server with topics) -------------------------------------
+
+  /**
+   * Subscribes to `topic`: messages published to it (by the server, by any socket but this one, in
+   * any process the server's broker reaches) are sent to this socket. Settles once the broker
+   * subscribed (at once in one process). With `options.offset` on a recoverable topic, first sends
+   * what was published after that offset (see `@wskit/redis`). The promise may be ignored. Throws
+   * `TypeError` on a WebSocket whose server has no topics (every client WebSocket).
+   */
+  subscribe(topic: string, options?: SubscribeOptions): Promise<void> {
+    const promise = this.#topics('subscribe').subscribe(topic, options);
+    promise.catch(() => {});
+    return promise;
+  }
+
+  /** Unsubscribes from `topic`; whether it was subscribed. */
+  unsubscribe(topic: string): boolean {
+    return this.#topics('unsubscribe').unsubscribe(topic);
+  }
+
+  /** Whether this socket subscribes to `topic`. */
+  isSubscribed(topic: string): boolean {
+    return this.#topics('isSubscribed').isSubscribed(topic);
+  }
+
+  /** The topics this socket subscribes to: a read-only view, updated as they change. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.#topics('subscriptions').subscriptions;
+  }
+
+  /**
+   * Publishes `data` to `topic`'s subscribers except this socket (as Bun's `ws.publish`), framed
+   * once for all of them; `options.compress: false` never compresses it.
+   */
+  publish(topic: string, data: string | BinaryData, options?: PublishOptions): void {
+    this.#topics('publish').publish(topic, data, options);
+  }
+
+  #topics(method: string): TopicMember {
+    if (this.#member === undefined) {
+      throw new TypeError(`${method}: this WebSocket has no topics (only a server's WebSockets have them)`);
+    }
+    return this.#member;
   }
 
   /** Drops the transport at once, without a close handshake: the close event reports 1006. */
