@@ -57,9 +57,12 @@ function publicPackages() {
         continue;
       }
       if (manifest.private) continue;
-      const dependencies = Object.keys(manifest.dependencies ?? {}).filter((name) =>
-        name.startsWith('@wskit/'),
-      );
+      // Its wskit dependencies, and the wskit packages it names as optional peers: its README's
+      // install line names them (`npm install @wskit/winhttp @wskit/node` on Node).
+      const dependencies = [
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.peerDependencies ?? {}),
+      ].filter((name) => name.startsWith('@wskit/'));
       found.push({ name: manifest.name, folder, dependencies });
     }
   }
@@ -377,7 +380,9 @@ async function main() {
       const specs = [...closure(entry.name, byName)].map((name) => tarballs.get(name));
       const row = { name: entry.name, tarball: statSync(tarballs.get(entry.name)).size };
       try {
-        await npmInstall(project, specs, { offline: true });
+        // The wskit packages come from their tarballs; third-party ones (e.g. @redis/client) from the
+        // registry, as a user's install gets them.
+        await npmInstall(project, specs, { offline: false });
         Object.assign(row, installed(project));
         const example =
           entry.name === '@wskit/cli' ? await checkCli(project) : await runExample(project, entry.name);

@@ -77,9 +77,11 @@ export const BUNDLES = [
     conditions: ['workerd', 'worker', 'browser'],
     external: ['cloudflare:*'],
     budget: 25 * 1024,
-    ceiling: 29290,
+    // Raised from 29 290 B when permessage-deflate, redirects, proxies (issue 15) and the WHATWG
+    // classes and WebSocketStream (issue 15) landed: each is linked whether or not it is used.
+    ceiling: 38510,
     pending:
-      "transport's StandardWebSocket (static fields read from ReadyState, a defineProperty loop) stays in every bundle: 1.6 KB",
+      "permessage-deflate (11 KB) is linked even when off (load it lazily), and transport's StandardWebSocket and WebSocketStream stay in every bundle",
     code: `
       import { connect } from '@wskit/cloudflare';
       export default {
@@ -99,8 +101,10 @@ export const BUNDLES = [
     platform: 'node',
     external: ['undici'],
     budget: 20 * 1024,
-    ceiling: 34960,
-    pending: 'the session, engine and permessage-deflate layers weigh 25 KB: far from 20 KB',
+    // Raised from 34 960 B when the WHATWG classes, WebSocketStream and shared redirects (issue 15) landed.
+    ceiling: 39330,
+    pending:
+      'the session, engine and permessage-deflate layers weigh 25 KB, and the WHATWG classes and WebSocketStream are linked unused: far from 20 KB',
     code: `
       import { connect } from '@wskit/node';
       const ws = await connect(process.argv[2]);
