@@ -71,6 +71,8 @@ describe.skipIf(skip || (!haveRedis && !process.env.CI))('the demo on two proces
     await tabA.locator('.message.mine .bubble', { hasText: 'Hello from process A' }).waitFor();
     await say(tabB, 'Hello back from process B');
     await tabA.locator('.message .bubble', { hasText: 'Hello back from process B' }).waitFor();
+    // B shows its own message once its server echoed it back: wait for that before counting.
+    await tabB.locator('.message.mine .bubble', { hasText: 'Hello back from process B' }).waitFor();
     expect(await tabA.locator('.message').count()).toBe(2);
     expect(await tabB.locator('.message').count()).toBe(2);
     expect(errors).toEqual([]);

@@ -52,7 +52,8 @@ describe('runtimes', () => {
     const client = await runtime.connect(listener.url, { session, deflate: false, handshakeTimeout: 5000 });
     const echoed = new Promise((resolve) => client.once('message', resolve));
     await client.send(new Uint8Array([1, 2, 3]));
-    expect(await echoed).toEqual(new Uint8Array([1, 2, 3]));
+    // On Node, binary messages arrive as Buffer views (binaryType 'nodebuffer'): compare the bytes.
+    expect(Uint8Array.from((await echoed) as Uint8Array)).toEqual(new Uint8Array([1, 2, 3]));
     expect(listener.connections).toBe(1);
     await listener.close(1001, 'going');
     expect(await client.closed).toMatchObject({ code: 1001, reason: 'going' });

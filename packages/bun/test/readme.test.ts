@@ -17,7 +17,7 @@ function block(markdown: string, after: string, language: string): string {
 it('runs the README example and prints what the README says', async () => {
   const readme = await Bun.file(join(packageDir, 'README.md')).text();
   const code = block(readme, '## Example', 'ts');
-  const expected = block(readme, 'It prints:', '');
+  const expected = block(readme, 'It prints:', 'text');
   const dir = join(packageDir, '.test-results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'readme-example.ts');

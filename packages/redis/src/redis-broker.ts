@@ -28,20 +28,20 @@ export const DefaultRedisBrokerOptions = Object.freeze({
 export interface RedisBrokerOptions {
   /** The Redis URL, e.g. `redis://127.0.0.1:6379` (default node-redis' own: `redis://localhost:6379`). */
   readonly url?: string | undefined;
-  /** See {@link DefaultRedisBrokerOptions.prefix}. */
+  /** See `DefaultRedisBrokerOptions.prefix`. */
   readonly prefix?: string | undefined;
-  /** See {@link DefaultRedisBrokerOptions.maxLength}: the retention window of recoverable topics. */
+  /** See `DefaultRedisBrokerOptions.maxLength`: the retention window of recoverable topics. */
   readonly maxLength?: number | undefined;
   /**
    * Also trim a recoverable topic's entries older than this many milliseconds (`MINID ~`), checked
    * on each publish (default none: only `maxLength`).
    */
   readonly maxAge?: number | undefined;
-  /** See {@link DefaultRedisBrokerOptions.readCount}. */
+  /** See `DefaultRedisBrokerOptions.readCount`. */
   readonly readCount?: number | undefined;
-  /** See {@link DefaultRedisBrokerOptions.maxQueuedCommands}. */
+  /** See `DefaultRedisBrokerOptions.maxQueuedCommands`. */
   readonly maxQueuedCommands?: number | undefined;
-  /** See {@link DefaultRedisBrokerOptions.maxReconnectDelay}. */
+  /** See `DefaultRedisBrokerOptions.maxReconnectDelay`. */
   readonly maxReconnectDelay?: number | undefined;
 }
 

@@ -2,7 +2,7 @@
  * The broker port: how a {@link TopicHub} shares its topics with other processes. The hub hands
  * every publish to its broker and delivers to its own subscribers what the broker hands back (its
  * own publishes included), so every process sees one order per topic. The default
- * {@link InProcessBroker} hands each message straight back: one process, nothing shared.
+ * `InProcessBroker` hands each message straight back: one process, nothing shared.
  * `@wskit/redis` implements it over Redis pub/sub (fast) and Redis Streams (recoverable).
  */
 

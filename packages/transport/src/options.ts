@@ -38,7 +38,7 @@ export interface SessionOptions {
   highWaterMark?: number;
   /** See `DefaultSessionOptions.maxBufferedMessages` (default 16). */
   maxBufferedMessages?: number;
-  /** See {@link DefaultSessionOptions.maxBufferedBytes} (default 32 MiB). */
+  /** See `DefaultSessionOptions.maxBufferedBytes` (default 32 MiB). */
   maxBufferedBytes?: number;
   /** Answer pings with pongs automatically (default true); pongs that cannot be written yet coalesce into one. */
   autoPong?: boolean;
@@ -47,7 +47,7 @@ export interface SessionOptions {
    * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
    */
   maxPendingPings?: number;
-  /** See {@link DefaultSessionOptions.writeTimeout} (default 30 000 ms; 0: no limit). */
+  /** See `DefaultSessionOptions.writeTimeout` (default 30 000 ms; 0: no limit). */
   writeTimeout?: number;
   /**
    * Close the connection with 1001 after this many milliseconds without a message sent or received

@@ -42,15 +42,15 @@ export const DefaultTopicOptions = Object.freeze({
 
 /** The options of a {@link TopicHub} (a server's `topics` option). */
 export interface TopicHubOptions {
-  /** Shares topics with other processes (default: an {@link InProcessBroker}, this process only). */
+  /** Shares topics with other processes (default: an `InProcessBroker`, this process only). */
   readonly broker?: Broker | undefined;
   /** Each topic's delivery mode (default every topic `fast`); `recoverable` needs a broker with history. */
   readonly mode?: ((topic: string) => DeliveryMode) | undefined;
-  /** What subscribers receive for each message or notice (default {@link defaultEnvelope}). */
+  /** What subscribers receive for each message or notice (default `defaultEnvelope`). */
   readonly envelope?: TopicEnvelope | undefined;
   /** Bytes a subscriber may have unwritten before the policy applies to it (default 1 MiB). */
   readonly backpressureLimit?: number | undefined;
-  /** `close` (default) or `drop`: see {@link DefaultTopicOptions.backpressure}. */
+  /** `close` (default) or `drop`: see `DefaultTopicOptions.backpressure`. */
   readonly backpressure?: BackpressurePolicy | undefined;
   /** With `close`: 1013 (default) or 1008. */
   readonly backpressureCloseCode?: 1008 | 1013 | undefined;
@@ -95,7 +95,7 @@ const ignore = (): void => {};
 /**
  * One server's topics: which of its sockets subscribe to what, and the broker that spreads
  * publishes across processes. A published message goes to the broker once; what the broker hands
- * back is framed once per group of subscribers that can share bytes ({@link SharedFramer}), and each
+ * back is framed once per group of subscribers that can share bytes (`SharedFramer`), and each
  * subscriber is written to through its own session's queue (order with its own sends holds). A
  * subscriber over `backpressureLimit` gets the policy instead; the others are never held up.
  */
@@ -365,7 +365,7 @@ export class TopicMember {
   readonly id: number;
   /** The socket. */
   readonly socket: TopicSocket;
-  /** Its sharing group (see {@link sharingOf}). */
+  /** Its sharing group (see `sharingOf`). */
   readonly sharing: typeof PLAIN_GROUP | SharedEncoding | undefined;
 
   constructor(
