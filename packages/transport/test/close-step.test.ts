@@ -9,8 +9,10 @@ describe('the close step', () => {
     const received: unknown[] = [];
     server.on('message', (data) => received.push(data));
     const answered = new Promise<unknown>((resolve) => {
-      client.on('message', () => {
-        // Same turn as the server's message and Close: still OPEN, the answer goes before our reply.
+      client.on('message', async () => {
+        // A promise job later (as a `for await` loop answers), in the same turn as the server's
+        // message and Close: still OPEN, and the answer goes before our reply.
+        await Promise.resolve();
         resolve(client.send('answer').then(() => 'sent'));
       });
     });
