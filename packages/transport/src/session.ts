@@ -11,6 +11,7 @@ import { WebSocketError } from './errors.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import { OutgoingQueue, type Payload, type StreamEntry } from './outgoing-queue.js';
 import type { Transport, TransportHandler } from './port.js';
+import { type SessionInput, SessionPhase, sessionStep, sessionWrites } from './session-lifecycle.js';
 
 /** How a session ended: the close event's values. */
 export interface CloseInfo {
@@ -112,11 +113,16 @@ export class Session {
   /** Runs while the transport pushes back: no progress until it fires fails the connection. */
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Where the session is in its lifecycle: see `session-lifecycle.ts`. */
+  #phase: SessionPhase = SessionPhase.Open;
+  /** What dropped the transport, once something did: the input that led to `ABORTING`. */
+  #abortedBy: SessionInput | undefined;
+  /** The read side: `ended` once the engine got the end of stream. */
+  #reading: 'flowing' | 'paused' | 'ended' = 'flowing';
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
-  #flushScheduled = false;
-  /** The scheduled flush runs in a microtask (the queue reached the high-water mark). */
-  #flushSoon = false;
+  /** A flush is scheduled: after this turn's promise jobs (`later`), or in a microtask (`soon`). */
+  #flushPlanned: 'none' | 'later' | 'soon' = 'none';
   #flushing = false;
   #flushAgain = false;
   #dispatching = false;
@@ -127,19 +133,12 @@ export class Session {
   #encodingBatches: EncodingBatch[] = NO_BATCHES;
   /** Payload bytes of {@link #encodingBatches}. */
   #encodingBytes = 0;
-  #closeRequested = false;
   /** The close step (writing the due close frame) is scheduled. */
   #closeStepScheduled = false;
-  #terminated = false;
-  #readPaused = false;
-  #transportClosing = false;
-  #transportClosed = false;
-  #eofDelivered = false;
   /** Early data, and what arrived behind it, held until the next turn (see `start`). */
   #held: Uint8Array[] | undefined;
   #transportError: Error | undefined;
   #closeInfo: CloseInfo | undefined;
-  #finished = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = 0;
   /** Keepalive deadlines wait until then: the peer's answers may still sit unread after a pause. */
@@ -221,9 +220,18 @@ export class Session {
    * step writes our close frame, so that answers to the messages before it still go out.
    */
   get state(): SessionState {
-    if (this.#finished) return 'CLOSED';
-    if (this.#closeRequested || !this.#engineTakesData()) return 'CLOSING';
-    return 'OPEN';
+    if (this.#phase === SessionPhase.Open) return this.#engineTakesData() ? 'OPEN' : 'CLOSING';
+    return this.#phase === SessionPhase.Closed ? 'CLOSED' : 'CLOSING';
+  }
+
+  /** The session's lifecycle phase (see `session-lifecycle.ts`): for tests and diagnostics. */
+  get phase(): SessionPhase {
+    return this.#phase;
+  }
+
+  /** Whether the transport has closed (its `onClose` came). */
+  get #transportGone(): boolean {
+    return this.#phase === SessionPhase.Gone || this.#phase === SessionPhase.Closed;
   }
 
   /** Whether the engine still accepts data: `OPEN`, or a close frame is due but not yet written. */
@@ -248,7 +256,9 @@ export class Session {
    */
   get needsDrain(): boolean {
     return (
-      (this.#blocked || this.#encodingFull) && !this.#finished && this.bufferedAmount >= this.#highWaterMark
+      (this.#blocked || this.#encodingFull) &&
+      this.#phase !== SessionPhase.Closed &&
+      this.bufferedAmount >= this.#highWaterMark
     );
   }
 
@@ -307,7 +317,7 @@ export class Session {
 
   /** Sends a ping or a pong now, ahead of queued messages; settles when it was handed to the transport. */
   sendControl(kind: 'ping' | 'pong', data: Uint8Array): Promise<void> {
-    if (this.state !== 'OPEN' || this.#terminated) {
+    if (this.state !== 'OPEN') {
       return rejected(
         new WebSocketError('WS_ERR_NOT_OPEN', `cannot send a ${kind}: the WebSocket is closing or closed`),
       );
@@ -328,7 +338,7 @@ export class Session {
   close(code?: number, reason?: string): void {
     validateLocalClose(code, reason);
     if (this.state !== 'OPEN') return;
-    this.#closeRequested = true;
+    this.#step('close');
     const handed = this.#handOverAll();
     this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     this.#engine.sendClose(code, reason);
@@ -337,19 +347,15 @@ export class Session {
 
   /** Drops the transport at once (TCP RST where the runtime can): the close is 1006. */
   terminate(): void {
-    if (this.#finished || this.#terminated) return;
-    this.#terminated = true;
-    this.#closeRequested = true;
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
-    this.#transport.abort();
+    this.#step('terminate');
   }
 
   // ---- reading --------------------------------------------------------------------------------
 
   /** Stops reading from the transport (the API above holds too many undelivered messages). */
   pauseReading(): void {
-    if (this.#readPaused || this.#engine.state === 'CLOSED' || this.#transportClosed) return;
-    this.#readPaused = true;
+    if (this.#reading !== 'flowing' || this.#engine.state === 'CLOSED' || this.#transportGone) return;
+    this.#reading = 'paused';
     this.#transport.pause();
     this.#armTimer();
   }
@@ -359,10 +365,10 @@ export class Session {
    * be read); it gives the peer a whole `pongTimeout` from now before it judges it unresponsive.
    */
   resumeReading(): void {
-    if (!this.#readPaused) return;
-    this.#readPaused = false;
+    if (this.#reading !== 'paused') return;
+    this.#reading = 'flowing';
     this.#keepaliveHold = clock() + this.#pongTimeout;
-    if (!this.#transportClosed) this.#transport.resume();
+    if (!this.#transportGone) this.#transport.resume();
     this.#armTimer();
   }
 
@@ -405,28 +411,21 @@ export class Session {
       }
 
       onClose(): void {
-        const session = this.#session;
-        session.#transportClosed = true;
-        session.#blocked = false;
-        if (session.#graceTimer !== undefined) clearTimeout(session.#graceTimer);
-        session.#graceTimer = undefined;
-        session.#releaseHeld();
-        session.#receiveEof();
-        session.#finish();
+        this.#session.#step('transportClosed');
       }
     }
     newTransportEvents = (session) => new TransportEvents(session);
   }
 
   #receive(chunk: Uint8Array): void {
-    if (this.#eofDelivered) return;
+    if (this.#reading === 'ended') return;
     this.#engine.receiveData(chunk);
     this.#afterEngine();
   }
 
   #receiveEof(): void {
-    if (this.#eofDelivered) return;
-    this.#eofDelivered = true;
+    if (this.#reading === 'ended') return;
+    this.#reading = 'ended';
     this.#engine.receiveEof();
     this.#afterEngine();
   }
@@ -436,7 +435,7 @@ export class Session {
   /** Delivers the engine's events, then writes what it wants written (see "Driving the engine"). */
   #afterEngine(handed: Deferred[] = NO_DEFERREDS): void {
     this.#dispatch();
-    if (this.#engine.state === 'CLOSED' && this.#readPaused) this.resumeReading();
+    if (this.#engine.state === 'CLOSED' && this.#reading === 'paused') this.resumeReading();
     this.#flush(handed);
   }
 
@@ -470,7 +469,8 @@ export class Session {
         return;
       case 'error':
         if (isConnectionError(event.error) && event.error.code === 'WS_ERR_UNEXPECTED_EOF') {
-          if (this.#terminated) return; // our own terminate(): the close event says it all
+          // Our own terminate() or write timeout: the close event (and the timeout's error) say it all.
+          if (this.#abortedBy === 'terminate' || this.#abortedBy === 'writeTimeout') return;
           if (this.#transportError !== undefined) {
             const cause = this.#transportError;
             this.#host.error(new WebSocketError('WS_ERR_TRANSPORT', cause.message, { cause }));
@@ -486,7 +486,7 @@ export class Session {
       case 'close':
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
         this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
-        this.#finish();
+        this.#step('engineClosed');
         return;
       case 'open':
         return;
@@ -528,22 +528,21 @@ export class Session {
    * (`needsDrain`) as soon as the transport pushes back.
    */
   #scheduleFlush(): void {
-    if (this.#flushScheduled) {
-      if (this.#flushSoon || this.#queue.bytes < this.#highWaterMark) return;
-    } else if (this.#queue.bytes < this.#highWaterMark) {
-      this.#flushScheduled = true;
+    const planned = this.#flushPlanned;
+    if (planned === 'soon') return;
+    if (this.#queue.bytes < this.#highWaterMark) {
+      if (planned === 'later') return;
+      this.#flushPlanned = 'later';
       afterPromiseJobs(this.#scheduledFlush);
       return;
     }
-    this.#flushScheduled = true;
-    this.#flushSoon = true;
+    this.#flushPlanned = 'soon';
     queueMicrotask(this.#scheduledFlush);
   }
 
   readonly #scheduledFlush = (): void => {
-    if (!this.#flushScheduled) return; // the other scheduled run did it
-    this.#flushScheduled = false;
-    this.#flushSoon = false;
+    if (this.#flushPlanned === 'none') return; // the other scheduled run did it
+    this.#flushPlanned = 'none';
     this.#flush();
   };
 
@@ -580,7 +579,7 @@ export class Session {
             chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
             frames = this.#queue.takeFrames(chunks);
           }
-          if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
+          if (chunks.length > 0 && sessionWrites(this.#phase)) {
             if (!this.#transport.write(chunks)) {
               this.#blocked = true;
               this.#startWriteTimer();
@@ -604,7 +603,7 @@ export class Session {
           )
             break;
         }
-        if (this.#engine.shouldCloseTransport && !this.#transportClosing) this.#closeTransport();
+        if (this.#engine.shouldCloseTransport) this.#step('endTransport');
       } while (this.#flushAgain);
     } finally {
       this.#flushing = false;
@@ -614,7 +613,7 @@ export class Session {
       this.#drainWanted = true;
     } else if (this.#drainWanted) {
       this.#drainWanted = false;
-      if (!this.#finished) this.#host.drain();
+      if (this.#phase !== SessionPhase.Closed) this.#host.drain();
     }
   }
 
@@ -651,7 +650,7 @@ export class Session {
       const output = this.#engine.dataToSend();
       const chunks = output.length === 0 ? [] : output; // the engine's empty list is shared
       this.#queue.takeFrames(chunks);
-      if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) {
+      if (sessionWrites(this.#phase) && !this.#transport.write(chunks)) {
         this.#blocked = true;
         this.#startWriteTimer();
       }
@@ -673,15 +672,45 @@ export class Session {
     return settled;
   }
 
-  #closeTransport(): void {
-    this.#transportClosing = true;
-    if (this.#transportClosed) return;
-    this.#transport.close();
-    // The transport closes once the peer ended too; a peer that never does is cut off.
-    this.#graceTimer = setTimeout(() => {
-      this.#graceTimer = undefined;
-      if (!this.#transportClosed) this.#transport.abort();
-    }, this.#closeTimeout);
+  // ---- the lifecycle ----------------------------------------------------------------------------
+
+  /** Takes the lifecycle step for `input` (see `session-lifecycle.ts`) and carries out its effects. */
+  #step(input: SessionInput): void {
+    const step = sessionStep(this.#phase, input);
+    if (step === undefined) return;
+    this.#phase = step.next;
+    if (step.dropQueue) this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    if (step.fail && this.#engineTakesData()) {
+      this.#engine.fail(1008, 'write timeout');
+      this.#dispatch();
+    }
+    if (step.abort) {
+      this.#abortedBy ??= input;
+      this.#clearGraceTimer();
+      this.#transport.abort();
+    }
+    if (step.endTransport) {
+      this.#transport.close();
+      // The transport closes once the peer ended too; a peer that never does is cut off.
+      this.#graceTimer = setTimeout(() => {
+        this.#graceTimer = undefined;
+        this.#step('graceExpired');
+      }, this.#closeTimeout);
+    }
+    if (step.feedEof) {
+      this.#blocked = false;
+      this.#clearGraceTimer();
+      this.#releaseHeld();
+      this.#receiveEof();
+      // The engine closed before the transport did: the close can be reported now.
+      if (this.#closeInfo !== undefined) this.#step('engineClosed');
+    }
+    if (step.report) this.#report();
+  }
+
+  #clearGraceTimer(): void {
+    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
   }
 
   // ---- time ------------------------------------------------------------------------------------
@@ -692,10 +721,10 @@ export class Session {
    * paused, held back for a `pongTimeout` after it resumed.
    */
   #armTimer(): void {
-    if (this.#finished) return;
+    if (this.#phase === SessionPhase.Closed) return;
     let at = this.#engine.nextDeadline();
     if (at !== undefined && this.#engine.state === 'OPEN') {
-      if (this.#readPaused) at = undefined;
+      if (this.#reading === 'paused') at = undefined;
       else if (at < this.#keepaliveHold) at = this.#keepaliveHold;
     }
     if (at === undefined) {
@@ -709,7 +738,8 @@ export class Session {
       () => {
         this.#timer = undefined;
         const now = clock();
-        const held = this.#engine.state === 'OPEN' && (this.#readPaused || now < this.#keepaliveHold);
+        const held =
+          this.#engine.state === 'OPEN' && (this.#reading === 'paused' || now < this.#keepaliveHold);
         if (held) {
           this.#armTimer();
           return;
@@ -735,7 +765,7 @@ export class Session {
     this.#idleTimer = setTimeout(
       () => {
         this.#idleTimer = undefined;
-        if (this.#finished || this.state !== 'OPEN') return;
+        if (this.state !== 'OPEN') return;
         const idle = clock() - this.#lastActivity;
         if (idle >= this.#idleTimeout) this.close(1001, 'idle timeout');
         else this.#armIdleTimer(this.#idleTimeout - idle);
@@ -750,7 +780,9 @@ export class Session {
    * starts it again; none fails the connection.
    */
   #startWriteTimer(): void {
-    if (this.#writeTimeout === 0 || this.#writeTimer !== undefined || this.#finished) return;
+    if (this.#writeTimeout === 0 || this.#writeTimer !== undefined || this.#phase === SessionPhase.Closed) {
+      return;
+    }
     const buffered = this.#transport.bufferedAmount;
     this.#writeTimer = setTimeout(() => {
       this.#writeTimer = undefined;
@@ -771,35 +803,25 @@ export class Session {
    * the transport at once (a close frame could not get through either), releasing the memory.
    */
   #writeTimedOut(): void {
-    if (this.#finished || this.#terminated) return;
+    if (sessionStep(this.#phase, 'writeTimeout') === undefined) return;
     this.#host.error(
       new WebSocketError(
         'WS_ERR_WRITE_TIMEOUT',
         `The transport made no write progress for ${this.#writeTimeout} ms`,
       ),
     );
-    this.#terminated = true;
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
-    if (this.#engineTakesData()) {
-      this.#engine.fail(1008, 'write timeout');
-      this.#dispatch();
-    }
-    this.#transport.abort();
+    this.#step('writeTimeout');
   }
 
   // ---- the end ---------------------------------------------------------------------------------
 
-  /** Reports the close once the engine closed and the transport is closed too. */
-  #finish(): void {
-    if (this.#finished || this.#closeInfo === undefined || !this.#transportClosed) return;
-    this.#finished = true;
+  /** Reports the close (the engine closed and the transport is closed too): stops timers, rejects waiters. */
+  #report(): void {
     this.#clearTimer();
     this.#stopWriteTimer();
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    this.#clearGraceTimer();
     const waiters = this.#controlWaiters;
     this.#controlWaiters = NO_DEFERREDS;
     for (const deferred of waiters) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
@@ -810,6 +832,6 @@ export class Session {
     for (const batch of batches) {
       for (const deferred of batch.handed) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     }
-    this.#host.closed(this.#closeInfo);
+    this.#host.closed(this.#closeInfo!);
   }
 }
