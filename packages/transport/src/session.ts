@@ -23,15 +23,45 @@ export interface CloseInfo {
   readonly wasClean: boolean;
 }
 
-/** What the session reports to the API above it. */
+/**
+ * What the session reports to the API above it (the idiomatic `WebSocket`, WinHTTP's handle, any
+ * other front end), in wire order.
+ */
 export interface SessionHost {
+  /** A whole received message (`delivery: 'whole'`): text as a string, binary as bytes. */
   message(type: MessageType, data: string | Uint8Array): void;
+  /** A piece of a received message (`delivery: 'pieces'`); `final` on the last one. */
   messagePiece(type: MessageType, data: Uint8Array, final: boolean): void;
+  /** A ping arrived (already answered with `autoPong`). */
   ping(data: Uint8Array): void;
+  /** A pong arrived. */
   pong(data: Uint8Array): void;
+  /**
+   * The peer's close frame arrived, behind the messages before it. With `closeReply: 'auto'` the
+   * session writes the reply on the next turn; with `'application'` the front end answers with
+   * `close(code, reason)` or `replyToClose()`.
+   */
+  closeReceived?(code: number, reason: string): void;
+  /** The connection failed (in wire order behind what arrived before); the close follows. */
   error(error: Error): void;
+  /** `bufferedAmount` fell below the high-water mark after a send had to wait. */
   drain(): void;
+  /** The engine and the transport are both closed: the last call. */
   closed(info: CloseInfo): void;
+}
+
+/** Options of the driver itself, for front ends (not for users of the idiomatic API). */
+export interface SessionDriverOptions extends OpenWebSocketOptions {
+  /**
+   * Who answers the peer's Close: `'auto'` (default) writes the reply (echoing its code) on the next
+   * turn, after the application's answers to the messages before it; `'application'` leaves it to
+   * the front end, which may still send (the half-closed state) and then replies with its own status
+   * (`close(code, reason)`) or the echo (`replyToClose()`), as WinHTTP's and websocket.dll's
+   * applications do.
+   */
+  closeReply?: 'auto' | 'application';
+  /** The engine's keepalive frame (`'ping'`, default, or `'pong'`: WinHTTP's unsolicited pong). */
+  keepalive?: 'ping' | 'pong';
 }
 
 /** The session's state, as the APIs show it. */
@@ -103,8 +133,8 @@ export class Session {
   readonly #host: SessionHost;
   readonly #queue = new OutgoingQueue();
   readonly #highWaterMark: number;
-  readonly #closeTimeout: number;
-  readonly #pongTimeout: number;
+  #closeTimeout: number;
+  #pongTimeout: number;
   readonly #writeTimeout: number;
   readonly #idleTimeout: number;
   /** When a message was last sent or received (the clock's milliseconds), for the idle timeout. */
@@ -141,13 +171,19 @@ export class Session {
   #closeInfo: CloseInfo | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = 0;
+  readonly #closeReply: 'auto' | 'application';
   /** Keepalive deadlines wait until then: the peer's answers may still sit unread after a pause. */
   #keepaliveHold = 0;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(transport: Transport, options: OpenWebSocketOptions, host: SessionHost) {
+  constructor(transport: Transport, options: SessionDriverOptions, host: SessionHost) {
     this.#transport = transport;
     this.#host = host;
+    const closeReply = options.closeReply ?? 'auto';
+    if (closeReply !== 'auto' && closeReply !== 'application') {
+      throw new TypeError(`closeReply must be 'auto' or 'application', not ${String(closeReply)}`);
+    }
+    this.#closeReply = closeReply;
     this.#highWaterMark = checkSize(
       'highWaterMark',
       options.highWaterMark,
@@ -173,6 +209,7 @@ export class Session {
       closeTimeout: options.closeTimeout,
       keepaliveInterval: options.keepaliveInterval,
       pongTimeout: options.pongTimeout,
+      keepalive: options.keepalive,
       maxFrameSize: options.maxFrameSize,
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
@@ -345,6 +382,30 @@ export class Session {
     this.#afterEngine(handed);
   }
 
+  /**
+   * Writes the due reply to the peer's Close now (echoing its code), behind what was queued: for
+   * front ends with `closeReply: 'application'` whose application leaves without answering. Does
+   * nothing when no reply is due.
+   */
+  replyToClose(): void {
+    if (!this.#engine.closeDue) return;
+    const handed = this.#handOverAll();
+    this.#engine.flushClose();
+    this.#afterEngine(handed);
+  }
+
+  /**
+   * Changes timeouts from now on (see the engine's `setTimeouts`): a running close timeout restarts
+   * with the new value; a new keepalive interval times from the last activity.
+   */
+  setTimeouts(timeouts: { closeTimeout?: number; keepaliveInterval?: number; pongTimeout?: number }): void {
+    this.#engine.setTimeouts(timeouts);
+    if (timeouts.closeTimeout !== undefined) this.#closeTimeout = timeouts.closeTimeout;
+    if (timeouts.pongTimeout !== undefined) this.#pongTimeout = timeouts.pongTimeout;
+    this.#clearTimer();
+    this.#armTimer();
+  }
+
   /** Drops the transport at once (TCP RST where the runtime can): the close is 1006. */
   terminate(): void {
     this.#step('terminate');
@@ -481,7 +542,8 @@ export class Session {
         if (this.#engine.closeDue) this.#scheduleCloseStep();
         return;
       case 'closeReceived':
-        this.#scheduleCloseStep();
+        this.#host.closeReceived?.(event.code, event.reason);
+        if (this.#closeReply === 'auto') this.#scheduleCloseStep();
         return;
       case 'close':
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };

@@ -1,14 +1,17 @@
 /** The session driver's lifecycle table (issue 12): its invariants, and the phases a real session goes through. */
-import { createTransportPair } from '@wskit/transport/testing';
-import { describe, expect, it } from 'vitest';
-import { type CloseInfo, Session, type SessionHost } from '../src/session.js';
+
 import {
+  type CloseInfo,
+  Session,
+  type SessionHost,
   type SessionInput,
   SessionPhase,
   sessionStep,
   sessionTransitions,
-  sessionWrites,
-} from '../src/session-lifecycle.js';
+} from '@wskit/transport';
+import { createTransportPair } from '@wskit/transport/testing';
+import { describe, expect, it } from 'vitest';
+import { sessionWrites } from '../src/session-lifecycle.js';
 import { until } from './helpers.js';
 
 const phases = Object.values(SessionPhase);
