@@ -37,9 +37,11 @@ export interface SessionHost {
   /** A pong arrived. */
   pong(data: Uint8Array): void;
   /**
-   * The peer's close frame arrived, behind the messages before it. With `closeReply: 'auto'` the
-   * session writes the reply on the next turn; with `'application'` the front end answers with
-   * `close(code, reason)` or `replyToClose()`.
+   * The peer's close frame arrived, behind the messages before it (1005 when it carried no code).
+   * When it opened the close handshake, our reply is due: with `closeReply: 'auto'` the session
+   * writes it on the next turn; with `'application'` the front end answers with `close(code,
+   * reason)` or `replyToClose()`. When it answered our own close frame, the handshake is complete
+   * (the transport closes next, then `closed`).
    */
   closeReceived?(code: number, reason: string): void;
   /** The connection failed (in wire order behind what arrived before); the close follows. */
@@ -163,6 +165,8 @@ export class Session {
   #encodingBatches: EncodingBatch[] = NO_BATCHES;
   /** Payload bytes of {@link #encodingBatches}. */
   #encodingBytes = 0;
+  /** The front end was told of the peer's close frame (`SessionHost.closeReceived`). */
+  #closeAnnounced = false;
   /** The close step (writing the due close frame) is scheduled. */
   #closeStepScheduled = false;
   /** Early data, and what arrived behind it, held until the next turn (see `start`). */
@@ -383,6 +387,17 @@ export class Session {
   }
 
   /**
+   * Writes what is queued now instead of after this turn's promise jobs (front ends whose API
+   * completes a send inside the call, like WinHTTP's). Returns whether nothing is left waiting in
+   * the driver's queue (a streamed message may stay open in it): every message and fragment sent so
+   * far was handed to the engine, and its frames to the transport.
+   */
+  flush(): boolean {
+    this.#flush();
+    return this.#queue.settled && this.#encodingBatches.length === 0;
+  }
+
+  /**
    * Writes the due reply to the peer's Close now (echoing its code), behind what was queued: for
    * front ends with `closeReply: 'application'` whose application leaves without answering. Does
    * nothing when no reply is due.
@@ -542,10 +557,16 @@ export class Session {
         if (this.#engine.closeDue) this.#scheduleCloseStep();
         return;
       case 'closeReceived':
+        this.#closeAnnounced = true;
         this.#host.closeReceived?.(event.code, event.reason);
         if (this.#closeReply === 'auto') this.#scheduleCloseStep();
         return;
       case 'close':
+        // The peer's Close answered ours: the front end hears of it now, not once the transport closed.
+        if (event.wasClean && !this.#closeAnnounced) {
+          this.#closeAnnounced = true;
+          this.#host.closeReceived?.(event.code, event.reason);
+        }
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
         this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
         this.#step('engineClosed');
