@@ -48,6 +48,11 @@ export interface SessionHost {
   error(error: Error): void;
   /** `bufferedAmount` fell below the high-water mark after a send had to wait. */
   drain(): void;
+  /**
+   * Payload bytes the API above keeps undelivered (its inbox), counted in the connection's byte
+   * budget (`maxBufferedBytes`) with what waits to be written. Absent: none.
+   */
+  heldBytes?(): number;
   /** The engine and the transport are both closed: the last call. */
   closed(info: CloseInfo): void;
 }
@@ -136,7 +141,6 @@ export class Session {
   readonly #queue = new OutgoingQueue();
   readonly #highWaterMark: number;
   #closeTimeout: number;
-  #pongTimeout: number;
   readonly #writeTimeout: number;
   readonly #idleTimeout: number;
   /** When a message was last sent or received (the clock's milliseconds), for the idle timeout. */
@@ -149,8 +153,16 @@ export class Session {
   #phase: SessionPhase = SessionPhase.Open;
   /** What dropped the transport, once something did: the input that led to `ABORTING`. */
   #abortedBy: SessionInput | undefined;
-  /** The read side: `ended` once the engine got the end of stream. */
+  /** The read side: `paused` while the API above or the byte budget holds it; `ended` once the engine got the end of stream. */
   #reading: 'flowing' | 'paused' | 'ended' = 'flowing';
+  /** The API above asked to stop reading (`pauseReading`). */
+  #hostPaused = false;
+  /** What the connection holds reached `maxBufferedBytes`: reading stops until it falls below. */
+  #budgetPaused = false;
+  /** While paused, the transport reads once so that a keepalive ping can be answered (see `#startProbe`). */
+  #probing = false;
+  /** Bytes read by keepalive probes during this pause; once `highWaterMark`, the keepalive waits for the resume. */
+  #probeBytes = 0;
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
   /** A flush is scheduled: after this turn's promise jobs (`later`), or in a microtask (`soon`). */
@@ -176,8 +188,8 @@ export class Session {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = 0;
   readonly #closeReply: 'auto' | 'application';
-  /** Keepalive deadlines wait until then: the peer's answers may still sit unread after a pause. */
-  #keepaliveHold = 0;
+  readonly #keepalive: 'ping' | 'pong';
+  readonly #maxBufferedBytes: number;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(transport: Transport, options: SessionDriverOptions, host: SessionHost) {
@@ -188,13 +200,18 @@ export class Session {
       throw new TypeError(`closeReply must be 'auto' or 'application', not ${String(closeReply)}`);
     }
     this.#closeReply = closeReply;
+    this.#keepalive = options.keepalive ?? 'ping';
+    this.#maxBufferedBytes = checkSize(
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      DefaultSessionOptions.maxBufferedBytes,
+    );
     this.#highWaterMark = checkSize(
       'highWaterMark',
       options.highWaterMark,
       DefaultSessionOptions.highWaterMark,
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
-    this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
     const writeTimeout = checkSize('writeTimeout', options.writeTimeout, DefaultSessionOptions.writeTimeout);
     this.#writeTimeout = writeTimeout === Number.POSITIVE_INFINITY ? 0 : writeTimeout;
     const idleTimeout = checkSize('idleTimeout', options.idleTimeout, 0);
@@ -416,7 +433,6 @@ export class Session {
   setTimeouts(timeouts: { closeTimeout?: number; keepaliveInterval?: number; pongTimeout?: number }): void {
     this.#engine.setTimeouts(timeouts);
     if (timeouts.closeTimeout !== undefined) this.#closeTimeout = timeouts.closeTimeout;
-    if (timeouts.pongTimeout !== undefined) this.#pongTimeout = timeouts.pongTimeout;
     this.#clearTimer();
     this.#armTimer();
   }
@@ -428,24 +444,76 @@ export class Session {
 
   // ---- reading --------------------------------------------------------------------------------
 
-  /** Stops reading from the transport (the API above holds too many undelivered messages). */
+  /**
+   * Stops reading from the transport (the API above holds too many undelivered messages). The
+   * keepalive goes on: its ping is still sent, and the transport reads once to let the peer answer
+   * (see `#startProbe`).
+   */
   pauseReading(): void {
-    if (this.#reading !== 'flowing' || this.#engine.state === 'CLOSED' || this.#transportGone) return;
-    this.#reading = 'paused';
-    this.#transport.pause();
+    this.#hostPaused = true;
+    this.#updateReading();
+  }
+
+  /** Resumes reading from the transport, unless the byte budget still holds it. */
+  resumeReading(): void {
+    this.#hostPaused = false;
+    if (this.#budgetPaused) this.#checkBudget();
+    this.#updateReading();
+  }
+
+  /** The API above delivered messages it kept (`SessionHost.heldBytes` fell): the budget may allow reading again. */
+  heldBytesChanged(): void {
+    if (this.#budgetPaused) this.#checkBudget();
+  }
+
+  /** Pauses or resumes the transport for what the API above and the byte budget want. */
+  #updateReading(): void {
+    if (this.#hostPaused || this.#budgetPaused) {
+      if (this.#reading !== 'flowing' || this.#engine.state === 'CLOSED' || this.#transportGone) return;
+      this.#reading = 'paused';
+      this.#probeBytes = 0;
+      if (!this.#probing) this.#transport.pause();
+    } else {
+      if (this.#reading !== 'paused') return;
+      this.#reading = 'flowing';
+      this.#probing = false;
+      if (!this.#transportGone) this.#transport.resume();
+    }
     this.#armTimer();
   }
 
   /**
-   * Resumes reading from the transport. The keepalive was suspended while paused (a pong could not
-   * be read); it gives the peer a whole `pongTimeout` from now before it judges it unresponsive.
+   * The byte budget (issue 17): what the connection holds, queued and buffered outgoing bytes
+   * (`bufferedAmount`: messages, automatic pongs, close frames, what extensions are encoding) plus
+   * what the API above keeps undelivered (`SessionHost.heldBytes`), may reach `maxBufferedBytes`;
+   * reading then stops until it falls below, so a peer that sends without reading what it provokes
+   * cannot grow it further. A peer that keeps us from writing meanwhile meets the write timeout
+   * (1008). Once closing, reading goes on, so that the peer's close frame arrives.
    */
-  resumeReading(): void {
-    if (this.#reading !== 'paused') return;
-    this.#reading = 'flowing';
-    this.#keepaliveHold = clock() + this.#pongTimeout;
-    if (!this.#transportGone) this.#transport.resume();
-    this.#armTimer();
+  #checkBudget(): void {
+    const over =
+      this.#engine.state === 'OPEN' &&
+      this.bufferedAmount + (this.#host.heldBytes?.() ?? 0) >= this.#maxBufferedBytes;
+    if (over === this.#budgetPaused) return;
+    this.#budgetPaused = over;
+    this.#updateReading();
+  }
+
+  /**
+   * While reading is paused, a keepalive ping was just sent: the transport reads (once) so that the
+   * peer's answer can arrive. Any bytes count as an answer, so one read is enough; what it reads is
+   * handled as usual (it may add a little to what the API above holds). The probes of one pause read
+   * at most about `highWaterMark` bytes; after that the keepalive waits for the resume.
+   */
+  #startProbe(): void {
+    if (this.#probing || this.#transportGone) return;
+    this.#probing = true;
+    this.#transport.resume();
+  }
+
+  /** Whether a keepalive deadline may run while reading is paused. */
+  get #keepaliveRunsPaused(): boolean {
+    return this.#keepalive === 'pong' || this.#probeBytes < this.#highWaterMark;
   }
 
   // ---- the transport's events -----------------------------------------------------------------
@@ -495,6 +563,12 @@ export class Session {
 
   #receive(chunk: Uint8Array): void {
     if (this.#reading === 'ended') return;
+    if (this.#probing) {
+      // The keepalive probe's one read: the peer answered; reading stops again.
+      this.#probing = false;
+      this.#probeBytes += chunk.length;
+      if (this.#reading === 'paused') this.#transport.pause();
+    }
     this.#engine.receiveData(chunk);
     this.#afterEngine();
   }
@@ -511,7 +585,12 @@ export class Session {
   /** Delivers the engine's events, then writes what it wants written (see "Driving the engine"). */
   #afterEngine(handed: Deferred[] = NO_DEFERREDS): void {
     this.#dispatch();
-    if (this.#engine.state === 'CLOSED' && this.#reading === 'paused') this.resumeReading();
+    if (this.#engine.state === 'CLOSED' && this.#reading === 'paused') {
+      // Nothing more is delivered: read on, so that the transport's end is seen.
+      this.#hostPaused = false;
+      this.#budgetPaused = false;
+      this.#updateReading();
+    }
     this.#flush(handed);
   }
 
@@ -698,6 +777,7 @@ export class Session {
       this.#drainWanted = false;
       if (this.#phase !== SessionPhase.Closed) this.#host.drain();
     }
+    this.#checkBudget();
   }
 
   /**
@@ -800,16 +880,15 @@ export class Session {
 
   /**
    * Follows `nextDeadline()`. A later deadline keeps an armed earlier timer: it fires, finds nothing
-   * due and re-arms. While `OPEN` the deadlines are the keepalive's: suspended while reading is
-   * paused, held back for a `pongTimeout` after it resumed.
+   * due and re-arms. While `OPEN` the deadlines are the keepalive's, which runs while reading is
+   * paused too (see `#startProbe`), until the probes of one pause read `highWaterMark` bytes.
    */
   #armTimer(): void {
     if (this.#phase === SessionPhase.Closed) return;
     let at = this.#engine.nextDeadline();
-    if (at !== undefined && this.#engine.state === 'OPEN') {
-      if (this.#reading === 'paused') at = undefined;
-      else if (at < this.#keepaliveHold) at = this.#keepaliveHold;
-    }
+    const suspended =
+      this.#engine.state === 'OPEN' && this.#reading === 'paused' && !this.#keepaliveRunsPaused;
+    if (suspended) at = undefined;
     if (at === undefined) {
       this.#clearTimer();
       return;
@@ -821,13 +900,14 @@ export class Session {
       () => {
         this.#timer = undefined;
         const now = clock();
-        const held =
-          this.#engine.state === 'OPEN' && (this.#reading === 'paused' || now < this.#keepaliveHold);
-        if (held) {
+        const paused = this.#engine.state === 'OPEN' && this.#reading === 'paused';
+        if (paused && !this.#keepaliveRunsPaused) {
           this.#armTimer();
           return;
         }
         this.#engine.onDeadline(now);
+        // A keepalive ping went out while reading is paused: let the peer's answer in.
+        if (paused && this.#keepalive === 'ping' && this.#engine.state === 'OPEN') this.#startProbe();
         this.#afterEngine();
       },
       Math.max(0, Math.ceil(at - clock())),
