@@ -11,6 +11,7 @@ import { WebSocketError } from './errors.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import { OutgoingQueue, type Payload, type StreamEntry } from './outgoing-queue.js';
 import type { Transport, TransportHandler } from './port.js';
+import { type DirectTransport, takeDirect } from './handshake-transport.js';
 import { type SessionInput, SessionPhase, sessionStep, sessionWrites } from './session-lifecycle.js';
 
 /** How a session ended: the close event's values. */
@@ -136,6 +137,8 @@ let newTransportEvents: (session: Session) => TransportHandler;
  */
 export class Session {
   readonly #transport: Transport;
+  /** Starts the transport when it was taken directly from a handshake (see `takeDirect`). */
+  readonly #attach: ((handler: TransportHandler) => void) | undefined;
   readonly #engine: Connection;
   readonly #host: SessionHost;
   readonly #queue = new OutgoingQueue();
@@ -193,7 +196,10 @@ export class Session {
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(transport: Transport, options: SessionDriverOptions, host: SessionHost) {
-    this.#transport = transport;
+    // After a handshake, the connection's own transport (not the handed-over wrapper), when it can.
+    const direct = (transport as { [takeDirect]?: () => DirectTransport | undefined })[takeDirect]?.();
+    this.#transport = direct?.transport ?? transport;
+    this.#attach = direct?.attach;
     this.#host = host;
     const closeReply = options.closeReply ?? 'auto';
     if (closeReply !== 'auto' && closeReply !== 'application') {
@@ -255,7 +261,9 @@ export class Session {
       this.#held = [earlyData];
       setTimeout(() => this.#releaseHeld(), 0);
     }
-    this.#transport.start(newTransportEvents(this));
+    const handler = newTransportEvents(this);
+    if (this.#attach !== undefined) this.#attach(handler);
+    else this.#transport.start(handler);
     this.#engine.events(); // the open event: the API is open from its creation
     this.#armTimer();
     if (this.#idleTimeout > 0) {
