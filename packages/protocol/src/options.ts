@@ -46,10 +46,11 @@ export interface ConnectionOptions {
   /** Answer every ping with a pong automatically, also in the middle of a fragmented message (default true). */
   autoPong?: boolean;
   /**
-   * Automatic pongs are coalesced (RFC 6455 §5.5.3): while one waits to be written (the I/O layer
-   * has not called `dataToSend()` yet, e.g. because the peer does not read), a later ping replaces
-   * it. This many pings may arrive meanwhile (default {@link DefaultMaxPendingPings}); one more
-   * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
+   * Automatic pongs wait until the I/O layer calls `dataToSend()` (it does not while the peer does
+   * not read). Meanwhile each ping gets its own pong up to 32 of them; later pings share one pong
+   * with the latest ping's data (RFC 6455 §5.5.3), so at most 33 pongs are held. This many pings
+   * may arrive meanwhile (default {@link DefaultMaxPendingPings}); one more fails the connection
+   * with 1008 (`WS_ERR_PING_FLOOD`).
    */
   maxPendingPings?: number;
   /**
