@@ -23,12 +23,15 @@ for (const runtime of ['node', 'bun'] as const) {
   describe(`Autobahn cases 1–10, client role, --runtime ${runtime}`, () => {
     const results = new Map<string, CaseResult>();
     let exit: number | string;
+    let milliseconds = 0;
     beforeAll(async () => {
       const server = new FuzzingServer(cases);
       const base = await server.listen();
+      const started = performance.now();
       try {
         const app = runApp(MAIN, ['--base', base, '--runtime', runtime, '--case-timeout', '60000']);
         exit = await app.exited;
+        milliseconds = performance.now() - started;
       } finally {
         await server.close();
       }
@@ -37,7 +40,7 @@ for (const runtime of ['node', 'bun'] as const) {
         .map((testCase) => results.get(testCase.id))
         .filter((result) => result !== undefined);
       writeResults(HERE, `client-${runtime}`, ordered);
-      process.stdout.write(`${summarize(`client role, ${runtime}`, ordered)}\n`);
+      process.stdout.write(`${summarize(`client role, ${runtime}`, ordered, milliseconds)}\n`);
     }, 180_000);
 
     it('the client ran every case and exited with 0', () => {

@@ -22,12 +22,14 @@ for (const runtime of ['node', 'bun'] as const) {
   describe(`Autobahn cases 1–10, server role, --runtime ${runtime}`, () => {
     let url: string;
     const results: CaseResult[] = [];
+    let started = 0;
     beforeAll(async () => {
       ({ url } = await startEchoServer(['--autobahn', '--runtime', runtime], { until: 'file' }));
+      started = performance.now();
     }, 60_000);
     afterAll(() => {
       writeResults(HERE, `server-${runtime}`, results);
-      process.stdout.write(`${summarize(`server role, ${runtime}`, results)}\n`);
+      process.stdout.write(`${summarize(`server role, ${runtime}`, results, performance.now() - started)}\n`);
     });
 
     for (const testCase of cases) {

@@ -40,6 +40,7 @@ const failed = (id: string, problem: string): CaseResult => ({
   behavior: 'FAILED',
   behaviorClose: 'FAILED',
   problems: [problem],
+  received: [],
   closeCode: undefined,
   milliseconds: 0,
 });

@@ -23,6 +23,8 @@ export interface CaseResult {
   readonly behaviorClose: 'OK' | 'FAILED' | 'WRONG CODE' | 'UNCLEAN';
   /** Why the case is not OK, or, for an INFORMATIONAL case, what happened. */
   readonly problems: readonly string[];
+  /** What the endpoint did, one line per event (`pong 9 B 7061…`; payloads over 24 B abridged). */
+  readonly received: readonly string[];
   /** The endpoint's close code (`undefined`: no code or no close frame). */
   readonly closeCode: number | undefined;
   readonly milliseconds: number;
@@ -36,17 +38,20 @@ const EVENTS_WAIT = 1000;
 /** Milliseconds the peer waits for the endpoint's close and the TCP end. */
 const CLOSE_WAIT = 2000;
 
-/** `count` events, described for a report line. */
+/** One event, described for a report line. */
+function describeEvent(event: FuzzEvent): string {
+  if (event.type === 'timeout') return `timeout ${event.label}`;
+  const kind = event.type === 'message' ? (event.binary ? 'binary' : 'text') : event.type;
+  const shown =
+    event.payload.length <= 24
+      ? Buffer.from(event.payload).toString('hex')
+      : `${Buffer.from(event.payload.subarray(0, 12)).toString('hex')}…`;
+  return `${kind} ${event.payload.length} B ${shown}`;
+}
+
+/** Events, described for a report line (long lists abridged). */
 export function describeEvents(events: readonly FuzzEvent[]): string {
-  const one = (event: FuzzEvent) => {
-    if (event.type === 'timeout') return `timeout ${event.label}`;
-    const kind = event.type === 'message' ? (event.binary ? 'binary' : 'text') : event.type;
-    const shown =
-      event.payload.length <= 24
-        ? Buffer.from(event.payload).toString('hex')
-        : `${Buffer.from(event.payload.subarray(0, 12)).toString('hex')}…`;
-    return `${kind} ${event.payload.length} B ${shown}`;
-  };
+  const one = describeEvent;
   if (events.length > 6) {
     return `${events.length} events: ${events.slice(0, 3).map(one).join(', ')}, …, ${one(events.at(-1)!)}`;
   }
@@ -301,6 +306,7 @@ export async function runCase(
     behavior,
     behaviorClose,
     problems,
+    received: events.map(describeEvent),
     closeCode: code,
     milliseconds: Math.round(performance.now() - started),
   };

@@ -11,11 +11,12 @@ export const passes = (result: CaseResult): boolean =>
   result.verdict === 'OK' || result.verdict === 'INFORMATIONAL';
 
 /** `OK 298, INFORMATIONAL 3` and a line per case that is not OK (informational ones say what happened). */
-export function summarize(title: string, results: readonly CaseResult[]): string {
+export function summarize(title: string, results: readonly CaseResult[], milliseconds?: number): string {
   const counts = new Map<Verdict, number>();
   for (const result of results) counts.set(result.verdict, (counts.get(result.verdict) ?? 0) + 1);
   const lines = [
-    `${title}: ${results.length} cases: ${[...counts].map(([verdict, count]) => `${verdict} ${count}`).join(', ')}`,
+    `${title}: ${results.length} cases: ${[...counts].map(([verdict, count]) => `${verdict} ${count}`).join(', ')}` +
+      (milliseconds === undefined ? '' : ` in ${(milliseconds / 1000).toFixed(1)} s`),
   ];
   for (const result of results) {
     if (result.verdict === 'OK') continue;
