@@ -6,7 +6,7 @@ import { CodecError } from './errors.js';
 import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask, rotatedKey } from './mask.js';
-import { type Utf8Check, Utf8Validator } from './utf8.js';
+import { textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';
 
 /** The type of a data message. */
 export type MessageType = 'text' | 'binary';
@@ -28,7 +28,18 @@ export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask
   delivery?: 'whole' | 'pieces';
   /** Validate text messages as UTF-8 (default true; RFC 6455 §8.1 requires it). */
   validateUtf8?: boolean;
-  /** A fast validator for complete runs in `pieces` mode, e.g. Node's `buffer.isUtf8`. */
+  /**
+   * `whole` delivery: decode text messages to strings (default true, `onText`). `false` hands each
+   * text message over as its UTF-8 bytes instead (`onEncodedText`), still validated piece by piece
+   * as it arrives: for a relay or an echo that sends text on as it came, decoding and re-encoding
+   * it would be wasted work.
+   */
+  decodeText?: boolean;
+  /**
+   * A fast validator for complete runs of text kept as bytes (`pieces` delivery, `decodeText:
+   * false`), e.g. Node's `buffer.isUtf8`. Without it, `decodeText: false` validates with a fatal
+   * `TextDecoder` and `pieces` with portable code.
+   */
   utf8Check?: Utf8Check;
   /**
    * Allocates the array a message is joined into when its payload arrived in several pieces (and
@@ -52,6 +63,11 @@ export interface MessageHandler {
   onText(text: string): void;
   /** A complete binary message (`whole` delivery). */
   onBinary(data: Uint8Array): void;
+  /**
+   * A complete text message as its UTF-8 bytes (`whole` delivery with `decodeText: false`; then
+   * required), validated unless `validateUtf8` is false.
+   */
+  onEncodedText?(utf8: Uint8Array): void;
   /** A piece of a message (`pieces` delivery); `final` is true on the piece that ends it. */
   onPiece(type: MessageType, data: Uint8Array, final: boolean): void;
   /**
@@ -83,6 +99,8 @@ export class MessageDecoder {
   readonly #maxFragments: number;
   readonly #pieces: boolean;
   readonly #validateUtf8: boolean;
+  /** Whole text messages are kept as bytes (`decodeText: false`). */
+  readonly #textBytes: boolean;
   /** Opcode of the message in progress (Text or Binary), or NONE. */
   #messageOpcode = NONE;
   #messageRsv = 0;
@@ -106,7 +124,14 @@ export class MessageDecoder {
       throw new TypeError(`delivery must be 'whole' or 'pieces', not ${String(options.delivery)}`);
     }
     this.#validateUtf8 = options.validateUtf8 ?? true;
-    this.#validator = new Utf8Validator(options.utf8Check);
+    this.#textBytes = options.decodeText === false && !this.#pieces;
+    if (this.#textBytes && typeof handler.onEncodedText !== 'function') {
+      throw new TypeError('decodeText: false needs a handler with onEncodedText');
+    }
+    // Text kept as bytes is validated natively: with the given check, else a fatal TextDecoder.
+    this.#validator = new Utf8Validator(
+      options.utf8Check ?? (this.#textBytes ? textDecoderUtf8Check : undefined),
+    );
     const allocate = checkAllocate(options.allocate);
     this.#parts = new ByteParts(allocate);
     this.#control = new ByteParts(allocate);
@@ -150,6 +175,7 @@ export class MessageDecoder {
   /** Fails the stream from outside; later writes are ignored and return `error`. */
   fail(error: CodecError): CodecError {
     this.#parts.clear();
+    this.#validator.reset();
     this.#text = '';
     return this.#frames.fail(error);
   }
@@ -245,6 +271,13 @@ export class MessageDecoder {
       this.#handler.onPiece(text ? 'text' : 'binary', data, final);
       return undefined;
     }
+    if (this.#textBytes) {
+      // Kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC 6455 §8.1),
+      // joined when the message ends.
+      if (this.#validateUtf8 && !this.#validator.write(data)) return invalidUtf8();
+      this.#parts.push(data);
+      return undefined;
+    }
     try {
       if (last && header.fin && this.#textDecoder === undefined) {
         // The whole message is this one piece: decode without streaming state.
@@ -280,6 +313,12 @@ export class MessageDecoder {
     }
     if (type === 'binary') {
       this.#handler.onBinary(this.#parts.take());
+      return undefined;
+    }
+    if (this.#textBytes) {
+      // A sequence cut short by the end of the message is refused only now.
+      if (this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
+      this.#handler.onEncodedText!(this.#parts.take());
       return undefined;
     }
     let text = this.#text;
