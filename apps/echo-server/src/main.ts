@@ -111,7 +111,8 @@ try {
   listener = await runtime.listen({
     host: options.host,
     port: options.port,
-    session: { ...sessionOptions(options.limits), ...sessionTimers(options.timers) },
+    // Text is echoed as it came: validated UTF-8 bytes, never decoded to a string (see echo.ts).
+    session: { decodeText: false, ...sessionOptions(options.limits), ...sessionTimers(options.timers) },
     handshakeTimeout: options.timers.handshakeTimeout,
     deflate: options.deflate,
     onConnection(session) {
