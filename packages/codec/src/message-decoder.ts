@@ -36,9 +36,10 @@ export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask
    */
   decodeText?: boolean;
   /**
-   * A fast validator for complete runs of text kept as bytes (`pieces` delivery, `decodeText:
-   * false`), e.g. Node's `buffer.isUtf8`. Without it, `decodeText: false` validates with a fatal
-   * `TextDecoder` and `pieces` with portable code.
+   * A fast validator for complete runs of text, e.g. Node's `buffer.isUtf8`. With it, whole text
+   * messages are collected as bytes, validated with it piece by piece and decoded once when they
+   * end (faster than a streaming fatal `TextDecoder`, which is used without it). Without it,
+   * `decodeText: false` validates with a fatal `TextDecoder` and `pieces` with portable code.
    */
   utf8Check?: Utf8Check;
   /**
@@ -99,8 +100,14 @@ export class MessageDecoder {
   readonly #maxFragments: number;
   readonly #pieces: boolean;
   readonly #validateUtf8: boolean;
-  /** Whole text messages are kept as bytes (`decodeText: false`). */
+  /** Whole text messages are handed over as bytes (`decodeText: false`). */
   readonly #textBytes: boolean;
+  /**
+   * Whole text messages are collected as bytes, validated piece by piece, and decoded (if at all)
+   * once at the end: with `decodeText: false`, with a fast `utf8Check`, or without validation.
+   * Otherwise a streaming fatal `TextDecoder` validates and decodes in one native pass.
+   */
+  readonly #joinText: boolean;
   /** Opcode of the message in progress (Text or Binary), or NONE. */
   #messageOpcode = NONE;
   #messageRsv = 0;
@@ -128,6 +135,8 @@ export class MessageDecoder {
     if (this.#textBytes && typeof handler.onEncodedText !== 'function') {
       throw new TypeError('decodeText: false needs a handler with onEncodedText');
     }
+    this.#joinText =
+      !this.#pieces && (this.#textBytes || options.utf8Check !== undefined || !this.#validateUtf8);
     // Text kept as bytes is validated natively: with the given check, else a fatal TextDecoder.
     this.#validator = new Utf8Validator(
       options.utf8Check ?? (this.#textBytes ? textDecoderUtf8Check : undefined),
@@ -271,9 +280,9 @@ export class MessageDecoder {
       this.#handler.onPiece(text ? 'text' : 'binary', data, final);
       return undefined;
     }
-    if (this.#textBytes) {
+    if (this.#joinText) {
       // Kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC 6455 §8.1),
-      // joined when the message ends.
+      // joined (and decoded, unless `decodeText: false`) when the message ends.
       if (this.#validateUtf8 && !this.#validator.write(data)) return invalidUtf8();
       this.#parts.push(data);
       return undefined;
@@ -315,10 +324,13 @@ export class MessageDecoder {
       this.#handler.onBinary(this.#parts.take());
       return undefined;
     }
-    if (this.#textBytes) {
+    if (this.#joinText) {
       // A sequence cut short by the end of the message is refused only now.
       if (this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
-      this.#handler.onEncodedText!(this.#parts.take());
+      const utf8 = this.#parts.take();
+      // Validated already: the lenient decoder is the faster one, and replaces nothing here.
+      if (this.#textBytes) this.#handler.onEncodedText!(utf8);
+      else this.#handler.onText(lenientDecoder.decode(utf8));
       return undefined;
     }
     let text = this.#text;

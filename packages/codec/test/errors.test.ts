@@ -332,6 +332,7 @@ describe('WS_ERR_INVALID_UTF8 in text messages', () => {
   const variants: Array<[string, MessageDecoderOptions]> = [
     ['whole', { ...client }],
     ['pieces', { ...client, delivery: 'pieces' }],
+    ['whole, isUtf8 (joined, decoded once)', { ...client, utf8Check: nodeIsUtf8 }],
     ['whole, decodeText: false', { ...client, decodeText: false }],
     ['whole, decodeText: false, isUtf8', { ...client, decodeText: false, utf8Check: nodeIsUtf8 }],
   ];

@@ -57,6 +57,10 @@ describe('whole delivery', () => {
       ]);
       expect(decode([frames], client).events).toEqual([{ event: 'text', text }]);
       expect(decode(bytewise(frames), client).events).toEqual([{ event: 'text', text }]);
+      // With a fast check, text is joined as bytes and decoded once: the same result.
+      const joined = { ...client, utf8Check: textDecoderUtf8Check };
+      expect(decode([frames], joined).events).toEqual([{ event: 'text', text }]);
+      expect(decode(bytewise(frames), joined).events).toEqual([{ event: 'text', text }]);
     }
   });
 

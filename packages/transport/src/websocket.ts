@@ -47,6 +47,16 @@ export interface WebSocketEvents {
 }
 
 const textEncoder = new TextEncoder();
+/** `Buffer.from` of Node and Bun, where there is one. */
+const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'utf8'): Uint8Array } }).Buffer;
+/**
+ * Encodes long text as UTF-8: with `Buffer.from` where the runtime has it (on Node two to eight times
+ * faster than `TextEncoder` on text that is not all ASCII), else with `TextEncoder`.
+ */
+const encodeUtf8: (text: string) => Uint8Array =
+  typeof NodeBuffer?.from === 'function'
+    ? (text) => NodeBuffer.from(text, 'utf8')
+    : (text) => textEncoder.encode(text);
 /** Text up to this many UTF-16 units is counted in JavaScript and encoded by the engine into its frame. */
 const COUNTED_TEXT_LIMIT = 1024;
 const EMPTY = new Uint8Array(0);
@@ -231,7 +241,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       if (data.length <= COUNTED_TEXT_LIMIT) {
         return this.#session.send('text', data, utf8Length(data), engineOptions);
       }
-      const utf8 = textEncoder.encode(data);
+      const utf8 = encodeUtf8(data);
       return this.#session.send('text', utf8, utf8.length, engineOptions);
     }
     if (data instanceof EncodedText) return this.#session.send('text', data, data.length, engineOptions);
