@@ -6,7 +6,7 @@ import { CodecError } from './errors.js';
 import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask, rotatedKey } from './mask.js';
-import { textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';
+import { type Utf8Check, Utf8Validator } from './utf8.js';
 
 /** The type of a data message. */
 export type MessageType = 'text' | 'binary';
@@ -36,10 +36,11 @@ export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask
    */
   decodeText?: boolean;
   /**
-   * A fast validator for complete runs of text, e.g. Node's `buffer.isUtf8`. With it, whole text
-   * messages are collected as bytes, validated with it piece by piece and decoded once when they
-   * end (faster than a streaming fatal `TextDecoder`, which is used without it). Without it,
-   * `decodeText: false` validates with a fatal `TextDecoder` and `pieces` with portable code.
+   * A fast validator for complete runs of text, e.g. Node's `buffer.isUtf8`. Whole text messages are
+   * validated with it piece by piece as they arrive, then decoded once (by the lenient decoder)
+   * when they end. Without it, the pieces of a message in several pieces are validated with a fatal
+   * `TextDecoder` and the message is decoded by one at the end; a message in one piece is validated
+   * by that decode alone; `pieces` delivery validates with portable code.
    */
   utf8Check?: Utf8Check;
   /**
@@ -102,12 +103,8 @@ export class MessageDecoder {
   readonly #validateUtf8: boolean;
   /** Whole text messages are handed over as bytes (`decodeText: false`). */
   readonly #textBytes: boolean;
-  /**
-   * Whole text messages are collected as bytes, validated piece by piece, and decoded (if at all)
-   * once at the end: with `decodeText: false`, with a fast `utf8Check`, or without validation.
-   * Otherwise a streaming fatal `TextDecoder` validates and decodes in one native pass.
-   */
-  readonly #joinText: boolean;
+  /** A fast `utf8Check` was given. */
+  readonly #fastCheck: boolean;
   /** Opcode of the message in progress (Text or Binary), or NONE. */
   #messageOpcode = NONE;
   #messageRsv = 0;
@@ -118,8 +115,6 @@ export class MessageDecoder {
   #payloadOffset = 0;
   readonly #parts: ByteParts;
   readonly #control: ByteParts;
-  #text = '';
-  #textDecoder: TextDecoder | undefined;
   readonly #validator: Utf8Validator;
 
   constructor(handler: MessageHandler, options: MessageDecoderOptions) {
@@ -132,15 +127,10 @@ export class MessageDecoder {
     }
     this.#validateUtf8 = options.validateUtf8 ?? true;
     this.#textBytes = options.decodeText === false && !this.#pieces;
-    if (this.#textBytes && typeof handler.onEncodedText !== 'function') {
-      throw new TypeError('decodeText: false needs a handler with onEncodedText');
-    }
-    this.#joinText =
-      !this.#pieces && (this.#textBytes || options.utf8Check !== undefined || !this.#validateUtf8);
-    // Text kept as bytes is validated natively: with the given check, else a fatal TextDecoder.
-    this.#validator = new Utf8Validator(
-      options.utf8Check ?? (this.#textBytes ? textDecoderUtf8Check : undefined),
-    );
+    if (this.#textBytes && !handler.onEncodedText) throw new TypeError('no onEncodedText');
+    this.#fastCheck = options.utf8Check !== undefined;
+    // Whole text is validated natively: with the given check, else with the fatal TextDecoder.
+    this.#validator = new Utf8Validator(options.utf8Check ?? (this.#pieces ? undefined : fatalCheck));
     const allocate = checkAllocate(options.allocate);
     this.#parts = new ByteParts(allocate);
     this.#control = new ByteParts(allocate);
@@ -185,7 +175,6 @@ export class MessageDecoder {
   fail(error: CodecError): CodecError {
     this.#parts.clear();
     this.#validator.reset();
-    this.#text = '';
     return this.#frames.fail(error);
   }
 
@@ -280,24 +269,17 @@ export class MessageDecoder {
       this.#handler.onPiece(text ? 'text' : 'binary', data, final);
       return undefined;
     }
-    if (this.#joinText) {
-      // Kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC 6455 §8.1),
-      // joined (and decoded, unless `decodeText: false`) when the message ends.
-      if (this.#validateUtf8 && !this.#validator.write(data)) return invalidUtf8();
-      this.#parts.push(data);
-      return undefined;
-    }
-    try {
-      if (last && header.fin && this.#textDecoder === undefined) {
-        // The whole message is this one piece: decode without streaming state.
-        this.#text = decoderFor(this.#validateUtf8).decode(data);
-      } else {
-        this.#textDecoder ??= new TextDecoder('utf-8', { fatal: this.#validateUtf8, ignoreBOM: true });
-        this.#text += this.#textDecoder.decode(data, { stream: true });
-      }
-    } catch {
+    // Whole text is kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC
+    // 6455 §8.1), joined, and decoded unless `decodeText: false`, when the message ends. Without a
+    // fast check, a message in one piece is validated by its fatal decode alone (one native pass).
+    if (
+      this.#validateUtf8 &&
+      (this.#fastCheck || this.#textBytes || !(last && header.fin && this.#parts.length === 0)) &&
+      !this.#validator.write(data)
+    ) {
       return invalidUtf8();
     }
+    this.#parts.push(data);
     return undefined;
   }
 
@@ -324,25 +306,19 @@ export class MessageDecoder {
       this.#handler.onBinary(this.#parts.take());
       return undefined;
     }
-    if (this.#joinText) {
-      // A sequence cut short by the end of the message is refused only now.
-      if (this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
-      const utf8 = this.#parts.take();
-      // Validated already: the lenient decoder is the faster one, and replaces nothing here.
-      if (this.#textBytes) this.#handler.onEncodedText!(utf8);
-      else this.#handler.onText(lenientDecoder.decode(utf8));
+    // A sequence cut short by the end of the message is refused only now.
+    if (this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
+    const utf8 = this.#parts.take();
+    if (this.#textBytes) {
+      this.#handler.onEncodedText!(utf8);
       return undefined;
     }
-    let text = this.#text;
-    this.#text = '';
-    if (this.#textDecoder !== undefined) {
-      const decoder = this.#textDecoder;
-      this.#textDecoder = undefined;
-      try {
-        text += decoder.decode(); // flushes; throws on a sequence cut short
-      } catch {
-        return invalidUtf8();
-      }
+    let text: string;
+    try {
+      // Validated already with a fast check: the lenient decoder is the faster one.
+      text = (this.#validateUtf8 && !this.#fastCheck ? fatalDecoder : lenientDecoder).decode(utf8);
+    } catch {
+      return invalidUtf8();
     }
     this.#handler.onText(text);
     return undefined;
@@ -367,10 +343,16 @@ export class MessageDecoder {
 
 const EMPTY = new Uint8Array(0);
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function decoderFor(validate: boolean): TextDecoder {
-  return validate ? fatalDecoder : lenientDecoder;
+/** Validates a complete run by decoding it with the fatal decoder (`decodeText: false` without a `utf8Check`). */
+function fatalCheck(bytes: Uint8Array): boolean {
+  try {
+    fatalDecoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function invalidUtf8(): CodecError {
