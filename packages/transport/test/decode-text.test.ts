@@ -61,3 +61,32 @@ describe('decodeText: false', () => {
     expect((await server.closed).code).toBe(1007);
   });
 });
+
+describe('decodeText: false under the WHATWG classes', () => {
+  it('StandardWebSocket still hands text over as strings', async () => {
+    const { StandardWebSocket } = await import('@wskit/transport');
+    const { serveConformance } = await import('@wskit/transport/testing');
+    const ws = new StandardWebSocket('ws://example.com/echo', [], {
+      connect: async (url) => {
+        const { client, server } = createWebSocketPair({ url: url.href, client: { decodeText: false } });
+        void serveConformance(server, url.pathname);
+        return client;
+      },
+    });
+    ws.binaryType = 'arraybuffer';
+    const received: unknown[] = [];
+    ws.addEventListener('open', () => {
+      ws.send('grüße');
+      ws.send(Uint8Array.of(1));
+    });
+    await new Promise<void>((resolve) => {
+      ws.addEventListener('message', (event) => {
+        received.push((event as MessageEvent).data);
+        if (received.length === 2) resolve();
+      });
+    });
+    expect(received[0]).toBe('grüße');
+    expect(received[1]).toBeInstanceOf(ArrayBuffer);
+    ws.close();
+  });
+});
