@@ -105,6 +105,8 @@ export class MessageDecoder {
   readonly #textBytes: boolean;
   /** A fast `utf8Check` was given. */
   readonly #fastCheck: boolean;
+  /** The text message that ends came in one piece, left to be validated by its (fatal) decode. */
+  #unchecked = false;
   /** Opcode of the message in progress (Text or Binary), or NONE. */
   #messageOpcode = NONE;
   #messageRsv = 0;
@@ -272,13 +274,8 @@ export class MessageDecoder {
     // Whole text is kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC
     // 6455 §8.1), joined, and decoded unless `decodeText: false`, when the message ends. Without a
     // fast check, a message in one piece is validated by its fatal decode alone (one native pass).
-    if (
-      this.#validateUtf8 &&
-      (this.#fastCheck || this.#textBytes || !(last && header.fin && this.#parts.length === 0)) &&
-      !this.#validator.write(data)
-    ) {
-      return invalidUtf8();
-    }
+    this.#unchecked = !this.#fastCheck && !this.#textBytes && last && header.fin && this.#parts.length === 0;
+    if (this.#validateUtf8 && !this.#unchecked && !this.#validator.write(data)) return invalidUtf8();
     this.#parts.push(data);
     return undefined;
   }
@@ -315,8 +312,8 @@ export class MessageDecoder {
     }
     let text: string;
     try {
-      // Validated already with a fast check: the lenient decoder is the faster one.
-      text = (this.#validateUtf8 && !this.#fastCheck ? fatalDecoder : lenientDecoder).decode(utf8);
+      // Validated already (unless it came in one piece): the lenient decoder is the faster one.
+      text = (this.#validateUtf8 && this.#unchecked ? fatalDecoder : lenientDecoder).decode(utf8);
     } catch {
       return invalidUtf8();
     }
