@@ -1,5 +1,5 @@
 /**
- * A received text message kept as its UTF-8 bytes: what a {@link WebSocket} delivers for text with
+ * A received text message kept as its UTF-8 bytes: what a `WebSocket` delivers for text with
  * `decodeText: false`.
  */
 
