@@ -193,6 +193,7 @@ export class Connection {
     this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
       maxMessageSize,
       pieces: options.delivery === 'pieces',
+      decodeText: options.decodeText ?? true,
       validateUtf8: options.validateUtf8 ?? true,
       utf8Check: options.utf8Check,
     });
@@ -210,6 +211,7 @@ export class Connection {
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       delivery: options.delivery,
+      decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
       allowedRsv: this.#extensionRsv,
@@ -769,6 +771,14 @@ export class Connection {
         if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
           connection.#handler.onMessage?.('binary', data);
         } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
+      }
+
+      onEncodedText(utf8: Uint8Array): void {
+        const connection = this.#connection;
+        if (!connection.#reading()) return;
+        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+          connection.#handler.onEncodedText?.(utf8);
+        } else connection.#incoming.emit({ type: 'encodedText', data: utf8 });
       }
 
       onPiece(type: MessageType, data: Uint8Array, final: boolean): void {

@@ -84,7 +84,17 @@ export interface ConnectionOptions {
   delivery?: 'whole' | 'pieces';
   /** Validate received text as UTF-8 (default true; RFC 6455 §8.1); invalid text fails with 1007. */
   validateUtf8?: boolean;
-  /** A fast validator for long runs of received text in `pieces` delivery, e.g. Node's `buffer.isUtf8`. */
+  /**
+   * `delivery: 'whole'`: decode received text to strings (default true). `false` delivers each text
+   * message as its UTF-8 bytes (`onEncodedText`, `encodedText` events), validated as it arrives but
+   * never decoded: a relay or an echo hands them to `sendEncodedText` without decoding and
+   * re-encoding them.
+   */
+  decodeText?: boolean;
+  /**
+   * A fast validator for long runs of received text kept as bytes (`pieces` delivery, `decodeText:
+   * false`, messages an extension decoded), e.g. Node's `buffer.isUtf8`.
+   */
   utf8Check?: Utf8Check;
   /**
    * How the codec allocates the arrays it fills completely (joined fragmented messages, masked

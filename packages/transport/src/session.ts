@@ -246,6 +246,7 @@ export class Session {
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       delivery: options.delivery,
+      decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
       allocate: options.allocate,
@@ -630,6 +631,10 @@ export class Session {
       case 'message':
         if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.message(event.messageType, event.data);
+        return;
+      case 'encodedText':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
+        this.#host.message('text', event.data);
         return;
       case 'messagePiece':
         if (this.#idleTimeout > 0) this.#lastActivity = clock();
