@@ -73,33 +73,3 @@ describe('the harness, on a server that echoes a turn late', () => {
     expect(verdicts).toEqual(['OK', 'NON-STRICT', 'NON-STRICT', 'NON-STRICT', 'NON-STRICT', 'FAILED']);
   }, 30_000);
 });
-
-describe('known issues', () => {
-  const pongOf = (index: number) => `pong 9 B ${Buffer.from(`payload-${index}`).toString('hex')}`;
-  const result = (received: string[], problems = ['got …']): CaseResult => ({
-    id: '2.10',
-    verdict: 'FAILED',
-    behavior: 'FAILED',
-    behaviorClose: 'OK',
-    problems,
-    received,
-    closeCode: 1000,
-    milliseconds: 0,
-  });
-
-  it('accept exactly the known failure: coalesced pongs, in order, ending with the last ping', () => {
-    expect(checkResult(result([pongOf(9)]), false)).toEqual([]);
-    expect(checkResult(result([pongOf(0), pongOf(4), pongOf(9)]), false)).toEqual([]);
-  });
-
-  it('fail anything else in those cases', () => {
-    expect(checkResult(result([pongOf(4), pongOf(0), pongOf(9)]), false)).not.toEqual([]);
-    expect(checkResult(result([pongOf(0), pongOf(4)]), false)).not.toEqual([]);
-    expect(checkResult(result([]), false)).not.toEqual([]);
-    expect(checkResult(result([pongOf(9)], ['got …', 'a masked frame from the server']), false)).not.toEqual(
-      [],
-    );
-    expect(checkResult({ ...result([pongOf(9)]), behaviorClose: 'WRONG CODE' }, false)).not.toEqual([]);
-    expect(checkResult({ ...result([pongOf(9)]), id: '2.9' }, false)).not.toEqual([]);
-  });
-});
