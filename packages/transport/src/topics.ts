@@ -92,6 +92,7 @@ export interface TopicSocket {
   readonly highWaterMark: number;
   /** ...and, when the transport pushes back (`needsDrain`), waits for `drained()`. */
   readonly needsDrain: boolean;
+  /** Settles once the transport took what was buffered (or the socket closed). */
   drained(): Promise<void>;
   send(data: string | Uint8Array, options?: PublishOptions): Promise<void>;
   close(code?: number, reason?: string): void;
@@ -279,7 +280,7 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
     return held <= this.#resumeBufferLimit;
   }
 
-  /** @internal A resuming subscriber let its kept messages go (see {@link TopicHubEvents.overflow}). */
+  /** @internal A resuming subscriber let its kept messages go (see `TopicHubEvents.overflow`). */
   overflowed(member: TopicMember, topic: string): void {
     this.emit('overflow', member.socket, topic);
   }
@@ -417,7 +418,7 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
 export class TopicMember {
   readonly #hub: TopicHub;
   readonly #subscriptions = new Set<string>();
-  /** Resuming topics: the live messages kept until the history was written (see {@link Resume}). */
+  /** Resuming topics: the live messages kept until the history was written (see `Resume`). */
   readonly #resuming = new Map<string, Resume>();
   readonly #sendFrames: (chunks: readonly Uint8Array[], bytes: number) => boolean;
   /** The member's id in its hub (never 0). */
