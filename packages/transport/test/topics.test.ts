@@ -54,5 +54,8 @@ describe('TopicHub', () => {
     expect(() => new TopicHub({ backpressureLimit: -1 })).toThrow(RangeError);
     expect(() => new TopicHub({ backpressure: 'wait' as 'drop' })).toThrow(TypeError);
     expect(() => new TopicHub({ backpressureCloseCode: 1011 as 1013 })).toThrow(RangeError);
+    expect(() => new TopicHub({ resumeBufferLimit: -1 })).toThrow(RangeError);
+    expect(() => new TopicHub({ resumePageSize: 0 })).toThrow(RangeError);
+    expect(new TopicHub({ resumeBufferLimit: 0, resumePageSize: 1 }).resumeBuffered).toBe(0);
   });
 });
