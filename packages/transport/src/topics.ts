@@ -11,6 +11,7 @@ import {
 } from './broker.js';
 import { type BinaryData, toBytes } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
+import { EncodedText } from './encoded-text.js';
 import { checkSize } from './options.js';
 import {
   PLAIN_GROUP,
@@ -310,7 +311,10 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
 
   #publish(topic: string, data: string | BinaryData, except: number, options?: PublishOptions): void {
     if (typeof topic !== 'string') throw new TypeError('publish: topic must be a string');
-    const payload = typeof data === 'string' ? data : toBytes(data, 'publish');
+    // Text received with `decodeText: false` is published as text (decoded once here: brokers carry
+    // strings and bytes, not the subclass that marks bytes as text).
+    const payload =
+      typeof data === 'string' ? data : data instanceof EncodedText ? String(data) : toBytes(data, 'publish');
     const message: BrokerMessage =
       options?.compress === false
         ? { topic, data: payload, origin: this.id, except, compress: false }
