@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -13,10 +14,17 @@ import { negotiateUpgrade, type UpgradeHooks as SharedUpgradeHooks } from '@wski
 import { NodeSocketTransport } from './node-socket-transport.js';
 
 /**
- * The hooks that decide whether to accept an upgrade request: `@wskit/transport`'s `UpgradeHooks`,
- * given Node's `IncomingMessage`.
+ * The request of a WebSocket handshake as Node gives it: an `IncomingMessage` for an HTTP/1.1
+ * upgrade, an `Http2ServerRequest` for a WebSocket over HTTP/2 (RFC 8441 extended CONNECT). Both
+ * have `headers`, `url`, `method`, `httpVersion` and `socket`.
  */
-export type UpgradeHooks = SharedUpgradeHooks<IncomingMessage>;
+export type WebSocketServerRequest = IncomingMessage | Http2ServerRequest;
+
+/**
+ * The hooks that decide whether to accept a WebSocket handshake: `@wskit/transport`'s
+ * `UpgradeHooks`, given Node's request ({@link WebSocketServerRequest}).
+ */
+export type UpgradeHooks = SharedUpgradeHooks<WebSocketServerRequest>;
 
 export type { UpgradeRejection, VerifyInfo, VerifyResult } from '@wskit/transport';
 
