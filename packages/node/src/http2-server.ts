@@ -17,9 +17,11 @@ import {
 } from 'node:http2';
 import {
   acceptHttp2ServerHandshake,
+  computeAccept,
   type Extension,
   type HandshakeResponse,
   type Http2Headers,
+  isValidKey,
   rejectHandshake,
   type ServerExtensionNegotiator,
 } from '@wskit/handshake';
@@ -207,7 +209,13 @@ export async function acceptStream<Request>(
     return { status: 503 };
   }
   const transport = new Http2StreamTransport(stream);
-  stream.respond(decision.headers as OutgoingHttpHeaders);
+  const response: OutgoingHttpHeaders = { ...decision.headers };
+  // RFC 8441 §5 drops Sec-WebSocket-Key/Accept, and conforming clients (Chromium, Firefox, ours)
+  // send no key. undici 7 sends one over HTTP/2 and fails without the accept (nodejs/undici#5681):
+  // a key that is sent gets its accept, which other clients ignore.
+  const key = headers['sec-websocket-key'];
+  if (typeof key === 'string' && isValidKey(key)) response['sec-websocket-accept'] = computeAccept(key);
+  stream.respond(response);
   return {
     transport,
     earlyData: new Uint8Array(0),

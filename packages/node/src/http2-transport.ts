@@ -32,6 +32,7 @@ export class Http2StreamTransport extends NodeSocketTransport {
   readonly stream: Http2Stream;
   override readonly remoteAddress: string | undefined;
   readonly #ownsSession: boolean;
+  #closing = false;
 
   constructor(stream: Http2Stream, options: Http2StreamTransportOptions = {}) {
     // The socket transport only uses what every Duplex has, and guards the socket-only calls
@@ -49,11 +50,33 @@ export class Http2StreamTransport extends NodeSocketTransport {
     }
   }
 
+  /**
+   * Ends gracefully: END_STREAM after the queued bytes, then, once it is out, RST_STREAM with
+   * NO_ERROR if the peer has not ended its side yet (RFC 9113 §8.1). That is the stream's "close the
+   * TCP connection" (RFC 6455 §7.1.1: after the close handshake the server closes first): a peer that
+   * waits for the stream to close, rather than for END_STREAM (undici), sees it at once.
+   */
+  override close(): void {
+    super.close();
+    if (this.#closing) return;
+    this.#closing = true;
+    const stream = this.stream;
+    const release = () => {
+      if (!stream.closed && !stream.destroyed) stream.close(constants.NGHTTP2_NO_ERROR);
+    };
+    if (stream.writableFinished) release();
+    else stream.once('finish', release);
+  }
+
   /** Resets the stream (RST_STREAM with CANCEL, RFC 8441 §6); the session stays open. */
   override abort(error?: Error): void {
     const stream = this.stream;
-    if (!stream.destroyed && !stream.closed) stream.close(constants.NGHTTP2_CANCEL);
-    super.abort(error);
+    if (stream.destroyed || stream.closed) {
+      super.abort(error);
+      return;
+    }
+    // Destroyed only once the reset is out: destroying at once would drop it.
+    stream.close(constants.NGHTTP2_CANCEL, () => super.abort(error));
   }
 
   /** Lets the process exit while this WebSocket is open: its own session only (`http2: true`). */

@@ -18,6 +18,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import {
   connect,
+  Http2StreamTransport,
   isHandshakeFailedError,
   WebSocketServer,
   type WebSocketServerRequest,
@@ -361,7 +362,11 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     const { port, wss } = await secureEchoServer();
     const shared = session(port);
     const serverSockets: WebSocketSession[] = [];
-    wss.on('connection', (ws) => serverSockets.push(ws));
+    const streams: Http2ServerRequest['stream'][] = [];
+    wss.on('connection', (ws, request) => {
+      serverSockets.push(ws);
+      streams.push((request as Http2ServerRequest).stream);
+    });
     const a = await connect(`wss://localhost:${port}/a`, { http2: shared });
     const b = await connect(`wss://localhost:${port}/b`, { http2: shared });
     // A reset of one stream (RST_STREAM CANCEL) fails that WebSocket only.
@@ -371,6 +376,7 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     expect(await nextMessage(b)).toBe('alive');
     await wss.close();
     expect(await b.closed).toMatchObject({ code: 1001, wasClean: true });
+    expect(streams[1]!.rstCode).toBe(constants.NGHTTP2_NO_ERROR);
     expect(shared.closed).toBe(false);
   });
 
@@ -390,5 +396,62 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     expect(await nextMessage(ws)).toBe('via handleStream');
     ws.close();
     await ws.closed;
+  });
+
+  it('Http2StreamTransport: write is DATA, end() END_STREAM, abort() RST_STREAM CANCEL', async () => {
+    const server = createH2cServer({ settings: { enableConnectProtocol: true } });
+    const seen: { data: string; ended: boolean; rstCode: number }[] = [];
+    server.on('stream', (stream) => {
+      const record = { data: '', ended: false, rstCode: -1 };
+      seen.push(record);
+      stream.respond({ ':status': 200 });
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (record.data += chunk));
+      stream.on('end', () => (record.ended = true));
+      stream.on('error', () => {});
+      stream.on('close', () => (record.rstCode = stream.rstCode));
+    });
+    const port = await listenHttp2(server);
+    const client = connectHttp2(`http://127.0.0.1:${port}`);
+    defer(() => client.destroy());
+    await once(client, 'remoteSettings');
+    const open = async () => {
+      const stream = client.request(
+        {
+          ':method': 'CONNECT',
+          ':protocol': 'websocket',
+          ':scheme': 'http',
+          ':path': '/',
+          ':authority': 'x',
+        },
+        { endStream: false },
+      );
+      await once(stream, 'response');
+      const transport = new Http2StreamTransport(stream);
+      const closed = new Promise<void>((resolve) =>
+        transport.start({
+          onData: () => {},
+          onEnd: () => {},
+          onDrain: () => {},
+          onError: () => {},
+          onClose: resolve,
+        }),
+      );
+      return { transport, closed };
+    };
+    const first = await open();
+    expect(first.transport.write([new TextEncoder().encode('ab'), new TextEncoder().encode('cd')])).toBe(
+      true,
+    );
+    first.transport.end();
+    await expect.poll(() => seen[0]?.ended).toBe(true);
+    expect(seen[0]!.data).toBe('abcd');
+    first.transport.close();
+    await first.closed;
+    const second = await open();
+    second.transport.abort();
+    await second.closed;
+    await expect.poll(() => seen[1]?.rstCode).toBe(constants.NGHTTP2_CANCEL);
+    expect(client.closed).toBe(false);
   });
 });
