@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type VerifyResult, WebSocketServer, type WebSocketServerRequest } from '@wskit/node';
+import { type VerifyResult, WebSocketServer } from '@wskit/node';
 import { redisBroker } from '@wskit/redis';
 import { MAX_BACKLOG, ROOM_TOPIC, Room } from './room.ts';
 import { sendText, serveStatic } from './static-files.ts';
@@ -118,7 +118,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
  * browser's `Origin` must name the host the request was sent to. Clients without `Origin`
  * (command-line tools, servers) are let in.
  */
-function verifyOrigin(request: WebSocketServerRequest, info: { origin: string | undefined }): VerifyResult {
+function verifyOrigin(request: IncomingMessage, info: { origin: string | undefined }): VerifyResult {
   if (info.origin === undefined) return true;
   try {
     if (new URL(info.origin).host === request.headers.host) return true;
