@@ -20,6 +20,7 @@ import {
   connect,
   Http2StreamTransport,
   isHandshakeFailedError,
+  WebSocket as StandardWebSocket,
   WebSocketServer,
   type WebSocketServerRequest,
   type WebSocketSession,
@@ -453,5 +454,44 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     await second.closed;
     await expect.poll(() => seen[1]?.rstCode).toBe(constants.NGHTTP2_CANCEL);
     expect(client.closed).toBe(false);
+  });
+
+  it('the client gives up after handshakeTimeout, and a shared session goes on', async () => {
+    let verified = 0;
+    const { port } = await secureEchoServer({
+      verify: () => (verified++ === 0 ? new Promise<boolean>(() => {}) : true),
+    });
+    const shared = session(port);
+    const error = await failure(
+      connect(`wss://localhost:${port}/`, { http2: shared, handshakeTimeout: 100 }),
+    );
+    expect(error).toMatchObject({ code: 'WS_ERR_HANDSHAKE_TIMEOUT' });
+    const ws = await connect(`wss://localhost:${port}/`, { http2: shared });
+    void ws.send('after the timeout');
+    expect(await nextMessage(ws)).toBe('after the timeout');
+    ws.close();
+    await ws.closed;
+  });
+
+  it('the WHATWG WebSocket class takes the http2 option too', async () => {
+    const { port, requests } = await secureEchoServer({ protocols: ['chat'] });
+    const ws = new StandardWebSocket(`wss://localhost:${port}/whatwg`, ['chat'], { http2: session(port) });
+    const opened = new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+    await opened;
+    const message = new Promise<unknown>((resolve) => {
+      ws.onmessage = (event) => resolve(event.data);
+    });
+    ws.send('standard');
+    expect(await message).toBe('standard');
+    expect(ws.protocol).toBe('chat');
+    expect(requests[0]).toBeInstanceOf(Http2ServerRequest);
+    const closed = new Promise<number>((resolve) => {
+      ws.onclose = (event) => resolve(event.code);
+    });
+    ws.close(1000);
+    expect(await closed).toBe(1000);
   });
 });
