@@ -3,7 +3,7 @@ import type { SessionOptions, WebSocket } from '@wskit/transport';
 import { type BinaryTypeOption, checkBinaryType, openNodeWebSocket } from './binary-type.js';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
 import { clientPerMessageDeflate, engineExtensions, type PerMessageDeflateOption } from './compression.js';
-import { type Http2ConnectOption, upgradeHttp2 } from './http2-client.js';
+import { type Http2ConnectOption, loadHttp2Client, prepareHttp2 } from './http2-options.js';
 import { pickSessionOptions } from './session-options.js';
 
 /**
@@ -53,7 +53,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
   const upgrading =
     options.http2 === undefined || options.http2 === false
       ? upgradeClient(url, options, offered)
-      : upgradeHttp2(url, options, offered);
+      : upgradeOverHttp2(url, options, offered);
   return upgrading.then((upgrade) => {
     let extensions: ReturnType<typeof engineExtensions>;
     try {
@@ -76,4 +76,14 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       binaryType,
     );
   });
+}
+
+/** The HTTP/2 path: checks at the call, then the HTTP/2 client, loaded on first use. */
+function upgradeOverHttp2(
+  url: string | URL,
+  options: ConnectOptions,
+  offered: Parameters<typeof upgradeClient>[2],
+): ReturnType<typeof upgradeClient> {
+  const prepared = prepareHttp2(url, options);
+  return loadHttp2Client().then((client) => client.upgradeHttp2(prepared, options, offered ?? []));
 }

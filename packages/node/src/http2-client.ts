@@ -2,6 +2,9 @@
  * The client side of WebSockets over HTTP/2 (RFC 8441) for `connect`: an extended CONNECT stream on
  * a `node:http2` session (the caller's, shared with other streams, or one of its own), validated with
  * `@wskit/handshake`'s `createHttp2ClientHandshake`, handed over as an {@link Http2StreamTransport}.
+ *
+ * A build entry of its own, loaded by `connect` on first use (`loadHttp2Client`): a client that never
+ * asks for HTTP/2 neither loads nor bundles it.
  */
 import {
   type ClientHttp2Session,
@@ -16,56 +19,12 @@ import {
   HeaderList,
   type Http2ClientHandshake,
 } from '@wskit/handshake';
-import {
-  createHandshakeTimeout,
-  parseWebSocketUrl,
-  proxyFromEnvironment,
-  UnsupportedOptionError,
-  withUrlCredentials,
-} from '@wskit/transport';
+import { createHandshakeTimeout, withUrlCredentials } from '@wskit/transport';
 import type { ClientHandshakeOptions, ClientUpgrade } from './client-upgrade.js';
-import { DefaultClientOptions } from './client-upgrade.js';
 import { HandshakeFailedError } from './errors.js';
+import type { PreparedHttp2 } from './http2-options.js';
 import { Http2StreamTransport } from './http2-transport.js';
 import { BodyCollector } from './response-body.js';
-
-/** The option of `connect` that carries the WebSocket over HTTP/2. */
-export interface Http2ConnectOption {
-  /**
-   * Open the WebSocket as an HTTP/2 stream (RFC 8441 extended CONNECT) instead of an HTTP/1.1
-   * upgrade:
-   *
-   * - a `ClientHttp2Session` (from `http2.connect`): a new stream on it, so several WebSockets (and
-   *   other requests) share one connection; the session stays open when the WebSocket closes.
-   * - `true`: a session of its own (TLS with ALPN `h2` for `wss:`, `tls` applies; h2c with prior
-   *   knowledge for `ws:`), closed with the WebSocket.
-   *
-   * The server must advertise SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3), or the connection
-   * fails with a `HandshakeFailedError` `WS_NODE_ERR_NO_EXTENDED_CONNECT`. What this path cannot do
-   * throws an `UnsupportedOptionError`: `proxy` and `dispatcher` (and with `http2: true` a proxy
-   * named by the environment for the URL: pass `proxy: false`, or a session opened through the
-   * proxy), `followRedirects`, `headLimits` (HTTP/2 limits header blocks itself), `ws+unix:` URLs,
-   * and `tls` with a session (its TLS is settled).
-   */
-  readonly http2?: boolean | ClientHttp2Session | undefined;
-}
-
-const RUNTIME = '@wskit/node connect() over HTTP/2';
-
-/** Throws for what the HTTP/2 path cannot honour. */
-function refuseOptions(options: ClientHandshakeOptions, owned: boolean): void {
-  const refused: [keyof ClientHandshakeOptions, string][] = [
-    ['proxy', 'an HTTP/2 session is opened directly; open one through your proxy and pass it as http2'],
-    ['dispatcher', 'undici dispatchers carry HTTP/1.1 upgrades; pass an HTTP/2 session as http2'],
-    ['followRedirects', 'redirects of an extended CONNECT are not followed'],
-    ['headLimits', 'HTTP/2 header blocks are limited by the session (maxHeaderListSize)'],
-  ];
-  if (!owned) refused.push(['tls', 'the session given as http2 has settled its TLS']);
-  for (const [name, why] of refused) {
-    const value = options[name];
-    if (value !== undefined && value !== false) throw new UnsupportedOptionError(RUNTIME, name, why);
-  }
-}
 
 /** Waits for an event of `emitter`, rejecting on `error`, an early `close` or the signal. */
 function once<T>(
@@ -192,60 +151,32 @@ function readBody(stream: ClientHttp2Stream, signal: AbortSignal): Promise<Uint8
 }
 
 /**
- * Runs the client side of RFC 8441 for `url`: the session (given, or opened), the server's
- * SETTINGS_ENABLE_CONNECT_PROTOCOL, the extended CONNECT, and the validation of its response.
- * Misuse throws at once; a refusal rejects with a {@link HandshakeFailedError} (status, headers,
- * body), a session failure with Node's error, the timeout and the signal as `connect` does.
+ * Runs the client side of RFC 8441 for a checked request ({@link prepareHttp2}): the session
+ * (given, or opened), the server's SETTINGS_ENABLE_CONNECT_PROTOCOL, the extended CONNECT, and the
+ * validation of its response. A refusal rejects with a {@link HandshakeFailedError} (status,
+ * headers, body), a session failure with Node's error, the timeout and the signal as `connect` does.
  */
 export function upgradeHttp2(
-  url: string | URL,
-  options: ClientHandshakeOptions & Http2ConnectOption,
+  prepared: PreparedHttp2,
+  options: ClientHandshakeOptions,
   extensions: readonly ClientExtensionNegotiator[],
 ): Promise<ClientUpgrade> {
-  const given = typeof options.http2 === 'object' && options.http2 !== null ? options.http2 : undefined;
-  if (given === undefined && options.http2 !== true) {
-    throw new TypeError('http2 must be true or a ClientHttp2Session from http2.connect()');
-  }
-  refuseOptions(options, given === undefined);
-  const target = parseWebSocketUrl(url);
-  if (target === undefined) {
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws: or wss:`);
-  }
-  if (target.socketPath !== undefined) {
-    throw new UnsupportedOptionError(RUNTIME, 'http2', 'a ws+unix: URL is not carried over HTTP/2');
-  }
-  if (given === undefined && options.proxy !== false) {
-    const proxy = proxyFromEnvironment(process.env, target);
-    if (proxy !== undefined) {
-      throw new UnsupportedOptionError(
-        RUNTIME,
-        'http2',
-        'the environment names a proxy for this URL (HTTP_PROXY/HTTPS_PROXY); pass proxy: false to connect directly',
-      );
-    }
-  }
-  // `encrypted` is known once the session is connected; checked again after that.
-  if (given !== undefined && given.encrypted !== undefined) checkScheme(given, target.url);
-  const timeoutValue = options.handshakeTimeout ?? DefaultClientOptions.handshakeTimeout;
-  if (typeof timeoutValue !== 'number' || !Number.isFinite(timeoutValue) || timeoutValue < 0) {
-    throw new RangeError(`handshakeTimeout must be a non-negative number, not ${String(timeoutValue)}`);
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError('signal must be an AbortSignal');
-  }
-  const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
+  const { target, given } = prepared;
   const handshake = createHttp2ClientHandshake({
     scheme: target.secure ? 'https' : 'http',
     authority: target.host,
     path: target.path,
-    protocols,
+    protocols: prepared.protocols,
     extensions,
     headers: withUrlCredentials(new HeaderList(options.headers), target.url),
     ...(options.origin === undefined ? {} : { origin: options.origin }),
   });
-  const timeout = createHandshakeTimeout(timeoutValue === 0 ? Infinity : timeoutValue, {
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const timeout = createHandshakeTimeout(
+    prepared.handshakeTimeout === 0 ? Infinity : prepared.handshakeTimeout,
+    {
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    },
+  );
   const session =
     given ??
     connectHttp2(`${target.secure ? 'https' : 'http'}://${target.host}`, {

@@ -48,7 +48,7 @@ export {
   type NodeErrorCode,
   NodeErrorCodes,
 } from './errors.js';
-export type { Http2ConnectOption } from './http2-client.js';
+export type { Http2ConnectOption } from './http2-options.js';
 export type { AnyHttp2Server } from './http2-server.js';
 export { Http2StreamTransport, type Http2StreamTransportOptions } from './http2-transport.js';
 export { nodeDialer } from './node-dialer.js';
