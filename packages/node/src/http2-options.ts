@@ -28,7 +28,9 @@ export interface Http2ConnectOption {
    * throws an `UnsupportedOptionError`: `proxy` and `dispatcher` (and with `http2: true` a proxy
    * named by the environment for the URL: pass `proxy: false`, or a session opened through the
    * proxy), `followRedirects`, `headLimits` (HTTP/2 limits header blocks itself), `ws+unix:` URLs,
-   * and `tls` with a session (its TLS is settled).
+   * and `tls` with a session (its TLS is settled). Misuse of `headers` (a reserved header) rejects
+   * the promise with a `TypeError` rather than throwing: the HTTP/2 client that checks it is loaded
+   * on first use.
    */
   readonly http2?: boolean | ClientHttp2Session | undefined;
 }

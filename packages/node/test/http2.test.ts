@@ -301,6 +301,10 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     });
     expect(() => connect('ws+unix:///tmp/x.sock:/', { http2: true })).toThrow(/ws\+unix/);
     expect(() => connect(url, { http2: 'yes' as never })).toThrow(TypeError);
+    // Header misuse is found by the HTTP/2 client, loaded on first use: the promise rejects.
+    expect(await failure(connect(url, { http2: shared, headers: { connection: 'close' } }))).toBeInstanceOf(
+      TypeError,
+    );
     process.env.HTTPS_PROXY = 'http://127.0.0.1:1';
     try {
       expect(() => connect(url, { http2: true, tls })).toThrow(/environment names a proxy/);
@@ -493,5 +497,22 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     });
     ws.close(1000);
     expect(await closed).toBe(1000);
+  });
+
+  it('topics reach HTTP/2 and HTTP/1.1 subscribers alike', async () => {
+    const server = createSecureServer({ key: privateKey, cert: certificate, allowHTTP1: true });
+    const wss = new WebSocketServer({ server });
+    defer(() => wss.close());
+    wss.on('connection', (ws) => void ws.subscribe('news'));
+    const port = await listenHttp2(server);
+    const h2 = await connect(`wss://localhost:${port}/`, { http2: session(port) });
+    const h1 = await connect(`wss://localhost:${port}/`, { tls });
+    await expect.poll(() => wss.topics.subscriberCount('news')).toBe(2);
+    const received = Promise.all([nextMessage(h2), nextMessage(h1)]);
+    wss.publish('news', 'to everyone');
+    expect(await received).toEqual(['to everyone', 'to everyone']);
+    h2.close();
+    h1.close();
+    await Promise.all([h2.closed, h1.closed]);
   });
 });
