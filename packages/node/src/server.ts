@@ -270,7 +270,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     http?.on('upgrade', this.#onUpgrade);
     if (http && this.#handshakeTimeout > 0) {
       http.on(this.#connectionEvent, this.#onConnection);
-      http.on('request', this.#onRequest);
+      this.#listenForRequests();
     }
   }
 
@@ -296,11 +296,28 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     this.#deadlines.delete(socket);
   }
 
+  /** Whether {@link #onRequest} listens to the server's `request` event. */
+  #requests = false;
+
+  /**
+   * Listens for plain requests (they stop the handshake timer). On an HTTP/2 server only once it has
+   * a `request` listener of its own: the first one sets up Node's compatibility layer, which would
+   * then also handle the streams the server's `stream` listeners answer.
+   */
+  #listenForRequests(): void {
+    const http = this.#httpServer as HttpServer;
+    if (this.#requests || (isHttp2Server(http) && http.listenerCount('request') === 0)) return;
+    this.#requests = true;
+    http.on('request', this.#onRequest);
+  }
+
   readonly #onConnection = (socket: Duplex): void => {
     // An HTTP/2 connection is timed by its session (#onSession), its WebSockets per stream.
     if (isHttp2Server(this.#httpServer!)) {
       const alpn = (socket as { alpnProtocol?: string | false }).alpnProtocol;
       if (!(this.#httpServer instanceof TlsServer) || alpn === 'h2') return;
+      // An HTTP/1.1 connection (allowHTTP1): a request listener may have come since.
+      this.#listenForRequests();
     }
     this.#arm(socket);
   };

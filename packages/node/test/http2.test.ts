@@ -16,6 +16,7 @@ import {
   type Http2Session,
 } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import {
   connect,
   Http2StreamTransport,
@@ -141,8 +142,14 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
 
   it('serves h2c (cleartext HTTP/2 with prior knowledge) from the stream event alone', async () => {
     const server = createH2cServer();
+    // The server's own streams: answered by its `stream` listener, not by Node's compatibility
+    // layer, which the WebSocketServer must not set up (it would answer them too).
+    server.on('stream', (stream, headers) => {
+      if (headers[':method'] === 'GET') stream.respond({ ':status': 200 }, { endStream: true });
+    });
     const wss = new WebSocketServer({ server });
     defer(() => wss.close());
+    expect(server.listenerCount('request')).toBe(0);
     const closes: number[] = [];
     wss.on('connection', (ws, request) => {
       expect(request).toBeInstanceOf(Http2ServerRequest);
@@ -150,6 +157,10 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
       ws.on('close', (code) => closes.push(code));
     });
     const port = await listenHttp2(server);
+    const plain = connectHttp2(`http://127.0.0.1:${port}`);
+    defer(() => plain.destroy());
+    const [response] = (await once(plain.request({ ':path': '/' }), 'response')) as [Record<string, unknown>];
+    expect(response[':status']).toBe(200);
     const ws = await connect(`ws://127.0.0.1:${port}/`, { http2: true, perMessageDeflate: false });
     expect(ws.remoteAddress).toBe(`127.0.0.1:${port}`);
     void ws.send(new Uint8Array([1, 2, 3]));
@@ -325,6 +336,24 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     expect(error).toMatchObject({ code: 'WS_NODE_ERR_CONNECTION_CLOSED' });
     const [, status, reason] = await rejected;
     expect([status, (reason as { code?: string }).code]).toEqual([0, 'WS_ERR_HANDSHAKE_TIMEOUT']);
+  });
+
+  it('cuts a slow HTTP/1.1 client on the HTTP/2 port after the handshake timeout', async () => {
+    const { port } = await secureEchoServer({ handshakeTimeout: 150 });
+    const socket = tlsConnect({
+      port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca: certificate,
+      ALPNProtocols: ['http/1.1'],
+    });
+    defer(() => socket.destroy());
+    await once(socket, 'secureConnect');
+    expect(socket.alpnProtocol).toBe('http/1.1');
+    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n'); // never finished
+    const started = Date.now();
+    await once(socket, 'close');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('closes idle HTTP/2 connections after the handshake timeout, not those with a stream', async () => {
