@@ -101,8 +101,10 @@ export const BUNDLES = [
     platform: 'node',
     external: ['undici'],
     budget: 20 * 1024,
-    // Raised from 34 960 B when the WHATWG classes, WebSocketStream and shared redirects (issue 15) landed.
-    ceiling: 39330,
+    // Raised from 34 960 B when the WHATWG classes, WebSocketStream and shared redirects (issue 15) landed;
+    // from 39 330 B for connect's `http2` option (issue 15, RFC 8441: its checks, 859 B; the HTTP/2
+    // client itself is a file of its own that connect loads on first use, not in this bundle).
+    ceiling: 40200,
     pending:
       'the session, engine and permessage-deflate layers weigh 25 KB, and the WHATWG classes and WebSocketStream are linked unused: far from 20 KB',
     code: `

@@ -25,6 +25,11 @@ export const NodeErrorCodes = {
    * `npm install undici@7`, or `proxy: false` to ignore the environment.
    */
   WS_NODE_ERR_PROXY_NEEDS_UNDICI: 'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
+  /**
+   * `http2`: the HTTP/2 server's SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL, so it takes no
+   * WebSocket over HTTP/2 (RFC 8441 §3); connect without `http2` for an HTTP/1.1 upgrade.
+   */
+  WS_NODE_ERR_NO_EXTENDED_CONNECT: 'WS_NODE_ERR_NO_EXTENDED_CONNECT',
 } as const;
 
 /** A code of {@link NodeErrorCodes}. */
