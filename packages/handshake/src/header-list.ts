@@ -174,8 +174,15 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
   }
 
   /** Each field line as `[name, value]`, in order, with the name as it was given. */
-  *entries(): IterableIterator<[name: string, value: string]> {
-    for (const field of this.#fields) yield [field.name, field.value];
+  entries(): IterableIterator<[name: string, value: string]> {
+    // An array's iterator, not a generator: serializing a head iterates this on every handshake.
+    const fields = this.#fields;
+    const pairs = new Array<[name: string, value: string]>(fields.length);
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index]!;
+      pairs[index] = [field.name, field.value];
+    }
+    return pairs[Symbol.iterator]();
   }
 
   /** Same as {@link entries}. */
