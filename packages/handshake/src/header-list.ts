@@ -162,10 +162,15 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
    * case-insensitively (e.g. `hasToken('connection', 'upgrade')`). `protocols` as in {@link getTokens}.
    */
   hasToken(name: string, token: string, options?: { protocols?: boolean }): boolean {
+    const wantedToken = asciiLowerCase(token);
+    const same = this.#byName.get(asciiLowerCase(name));
+    // The usual case (`Upgrade: websocket`, `Connection: Upgrade`): one field line that is exactly the
+    // token, a well-formed list of one element, found without parsing the list.
+    if (same?.length === 1 && isToken(wantedToken) && asciiLowerCase(same[0]!.value) === wantedToken)
+      return true;
     const tokens = this.getTokens(name, options);
     if (!tokens) return false;
-    const wanted = asciiLowerCase(token);
-    return tokens.some((element) => asciiLowerCase(element) === wanted);
+    return tokens.some((element) => asciiLowerCase(element) === wantedToken);
   }
 
   /** The distinct names, lower-cased, in order of first appearance. */
