@@ -3,4 +3,8 @@
 import { it } from 'bun:test';
 import { testReadme } from '@wskit/tooling/readme-blocks';
 
-testReadme(new URL('../README.md', import.meta.url), { it, runtime: 'bun', compilerOptions: { types: ['bun'] } });
+testReadme(new URL('../README.md', import.meta.url), {
+  it,
+  runtime: 'bun',
+  compilerOptions: { types: ['bun'] },
+});
