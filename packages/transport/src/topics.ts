@@ -70,9 +70,13 @@ export interface SubscribeOptions {
 
 /** What a subscriber looks like to the hub: the parts of the server-side `WebSocket` it uses. */
 export interface TopicSocket {
+  /** Bytes queued and not yet written: compared with `backpressureLimit`. */
   readonly bufferedAmount: number;
+  /** `WebSocket.OPEN` (1) while messages may be sent to it; the hub skips it otherwise. */
   readonly readyState: number;
+  /** Sends one message; settles once handed to the transport, rejects once the socket closed. */
   send(data: string | Uint8Array, options?: PublishOptions): Promise<void>;
+  /** Closes it: the `close` backpressure policy calls it with `closeCode`. */
   close(code?: number, reason?: string): void;
 }
 
