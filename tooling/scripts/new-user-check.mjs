@@ -17,9 +17,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { transform } from 'esbuild';
 import { BUNDLES, measure } from './size-budgets.mjs';
@@ -339,23 +340,41 @@ process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
 }
 
 /**
- * An echo server on localhost:9001, the port of Microsoft's WinHTTP WebSocket sample, which
- * @wskit/winhttp's first example talks to as printed (built from the workspace's @wskit/node).
- * Undefined when the port is taken (that example then fails with its connection error).
+ * A redis-server of our own on a free loopback port, without persistence, for @wskit/redis's first
+ * example, which talks to the Redis at `REDIS_URL` (set here for the examples' environment).
+ * Undefined when Debian's redis-server is missing (that example then fails with its connection error).
  */
-async function sampleEchoServer() {
-  const { createServer } = await import(
-    pathToFileURL(join(root, 'packages', 'node', 'dist', 'index.js')).href
+async function startRedis() {
+  const binary = '/usr/bin/redis-server';
+  const probe = createNetServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  await new Promise((resolvePromise) => probe.close(resolvePromise));
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
   );
-  const server = createServer({ port: 9001, host: 'localhost' }, (peer) => {
-    peer.on('message', (data) => void peer.send(data));
+  let output = '';
+  const ready = await new Promise((resolvePromise) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) resolvePromise(true);
+    });
+    child.once('error', () => resolvePromise(false));
+    child.once('exit', () => resolvePromise(false));
   });
-  try {
-    await once(server, 'listening');
-    return server;
-  } catch {
-    return undefined;
-  }
+  if (!ready) return undefined;
+  environment.REDIS_URL = `redis://127.0.0.1:${port}`;
+  return {
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
@@ -373,7 +392,7 @@ async function main() {
     const tarballs = await pack(packages, tarballDir);
     console.log(`packed ${packages.length} packages`);
 
-    const echo = await sampleEchoServer();
+    const redis = await startRedis();
     const rows = [];
     for (const entry of packages) {
       const project = newProject(base, entry.name);
@@ -401,7 +420,7 @@ async function main() {
       console.log(`${row.name}: ${row.example}${row.detail ? ` (${row.detail})` : ''}`);
       rows.push(row);
     }
-    await echo?.close();
+    await redis?.stop();
 
     const others = [];
     // undici 7: the major @wskit/node's optional peer dependency takes (for proxies).
