@@ -92,9 +92,11 @@ export class Connection {
   readonly #autoPong: boolean;
   readonly #maxPendingPings: number;
   readonly #autoFlushClose: boolean;
-  readonly #closeTimeout: number;
-  readonly #keepaliveInterval: number;
-  readonly #pongTimeout: number;
+  #closeTimeout: number;
+  #keepaliveInterval: number;
+  #pongTimeout: number;
+  /** What the keepalive sends: a ping that must be answered, or an unsolicited pong (no answer). */
+  readonly #keepaliveFrame: 'ping' | 'pong';
   readonly #decoder: MessageDecoder;
   readonly #encoder: FrameEncoder;
   readonly #extensions: readonly ConnectionExtension[];
@@ -128,6 +130,7 @@ export class Connection {
   #duePong: Uint8Array | undefined;
   /** Pings received since the due pong was last written. */
   #pendingPings = 0;
+  /** When bytes last arrived (and, with an unsolicited-pong keepalive, were last written). */
   #lastReceivedAt: number;
   #keepalivePings = 0;
 
@@ -149,6 +152,11 @@ export class Connection {
       DefaultTimeouts.keepaliveInterval,
     );
     this.#pongTimeout = checkDuration('pongTimeout', options.pongTimeout, DefaultTimeouts.pongTimeout);
+    const keepalive = options.keepalive ?? 'ping';
+    if (keepalive !== 'ping' && keepalive !== 'pong') {
+      throw new TypeError(`keepalive must be 'ping' or 'pong', not ${String(keepalive)}`);
+    }
+    this.#keepaliveFrame = keepalive;
     // Without extensions (the common case) the lists are shared: a connection owns no arrays for them.
     const given = options.extensions;
     this.#extensions = given === undefined || given.length === 0 ? NO_EXTENSIONS : [...given];
@@ -276,7 +284,12 @@ export class Connection {
     this.#checkReceive('receive data');
     // After the peer's close frame or a protocol error nothing more is read (RFC 6455 §5.5.1, §7.1.7).
     if (!this.#reading()) return;
-    if (this.#keepaliveInterval > 0) this.#lastReceivedAt = this.#clock();
+    if (this.#keepaliveInterval > 0) {
+      // Any bytes from the peer show it is alive: they answer a keepalive ping as well as its pong
+      // would (which may sit behind them, unread while reading is paused).
+      this.#lastReceivedAt = this.#clock();
+      this.#pongDeadline = undefined;
+    }
     let error: CodecError | undefined;
     this.#receiving = true;
     try {
@@ -359,7 +372,36 @@ export class Connection {
     if (this.#autoFlushClose && this.closeDue && this.#incoming.isEmpty) this.flushClose();
     const output = this.#output;
     this.#output = NO_OUTPUT;
+    // An unsolicited-pong keepalive counts what we send as activity too (WinHTTP's idle keep-alive).
+    if (this.#keepaliveFrame === 'pong' && output.length > 0 && this.#keepaliveInterval > 0) {
+      this.#lastReceivedAt = this.#clock();
+    }
     return output;
+  }
+
+  /**
+   * Changes timeouts from now on (the I/O layer's options may change while the connection is open,
+   * as WinHTTP's `WinHttpSetOption` allows):
+   * - `closeTimeout`: a close handshake timeout already running restarts from now with the new value
+   *   (`WinHttpWebSocketClose` waits up to its timeout from the call, also after a Shutdown);
+   * - `keepaliveInterval`: the next keepalive is due this long after the last activity (0 stops it);
+   * - `pongTimeout`: applies to the next keepalive ping.
+   * Throws `RangeError` for a negative or non-finite value.
+   */
+  setTimeouts(timeouts: { closeTimeout?: number; keepaliveInterval?: number; pongTimeout?: number }): void {
+    if (timeouts.closeTimeout !== undefined) {
+      this.#closeTimeout = checkDuration('closeTimeout', timeouts.closeTimeout, this.#closeTimeout);
+      if (this.#closeDeadline !== undefined) this.#closeDeadline = this.#clock() + this.#closeTimeout;
+    }
+    if (timeouts.keepaliveInterval !== undefined) {
+      const before = this.#keepaliveInterval;
+      this.#keepaliveInterval = checkDuration('keepaliveInterval', timeouts.keepaliveInterval, before);
+      if (before === 0 && this.#keepaliveInterval > 0) this.#lastReceivedAt = this.#clock();
+      if (this.#keepaliveInterval === 0) this.#pongDeadline = undefined;
+    }
+    if (timeouts.pongTimeout !== undefined) {
+      this.#pongTimeout = checkDuration('pongTimeout', timeouts.pongTimeout, this.#pongTimeout);
+    }
   }
 
   /** Queues frames to write, in order. */
@@ -516,6 +558,12 @@ export class Connection {
           );
         }
       } else if (now >= this.#lastReceivedAt + this.#keepaliveInterval) {
+        if (this.#keepaliveFrame === 'pong') {
+          // An unsolicited pong (RFC 6455 §5.5.3): a heartbeat that expects no answer.
+          this.#write(this.#encoder.encode(Opcode.Pong, EMPTY));
+          this.#lastReceivedAt = now;
+          return;
+        }
         const payload = new Uint8Array(4);
         new DataView(payload.buffer).setUint32(0, ++this.#keepalivePings >>> 0);
         this.#write(this.#encoder.encode(Opcode.Ping, payload));

@@ -66,6 +66,13 @@ export interface ConnectionOptions {
   keepaliveInterval?: number;
   /** See {@link DefaultTimeouts.pongTimeout} (default 20 000 ms). */
   pongTimeout?: number;
+  /**
+   * What the keepalive sends after `keepaliveInterval` of quiet: `'ping'` (default) expects an answer
+   * within `pongTimeout` (any bytes from the peer count) and fails the connection with 1011 without
+   * one; `'pong'` sends an unsolicited pong (RFC 6455 §5.5.3) after that long with nothing sent or
+   * received, and expects nothing (WinHTTP's and .NET's idle keep-alive).
+   */
+  keepalive?: 'ping' | 'pong';
   /** Largest payload of one received frame (default 16 MiB); larger fails with 1009. */
   maxFrameSize?: number;
   /** Largest received message (default 16 MiB), after decoding by an extension too; larger fails with 1009. */

@@ -66,7 +66,20 @@ export {
   type RedirectStep,
   withUrlCredentials,
 } from './redirect.js';
-export type { CloseInfo } from './session.js';
+export {
+  type CloseInfo,
+  Session,
+  type SessionDriverOptions,
+  type SessionHost,
+  type SessionState,
+} from './session.js';
+export {
+  type SessionInput,
+  SessionPhase,
+  type SessionStep,
+  sessionStep,
+  sessionTransitions,
+} from './session-lifecycle.js';
 export type { SharedEncoding } from './shared-encoding.js';
 export {
   CloseEvent,

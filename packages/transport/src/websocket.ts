@@ -144,6 +144,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
         this.#updateReading();
       },
       checkSize('maxBufferedBytes', options.maxBufferedBytes, DefaultSessionOptions.maxBufferedBytes),
+      // What the inbox holds counts in the session's byte budget: tell it when that falls.
+      () => this.#session?.heldBytesChanged(),
     );
     try {
       this.#session = new Session(transport, options, newHost(this));
@@ -436,6 +438,10 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
         const websocket = this.#websocket;
         websocket.#wakeDrainWaiters();
         websocket.emit('drain');
+      }
+
+      heldBytes(): number {
+        return this.#websocket.#inbox.bytes;
       }
 
       closed(info: CloseInfo): void {

@@ -21,6 +21,8 @@ describe('exports', () => {
       'JOIN_LIMIT',
       'MessageEvent',
       'ReadyState',
+      'Session',
+      'SessionPhase',
       'StandardWebSocket',
       'StandardWebSocketError',
       'TopicHub',
@@ -55,6 +57,8 @@ describe('exports', () => {
       'planRedirect',
       'proxyFromEnvironment',
       'refuseUnsupportedOptions',
+      'sessionStep',
+      'sessionTransitions',
       'upgradeClient',
       'withUrlCredentials',
     ]);
