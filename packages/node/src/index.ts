@@ -27,6 +27,7 @@ export type {
 } from '@wskit/transport';
 export {
   CloseEvent,
+  EncodedText,
   ErrorEvent,
   isWebSocketError,
   MessageEvent,

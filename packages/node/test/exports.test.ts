@@ -29,6 +29,7 @@ describe('public surface', () => {
       'CloseEvent',
       'DefaultClientOptions',
       'DefaultServerOptions',
+      'EncodedText',
       'ErrorEvent',
       'HandshakeFailedError',
       'MessageEvent',

@@ -39,6 +39,11 @@ import { closeReason } from './received-message.js';
 import { type ConnectionInput, type ConnectionState, transition } from './state.js';
 
 const EMPTY = new Uint8Array(0);
+/**
+ * Pings answered with a pong each before one could be written (at most 32 × 125 bytes held); the
+ * pings after them share one pong, the latest's (RFC 6455 §5.5.3).
+ */
+const SEPARATE_PONGS = 32;
 const NO_EXTENSIONS: readonly ConnectionExtension[] = Object.freeze([]);
 const NO_STEPS: readonly ExtensionStep[] = Object.freeze([]);
 /** What `dataToSend()` and `events()` return when there is nothing: shared and frozen. */
@@ -128,6 +133,11 @@ export class Connection {
   #pongDeadline: number | undefined;
   /** The payload of the automatic pong that is due: the latest ping's (RFC 6455 §5.5.3). */
   #duePong: Uint8Array | undefined;
+  /**
+   * Pongs due before {@link #duePong}, one per ping, oldest first (at most {@link SEPARATE_PONGS});
+   * `undefined` while there are none.
+   */
+  #earlierPongs: Uint8Array[] | undefined;
   /** Pings received since the due pong was last written. */
   #pendingPings = 0;
   /** When bytes last arrived (and, with an unsolicited-pong keepalive, were last written). */
@@ -183,6 +193,7 @@ export class Connection {
     this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
       maxMessageSize,
       pieces: options.delivery === 'pieces',
+      decodeText: options.decodeText ?? true,
       validateUtf8: options.validateUtf8 ?? true,
       utf8Check: options.utf8Check,
     });
@@ -200,6 +211,7 @@ export class Connection {
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       delivery: options.delivery,
+      decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
       allowedRsv: this.#extensionRsv,
@@ -350,9 +362,14 @@ export class Connection {
   #writeDuePong(): void {
     const payload = this.#duePong;
     if (payload === undefined) return;
+    const earlier = this.#earlierPongs;
     this.#duePong = undefined;
+    this.#earlierPongs = undefined;
     this.#pendingPings = 0;
     if (transition(this.#state, 'sendControl') === undefined) return;
+    if (earlier !== undefined) {
+      for (const each of earlier) this.#write(this.#encoder.encode(Opcode.Pong, each));
+    }
     this.#write(this.#encoder.encode(Opcode.Pong, payload));
   }
 
@@ -658,8 +675,10 @@ export class Connection {
       throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${input} in state ${this.#state}`);
     }
     // The pong that is due goes before our close frame, or not at all once it failed.
-    if (step.writeClose === 'fail') this.#duePong = undefined;
-    else if (step.writeClose !== undefined) this.#writeDuePong();
+    if (step.writeClose === 'fail') {
+      this.#duePong = undefined;
+      this.#earlierPongs = undefined;
+    } else if (step.writeClose !== undefined) this.#writeDuePong();
     this.#state = step.next;
     if (step.next === 'CLOSED') {
       this.#sending = 0;
@@ -754,6 +773,14 @@ export class Connection {
         } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
       }
 
+      onEncodedText(utf8: Uint8Array): void {
+        const connection = this.#connection;
+        if (!connection.#reading()) return;
+        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+          connection.#handler.onEncodedText?.(utf8);
+        } else connection.#incoming.emit({ type: 'encodedText', data: utf8 });
+      }
+
       onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
@@ -773,11 +800,14 @@ export class Connection {
       onPing(data: Uint8Array): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments; one
-        // pong for the pings that came before it could be written, with the latest one's data (§5.5.3).
+        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments. Each
+        // ping gets its own pong (as peers and the Autobahn suite expect, 2.10) up to SEPARATE_PONGS
+        // before one is written; past that the later ones share one pong with the latest ping's data
+        // (§5.5.3), so a flood costs a bounded amount of memory until maxPendingPings fails it.
         if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
           if (++connection.#pendingPings > connection.#maxPendingPings) {
             connection.#duePong = undefined;
+            connection.#earlierPongs = undefined;
             connection.#fail(
               new ConnectionError(
                 'WS_ERR_PING_FLOOD',
@@ -785,6 +815,11 @@ export class Connection {
               ),
             );
             return;
+          }
+          const previous = connection.#duePong;
+          if (previous !== undefined && connection.#pendingPings <= SEPARATE_PONGS + 1) {
+            if (connection.#earlierPongs === undefined) connection.#earlierPongs = [];
+            connection.#earlierPongs.push(previous);
           }
           connection.#duePong = data.slice();
         }

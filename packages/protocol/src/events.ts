@@ -22,6 +22,11 @@ export interface ConnectionHandler {
   onOpen?(): void;
   /** A complete message (`delivery: 'whole'`). */
   onMessage?(...args: MessageArguments): void;
+  /**
+   * A complete text message as its UTF-8 bytes, with `decodeText: false` (instead of `onMessage`):
+   * validated unless `validateUtf8` is false, and ready to send on with `sendEncodedText`.
+   */
+  onEncodedText?(utf8: Uint8Array): void;
   /** A piece of a message (`delivery: 'pieces'`); `final` is true on the piece that ends it. */
   onMessagePiece?(type: MessageType, data: Uint8Array, final: boolean): void;
   /** A ping arrived (already answered when `autoPong` is on). */
@@ -67,6 +72,12 @@ export type ConnectionEvent =
       /** Binary: `data` is the bytes. */
       readonly messageType: 'binary';
       /** The message's bytes: a view the receiver may keep. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** A whole text message as UTF-8 bytes ({@link ConnectionHandler.onEncodedText}). */
+      readonly type: 'encodedText';
+      /** The message's UTF-8 bytes, validated unless `validateUtf8` is false; a view it may keep. */
       readonly data: Uint8Array;
     }
   | {
@@ -125,6 +136,9 @@ export function deliverEvent(handler: ConnectionHandler, event: ConnectionEvent)
     case 'message':
       if (event.messageType === 'text') handler.onMessage?.('text', event.data);
       else handler.onMessage?.('binary', event.data);
+      return;
+    case 'encodedText':
+      handler.onEncodedText?.(event.data);
       return;
     case 'messagePiece':
       handler.onMessagePiece?.(event.messageType, event.data, event.final);

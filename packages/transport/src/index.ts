@@ -26,6 +26,7 @@ export type { BinaryData } from './bytes.js';
 export { type ClientExtension, type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
 export type { Dialer, DialTarget } from './dialer.js';
 export { type EventMap, type Listener, TypedEmitter } from './emitter.js';
+export { EncodedText } from './encoded-text.js';
 export { type EngineExtensionFactory, engineExtensions } from './engine-extensions.js';
 export {
   isWebSocketError,

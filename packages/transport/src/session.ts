@@ -6,12 +6,13 @@ import {
   isConnectionError,
   type SendOptions,
 } from '@wskit/protocol';
+import { type DeadlineEntry, sessionDeadlines } from './deadlines.js';
 import { createDeferred, type Deferred, rejected } from './deferred.js';
 import { WebSocketError } from './errors.js';
+import { type DirectTransport, takeDirect } from './handshake-transport.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import { OutgoingQueue, type Payload, type StreamEntry } from './outgoing-queue.js';
 import type { Transport, TransportHandler } from './port.js';
-import { type DirectTransport, takeDirect } from './handshake-transport.js';
 import { type SessionInput, SessionPhase, sessionStep, sessionWrites } from './session-lifecycle.js';
 
 /** How a session ended: the close event's values. */
@@ -115,7 +116,7 @@ interface HandOver {
 const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
 
 /** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
-let newTransportEvents: (session: Session) => TransportHandler;
+let newTransportEvents: (session: Session) => TransportHandler & DeadlineEntry;
 
 /**
  * The session driver: runs a protocol `Connection` over a {@link Transport}.
@@ -188,8 +189,11 @@ export class Session {
   #held: Uint8Array[] | undefined;
   #transportError: Error | undefined;
   #closeInfo: CloseInfo | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = 0;
+  /**
+   * The transport's handler, which is also this session's entry in the shared deadline queue
+   * (`deadlines.ts`): one object for both, with methods on a shared prototype.
+   */
+  readonly #events: TransportHandler & DeadlineEntry;
   readonly #closeReply: 'auto' | 'application';
   readonly #keepalive: 'ping' | 'pong';
   readonly #maxBufferedBytes: number;
@@ -200,6 +204,7 @@ export class Session {
     const direct = (transport as { [takeDirect]?: () => DirectTransport | undefined })[takeDirect]?.();
     this.#transport = direct?.transport ?? transport;
     this.#attach = direct?.attach;
+    this.#events = newTransportEvents(this);
     this.#host = host;
     const closeReply = options.closeReply ?? 'auto';
     if (closeReply !== 'auto' && closeReply !== 'application') {
@@ -241,6 +246,7 @@ export class Session {
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       delivery: options.delivery,
+      decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
       allocate: options.allocate,
@@ -261,7 +267,7 @@ export class Session {
       this.#held = [earlyData];
       setTimeout(() => this.#releaseHeld(), 0);
     }
-    const handler = newTransportEvents(this);
+    const handler = this.#events;
     if (this.#attach !== undefined) this.#attach(handler);
     else this.#transport.start(handler);
     this.#engine.events(); // the open event: the API is open from its creation
@@ -532,8 +538,14 @@ export class Session {
    * closure per event.
    */
   static {
-    class TransportEvents implements TransportHandler {
+    class TransportEvents implements TransportHandler, DeadlineEntry {
       readonly #session: Session;
+      at = 0;
+      slot = -1;
+
+      due(now: number): void {
+        this.#session.#onDeadline(now);
+      }
 
       constructor(session: Session) {
         this.#session = session;
@@ -619,6 +631,10 @@ export class Session {
       case 'message':
         if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.message(event.messageType, event.data);
+        return;
+      case 'encodedText':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
+        this.#host.message('text', event.data);
         return;
       case 'messagePiece':
         if (this.#idleTimeout > 0) this.#lastActivity = clock();
@@ -901,30 +917,27 @@ export class Session {
       this.#clearTimer();
       return;
     }
-    if (this.#timer !== undefined && this.#timerAt <= at) return;
-    this.#clearTimer();
-    this.#timerAt = at;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        const now = clock();
-        const paused = this.#engine.state === 'OPEN' && this.#reading === 'paused';
-        if (paused && !this.#keepaliveRunsPaused) {
-          this.#armTimer();
-          return;
-        }
-        this.#engine.onDeadline(now);
-        // A keepalive ping went out while reading is paused: let the peer's answer in.
-        if (paused && this.#keepalive === 'ping' && this.#engine.state === 'OPEN') this.#startProbe();
-        this.#afterEngine();
-      },
-      Math.max(0, Math.ceil(at - clock())),
-    );
+    const entry = this.#events;
+    if (entry.slot >= 0 && entry.at <= at) return;
+    sessionDeadlines.schedule(entry, at);
+  }
+
+  /** The deadline queue says the engine's deadline passed. */
+  #onDeadline(now: number): void {
+    if (this.#phase === SessionPhase.Closed) return;
+    const paused = this.#engine.state === 'OPEN' && this.#reading === 'paused';
+    if (paused && !this.#keepaliveRunsPaused) {
+      this.#armTimer();
+      return;
+    }
+    this.#engine.onDeadline(now);
+    // A keepalive ping went out while reading is paused: let the peer's answer in.
+    if (paused && this.#keepalive === 'ping' && this.#engine.state === 'OPEN') this.#startProbe();
+    this.#afterEngine();
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    sessionDeadlines.cancel(this.#events);
   }
 
   /**

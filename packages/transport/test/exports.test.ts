@@ -14,6 +14,7 @@ describe('exports', () => {
       'DefaultRedirectOptions',
       'DefaultSessionOptions',
       'DefaultTopicOptions',
+      'EncodedText',
       'ErrorEvent',
       'HandshakeFailedError',
       'HandshakeTransport',
