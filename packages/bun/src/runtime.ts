@@ -37,13 +37,24 @@ export interface BunSocket {
 
 /** The handlers of a Bun socket (`SocketHandler` in `bun-types`). */
 export interface BunSocketHandlers {
+  /** The socket is connected (a listener's: accepted). */
   open?(socket: BunSocket): void;
+  /** Bytes arrived from the peer, in order. */
   data?(socket: BunSocket, data: Uint8Array): void;
+  /** The socket can take more after a `write` that returned less than it was given. */
   drain?(socket: BunSocket): void;
+  /** The peer ended its side (FIN); with `allowHalfOpen` we may still write. */
   end?(socket: BunSocket): void;
+  /** The socket is closed, with the error that closed it, if any. */
   close?(socket: BunSocket, error?: Error): void;
+  /** The socket failed (a read, a write or TLS). */
   error?(socket: BunSocket, error: Error): void;
+  /** `Bun.connect` could not connect: refused, unreachable, or the name did not resolve. */
   connectError?(socket: BunSocket, error: Error): void;
+  /**
+   * The TLS handshake ended: `success` whether it completed, `authorizationError` why the peer's
+   * certificate was not trusted (`null` when it was).
+   */
   handshake?(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
 }
 

@@ -41,7 +41,9 @@ export interface ZlibStream {
 
 /** A zlib module: `node:zlib` or anything with the same two factories. */
 export interface ZlibModule {
+  /** A raw DEFLATE compressor (no zlib header, RFC 1951), as `node:zlib`'s; throws for bad options. */
   createDeflateRaw(options: ZlibStreamOptions): ZlibStream;
+  /** A raw DEFLATE decompressor (no zlib header, RFC 1951), as `node:zlib`'s; throws for bad options. */
   createInflateRaw(options: ZlibStreamOptions): ZlibStream;
 }
 

@@ -87,7 +87,9 @@ export interface SubscribeOptions {
 
 /** What a subscriber looks like to the hub: the parts of the server-side `WebSocket` it uses. */
 export interface TopicSocket {
+  /** Bytes queued and not yet written: compared with `backpressureLimit`. */
   readonly bufferedAmount: number;
+  /** `WebSocket.OPEN` (1) while messages may be sent to it; the hub skips it otherwise. */
   readonly readyState: number;
   /** A resume writing history lets the socket flush each time this much is buffered... */
   readonly highWaterMark: number;
@@ -95,7 +97,9 @@ export interface TopicSocket {
   readonly needsDrain: boolean;
   /** Settles once the transport took what was buffered (or the socket closed). */
   drained(): Promise<void>;
+  /** Sends one message; settles once handed to the transport, rejects once the socket closed. */
   send(data: string | Uint8Array, options?: PublishOptions): Promise<void>;
+  /** Closes it: the `close` backpressure policy calls it with `closeCode`. */
   close(code?: number, reason?: string): void;
 }
 
