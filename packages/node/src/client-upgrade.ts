@@ -3,23 +3,23 @@ import {
   type ClientExtensionNegotiator,
   type ClientHandshake,
   createClientHandshake,
-  type Extension,
   type HeaderInit,
   HeaderList,
   type HeadLimits,
-  type ResponseHead,
 } from '@wskit/handshake';
 import {
+  type ClientUpgrade,
   createHandshakeTimeout,
   DefaultRedirectOptions,
   isRedirectResponse,
+  parseWebSocketUrl,
   planRedirect,
-  type Transport,
+  UpgradeErrorCodes,
+  type WebSocketTarget,
   withUrlCredentials,
 } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import { type AttemptContext, directAttempt } from './client-attempt.js';
-import { parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
 import { dispatcherAttempt } from './dispatcher-attempt.js';
 import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
 import { selectDispatcher, type UndiciDispatcher } from './proxy.js';
@@ -80,22 +80,6 @@ export interface ClientHandshakeOptions {
   readonly headLimits?: Partial<HeadLimits> | undefined;
 }
 
-/** A completed client handshake: the transport over the upgraded socket and what was agreed. */
-export interface ClientUpgrade {
-  /** The transport over the upgraded socket, not started: for `openWebSocket`. */
-  readonly transport: Transport;
-  /** Bytes that followed the `101` head: the first frames of the server. */
-  readonly earlyData: Uint8Array;
-  /** The subprotocol the server selected, or `null`. */
-  readonly protocol: string | null;
-  /** The extensions in use. */
-  readonly extensions: Extension[];
-  /** The server's `101` response. */
-  readonly response: ResponseHead;
-  /** The URL finally connected to (after redirects). */
-  readonly url: URL;
-}
-
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -110,12 +94,10 @@ function prepare(
   options: ClientHandshakeOptions,
   extensions: readonly ClientExtensionNegotiator[],
 ) {
-  const target = parseWebSocketUrl(url);
-  if (target === undefined) {
-    throw new TypeError(
-      `Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws:, wss: or ws+unix:`,
-    );
-  }
+  const parsed = parseWebSocketUrl(url);
+  if (!parsed.ok)
+    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
+  const { target } = parsed;
   if (target.socketPath !== undefined && (options.proxy || options.dispatcher !== undefined)) {
     throw new TypeError('A ws+unix: URL connects to a local socket: proxy and dispatcher do not apply');
   }
@@ -226,15 +208,15 @@ async function runHandshake(
         if (step.kind === 'invalid') {
           throw new HandshakeFailedError({
             ...failure,
-            code: 'WS_NODE_ERR_INVALID_REDIRECT',
-            message: `The server redirected (${error.status}) to a location that is not a WebSocket URL`,
+            code: 'WS_ERR_UPGRADE_INVALID_REDIRECT',
+            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_INVALID_REDIRECT} (${error.status})`,
           });
         }
         if (step.kind === 'too-many') {
           throw new HandshakeFailedError({
             ...failure,
-            code: 'WS_NODE_ERR_TOO_MANY_REDIRECTS',
-            message: `More than ${prepared.maxRedirects} redirects`,
+            code: 'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
+            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_TOO_MANY_REDIRECTS} (${error.status}, maxRedirects ${prepared.maxRedirects})`,
           });
         }
         target = step.target;

@@ -1,7 +1,23 @@
 /**
  * Helpers every runtime adapter needs the same way, kept once here: joining the small chunks of one
- * `write` into one socket write, and formatting a peer's address.
+ * `write` into one socket write, the high-water mark of a transport's write buffer, and formatting a
+ * peer's address.
  */
+
+/** The default high-water mark of an adapter's transport: `write` returns `false` from 64 KiB not yet written. */
+export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * Reads a transport's `highWaterMark` option: {@link DEFAULT_HIGH_WATER_MARK} when absent, a
+ * `RangeError` for anything but a number of at least 1.
+ */
+export function checkHighWaterMark(value: number | undefined): number {
+  const highWaterMark = value ?? DEFAULT_HIGH_WATER_MARK;
+  if (typeof highWaterMark !== 'number' || !(highWaterMark >= 1)) {
+    throw new RangeError(`highWaterMark must be a positive number, not ${String(highWaterMark)}`);
+  }
+  return highWaterMark;
+}
 
 /** Small chunks of one `write` are joined up to this many bytes (a frame header and a small payload: one syscall). */
 export const JOIN_LIMIT = 16 * 1024;

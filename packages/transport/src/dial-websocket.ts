@@ -17,7 +17,7 @@ import { parseProxyUrl } from './proxy-tunnel.js';
 import { DefaultRedirectOptions, isRedirectResponse, planRedirect, withUrlCredentials } from './redirect.js';
 import { upgradeClient } from './upgrade-client.js';
 import { openWebSocket, type WebSocket } from './websocket.js';
-import { isIpAddress, parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';
+import { clientTarget, isIpAddress, type WebSocketTarget } from './websocket-url.js';
 
 /** The default of {@link DialWebSocketOptions.handshakeTimeout}: 30 s. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
@@ -103,12 +103,7 @@ export function dialWebSocket(
   options: DialWebSocketOptions = {},
 ): Promise<WebSocket> {
   if (typeof dialer !== 'function') throw new TypeError('dialWebSocket: dialer must be a function');
-  const first = parseWebSocketUrl(url);
-  if (first === undefined) {
-    throw new TypeError(
-      `Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws:, wss: or ws+unix:`,
-    );
-  }
+  const first = clientTarget(url);
   const handshakeTimeout = checkCount(
     'handshakeTimeout',
     options.handshakeTimeout,

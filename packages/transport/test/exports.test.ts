@@ -9,8 +9,10 @@ import { describe, expect, it } from 'vitest';
 describe('exports', () => {
   it('@wskit/transport exports exactly these names', () => {
     expect(Object.keys(transport).sort()).toEqual([
+      'BodyCollector',
       'CloseEvent',
       'ConnectResponseReader',
+      'DEFAULT_HIGH_WATER_MARK',
       'DefaultRedirectOptions',
       'DefaultSessionOptions',
       'DefaultTopicOptions',
@@ -19,6 +21,7 @@ describe('exports', () => {
       'HandshakeTransport',
       'InProcessBroker',
       'JOIN_LIMIT',
+      'MAX_ERROR_BODY_SIZE',
       'MessageEvent',
       'ReadyState',
       'StandardWebSocket',
@@ -33,6 +36,7 @@ describe('exports', () => {
       'WebSocketStream',
       'acceptUpgrade',
       'beginHandshake',
+      'checkHighWaterMark',
       'compareOffsets',
       'connectorFor',
       'createHandshakeTimeout',
@@ -55,6 +59,8 @@ describe('exports', () => {
       'planRedirect',
       'proxyFromEnvironment',
       'refuseUnsupportedOptions',
+      'runtimeWebSocketClass',
+      'runtimeWebSocketStreamClass',
       'upgradeClient',
       'withUrlCredentials',
     ]);
