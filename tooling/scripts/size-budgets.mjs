@@ -139,14 +139,20 @@ export const SERVER_SIDE_MARKERS = [
 /** The bundles that are clients, checked for {@link SERVER_SIDE_MARKERS}. */
 const CLIENT_BUNDLES = new Set(['handshake client', 'Cloudflare Workers client', 'Node client (no proxy)']);
 
-/** Resolves `@wskit/<name>` to the package's built ESM entry, as after an install. */
+/**
+ * Resolves `@wskit/<name>` (and its subpaths, `@wskit/<name>/<entry>`) to the package's built ESM
+ * entry through its `exports` map, as after an install.
+ */
 const workspacePackages = {
   name: 'wskit-workspace',
   setup(context) {
-    context.onResolve({ filter: /^@wskit\/[^/]+$/ }, (args) => {
-      const dir = join(root, 'packages', args.path.slice('@wskit/'.length));
+    context.onResolve({ filter: /^@wskit\/[^/]+(\/.+)?$/ }, (args) => {
+      const [, name, subpath] = /^@wskit\/([^/]+)(\/.+)?$/.exec(args.path);
+      const dir = join(root, 'packages', name);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      const entry = join(dir, manifest.module ?? 'dist/index.js');
+      const target = manifest.exports?.[`.${subpath ?? ''}`]?.import?.default;
+      if (target === undefined) return { errors: [{ text: `${args.path} is not exported` }] };
+      const entry = join(dir, target);
       if (!existsSync(entry)) {
         return {
           errors: [
@@ -159,7 +165,12 @@ const workspacePackages = {
   },
 };
 
-/** Bundles one entry; returns its minified and gzip sizes and the heaviest inputs. */
+/**
+ * Bundles one entry, with code splitting as a user's bundler does it (a module loaded by `import()`
+ * goes to a chunk of its own, fetched only when that code runs: permessage-deflate for a client that
+ * offers it); returns the minified and gzip sizes of what loads up front (the entry chunk and the
+ * chunks it imports statically), the heaviest inputs, and the size of the chunks loaded on demand.
+ */
 export async function measure(bundle) {
   const result = await build({
     stdin: {
@@ -172,6 +183,8 @@ export async function measure(bundle) {
     minify: true,
     write: false,
     format: 'esm',
+    splitting: true,
+    outdir: join(root, 'node_modules', '.size-budgets'),
     target: 'es2022',
     platform: bundle.platform,
     mainFields: bundle.platform === 'node' ? ['module', 'main'] : ['module', 'main'],
@@ -181,17 +194,43 @@ export async function measure(bundle) {
     logLevel: 'silent',
     plugins: [workspacePackages],
   });
-  const bytes = result.outputFiles[0].contents;
-  const text = result.outputFiles[0].text;
-  const output = Object.values(result.metafile.outputs)[0];
-  const inputs = Object.entries(output.inputs)
+  const outputs = result.metafile.outputs;
+  const files = new Map(result.outputFiles.map((file) => [relative(root, file.path), file]));
+  const entryName = Object.keys(outputs).find((name) => outputs[name].entryPoint !== undefined);
+  // What loads up front: the entry and, transitively, the chunks it imports statically.
+  const upFront = new Set();
+  const visit = (name) => {
+    if (upFront.has(name)) return;
+    upFront.add(name);
+    for (const imported of outputs[name].imports) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entryName);
+  const sizes = (names) => {
+    const parts = names.map((name) => files.get(name).contents);
+    const bytes = Buffer.concat(parts.map((part) => Buffer.from(part)));
+    return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  const names = Object.keys(outputs);
+  const { minified, gzip } = sizes([...upFront]);
+  const onDemand = names.filter((name) => !upFront.has(name));
+  const text = [...upFront].map((name) => files.get(name).text).join('\n');
+  const inputs = [...upFront]
+    .flatMap((name) => Object.entries(outputs[name].inputs))
     .map(([path, info]) => ({ path, bytes: info.bytesInOutput }))
     .filter((input) => input.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes);
   const serverSide = SERVER_SIDE_MARKERS.filter((marker) => text.includes(marker.text)).map(
     (marker) => marker.from,
   );
-  return { minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, inputs, serverSide };
+  return {
+    minified,
+    gzip,
+    lazyGzip: onDemand.length === 0 ? 0 : sizes(onDemand).gzip,
+    inputs,
+    serverSide,
+  };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -257,8 +296,9 @@ async function main() {
       } else if (row.budget !== undefined) {
         status = `budget ${kb(row.budget)}: over by ${row.gzip - row.budget} B; under its ceiling ${row.ceiling} B (pending: ${row.pending})`;
       }
+      const lazy = row.lazyGzip > 0 ? `; ${row.lazyGzip} B gzip more loaded on demand` : '';
       console.log(
-        `${row.name}: ${kb(row.minified)} minified, ${row.gzip} B gzip (${kb(row.gzip)}), ${status}`,
+        `${row.name}: ${kb(row.minified)} minified, ${row.gzip} B gzip (${kb(row.gzip)})${lazy}, ${status}`,
       );
       if (verbose || !row.ok) {
         for (const input of row.inputs.slice(0, 12))

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { ClientExtensionNegotiator, HeaderList, HeadLimits, ResponseHead } from '@wskit/handshake';
 import type { WebSocketTarget } from '@wskit/transport';
-import { type ClientUpgrade, upgradeClient } from '@wskit/transport';
+import { type ClientUpgrade, dialedWith, upgradeClient } from '@wskit/transport';
 import { nodeDialer } from './node-dialer.js';
 
 /** What an attempt needs besides the target. */
@@ -22,7 +22,10 @@ export interface AttemptRequest {
   readonly protocols: readonly string[];
   readonly headers: HeaderList;
   readonly origin: string | undefined;
-  readonly extensions: readonly ClientExtensionNegotiator[];
+  /** The negotiators, or a promise of them: they load while the connection opens. */
+  readonly extensions:
+    | readonly ClientExtensionNegotiator[]
+    | PromiseLike<readonly ClientExtensionNegotiator[]>;
 }
 
 /**
@@ -40,22 +43,25 @@ export async function directAttempt(
 ): Promise<ClientUpgrade> {
   const { signal } = context;
   signal.throwIfAborted();
-  const transport = await nodeDialer({
-    host: target.hostname,
-    port: target.port,
-    secure: target.secure,
-    ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
-    // SNI carries a name, never an address (RFC 6066 §3).
-    servername: isIP(target.hostname) === 0 ? target.hostname : undefined,
-    signal,
-    tls: context.tls,
-  });
+  const [transport, extensions] = await dialedWith(
+    nodeDialer({
+      host: target.hostname,
+      port: target.port,
+      secure: target.secure,
+      ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
+      // SNI carries a name, never an address (RFC 6066 §3).
+      servername: isIP(target.hostname) === 0 ? target.hostname : undefined,
+      signal,
+      tls: context.tls,
+    }),
+    request.extensions,
+  );
   return upgradeClient(transport, {
     url: target.url,
     protocols: request.protocols,
     headers: request.headers,
     origin: request.origin,
-    extensions: request.extensions,
+    extensions,
     headLimits: context.headLimits,
     signal,
     readBody: context.wantBody,

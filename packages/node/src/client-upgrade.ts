@@ -88,12 +88,13 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
   return value;
 }
 
+/** The extensions a client offers: a promise of them loads while the connection opens. */
+type OfferedExtensions =
+  | readonly ClientExtensionNegotiator[]
+  | PromiseLike<readonly ClientExtensionNegotiator[]>;
+
 /** Reads the URL and the options, throwing `TypeError`/`RangeError` for misuse. */
-function prepare(
-  url: string | URL,
-  options: ClientHandshakeOptions,
-  extensions: readonly ClientExtensionNegotiator[],
-) {
+function prepare(url: string | URL, options: ClientHandshakeOptions, extensions: OfferedExtensions) {
   const parsed = parseWebSocketUrl(url);
   if (!parsed.ok)
     throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
@@ -112,30 +113,31 @@ function prepare(
     throw new TypeError('signal must be an AbortSignal');
   }
   const headers = withUrlCredentials(new HeaderList(options.headers), target.url);
-  const build = (to: WebSocketTarget, extra: HeaderList) =>
+  const build = (to: WebSocketTarget, extra: HeaderList, negotiators: readonly ClientExtensionNegotiator[]) =>
     createClientHandshake({
       host: to.host,
       path: to.path,
       protocols,
       headers: extra,
-      extensions,
+      extensions: negotiators,
       ...(options.origin === undefined ? {} : { origin: options.origin }),
     });
   // Build the first request now: misuse (a reserved header, a bad subprotocol) throws here.
-  const first = build(target, headers);
-  return { target, headers, protocols, extensions, handshakeTimeout, maxRedirects, build, first };
+  build(target, headers, Array.isArray(extensions) ? extensions : []);
+  return { target, headers, protocols, extensions, handshakeTimeout, maxRedirects, build };
 }
 
 /**
  * Runs the client side of the opening handshake for `url`: opens a TCP or TLS connection (directly
  * or through an HTTP proxy), sends the upgrade request, follows redirects when asked, and validates
- * the `101` response, offering `extensions` (their agreed parameters are returned). Misuse throws at
- * once; the peer's refusal rejects with a {@link HandshakeFailedError}.
+ * the `101` response, offering `extensions` (their agreed parameters are returned; a promise of
+ * them loads while the connection opens). Misuse throws at once; the peer's refusal rejects with a
+ * {@link HandshakeFailedError}.
  */
 export function upgradeClient(
   url: string | URL,
   options: ClientHandshakeOptions = {},
-  extensions: readonly ClientExtensionNegotiator[] = [],
+  extensions: OfferedExtensions = [],
 ): Promise<ClientUpgrade> {
   const prepared = prepare(url, options, extensions);
   return runHandshake(prepared, options);
@@ -146,7 +148,6 @@ async function runHandshake(
   options: ClientHandshakeOptions,
 ): Promise<ClientUpgrade> {
   let { target, headers } = prepared;
-  let handshake = prepared.first;
   const followRedirects = options.followRedirects ?? DefaultClientOptions.followRedirects;
   const isFollowed = (status: number | undefined, responseHeaders: HeaderList | undefined) =>
     followRedirects && isRedirectResponse(status, responseHeaders);
@@ -172,7 +173,12 @@ async function runHandshake(
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected
-          ? await dispatcherUpgrade(selected.dispatcher, target, handshake, context)
+          ? await dispatcherUpgrade(
+              selected.dispatcher,
+              target,
+              prepared.build(target, headers, await prepared.extensions),
+              context,
+            )
           : await directAttempt(
               target,
               {
@@ -221,7 +227,6 @@ async function runHandshake(
         }
         target = step.target;
         headers = step.headers;
-        handshake = prepared.build(target, headers);
       }
     }
   } finally {

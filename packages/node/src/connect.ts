@@ -1,8 +1,12 @@
 import { formatExtensions } from '@wskit/handshake';
+import {
+  loadClientPerMessageDeflate,
+  type PerMessageDeflateOption,
+} from '@wskit/permessage-deflate/on-demand';
 import type { SessionOptions, WebSocket } from '@wskit/transport';
+import { engineExtensions } from '@wskit/transport';
 import { type BinaryTypeOption, checkBinaryType, openNodeWebSocket } from './binary-type.js';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
-import { clientPerMessageDeflate, engineExtensions, type PerMessageDeflateOption } from './compression.js';
 import { pickSessionOptions } from './session-options.js';
 
 /**
@@ -41,11 +45,14 @@ export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions, 
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const session = pickSessionOptions(options);
   const binaryType = checkBinaryType(options.binaryType);
-  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
-  return upgradeClient(url, options, deflate === undefined ? [] : [deflate]).then((upgrade) => {
+  // Offered unless turned off (as browsers, ws and undici do); loaded on demand, while connecting.
+  const deflate = loadClientPerMessageDeflate(options.perMessageDeflate ?? true);
+  const offered = deflate?.then((negotiator) => [negotiator]);
+  return upgradeClient(url, options, offered ?? []).then(async (upgrade) => {
     let extensions: ReturnType<typeof engineExtensions>;
     try {
-      extensions = engineExtensions(deflate, upgrade.extensions, 'client');
+      // Loaded by now: the handshake offered it.
+      extensions = engineExtensions(await deflate, upgrade.extensions, 'client');
     } catch (error) {
       upgrade.transport.abort();
       throw error;

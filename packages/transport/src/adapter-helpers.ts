@@ -1,8 +1,9 @@
 /**
  * Helpers every runtime adapter needs the same way, kept once here: joining the small chunks of one
- * `write` into one socket write, the high-water mark of a transport's write buffer, and formatting a
- * peer's address.
+ * `write` into one socket write, the high-water mark of a transport's write buffer, formatting a
+ * peer's address, and dialing while an extension loads.
  */
+import type { Transport } from './port.js';
 
 /** The default high-water mark of an adapter's transport: `write` returns `false` from 64 KiB not yet written. */
 export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
@@ -60,4 +61,23 @@ export function formatAddress(address: string | undefined, port: number | undefi
   if (address === undefined || address === '') return undefined;
   const host = address.includes(':') ? `[${address}]` : address;
   return port === undefined || port === 0 ? host : `${host}:${port}`;
+}
+
+/**
+ * Waits for a connection being dialed and for something loading at the same time (a client's
+ * extension negotiators, loaded on demand while it connects): resolves with both, or rejects with
+ * the first failure. When the loading fails, the transport is aborted (now, or when it arrives).
+ */
+export async function dialedWith<T>(
+  dialing: Promise<Transport>,
+  loading: T | PromiseLike<T>,
+): Promise<[Transport, T]> {
+  const loaded = Promise.resolve(loading);
+  loaded.catch(() =>
+    dialing.then(
+      (transport) => transport.abort(),
+      () => {},
+    ),
+  );
+  return Promise.all([dialing, loaded]);
 }

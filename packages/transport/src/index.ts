@@ -14,6 +14,7 @@
 export {
   checkHighWaterMark,
   DEFAULT_HIGH_WATER_MARK,
+  dialedWith,
   formatAddress,
   JOIN_LIMIT,
   type JoinedRun,

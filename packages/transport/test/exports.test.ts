@@ -42,6 +42,7 @@ describe('exports', () => {
       'createHandshakeTimeout',
       'defaultEnvelope',
       'dialWebSocket',
+      'dialedWith',
       'engineExtensions',
       'formatAddress',
       'formatConnectRequest',
