@@ -83,7 +83,7 @@ export const BUNDLES = [
     // loaded on demand (32 389 B, plus 2 %).
     ceiling: 33040,
     pending:
-      'the engine (protocol connection, session, codec: 17 KB gzip) and the client handshake (5 KB) are all used; redirects and the CONNECT proxy (1.3 KB) are linked because connect() takes them as options',
+      'all used by connect (minified): transport 38 KB (session 8.4, WebSocket 5, handshake transport 4, redirects and the CONNECT proxy 3.3), codec 20 KB, the client handshake 19 KB, the protocol engine 18 KB',
     code: `
       import { connect } from '@wskit/cloudflare';
       export default {
@@ -108,7 +108,7 @@ export const BUNDLES = [
     // permessage-deflate loaded on demand (32 959 B, plus 2 %).
     ceiling: 33620,
     pending:
-      'the engine (protocol connection, session, codec) and the client handshake weigh 22 KB gzip and are all used; Node keeps its own upgrade path for undici dispatchers (client-upgrade, dispatcher-attempt, proxy: 2.5 KB)',
+      'all used by connect (minified): transport 32 KB, codec 20 KB, the client handshake 19 KB, the protocol engine 18 KB, node 11 KB (its own upgrade path for undici dispatchers: client-upgrade, dispatcher-attempt, proxy 5.7 KB)',
     code: `
       import { connect } from '@wskit/node';
       const ws = await connect(process.argv[2]);
