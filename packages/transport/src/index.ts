@@ -77,6 +77,7 @@ export {
 export { BodyCollector, MAX_ERROR_BODY_SIZE } from './response-body.js';
 export {
   type RuntimeClient,
+  type RuntimeConnectOptions,
   type RuntimeWebSocketClass,
   type RuntimeWebSocketStreamClass,
   runtimeWebSocketClass,

@@ -12,14 +12,16 @@ import {
   type WebSocketStreamOptions,
 } from './websocket-stream.js';
 
-/** The options every adapter's `connect` takes that the WHATWG classes set themselves. */
-interface ConnectorOptions {
+/** The options of an adapter's `connect` that its WHATWG classes set themselves (the subprotocols, the abort signal). */
+export interface RuntimeConnectOptions {
+  /** The subprotocols the constructor was given. */
   readonly protocols?: string | readonly string[] | undefined;
+  /** Aborts connecting: joined with the class's own signal (`close()` while connecting). */
   readonly signal?: AbortSignal | undefined;
 }
 
 /** A runtime adapter's client, as its WHATWG classes use it. */
-export interface RuntimeClient<Options extends ConnectorOptions> {
+export interface RuntimeClient<Options extends RuntimeConnectOptions> {
   /** The package, named in error messages: `@wskit/bun`. */
   readonly name: string;
   /** The adapter's `connect`. */
@@ -49,7 +51,7 @@ export type RuntimeWebSocketStreamClass<Options> = {
 };
 
 /** Checks the runtime and the options of a constructor call, then binds them to `client.connect`. */
-function connectorOf<Options extends ConnectorOptions>(
+function connectorOf<Options extends RuntimeConnectOptions>(
   client: RuntimeClient<Options>,
   what: string,
   options: Omit<Options, 'protocols'>,
@@ -69,7 +71,7 @@ function connectorOf<Options extends ConnectorOptions>(
  * constructor takes the adapter's `connect` options (but the subprotocols) as a third argument.
  * The constructor first runs `client.assertRuntime` and refuses `client.unsupported` options.
  */
-export function runtimeWebSocketClass<Options extends ConnectorOptions>(
+export function runtimeWebSocketClass<Options extends RuntimeConnectOptions>(
   client: RuntimeClient<Options>,
 ): RuntimeWebSocketClass<Omit<Options, 'protocols'>> {
   return class WebSocket extends StandardWebSocket {
@@ -88,7 +90,7 @@ export function runtimeWebSocketClass<Options extends ConnectorOptions>(
  * constructor takes the adapter's `connect` options (but the subprotocols) as a third argument,
  * checked as {@link runtimeWebSocketClass} checks them.
  */
-export function runtimeWebSocketStreamClass<Options extends ConnectorOptions>(
+export function runtimeWebSocketStreamClass<Options extends RuntimeConnectOptions>(
   client: RuntimeClient<Options>,
 ): RuntimeWebSocketStreamClass<Omit<Options, 'protocols'>> {
   // Not named `WebSocketStream` in the source: a bundler may resolve the base class to that same
