@@ -21,6 +21,11 @@ export interface EchoSummary extends CloseInfo {
  * slowed down: while the echoes wait for the socket (`needsDrain`), no message is taken, and the
  * session stops reading once `maxBufferedMessages` are kept. Binary messages go back without a copy
  * (the session's views may be kept).
+ *
+ * The echo server opens its sessions with `decodeText: false`, as any relay that does not read the
+ * text would: a text message then arrives as an `EncodedText` (its UTF-8 bytes, validated as they
+ * arrived, RFC 6455 §8.1) and `send()` writes those bytes back as text, with no decode to a string
+ * and no re-encode (what `ws` does too). This function works the same with decoded strings.
  */
 export async function echo(session: WebSocket): Promise<EchoSummary> {
   let messages = 0;

@@ -32,6 +32,9 @@ Options:
                                  no limit (default 30s)
       --max-buffered-bytes <size>  bytes of received messages kept for the application before
                                  reading pauses (default 32 MiB)
+      --decode-text              decode received text to strings before echoing it (what a
+                                 session does by default; without it, text is echoed as its
+                                 validated UTF-8 bytes, decodeText: false)
       --deflate                  accept permessage-deflate (needs @wskit/node's perMessageDeflate)
       --runtime <name>           node (default) or bun (runs the server under the bun binary)
       --verbose                  log every connection as it closes
@@ -44,6 +47,7 @@ interface Options {
   readonly limits: Limits;
   readonly timers: Timers;
   readonly deflate: boolean;
+  readonly decodeText: boolean;
   readonly runtime: string;
   readonly verbose: boolean;
 }
@@ -64,6 +68,7 @@ function readOptions(args: string[]): Options {
         ...limitFlags,
         ...timerFlags,
         deflate: { type: 'boolean', default: false },
+        'decode-text': { type: 'boolean', default: false },
         runtime: { type: 'string', default: DefaultRuntime },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
@@ -93,6 +98,7 @@ function readOptions(args: string[]): Options {
     limits,
     timers,
     deflate: values.deflate,
+    decodeText: values['decode-text'],
     runtime: values.runtime,
     verbose: values.verbose,
   };
@@ -111,7 +117,12 @@ try {
   listener = await runtime.listen({
     host: options.host,
     port: options.port,
-    session: { ...sessionOptions(options.limits), ...sessionTimers(options.timers) },
+    // Text is echoed as it came: validated UTF-8 bytes, never decoded to a string (see echo.ts).
+    session: {
+      decodeText: options.decodeText,
+      ...sessionOptions(options.limits),
+      ...sessionTimers(options.timers),
+    },
     handshakeTimeout: options.timers.handshakeTimeout,
     deflate: options.deflate,
     onConnection(session) {

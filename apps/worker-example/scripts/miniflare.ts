@@ -5,6 +5,10 @@ import { appDirectory } from './bundle.ts';
 
 /** The `compatibility_date` of wrangler.toml. */
 export const compatibilityDate = '2024-09-23';
+/** The Worker's `name` in wrangler.toml (Miniflare's script name, e.g. to evict a Durable Object). */
+export const workerName = 'wskit-worker-example';
+/** The Durable Object class of the rooms, bound as `ROOMS` (wrangler.toml's `durable_objects`). */
+export const roomClassName = 'ChatRoom';
 
 /** How to run the Worker. */
 export interface WorkerOptions {
@@ -23,10 +27,13 @@ export interface WorkerOptions {
  */
 export function runWorker(bundle: WorkerBundle, options: WorkerOptions = {}): Miniflare {
   const miniflareOptions: MiniflareOptions = {
+    name: workerName,
     compatibilityDate,
     modules: [{ type: 'ESModule', path: bundle.path, contents: bundle.script }],
     modulesRoot: appDirectory,
     bindings: options.bindings ?? {},
+    // As wrangler.toml's migration: a SQLite-backed class, kept in memory here.
+    durableObjects: { ROOMS: { className: roomClassName, useSQLite: true } },
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     outboundService: {

@@ -32,6 +32,7 @@ const worker = runWorker(await bundleWorker(), {
 const url = await worker.ready;
 console.log(`worker-example: listening on ${url.href}`);
 console.log(`  try ${url.origin}/?url=ws://127.0.0.1:9001/&message=hello`);
+console.log(`  chat: WebSocket ${url.origin.replace(/^http/, 'ws')}/rooms/lobby?name=you`);
 if (upstream !== undefined)
   console.log(`  WebSocket ${url.origin.replace(/^http/, 'ws')}/bridge -> ${upstream}`);
 

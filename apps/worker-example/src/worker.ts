@@ -4,15 +4,26 @@
  *
  * - `GET /?url=ws://host:port/path&message=hello`: connects to `url`, sends `message`, waits for the
  *   first reply and answers with JSON `{ sent, received, type, protocol, closeCode }`;
- * - `/bridge`: a WebSocket upgrade, relayed by `bridgeWebSocket` to the server in `UPSTREAM_URL`.
+ * - `/bridge`: a WebSocket upgrade, relayed by `bridgeWebSocket` to the server in `UPSTREAM_URL`;
+ * - `/rooms/<room>`: a chat room held by a Durable Object with WebSocket hibernation (`ChatRoom`,
+ *   src/room.ts): a WebSocket upgrade with `?name=` joins it, a plain `GET` shows who is in it.
  */
 import { bridgeWebSocket, connect, isHandshakeFailedError } from '@wskit/cloudflare';
+import type { RoomEnv } from './room.ts';
+import type { DurableObjectNamespace } from './workers-runtime.ts';
 
-/** The Worker's bindings (`[vars]` in wrangler.toml). */
-export interface Env {
+export { ChatRoom, type RoomStatus } from './room.ts';
+
+/** The Worker's bindings (`[vars]` and `[[durable_objects.bindings]]` in wrangler.toml). */
+export interface Env extends RoomEnv {
   /** The WebSocket server `/bridge` relays to, e.g. `wss://backend.example.com/echo`. */
   readonly UPSTREAM_URL?: string;
+  /** The rooms: one `ChatRoom` object per room name. */
+  readonly ROOMS: DurableObjectNamespace;
 }
+
+/** A room's name in `/rooms/<room>`: letters, digits, `-`, `_` and `.`, at most 64. */
+const ROOM_PATH = /^\/rooms\/([\w.-]{1,64})$/;
 
 /** What `GET /` answers once the server replied. */
 export interface ExchangeResult {
@@ -111,8 +122,11 @@ export default {
       case '/bridge':
         if (!env.UPSTREAM_URL) return error(500, 'set UPSTREAM_URL to the server /bridge relays to');
         return bridgeWebSocket(request, env.UPSTREAM_URL);
-      default:
-        return error(404, 'not found: try /?url=ws://host:port/path&message=hello or /bridge');
+      default: {
+        const room = ROOM_PATH.exec(url.pathname)?.[1];
+        if (room !== undefined) return env.ROOMS.get(env.ROOMS.idFromName(room)).fetch(request);
+        return error(404, 'not found: try /?url=ws://host:port/path&message=hello, /bridge or /rooms/<room>');
+      }
     }
   },
 };

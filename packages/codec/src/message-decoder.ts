@@ -28,7 +28,20 @@ export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask
   delivery?: 'whole' | 'pieces';
   /** Validate text messages as UTF-8 (default true; RFC 6455 §8.1 requires it). */
   validateUtf8?: boolean;
-  /** A fast validator for complete runs in `pieces` mode, e.g. Node's `buffer.isUtf8`. */
+  /**
+   * `whole` delivery: decode text messages to strings (default true, `onText`). `false` hands each
+   * text message over as its UTF-8 bytes instead (`onEncodedText`), still validated piece by piece
+   * as it arrives: for a relay or an echo that sends text on as it came, decoding and re-encoding
+   * it would be wasted work.
+   */
+  decodeText?: boolean;
+  /**
+   * A fast validator for complete runs of text, e.g. Node's `buffer.isUtf8`. Whole text messages are
+   * validated with it piece by piece as they arrive, then decoded once (by the lenient decoder)
+   * when they end. Without it, the pieces of a message in several pieces are validated with a fatal
+   * `TextDecoder` and the message is decoded by one at the end; a message in one piece is validated
+   * by that decode alone; `pieces` delivery validates with portable code.
+   */
   utf8Check?: Utf8Check;
   /**
    * Allocates the array a message is joined into when its payload arrived in several pieces (and
@@ -52,6 +65,11 @@ export interface MessageHandler {
   onText(text: string): void;
   /** A complete binary message (`whole` delivery). */
   onBinary(data: Uint8Array): void;
+  /**
+   * A complete text message as its UTF-8 bytes (`whole` delivery with `decodeText: false`; then
+   * required), validated unless `validateUtf8` is false.
+   */
+  onEncodedText?(utf8: Uint8Array): void;
   /** A piece of a message (`pieces` delivery); `final` is true on the piece that ends it. */
   onPiece(type: MessageType, data: Uint8Array, final: boolean): void;
   /**
@@ -83,6 +101,12 @@ export class MessageDecoder {
   readonly #maxFragments: number;
   readonly #pieces: boolean;
   readonly #validateUtf8: boolean;
+  /** Whole text messages are handed over as bytes (`decodeText: false`). */
+  readonly #textBytes: boolean;
+  /** A fast `utf8Check` was given. */
+  readonly #fastCheck: boolean;
+  /** The text message that ends came in one piece, left to be validated by its (fatal) decode. */
+  #unchecked = false;
   /** Opcode of the message in progress (Text or Binary), or NONE. */
   #messageOpcode = NONE;
   #messageRsv = 0;
@@ -93,8 +117,6 @@ export class MessageDecoder {
   #payloadOffset = 0;
   readonly #parts: ByteParts;
   readonly #control: ByteParts;
-  #text = '';
-  #textDecoder: TextDecoder | undefined;
   readonly #validator: Utf8Validator;
 
   constructor(handler: MessageHandler, options: MessageDecoderOptions) {
@@ -106,7 +128,11 @@ export class MessageDecoder {
       throw new TypeError(`delivery must be 'whole' or 'pieces', not ${String(options.delivery)}`);
     }
     this.#validateUtf8 = options.validateUtf8 ?? true;
-    this.#validator = new Utf8Validator(options.utf8Check);
+    this.#textBytes = options.decodeText === false && !this.#pieces;
+    if (this.#textBytes && !handler.onEncodedText) throw new TypeError('no onEncodedText');
+    this.#fastCheck = options.utf8Check !== undefined;
+    // Whole text is validated natively: with the given check, else with the fatal TextDecoder.
+    this.#validator = new Utf8Validator(options.utf8Check ?? (this.#pieces ? undefined : fatalCheck));
     const allocate = checkAllocate(options.allocate);
     this.#parts = new ByteParts(allocate);
     this.#control = new ByteParts(allocate);
@@ -150,7 +176,7 @@ export class MessageDecoder {
   /** Fails the stream from outside; later writes are ignored and return `error`. */
   fail(error: CodecError): CodecError {
     this.#parts.clear();
-    this.#text = '';
+    this.#validator.reset();
     return this.#frames.fail(error);
   }
 
@@ -245,17 +271,12 @@ export class MessageDecoder {
       this.#handler.onPiece(text ? 'text' : 'binary', data, final);
       return undefined;
     }
-    try {
-      if (last && header.fin && this.#textDecoder === undefined) {
-        // The whole message is this one piece: decode without streaming state.
-        this.#text = decoderFor(this.#validateUtf8).decode(data);
-      } else {
-        this.#textDecoder ??= new TextDecoder('utf-8', { fatal: this.#validateUtf8, ignoreBOM: true });
-        this.#text += this.#textDecoder.decode(data, { stream: true });
-      }
-    } catch {
-      return invalidUtf8();
-    }
+    // Whole text is kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC
+    // 6455 §8.1), joined, and decoded unless `decodeText: false`, when the message ends. Without a
+    // fast check, a message in one piece is validated by its fatal decode alone (one native pass).
+    this.#unchecked = !this.#fastCheck && !this.#textBytes && last && header.fin && this.#parts.length === 0;
+    if (this.#validateUtf8 && !this.#unchecked && !this.#validator.write(data)) return invalidUtf8();
+    this.#parts.push(data);
     return undefined;
   }
 
@@ -282,16 +303,19 @@ export class MessageDecoder {
       this.#handler.onBinary(this.#parts.take());
       return undefined;
     }
-    let text = this.#text;
-    this.#text = '';
-    if (this.#textDecoder !== undefined) {
-      const decoder = this.#textDecoder;
-      this.#textDecoder = undefined;
-      try {
-        text += decoder.decode(); // flushes; throws on a sequence cut short
-      } catch {
-        return invalidUtf8();
-      }
+    // A sequence cut short by the end of the message is refused only now.
+    if (this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
+    const utf8 = this.#parts.take();
+    if (this.#textBytes) {
+      this.#handler.onEncodedText!(utf8);
+      return undefined;
+    }
+    let text: string;
+    try {
+      // Validated already (unless it came in one piece): the lenient decoder is the faster one.
+      text = (this.#validateUtf8 && this.#unchecked ? fatalDecoder : lenientDecoder).decode(utf8);
+    } catch {
+      return invalidUtf8();
     }
     this.#handler.onText(text);
     return undefined;
@@ -316,10 +340,16 @@ export class MessageDecoder {
 
 const EMPTY = new Uint8Array(0);
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function decoderFor(validate: boolean): TextDecoder {
-  return validate ? fatalDecoder : lenientDecoder;
+/** Validates a complete run by decoding it with the fatal decoder (`decodeText: false` without a `utf8Check`). */
+function fatalCheck(bytes: Uint8Array): boolean {
+  try {
+    fatalDecoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function invalidUtf8(): CodecError {

@@ -2,6 +2,8 @@
  * Every error the decoder can report, each with its exact close code. The last test checks that
  * every code in CodecErrorCodes was produced by at least one test above it.
  */
+
+import { isUtf8 as nodeIsUtf8 } from 'node:buffer';
 import {
   CodecError,
   type CodecErrorCode,
@@ -327,9 +329,14 @@ describe('WS_ERR_INVALID_UTF8 in text messages', () => {
     expect(result.events).toEqual([]);
   });
 
-  for (const delivery of ['whole', 'pieces'] as const) {
-    const options = { ...client, delivery };
-
+  const variants: Array<[string, MessageDecoderOptions]> = [
+    ['whole', { ...client }],
+    ['pieces', { ...client, delivery: 'pieces' }],
+    ['whole, isUtf8 (joined, decoded once)', { ...client, utf8Check: nodeIsUtf8 }],
+    ['whole, decodeText: false', { ...client, decodeText: false }],
+    ['whole, decodeText: false, isUtf8', { ...client, decodeText: false, utf8Check: nodeIsUtf8 }],
+  ];
+  for (const [delivery, options] of variants) {
     it(`${delivery}: fails at the write holding the first bad byte, across frames`, () => {
       // 'é' is c3 a9: the first frame ends after c3, the second frame starts with 28, not a continuation.
       expectFailure(['010261c3', '80022862', '800163'], options, 'WS_ERR_INVALID_UTF8', 1007, 1);
@@ -369,6 +376,9 @@ describe('WS_ERR_INVALID_UTF8 in text messages', () => {
     expect(decodeHex(['8102c328'], { ...client, validateUtf8: false, delivery: 'pieces' }).events).toEqual([
       { event: 'piece', type: 'text', data: 'c328', final: true },
     ]);
+    expect(
+      decodeHex(['010161', '8001ff'], { ...client, validateUtf8: false, decodeText: false }).events,
+    ).toEqual([{ event: 'encodedText', data: '61ff' }]);
   });
 
   it('binary messages are not validated', () => {

@@ -65,6 +65,7 @@ export function bytewise(bytes: Uint8Array): Uint8Array[] {
 export type DecodedEvent =
   | { event: 'text'; text: string }
   | { event: 'binary'; data: string }
+  | { event: 'encodedText'; data: string }
   | { event: 'piece'; type: MessageType; data: string; final: boolean }
   | { event: 'extension'; type: MessageType; data: string; rsv: number }
   | { event: 'ping'; data: string }
@@ -83,6 +84,10 @@ export class Recorder implements MessageHandler {
   onBinary(data: Uint8Array): void {
     this.arrays.push(data);
     this.events.push({ event: 'binary', data: toHex(data) });
+  }
+  onEncodedText(utf8: Uint8Array): void {
+    this.arrays.push(utf8);
+    this.events.push({ event: 'encodedText', data: toHex(utf8) });
   }
   onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
     this.arrays.push(data);

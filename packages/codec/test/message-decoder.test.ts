@@ -57,6 +57,10 @@ describe('whole delivery', () => {
       ]);
       expect(decode([frames], client).events).toEqual([{ event: 'text', text }]);
       expect(decode(bytewise(frames), client).events).toEqual([{ event: 'text', text }]);
+      // With a fast check, text is joined as bytes and decoded once: the same result.
+      const joined = { ...client, utf8Check: textDecoderUtf8Check };
+      expect(decode([frames], joined).events).toEqual([{ event: 'text', text }]);
+      expect(decode(bytewise(frames), joined).events).toEqual([{ event: 'text', text }]);
     }
   });
 
@@ -381,5 +385,60 @@ describe('ByteParts', () => {
       new FrameEncoder({ role: 'client', maskKeys: fixedKeys(0x12345678) }).encodeText(text),
     );
     expect(decode(bytewise(frame), server).events).toEqual([{ event: 'text', text }]);
+  });
+});
+
+describe('decodeText: false', () => {
+  const options = { ...client, decodeText: false } as const;
+
+  it('text arrives as its UTF-8 bytes, binary as before', () => {
+    expect(decodeHex(['8103616263', '8203010203', '8100'], options).events).toEqual([
+      { event: 'encodedText', data: '616263' },
+      { event: 'binary', data: '010203' },
+      { event: 'encodedText', data: '' },
+    ]);
+  });
+
+  it('a fragmented and chunked message is joined, multi-byte characters across every split', () => {
+    const text = 'é€😀 ok';
+    const bytes = utf8.encode(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const encoder = new FrameEncoder({ role: 'server' });
+      const frames = concat([
+        ...encoder.encode(Opcode.Text, bytes.subarray(0, cut), { fin: false }),
+        ...encoder.encode(Opcode.Continuation, bytes.subarray(cut)),
+      ]);
+      const expected = [{ event: 'encodedText', data: toHex(bytes) }];
+      expect(decode([frames], client).events).toEqual([{ event: 'text', text }]);
+      expect(decode([frames], options).events).toEqual(expected);
+      expect(decode(bytewise(frames), options).events).toEqual(expected);
+    }
+  });
+
+  it('masked text from a client is unmasked; a frame in one chunk is a view on it', () => {
+    const payload = utf8.encode('héllo wörld, long enough for the fast path of the validator');
+    const frame = concat(
+      new FrameEncoder({ role: 'client', maskKeys: fixedKeys(0x11223344) }).encode(Opcode.Text, payload),
+    );
+    const result = decode([frame], { ...server, decodeText: false });
+    expect(result.events).toEqual([{ event: 'encodedText', data: toHex(payload) }]);
+    expect(result.recorder.arrays[0]!.buffer).toBe(frame.buffer);
+  });
+
+  it('pieces delivery ignores it; a handler without onEncodedText is refused', () => {
+    expect(decodeHex(['8102c3a9'], { ...options, delivery: 'pieces' }).events).toEqual([
+      { event: 'piece', type: 'text', data: 'c3a9', final: true },
+    ]);
+    const handler = {
+      onText() {},
+      onBinary() {},
+      onPiece() {},
+      onExtensionMessage() {},
+      onPing() {},
+      onPong() {},
+      onClose() {},
+    };
+    expect(() => new MessageDecoder(handler, options)).toThrow(/onEncodedText/);
+    expect(() => new MessageDecoder(handler, { ...options, delivery: 'pieces' })).not.toThrow();
   });
 });

@@ -14,6 +14,7 @@ import {
   type RandomSource,
   type Role,
   Rsv,
+  textDecoderUtf8Check,
 } from '@wskit/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -209,6 +210,14 @@ describe('property: encode then decode under arbitrary chunking', () => {
             const dirty = decode(splitAt(bytes, cuts), { ...options, allocate: dirtyAllocate });
             expect(dirty.error).toBeUndefined();
             expect(normalize(dirty.events)).toEqual(expected);
+            // With a fast check whole text is joined as bytes, validated and decoded once: the same.
+            const joined = decode(splitAt(bytes, cuts), {
+              ...options,
+              allocate: dirtyAllocate,
+              utf8Check: textDecoderUtf8Check,
+            });
+            expect(joined.error).toBeUndefined();
+            expect(normalize(joined.events)).toEqual(expected);
           }
         }),
         { numRuns: 120 },

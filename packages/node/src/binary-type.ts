@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import {
+  EncodedText,
   type MessagePiece,
   type OpenWebSocketOptions,
   WebSocket,
@@ -44,7 +45,8 @@ class BufferWebSocket extends WebSocket {
   protected override emit<E extends keyof WebSocketEvents>(event: E, ...args: WebSocketEvents[E]): boolean {
     const first = args[0];
     if (event === 'message' || event === 'ping' || event === 'pong') {
-      if (first instanceof Uint8Array) args[0] = asBuffer(first);
+      // Text kept as bytes (`decodeText: false`) stays an EncodedText, so that it is sent back as text.
+      if (first instanceof Uint8Array && !(first instanceof EncodedText)) args[0] = asBuffer(first);
     } else if (event === 'messagePiece') {
       const piece = first as MessagePiece;
       args[0] = { ...piece, data: asBuffer(piece.data) };
@@ -57,7 +59,7 @@ class BufferWebSocket extends WebSocket {
     const iterator: AsyncIterableIterator<string | Uint8Array> = {
       next: () =>
         inner.next().then((result) => {
-          if (!result.done && result.value instanceof Uint8Array) {
+          if (!result.done && result.value instanceof Uint8Array && !(result.value instanceof EncodedText)) {
             return { done: false, value: asBuffer(result.value) };
           }
           return result;

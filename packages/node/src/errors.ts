@@ -6,7 +6,7 @@ import {
 } from '@wskit/transport';
 
 /**
- * The code of the one client handshake failure that only this package has. Every other failure has
+ * The codes of the client handshake failures only this package has. Every other failure has
  * the code it has on every runtime: `@wskit/handshake`'s `WS_HANDSHAKE_ERR_*` for a response that
  * breaks RFC 6455, `@wskit/transport`'s `UpgradeErrorCodes` (`WS_ERR_UPGRADE_CONNECTION_CLOSED`,
  * `…_INVALID_REDIRECT`, `…_TOO_MANY_REDIRECTS`, `…_PROXY`) for the rest.
@@ -18,6 +18,11 @@ export const NodeErrorCodes = {
    * `npm install undici@7`, or `proxy: false` to ignore the environment.
    */
   WS_NODE_ERR_PROXY_NEEDS_UNDICI: 'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
+  /**
+   * `http2`: the HTTP/2 server's SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL, so it takes no
+   * WebSocket over HTTP/2 (RFC 8441 §3); connect without `http2` for an HTTP/1.1 upgrade.
+   */
+  WS_NODE_ERR_NO_EXTENDED_CONNECT: 'WS_NODE_ERR_NO_EXTENDED_CONNECT',
 } as const;
 
 /** A code of {@link NodeErrorCodes}. */

@@ -1,7 +1,7 @@
 // binaryType on Node: Buffers by default (as ws users expect), views over the received memory.
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
-import { connect, WebSocket, WebSocketServer } from '@wskit/node';
+import { connect, EncodedText, WebSocket, WebSocketServer } from '@wskit/node';
 import { createTransportPair } from '@wskit/transport/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openNodeWebSocket } from '../src/binary-type.js';
@@ -47,6 +47,26 @@ describe("binaryType 'nodebuffer' (the default of connect and WebSocketServer)",
     expect(String(first.value)).toBe('back');
     expect(pings[0]).toEqual(Buffer.from([7]));
     expect(pong).toEqual(Buffer.from([7]));
+    await iterator.return?.();
+    await client.close();
+  });
+
+  it('text kept as bytes (decodeText: false) stays an EncodedText, so an echo sends it back as text', async () => {
+    const server = await listening({ decodeText: false });
+    server.on('connection', async (ws) => {
+      for await (const data of ws) void ws.send(data);
+    });
+    const seen: unknown[] = [];
+    server.on('connection', (ws) => ws.on('message', (data) => seen.push(data)));
+    const client = await connect(`ws://127.0.0.1:${server.port}/`);
+    void client.send('grüße');
+    void client.send(Buffer.from('bytes'));
+    const iterator = client[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe('grüße');
+    expect(Buffer.isBuffer((await iterator.next()).value)).toBe(true);
+    expect(seen[0]).toBeInstanceOf(EncodedText);
+    expect(String(seen[0])).toBe('grüße');
+    expect(Buffer.isBuffer(seen[1])).toBe(true);
     await iterator.return?.();
     await client.close();
   });

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { ClientHttp2Session, Http2ServerRequest } from 'node:http2';
 import type {
   ClientHandshakeOptions,
   ConnectOptions,
@@ -15,6 +17,7 @@ import type {
   WebSocketOptions,
   WebSocketServerEvents,
   WebSocketServerOptions,
+  WebSocketServerRequest,
   WebSocketSession,
 } from '@wskit/node';
 import * as node from '@wskit/node';
@@ -29,8 +32,10 @@ describe('public surface', () => {
       'CloseEvent',
       'DefaultClientOptions',
       'DefaultServerOptions',
+      'EncodedText',
       'ErrorEvent',
       'HandshakeFailedError',
+      'Http2StreamTransport',
       'MessageEvent',
       'NodeErrorCodes',
       'NodeSocketTransport',
@@ -56,6 +61,9 @@ describe('public surface', () => {
     expectTypeOf<WebSocketOptions>().not.toHaveProperty('protocols');
     expectTypeOf<node.NodeSocketTransport>().toMatchTypeOf<Transport>();
     expectTypeOf<NodeSocketTransportOptions>().toEqualTypeOf<{ readonly noDelay?: boolean }>();
+    expectTypeOf<node.Http2StreamTransport>().toMatchTypeOf<Transport>();
+    expectTypeOf<ConnectOptions['http2']>().toEqualTypeOf<boolean | ClientHttp2Session | undefined>();
+    expectTypeOf<WebSocketServerRequest>().toEqualTypeOf<IncomingMessage | Http2ServerRequest>();
     expectTypeOf<NodeErrorCode>().toEqualTypeOf<keyof typeof node.NodeErrorCodes>();
     expectTypeOf<'WS_NODE_ERR_PROXY_NEEDS_UNDICI'>().toMatchTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<'WS_ERR_UPGRADE_PROXY'>().toMatchTypeOf<HandshakeFailedErrorCode>();
@@ -87,7 +95,10 @@ describe('public surface', () => {
   });
 
   it('the error codes and defaults are frozen tables', () => {
-    expect(Object.keys(node.NodeErrorCodes).sort()).toEqual(['WS_NODE_ERR_PROXY_NEEDS_UNDICI']);
+    expect(Object.keys(node.NodeErrorCodes).sort()).toEqual([
+      'WS_NODE_ERR_NO_EXTENDED_CONNECT',
+      'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
+    ]);
     expect(node.DefaultClientOptions).toEqual({
       handshakeTimeout: 30_000,
       followRedirects: false,

@@ -39,6 +39,11 @@ import { closeReason } from './received-message.js';
 import { type ConnectionInput, type ConnectionState, transition } from './state.js';
 
 const EMPTY = new Uint8Array(0);
+/**
+ * Pings answered with a pong each before one could be written (at most 32 × 125 bytes held); the
+ * pings after them share one pong, the latest's (RFC 6455 §5.5.3).
+ */
+const SEPARATE_PONGS = 32;
 const NO_EXTENSIONS: readonly ConnectionExtension[] = Object.freeze([]);
 const NO_STEPS: readonly ExtensionStep[] = Object.freeze([]);
 /** What `dataToSend()` and `events()` return when there is nothing: shared and frozen. */
@@ -92,9 +97,11 @@ export class Connection {
   readonly #autoPong: boolean;
   readonly #maxPendingPings: number;
   readonly #autoFlushClose: boolean;
-  readonly #closeTimeout: number;
-  readonly #keepaliveInterval: number;
-  readonly #pongTimeout: number;
+  #closeTimeout: number;
+  #keepaliveInterval: number;
+  #pongTimeout: number;
+  /** What the keepalive sends: a ping that must be answered, or an unsolicited pong (no answer). */
+  readonly #keepaliveFrame: 'ping' | 'pong';
   readonly #decoder: MessageDecoder;
   readonly #encoder: FrameEncoder;
   readonly #extensions: readonly ConnectionExtension[];
@@ -126,8 +133,14 @@ export class Connection {
   #pongDeadline: number | undefined;
   /** The payload of the automatic pong that is due: the latest ping's (RFC 6455 §5.5.3). */
   #duePong: Uint8Array | undefined;
+  /**
+   * Pongs due before {@link #duePong}, one per ping, oldest first (at most {@link SEPARATE_PONGS});
+   * `undefined` while there are none.
+   */
+  #earlierPongs: Uint8Array[] | undefined;
   /** Pings received since the due pong was last written. */
   #pendingPings = 0;
+  /** When bytes last arrived (and, with an unsolicited-pong keepalive, were last written). */
   #lastReceivedAt: number;
   #keepalivePings = 0;
 
@@ -149,6 +162,11 @@ export class Connection {
       DefaultTimeouts.keepaliveInterval,
     );
     this.#pongTimeout = checkDuration('pongTimeout', options.pongTimeout, DefaultTimeouts.pongTimeout);
+    const keepalive = options.keepalive ?? 'ping';
+    if (keepalive !== 'ping' && keepalive !== 'pong') {
+      throw new TypeError(`keepalive must be 'ping' or 'pong', not ${String(keepalive)}`);
+    }
+    this.#keepaliveFrame = keepalive;
     // Without extensions (the common case) the lists are shared: a connection owns no arrays for them.
     const given = options.extensions;
     this.#extensions = given === undefined || given.length === 0 ? NO_EXTENSIONS : [...given];
@@ -175,6 +193,7 @@ export class Connection {
     this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
       maxMessageSize,
       pieces: options.delivery === 'pieces',
+      decodeText: options.decodeText ?? true,
       validateUtf8: options.validateUtf8 ?? true,
       utf8Check: options.utf8Check,
     });
@@ -192,6 +211,7 @@ export class Connection {
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       delivery: options.delivery,
+      decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
       allowedRsv: this.#extensionRsv,
@@ -276,7 +296,12 @@ export class Connection {
     this.#checkReceive('receive data');
     // After the peer's close frame or a protocol error nothing more is read (RFC 6455 §5.5.1, §7.1.7).
     if (!this.#reading()) return;
-    if (this.#keepaliveInterval > 0) this.#lastReceivedAt = this.#clock();
+    if (this.#keepaliveInterval > 0) {
+      // Any bytes from the peer show it is alive: they answer a keepalive ping as well as its pong
+      // would (which may sit behind them, unread while reading is paused).
+      this.#lastReceivedAt = this.#clock();
+      this.#pongDeadline = undefined;
+    }
     let error: CodecError | undefined;
     this.#receiving = true;
     try {
@@ -337,9 +362,14 @@ export class Connection {
   #writeDuePong(): void {
     const payload = this.#duePong;
     if (payload === undefined) return;
+    const earlier = this.#earlierPongs;
     this.#duePong = undefined;
+    this.#earlierPongs = undefined;
     this.#pendingPings = 0;
     if (transition(this.#state, 'sendControl') === undefined) return;
+    if (earlier !== undefined) {
+      for (const each of earlier) this.#write(this.#encoder.encode(Opcode.Pong, each));
+    }
     this.#write(this.#encoder.encode(Opcode.Pong, payload));
   }
 
@@ -359,7 +389,36 @@ export class Connection {
     if (this.#autoFlushClose && this.closeDue && this.#incoming.isEmpty) this.flushClose();
     const output = this.#output;
     this.#output = NO_OUTPUT;
+    // An unsolicited-pong keepalive counts what we send as activity too (WinHTTP's idle keep-alive).
+    if (this.#keepaliveFrame === 'pong' && output.length > 0 && this.#keepaliveInterval > 0) {
+      this.#lastReceivedAt = this.#clock();
+    }
     return output;
+  }
+
+  /**
+   * Changes timeouts from now on (the I/O layer's options may change while the connection is open,
+   * as WinHTTP's `WinHttpSetOption` allows):
+   * - `closeTimeout`: a close handshake timeout already running restarts from now with the new value
+   *   (`WinHttpWebSocketClose` waits up to its timeout from the call, also after a Shutdown);
+   * - `keepaliveInterval`: the next keepalive is due this long after the last activity (0 stops it);
+   * - `pongTimeout`: applies to the next keepalive ping.
+   * Throws `RangeError` for a negative or non-finite value.
+   */
+  setTimeouts(timeouts: { closeTimeout?: number; keepaliveInterval?: number; pongTimeout?: number }): void {
+    if (timeouts.closeTimeout !== undefined) {
+      this.#closeTimeout = checkDuration('closeTimeout', timeouts.closeTimeout, this.#closeTimeout);
+      if (this.#closeDeadline !== undefined) this.#closeDeadline = this.#clock() + this.#closeTimeout;
+    }
+    if (timeouts.keepaliveInterval !== undefined) {
+      const before = this.#keepaliveInterval;
+      this.#keepaliveInterval = checkDuration('keepaliveInterval', timeouts.keepaliveInterval, before);
+      if (before === 0 && this.#keepaliveInterval > 0) this.#lastReceivedAt = this.#clock();
+      if (this.#keepaliveInterval === 0) this.#pongDeadline = undefined;
+    }
+    if (timeouts.pongTimeout !== undefined) {
+      this.#pongTimeout = checkDuration('pongTimeout', timeouts.pongTimeout, this.#pongTimeout);
+    }
   }
 
   /** Queues frames to write, in order. */
@@ -516,6 +575,12 @@ export class Connection {
           );
         }
       } else if (now >= this.#lastReceivedAt + this.#keepaliveInterval) {
+        if (this.#keepaliveFrame === 'pong') {
+          // An unsolicited pong (RFC 6455 §5.5.3): a heartbeat that expects no answer.
+          this.#write(this.#encoder.encode(Opcode.Pong, EMPTY));
+          this.#lastReceivedAt = now;
+          return;
+        }
         const payload = new Uint8Array(4);
         new DataView(payload.buffer).setUint32(0, ++this.#keepalivePings >>> 0);
         this.#write(this.#encoder.encode(Opcode.Ping, payload));
@@ -610,8 +675,10 @@ export class Connection {
       throw new ProtocolUsageError('WS_ERR_INVALID_STATE', `cannot ${input} in state ${this.#state}`);
     }
     // The pong that is due goes before our close frame, or not at all once it failed.
-    if (step.writeClose === 'fail') this.#duePong = undefined;
-    else if (step.writeClose !== undefined) this.#writeDuePong();
+    if (step.writeClose === 'fail') {
+      this.#duePong = undefined;
+      this.#earlierPongs = undefined;
+    } else if (step.writeClose !== undefined) this.#writeDuePong();
     this.#state = step.next;
     if (step.next === 'CLOSED') {
       this.#sending = 0;
@@ -706,6 +773,14 @@ export class Connection {
         } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
       }
 
+      onEncodedText(utf8: Uint8Array): void {
+        const connection = this.#connection;
+        if (!connection.#reading()) return;
+        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+          connection.#handler.onEncodedText?.(utf8);
+        } else connection.#incoming.emit({ type: 'encodedText', data: utf8 });
+      }
+
       onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
@@ -725,11 +800,14 @@ export class Connection {
       onPing(data: Uint8Array): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments; one
-        // pong for the pings that came before it could be written, with the latest one's data (§5.5.3).
+        // RFC 6455 §5.5.2: answer with a pong carrying the same data, also between fragments. Each
+        // ping gets its own pong (as peers and the Autobahn suite expect, 2.10) up to SEPARATE_PONGS
+        // before one is written; past that the later ones share one pong with the latest ping's data
+        // (§5.5.3), so a flood costs a bounded amount of memory until maxPendingPings fails it.
         if (connection.#autoPong && transition(connection.#state, 'sendControl') !== undefined) {
           if (++connection.#pendingPings > connection.#maxPendingPings) {
             connection.#duePong = undefined;
+            connection.#earlierPongs = undefined;
             connection.#fail(
               new ConnectionError(
                 'WS_ERR_PING_FLOOD',
@@ -737,6 +815,11 @@ export class Connection {
               ),
             );
             return;
+          }
+          const previous = connection.#duePong;
+          if (previous !== undefined && connection.#pendingPings <= SEPARATE_PONGS + 1) {
+            if (connection.#earlierPongs === undefined) connection.#earlierPongs = [];
+            connection.#earlierPongs.push(previous);
           }
           connection.#duePong = data.slice();
         }

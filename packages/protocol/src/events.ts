@@ -22,6 +22,11 @@ export interface ConnectionHandler {
   onOpen?(): void;
   /** A complete message (`delivery: 'whole'`). */
   onMessage?(...args: MessageArguments): void;
+  /**
+   * A complete text message as its UTF-8 bytes, with `decodeText: false` (instead of `onMessage`):
+   * validated unless `validateUtf8` is false, and ready to send on with `sendEncodedText`.
+   */
+  onEncodedText?(utf8: Uint8Array): void;
   /** A piece of a message (`delivery: 'pieces'`); `final` is true on the piece that ends it. */
   onMessagePiece?(type: MessageType, data: Uint8Array, final: boolean): void;
   /** A ping arrived (already answered when `autoPong` is on). */
@@ -52,6 +57,7 @@ export type ConnectionEvent =
   | { readonly type: 'open' }
   | { readonly type: 'message'; readonly messageType: 'text'; readonly data: string }
   | { readonly type: 'message'; readonly messageType: 'binary'; readonly data: Uint8Array }
+  | { readonly type: 'encodedText'; readonly data: Uint8Array }
   | {
       readonly type: 'messagePiece';
       readonly messageType: MessageType;
@@ -73,6 +79,9 @@ export function deliverEvent(handler: ConnectionHandler, event: ConnectionEvent)
     case 'message':
       if (event.messageType === 'text') handler.onMessage?.('text', event.data);
       else handler.onMessage?.('binary', event.data);
+      return;
+    case 'encodedText':
+      handler.onEncodedText?.(event.data);
       return;
     case 'messagePiece':
       handler.onMessagePiece?.(event.messageType, event.data, event.final);

@@ -46,10 +46,11 @@ export interface ConnectionOptions {
   /** Answer every ping with a pong automatically, also in the middle of a fragmented message (default true). */
   autoPong?: boolean;
   /**
-   * Automatic pongs are coalesced (RFC 6455 §5.5.3): while one waits to be written (the I/O layer
-   * has not called `dataToSend()` yet, e.g. because the peer does not read), a later ping replaces
-   * it. This many pings may arrive meanwhile (default {@link DefaultMaxPendingPings}); one more
-   * fails the connection with 1008 (`WS_ERR_PING_FLOOD`).
+   * Automatic pongs wait until the I/O layer calls `dataToSend()` (it does not while the peer does
+   * not read). Meanwhile each ping gets its own pong up to 32 of them; later pings share one pong
+   * with the latest ping's data (RFC 6455 §5.5.3), so at most 33 pongs are held. This many pings
+   * may arrive meanwhile (default {@link DefaultMaxPendingPings}); one more fails the connection
+   * with 1008 (`WS_ERR_PING_FLOOD`).
    */
   maxPendingPings?: number;
   /**
@@ -66,6 +67,13 @@ export interface ConnectionOptions {
   keepaliveInterval?: number;
   /** See {@link DefaultTimeouts.pongTimeout} (default 20 000 ms). */
   pongTimeout?: number;
+  /**
+   * What the keepalive sends after `keepaliveInterval` of quiet: `'ping'` (default) expects an answer
+   * within `pongTimeout` (any bytes from the peer count) and fails the connection with 1011 without
+   * one; `'pong'` sends an unsolicited pong (RFC 6455 §5.5.3) after that long with nothing sent or
+   * received, and expects nothing (WinHTTP's and .NET's idle keep-alive).
+   */
+  keepalive?: 'ping' | 'pong';
   /** Largest payload of one received frame (default 16 MiB); larger fails with 1009. */
   maxFrameSize?: number;
   /** Largest received message (default 16 MiB), after decoding by an extension too; larger fails with 1009. */
@@ -76,7 +84,17 @@ export interface ConnectionOptions {
   delivery?: 'whole' | 'pieces';
   /** Validate received text as UTF-8 (default true; RFC 6455 §8.1); invalid text fails with 1007. */
   validateUtf8?: boolean;
-  /** A fast validator for long runs of received text in `pieces` delivery, e.g. Node's `buffer.isUtf8`. */
+  /**
+   * `delivery: 'whole'`: decode received text to strings (default true). `false` delivers each text
+   * message as its UTF-8 bytes (`onEncodedText`, `encodedText` events), validated as it arrives but
+   * never decoded: a relay or an echo hands them to `sendEncodedText` without decoding and
+   * re-encoding them.
+   */
+  decodeText?: boolean;
+  /**
+   * A fast validator for long runs of received text kept as bytes (`pieces` delivery, `decodeText:
+   * false`, messages an extension decoded), e.g. Node's `buffer.isUtf8`.
+   */
   utf8Check?: Utf8Check;
   /**
    * How the codec allocates the arrays it fills completely (joined fragmented messages, masked

@@ -1,4 +1,11 @@
-import { CodecError, isCodecError, isValidUtf8, type MessageType, type Utf8Check } from '@wskit/codec';
+import {
+  CodecError,
+  isCodecError,
+  isValidUtf8,
+  type MessageType,
+  textDecoderUtf8Check,
+  type Utf8Check,
+} from '@wskit/codec';
 import { ConnectionError } from './errors.js';
 import type { ConnectionEvent, ConnectionFailure } from './events.js';
 
@@ -10,6 +17,8 @@ const encoder = new TextEncoder();
 export interface DeliveryOptions {
   readonly maxMessageSize: number;
   readonly pieces: boolean;
+  /** Whole text messages are decoded to strings (`decodeText`, default true). */
+  readonly decodeText: boolean;
   readonly validateUtf8: boolean;
   readonly utf8Check: Utf8Check | undefined;
 }
@@ -42,6 +51,10 @@ export function messageEvent(type: MessageType, data: unknown, options: Delivery
     return { type: 'messagePiece', messageType: type, data, final: true };
   }
   if (type === 'binary') return { type: 'message', messageType: 'binary', data };
+  if (!options.decodeText) {
+    if (options.validateUtf8 && !(options.utf8Check ?? textDecoderUtf8Check)(data)) return invalidUtf8();
+    return { type: 'encodedText', data };
+  }
   try {
     return {
       type: 'message',

@@ -116,6 +116,74 @@ describe('keepalive deadlines', () => {
   });
 });
 
+describe('keepalive: any bytes answer, unsolicited pongs, changing timeouts', () => {
+  it('any bytes from the peer answer the keepalive ping (its pong may sit behind them)', () => {
+    const clock = new FakeClock();
+    const server = new Connection({
+      role: 'server',
+      clock: clock.read,
+      keepaliveInterval: 1000,
+      pongTimeout: 200,
+    });
+    clock.advance(1000);
+    server.onDeadline();
+    expect(server.dataToSend()).toHaveLength(1);
+    expect(server.nextDeadline()).toBe(clock.now + 200);
+    clock.advance(150);
+    server.receiveData(Uint8Array.of(0x81)); // half a header: no pong, but the peer is alive
+    expect(server.nextDeadline()).toBe(clock.now + 1000);
+    clock.advance(1000);
+    server.onDeadline();
+    expect(server.state).toBe('OPEN');
+  });
+
+  it("keepalive 'pong' sends an unsolicited pong after the interval with nothing sent or received, and expects no answer", () => {
+    const clock = new FakeClock();
+    const client = new Connection({
+      role: 'client',
+      clock: clock.read,
+      keepaliveInterval: 1000,
+      pongTimeout: 10,
+      keepalive: 'pong',
+      maskKeys: fixedMaskKeys(0),
+    });
+    client.events();
+    clock.advance(600);
+    client.sendText('hi');
+    expect(client.dataToSend()).toHaveLength(1); // sending counts as activity in this mode
+    expect(client.nextDeadline()).toBe(clock.now + 1000);
+    clock.advance(1000);
+    client.onDeadline();
+    expect(toHex(concat(client.dataToSend()))).toBe('8a8000000000'); // a masked empty pong
+    clock.advance(500); // well past any pong timeout: nothing is expected back
+    client.onDeadline();
+    expect(client.state).toBe('OPEN');
+    expect(client.nextDeadline()).toBe(clock.now + 500);
+  });
+
+  it('rejects an unknown keepalive kind', () => {
+    const clock = new FakeClock();
+    // @ts-expect-error: not a keepalive kind
+    expect(() => new Connection({ role: 'client', clock: clock.read, keepalive: 'nop' })).toThrow(TypeError);
+  });
+
+  it('setTimeouts: a running close timeout restarts from now; the keepalive starts and stops', () => {
+    const clock = new FakeClock();
+    const client = new Connection({ role: 'client', clock: clock.read, closeTimeout: 1000 });
+    expect(client.nextDeadline()).toBeUndefined();
+    client.setTimeouts({ keepaliveInterval: 300 });
+    expect(client.nextDeadline()).toBe(clock.now + 300);
+    client.setTimeouts({ keepaliveInterval: 0 });
+    expect(client.nextDeadline()).toBeUndefined();
+    client.sendClose(1000);
+    expect(client.nextDeadline()).toBe(clock.now + 1000);
+    clock.advance(900);
+    client.setTimeouts({ closeTimeout: 400 });
+    expect(client.nextDeadline()).toBe(clock.now + 400);
+    expect(() => client.setTimeouts({ pongTimeout: -1 })).toThrow(RangeError);
+  });
+});
+
 describe('auto-pong', () => {
   it('answers a ping in the middle of a fragmented message, and the application still sees it', () => {
     const clock = new FakeClock();

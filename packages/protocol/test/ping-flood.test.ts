@@ -10,23 +10,23 @@ import { clientFrame, concat, FakeClock, toHex } from './helpers.js';
 const ping = (payload: number[]) => clientFrame(0x89, Uint8Array.from(payload));
 
 describe('automatic pongs', () => {
-  it('answer the pings that came before the output was taken with one pong: the latest ping', () => {
+  it('answer each of the pings that came before the output was taken with its own pong (Autobahn 2.10)', () => {
     const server = new Connection({ role: 'server', clock: new FakeClock().read });
     server.receiveData(concat([ping([1]), ping([2]), ping([3])]));
-    expect(toHex(concat(server.dataToSend()))).toBe('8a0103');
+    expect(toHex(concat(server.dataToSend()))).toBe('8a01018a01028a0103');
     expect(server.events().filter((event) => event.type === 'ping')).toHaveLength(3);
     server.receiveData(ping([4]));
     expect(toHex(concat(server.dataToSend()))).toBe('8a0104');
     expect(server.dataToSend()).toEqual([]);
   });
 
-  it('hold one pong however many pings wait: the output stays one frame', () => {
+  it('hold at most 33 pongs however many pings wait: 32 separate ones, then one for the latest (RFC 6455 §5.5.3)', () => {
     const server = new Connection({ role: 'server', clock: new FakeClock().read });
     for (let index = 0; index < DefaultMaxPendingPings; index++) server.receiveData(ping([index & 0xff]));
-    const output = server.dataToSend();
-    expect(toHex(concat(output))).toBe(
-      `8a01${((DefaultMaxPendingPings - 1) & 0xff).toString(16).padStart(2, '0')}`,
-    );
+    const output = toHex(concat(server.dataToSend()));
+    const separate = Array.from({ length: 32 }, (_, index) => `8a01${index.toString(16).padStart(2, '0')}`);
+    const latest = `8a01${((DefaultMaxPendingPings - 1) & 0xff).toString(16).padStart(2, '0')}`;
+    expect(output).toBe(separate.join('') + latest);
     expect(server.state).toBe('OPEN');
   });
 

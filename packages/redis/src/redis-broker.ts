@@ -245,10 +245,11 @@ export class RedisBroker extends TypedEmitter<RedisBrokerEvents> implements Brok
   }
 
   /**
-   * The recoverable topic's messages after `offset` (at most `maxLength`), and whether some were
-   * trimmed already (or lost with a Redis that restarted without persistence).
+   * The recoverable topic's messages after `offset`: at most `limit` (then `next` says where the
+   * following page starts), or all the stream holds (a little over `maxLength`); and whether some
+   * were trimmed already (or lost with a Redis that restarted without persistence).
    */
-  async history(topic: string, offset: string): Promise<BrokerHistory> {
+  async history(topic: string, offset: string, limit = Number.POSITIVE_INFINITY): Promise<BrokerHistory> {
     const key = this.#stream(topic);
     let info: Map<string, unknown>;
     try {
@@ -266,21 +267,25 @@ export class RedisBroker extends TypedEmitter<RedisBrokerEvents> implements Brok
         firstId !== undefined &&
         offset !== '0-0' &&
         compareOffsets(offset, firstId) < 0);
-    // Page through what the stream holds after the offset: trimming bounds it (`~` keeps whole
-    // nodes, so a little over maxLength).
+    // Page through what the stream holds after the offset, up to `limit` entries.
     const messages: BrokerMessage[] = [];
-    for (let after = offset; ; ) {
+    let after = offset;
+    let read = 0;
+    while (read < limit) {
+      const count = Math.min(HISTORY_PAGE, limit - read);
       const reply = await this.#command.sendCommand(
-        ['XRANGE', key, `(${after}`, '+', 'COUNT', String(HISTORY_PAGE)],
+        ['XRANGE', key, `(${after}`, '+', 'COUNT', String(count)],
         BUFFERS,
       );
       const page = Array.isArray(reply) ? reply.length : 0;
       if (page === 0) break;
+      read += page;
       messages.push(...entries(topic, reply));
       after = String((reply as unknown as unknown[][])[page - 1]![0]);
-      if (page < HISTORY_PAGE) break;
+      if (page < count) return { messages, missed };
     }
-    return { messages, missed };
+    // `limit` entries read: more may follow (an extra empty page tells the caller it reached the end).
+    return read >= limit ? { messages, missed, next: after } : { messages, missed };
   }
 
   /** Stops reading and closes the three connections. */

@@ -47,10 +47,15 @@ export interface BrokerHandler {
 
 /** The messages after an offset, for a subscriber that resumes. */
 export interface BrokerHistory {
-  /** The messages after the offset asked for, oldest first. */
+  /** The messages after the offset asked for, oldest first (at most the `limit` asked for). */
   readonly messages: readonly BrokerMessage[];
   /** Whether messages after the offset were already trimmed: the subscriber missed some. */
   readonly missed: boolean;
+  /**
+   * With a `limit`: the broker holds more after this page, and the next page starts after this
+   * offset (pass it as the next `offset`). Absent: the page reached the end of what it holds.
+   */
+  readonly next?: string | undefined;
 }
 
 /**
@@ -66,8 +71,11 @@ export interface Broker {
   subscribe(topic: string, mode: DeliveryMode): void | Promise<void>;
   /** Stops delivering `topic`'s messages. */
   unsubscribe(topic: string): void;
-  /** The recoverable topic's messages after `offset` (only brokers with recoverable topics have it). */
-  history?(topic: string, offset: string): Promise<BrokerHistory>;
+  /**
+   * The recoverable topic's messages after `offset`, at most `limit` of them (default: all it holds);
+   * only brokers with recoverable topics have it. The hub reads a resume page by page.
+   */
+  history?(topic: string, offset: string, limit?: number): Promise<BrokerHistory>;
   /** Releases the broker's connections. */
   close(): Promise<void>;
 }

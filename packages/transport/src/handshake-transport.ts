@@ -7,6 +7,21 @@ type TransportEvent =
   | { readonly kind: 'error'; readonly error: Error }
   | { readonly kind: 'close' };
 
+/**
+ * How the session driver takes a handed-over transport without the wrapper: when nothing was kept
+ * after the head, it gets the underlying transport itself and attaches its handler to the relay, so
+ * that neither the bytes nor the writes, pauses and closes of the connection pass through
+ * {@link HandedOverTransport}. Internal to `@wskit/transport`.
+ */
+export const takeDirect: unique symbol = Symbol('wskit.takeDirect');
+
+/** What {@link takeDirect} gives: the underlying transport, and how to start receiving its events. */
+export interface DirectTransport {
+  readonly transport: Transport;
+  /** Starts delivering the underlying transport's events to `handler` (instead of `transport.start`). */
+  attach(handler: TransportHandler): void;
+}
+
 /** Unread bytes kept during the handshake before reading pauses (a head is at most 16 KiB by default). */
 const READ_BUFFER_LIMIT = 64 * 1024;
 
@@ -273,6 +288,24 @@ class HandedOverTransport implements Transport {
 
   get remoteAddress(): string | undefined {
     return this.#inner.remoteAddress;
+  }
+
+  /**
+   * The underlying transport, for the session driver to use directly, when nothing was kept after
+   * the head (the usual case) and this transport was not started; `undefined` otherwise (the kept
+   * events must be delivered first, through {@link start}).
+   */
+  [takeDirect](): DirectTransport | undefined {
+    if (this.#handler !== undefined || this.#queue.length > 0) return undefined;
+    return {
+      transport: this.#inner,
+      attach: (handler) => {
+        if (this.#handler !== undefined) throw new TypeError('Transport.start: already started');
+        this.#handler = handler;
+        this.#relay.target = handler;
+        if (!this.#paused) this.#inner.resume();
+      },
+    };
   }
 
   start(handler: TransportHandler): void {

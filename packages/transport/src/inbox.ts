@@ -52,7 +52,14 @@ export class Inbox {
    * @param limit the most messages kept before `full`.
    * @param byteLimit the most payload bytes kept before `full` (default no limit).
    */
-  constructor(limit: number, full: () => void, room: () => void, byteLimit = Number.POSITIVE_INFINITY) {
+  constructor(
+    limit: number,
+    full: () => void,
+    room: () => void,
+    byteLimit = Number.POSITIVE_INFINITY,
+    taken: () => void = () => {},
+  ) {
+    this.#taken = taken;
     this.#limit = Math.max(1, limit);
     this.#byteLimit = byteLimit;
     this.#full = full;
@@ -137,5 +144,9 @@ export class Inbox {
       this.#isFull = false;
       this.#room();
     }
+    this.#taken();
   }
+
+  /** Called whenever held messages were taken (the byte count fell). */
+  readonly #taken: () => void;
 }

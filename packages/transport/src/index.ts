@@ -34,6 +34,7 @@ export type { BinaryData } from './bytes.js';
 export { type ClientExtension, type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
 export type { Dialer, DialTarget } from './dialer.js';
 export { type EventMap, type Listener, TypedEmitter } from './emitter.js';
+export { EncodedText } from './encoded-text.js';
 export { type EngineExtensionFactory, engineExtensions } from './engine-extensions.js';
 export {
   isWebSocketError,
@@ -83,7 +84,20 @@ export {
   runtimeWebSocketClass,
   runtimeWebSocketStreamClass,
 } from './runtime-classes.js';
-export type { CloseInfo } from './session.js';
+export {
+  type CloseInfo,
+  Session,
+  type SessionDriverOptions,
+  type SessionHost,
+  type SessionState,
+} from './session.js';
+export {
+  type SessionInput,
+  SessionPhase,
+  type SessionStep,
+  sessionStep,
+  sessionTransitions,
+} from './session-lifecycle.js';
 export type { SharedEncoding } from './shared-encoding.js';
 export {
   CloseEvent,

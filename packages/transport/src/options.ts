@@ -1,5 +1,6 @@
 import type { MaskKeyPool, Role, Utf8Check } from '@wskit/codec';
 import type { ConnectionExtension } from '@wskit/protocol';
+import type { EncodedText } from './encoded-text.js';
 import type { TopicHub } from './topics.js';
 
 /** Defaults of the session driver's own options, in bytes and messages. */
@@ -68,6 +69,12 @@ export interface SessionOptions {
   maxFragments?: number;
   /** `'whole'` (default): `message` events; `'pieces'`: `messagePiece` events as data arrives. */
   delivery?: 'whole' | 'pieces';
+  /**
+   * Decode received text messages to strings (default true). `false`: a text message arrives as an
+   * {@link EncodedText}, its UTF-8 bytes (validated, not decoded), which `send()` sends back as text
+   * without re-encoding it: for relays and echoes that do not read the text.
+   */
+  decodeText?: boolean;
   /** Validate received text as UTF-8 (default true); invalid text fails with 1007. */
   validateUtf8?: boolean;
   /** A fast UTF-8 validator for `'pieces'` delivery (Node's `buffer.isUtf8`). */
@@ -133,6 +140,7 @@ const SESSION_OPTION_KEYS = Object.keys({
   maxMessageSize: true,
   maxFragments: true,
   delivery: true,
+  decodeText: true,
   validateUtf8: true,
   utf8Check: true,
   allocate: true,

@@ -74,6 +74,16 @@ export class OutgoingQueue {
     return this.#head === this.#entries.length;
   }
 
+  /**
+   * Whether nothing waits that could be handed on now: the queue is empty, or its head is a streamed
+   * message waiting for its next fragment.
+   */
+  get settled(): boolean {
+    if (this.#head === this.#entries.length) return true;
+    const head = this.#entries[this.#head]!;
+    return head.kind === 'stream' && head.fragments.length === 0;
+  }
+
   /** Queues a whole message; the promise settles when it is handed on (or dropped). */
   pushMessage(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     const done = createDeferred();

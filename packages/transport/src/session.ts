@@ -6,11 +6,14 @@ import {
   isConnectionError,
   type SendOptions,
 } from '@wskit/protocol';
+import { type DeadlineEntry, sessionDeadlines } from './deadlines.js';
 import { createDeferred, type Deferred, rejected } from './deferred.js';
 import { WebSocketError } from './errors.js';
+import { type DirectTransport, takeDirect } from './handshake-transport.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import { OutgoingQueue, type Payload, type StreamEntry } from './outgoing-queue.js';
 import type { Transport, TransportHandler } from './port.js';
+import { type SessionInput, SessionPhase, sessionStep, sessionWrites } from './session-lifecycle.js';
 
 /** How a session ended: the close event's values. */
 export interface CloseInfo {
@@ -22,15 +25,52 @@ export interface CloseInfo {
   readonly wasClean: boolean;
 }
 
-/** What the session reports to the API above it. */
+/**
+ * What the session reports to the API above it (the idiomatic `WebSocket`, WinHTTP's handle, any
+ * other front end), in wire order.
+ */
 export interface SessionHost {
+  /** A whole received message (`delivery: 'whole'`): text as a string, binary as bytes. */
   message(type: MessageType, data: string | Uint8Array): void;
+  /** A piece of a received message (`delivery: 'pieces'`); `final` on the last one. */
   messagePiece(type: MessageType, data: Uint8Array, final: boolean): void;
+  /** A ping arrived (already answered with `autoPong`). */
   ping(data: Uint8Array): void;
+  /** A pong arrived. */
   pong(data: Uint8Array): void;
+  /**
+   * The peer's close frame arrived, behind the messages before it (1005 when it carried no code).
+   * When it opened the close handshake, our reply is due: with `closeReply: 'auto'` the session
+   * writes it on the next turn; with `'application'` the front end answers with `close(code,
+   * reason)` or `replyToClose()`. When it answered our own close frame, the handshake is complete
+   * (the transport closes next, then `closed`).
+   */
+  closeReceived?(code: number, reason: string): void;
+  /** The connection failed (in wire order behind what arrived before); the close follows. */
   error(error: Error): void;
+  /** `bufferedAmount` fell below the high-water mark after a send had to wait. */
   drain(): void;
+  /**
+   * Payload bytes the API above keeps undelivered (its inbox), counted in the connection's byte
+   * budget (`maxBufferedBytes`) with what waits to be written. Absent: none.
+   */
+  heldBytes?(): number;
+  /** The engine and the transport are both closed: the last call. */
   closed(info: CloseInfo): void;
+}
+
+/** Options of the driver itself, for front ends (not for users of the idiomatic API). */
+export interface SessionDriverOptions extends OpenWebSocketOptions {
+  /**
+   * Who answers the peer's Close: `'auto'` (default) writes the reply (echoing its code) on the next
+   * turn, after the application's answers to the messages before it; `'application'` leaves it to
+   * the front end, which may still send (the half-closed state) and then replies with its own status
+   * (`close(code, reason)`) or the echo (`replyToClose()`), as WinHTTP's and websocket.dll's
+   * applications do.
+   */
+  closeReply?: 'auto' | 'application';
+  /** The engine's keepalive frame (`'ping'`, default, or `'pong'`: WinHTTP's unsolicited pong). */
+  keepalive?: 'ping' | 'pong';
 }
 
 /** The session's state, as the APIs show it. */
@@ -76,7 +116,7 @@ interface HandOver {
 const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
 
 /** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
-let newTransportEvents: (session: Session) => TransportHandler;
+let newTransportEvents: (session: Session) => TransportHandler & DeadlineEntry;
 
 /**
  * The session driver: runs a protocol `Connection` over a {@link Transport}.
@@ -98,12 +138,13 @@ let newTransportEvents: (session: Session) => TransportHandler;
  */
 export class Session {
   readonly #transport: Transport;
+  /** Starts the transport when it was taken directly from a handshake (see `takeDirect`). */
+  readonly #attach: ((handler: TransportHandler) => void) | undefined;
   readonly #engine: Connection;
   readonly #host: SessionHost;
   readonly #queue = new OutgoingQueue();
   readonly #highWaterMark: number;
-  readonly #closeTimeout: number;
-  readonly #pongTimeout: number;
+  #closeTimeout: number;
   readonly #writeTimeout: number;
   readonly #idleTimeout: number;
   /** When a message was last sent or received (the clock's milliseconds), for the idle timeout. */
@@ -112,11 +153,24 @@ export class Session {
   /** Runs while the transport pushes back: no progress until it fires fails the connection. */
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Where the session is in its lifecycle: see `session-lifecycle.ts`. */
+  #phase: SessionPhase = SessionPhase.Open;
+  /** What dropped the transport, once something did: the input that led to `ABORTING`. */
+  #abortedBy: SessionInput | undefined;
+  /** The read side: `paused` while the API above or the byte budget holds it; `ended` once the engine got the end of stream. */
+  #reading: 'flowing' | 'paused' | 'ended' = 'flowing';
+  /** The API above asked to stop reading (`pauseReading`). */
+  #hostPaused = false;
+  /** What the connection holds reached `maxBufferedBytes`: reading stops until it falls below. */
+  #budgetPaused = false;
+  /** While paused, the transport reads once so that a keepalive ping can be answered (see `#startProbe`). */
+  #probing = false;
+  /** Bytes read by keepalive probes during this pause; once `highWaterMark`, the keepalive waits for the resume. */
+  #probeBytes = 0;
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   #blocked = false;
-  #flushScheduled = false;
-  /** The scheduled flush runs in a microtask (the queue reached the high-water mark). */
-  #flushSoon = false;
+  /** A flush is scheduled: after this turn's promise jobs (`later`), or in a microtask (`soon`). */
+  #flushPlanned: 'none' | 'later' | 'soon' = 'none';
   #flushing = false;
   #flushAgain = false;
   #dispatching = false;
@@ -127,35 +181,48 @@ export class Session {
   #encodingBatches: EncodingBatch[] = NO_BATCHES;
   /** Payload bytes of {@link #encodingBatches}. */
   #encodingBytes = 0;
-  #closeRequested = false;
+  /** The front end was told of the peer's close frame (`SessionHost.closeReceived`). */
+  #closeAnnounced = false;
   /** The close step (writing the due close frame) is scheduled. */
   #closeStepScheduled = false;
-  #terminated = false;
-  #readPaused = false;
-  #transportClosing = false;
-  #transportClosed = false;
-  #eofDelivered = false;
   /** Early data, and what arrived behind it, held until the next turn (see `start`). */
   #held: Uint8Array[] | undefined;
   #transportError: Error | undefined;
   #closeInfo: CloseInfo | undefined;
-  #finished = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = 0;
-  /** Keepalive deadlines wait until then: the peer's answers may still sit unread after a pause. */
-  #keepaliveHold = 0;
+  /**
+   * The transport's handler, which is also this session's entry in the shared deadline queue
+   * (`deadlines.ts`): one object for both, with methods on a shared prototype.
+   */
+  readonly #events: TransportHandler & DeadlineEntry;
+  readonly #closeReply: 'auto' | 'application';
+  readonly #keepalive: 'ping' | 'pong';
+  readonly #maxBufferedBytes: number;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(transport: Transport, options: OpenWebSocketOptions, host: SessionHost) {
-    this.#transport = transport;
+  constructor(transport: Transport, options: SessionDriverOptions, host: SessionHost) {
+    // After a handshake, the connection's own transport (not the handed-over wrapper), when it can.
+    const direct = (transport as { [takeDirect]?: () => DirectTransport | undefined })[takeDirect]?.();
+    this.#transport = direct?.transport ?? transport;
+    this.#attach = direct?.attach;
+    this.#events = newTransportEvents(this);
     this.#host = host;
+    const closeReply = options.closeReply ?? 'auto';
+    if (closeReply !== 'auto' && closeReply !== 'application') {
+      throw new TypeError(`closeReply must be 'auto' or 'application', not ${String(closeReply)}`);
+    }
+    this.#closeReply = closeReply;
+    this.#keepalive = options.keepalive ?? 'ping';
+    this.#maxBufferedBytes = checkSize(
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      DefaultSessionOptions.maxBufferedBytes,
+    );
     this.#highWaterMark = checkSize(
       'highWaterMark',
       options.highWaterMark,
       DefaultSessionOptions.highWaterMark,
     );
     this.#closeTimeout = options.closeTimeout ?? DefaultTimeouts.closeTimeout;
-    this.#pongTimeout = options.pongTimeout ?? DefaultTimeouts.pongTimeout;
     const writeTimeout = checkSize('writeTimeout', options.writeTimeout, DefaultSessionOptions.writeTimeout);
     this.#writeTimeout = writeTimeout === Number.POSITIVE_INFINITY ? 0 : writeTimeout;
     const idleTimeout = checkSize('idleTimeout', options.idleTimeout, 0);
@@ -174,10 +241,12 @@ export class Session {
       closeTimeout: options.closeTimeout,
       keepaliveInterval: options.keepaliveInterval,
       pongTimeout: options.pongTimeout,
+      keepalive: options.keepalive,
       maxFrameSize: options.maxFrameSize,
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       delivery: options.delivery,
+      decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
       allocate: options.allocate,
@@ -198,7 +267,9 @@ export class Session {
       this.#held = [earlyData];
       setTimeout(() => this.#releaseHeld(), 0);
     }
-    this.#transport.start(newTransportEvents(this));
+    const handler = this.#events;
+    if (this.#attach !== undefined) this.#attach(handler);
+    else this.#transport.start(handler);
     this.#engine.events(); // the open event: the API is open from its creation
     this.#armTimer();
     if (this.#idleTimeout > 0) {
@@ -221,9 +292,18 @@ export class Session {
    * step writes our close frame, so that answers to the messages before it still go out.
    */
   get state(): SessionState {
-    if (this.#finished) return 'CLOSED';
-    if (this.#closeRequested || !this.#engineTakesData()) return 'CLOSING';
-    return 'OPEN';
+    if (this.#phase === SessionPhase.Open) return this.#engineTakesData() ? 'OPEN' : 'CLOSING';
+    return this.#phase === SessionPhase.Closed ? 'CLOSED' : 'CLOSING';
+  }
+
+  /** The session's lifecycle phase (see `session-lifecycle.ts`): for tests and diagnostics. */
+  get phase(): SessionPhase {
+    return this.#phase;
+  }
+
+  /** Whether the transport has closed (its `onClose` came). */
+  get #transportGone(): boolean {
+    return this.#phase === SessionPhase.Gone || this.#phase === SessionPhase.Closed;
   }
 
   /** Whether the engine still accepts data: `OPEN`, or a close frame is due but not yet written. */
@@ -248,7 +328,9 @@ export class Session {
    */
   get needsDrain(): boolean {
     return (
-      (this.#blocked || this.#encodingFull) && !this.#finished && this.bufferedAmount >= this.#highWaterMark
+      (this.#blocked || this.#encodingFull) &&
+      this.#phase !== SessionPhase.Closed &&
+      this.bufferedAmount >= this.#highWaterMark
     );
   }
 
@@ -307,7 +389,7 @@ export class Session {
 
   /** Sends a ping or a pong now, ahead of queued messages; settles when it was handed to the transport. */
   sendControl(kind: 'ping' | 'pong', data: Uint8Array): Promise<void> {
-    if (this.state !== 'OPEN' || this.#terminated) {
+    if (this.state !== 'OPEN') {
       return rejected(
         new WebSocketError('WS_ERR_NOT_OPEN', `cannot send a ${kind}: the WebSocket is closing or closed`),
       );
@@ -328,42 +410,124 @@ export class Session {
   close(code?: number, reason?: string): void {
     validateLocalClose(code, reason);
     if (this.state !== 'OPEN') return;
-    this.#closeRequested = true;
+    this.#step('close');
     const handed = this.#handOverAll();
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    this.#dropQueue();
     this.#engine.sendClose(code, reason);
     this.#afterEngine(handed);
   }
 
+  /**
+   * Writes what is queued now instead of after this turn's promise jobs (front ends whose API
+   * completes a send inside the call, like WinHTTP's). Returns whether nothing is left waiting in
+   * the driver's queue (a streamed message may stay open in it): every message and fragment sent so
+   * far was handed to the engine, and its frames to the transport.
+   */
+  flush(): boolean {
+    this.#flush();
+    return this.#queue.settled && this.#encodingBatches.length === 0;
+  }
+
+  /**
+   * Writes the due reply to the peer's Close now (echoing its code), behind what was queued: for
+   * front ends with `closeReply: 'application'` whose application leaves without answering. Does
+   * nothing when no reply is due.
+   */
+  replyToClose(): void {
+    if (!this.#engine.closeDue) return;
+    const handed = this.#handOverAll();
+    this.#engine.flushClose();
+    this.#afterEngine(handed);
+  }
+
+  /**
+   * Changes timeouts from now on (see the engine's `setTimeouts`): a running close timeout restarts
+   * with the new value; a new keepalive interval times from the last activity.
+   */
+  setTimeouts(timeouts: { closeTimeout?: number; keepaliveInterval?: number; pongTimeout?: number }): void {
+    this.#engine.setTimeouts(timeouts);
+    if (timeouts.closeTimeout !== undefined) this.#closeTimeout = timeouts.closeTimeout;
+    this.#clearTimer();
+    this.#armTimer();
+  }
+
   /** Drops the transport at once (TCP RST where the runtime can): the close is 1006. */
   terminate(): void {
-    if (this.#finished || this.#terminated) return;
-    this.#terminated = true;
-    this.#closeRequested = true;
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
-    this.#transport.abort();
+    this.#step('terminate');
   }
 
   // ---- reading --------------------------------------------------------------------------------
 
-  /** Stops reading from the transport (the API above holds too many undelivered messages). */
+  /**
+   * Stops reading from the transport (the API above holds too many undelivered messages). The
+   * keepalive goes on: its ping is still sent, and the transport reads once to let the peer answer
+   * (see `#startProbe`).
+   */
   pauseReading(): void {
-    if (this.#readPaused || this.#engine.state === 'CLOSED' || this.#transportClosed) return;
-    this.#readPaused = true;
-    this.#transport.pause();
+    this.#hostPaused = true;
+    this.#updateReading();
+  }
+
+  /** Resumes reading from the transport, unless the byte budget still holds it. */
+  resumeReading(): void {
+    this.#hostPaused = false;
+    if (this.#budgetPaused) this.#checkBudget();
+    this.#updateReading();
+  }
+
+  /** The API above delivered messages it kept (`SessionHost.heldBytes` fell): the budget may allow reading again. */
+  heldBytesChanged(): void {
+    if (this.#budgetPaused) this.#checkBudget();
+  }
+
+  /** Pauses or resumes the transport for what the API above and the byte budget want. */
+  #updateReading(): void {
+    if (this.#hostPaused || this.#budgetPaused) {
+      if (this.#reading !== 'flowing' || this.#engine.state === 'CLOSED' || this.#transportGone) return;
+      this.#reading = 'paused';
+      this.#probeBytes = 0;
+      if (!this.#probing) this.#transport.pause();
+    } else {
+      if (this.#reading !== 'paused') return;
+      this.#reading = 'flowing';
+      this.#probing = false;
+      if (!this.#transportGone) this.#transport.resume();
+    }
     this.#armTimer();
   }
 
   /**
-   * Resumes reading from the transport. The keepalive was suspended while paused (a pong could not
-   * be read); it gives the peer a whole `pongTimeout` from now before it judges it unresponsive.
+   * The byte budget (issue 17): what the connection holds, queued and buffered outgoing bytes
+   * (`bufferedAmount`: messages, automatic pongs, close frames, what extensions are encoding) plus
+   * what the API above keeps undelivered (`SessionHost.heldBytes`), may reach `maxBufferedBytes`;
+   * reading then stops until it falls below, so a peer that sends without reading what it provokes
+   * cannot grow it further. A peer that keeps us from writing meanwhile meets the write timeout
+   * (1008). Once closing, reading goes on, so that the peer's close frame arrives.
    */
-  resumeReading(): void {
-    if (!this.#readPaused) return;
-    this.#readPaused = false;
-    this.#keepaliveHold = clock() + this.#pongTimeout;
-    if (!this.#transportClosed) this.#transport.resume();
-    this.#armTimer();
+  #checkBudget(): void {
+    const over =
+      this.#engine.state === 'OPEN' &&
+      this.bufferedAmount + (this.#host.heldBytes?.() ?? 0) >= this.#maxBufferedBytes;
+    if (over === this.#budgetPaused) return;
+    this.#budgetPaused = over;
+    this.#updateReading();
+  }
+
+  /**
+   * While reading is paused, a keepalive ping was just sent: the transport reads (once) so that the
+   * peer's answer can arrive. Any bytes count as an answer, so one read is enough; what it reads is
+   * handled as usual (it may add a little to what the API above holds). The probes of one pause read
+   * at most about `highWaterMark` bytes; after that the keepalive waits for the resume.
+   */
+  #startProbe(): void {
+    if (this.#probing || this.#transportGone) return;
+    this.#probing = true;
+    this.#transport.resume();
+  }
+
+  /** Whether a keepalive deadline may run while reading is paused. */
+  get #keepaliveRunsPaused(): boolean {
+    return this.#keepalive === 'pong' || this.#probeBytes < this.#highWaterMark;
   }
 
   // ---- the transport's events -----------------------------------------------------------------
@@ -374,8 +538,14 @@ export class Session {
    * closure per event.
    */
   static {
-    class TransportEvents implements TransportHandler {
+    class TransportEvents implements TransportHandler, DeadlineEntry {
       readonly #session: Session;
+      at = 0;
+      slot = -1;
+
+      due(now: number): void {
+        this.#session.#onDeadline(now);
+      }
 
       constructor(session: Session) {
         this.#session = session;
@@ -405,28 +575,27 @@ export class Session {
       }
 
       onClose(): void {
-        const session = this.#session;
-        session.#transportClosed = true;
-        session.#blocked = false;
-        if (session.#graceTimer !== undefined) clearTimeout(session.#graceTimer);
-        session.#graceTimer = undefined;
-        session.#releaseHeld();
-        session.#receiveEof();
-        session.#finish();
+        this.#session.#step('transportClosed');
       }
     }
     newTransportEvents = (session) => new TransportEvents(session);
   }
 
   #receive(chunk: Uint8Array): void {
-    if (this.#eofDelivered) return;
+    if (this.#reading === 'ended') return;
+    if (this.#probing) {
+      // The keepalive probe's one read: the peer answered; reading stops again.
+      this.#probing = false;
+      this.#probeBytes += chunk.length;
+      if (this.#reading === 'paused') this.#transport.pause();
+    }
     this.#engine.receiveData(chunk);
     this.#afterEngine();
   }
 
   #receiveEof(): void {
-    if (this.#eofDelivered) return;
-    this.#eofDelivered = true;
+    if (this.#reading === 'ended') return;
+    this.#reading = 'ended';
     this.#engine.receiveEof();
     this.#afterEngine();
   }
@@ -436,7 +605,12 @@ export class Session {
   /** Delivers the engine's events, then writes what it wants written (see "Driving the engine"). */
   #afterEngine(handed: Deferred[] = NO_DEFERREDS): void {
     this.#dispatch();
-    if (this.#engine.state === 'CLOSED' && this.#readPaused) this.resumeReading();
+    if (this.#engine.state === 'CLOSED' && this.#reading === 'paused') {
+      // Nothing more is delivered: read on, so that the transport's end is seen.
+      this.#hostPaused = false;
+      this.#budgetPaused = false;
+      this.#updateReading();
+    }
     this.#flush(handed);
   }
 
@@ -458,6 +632,10 @@ export class Session {
         if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.message(event.messageType, event.data);
         return;
+      case 'encodedText':
+        if (this.#idleTimeout > 0) this.#lastActivity = clock();
+        this.#host.message('text', event.data);
+        return;
       case 'messagePiece':
         if (this.#idleTimeout > 0) this.#lastActivity = clock();
         this.#host.messagePiece(event.messageType, event.data, event.final);
@@ -470,7 +648,8 @@ export class Session {
         return;
       case 'error':
         if (isConnectionError(event.error) && event.error.code === 'WS_ERR_UNEXPECTED_EOF') {
-          if (this.#terminated) return; // our own terminate(): the close event says it all
+          // Our own terminate() or write timeout: the close event (and the timeout's error) say it all.
+          if (this.#abortedBy === 'terminate' || this.#abortedBy === 'writeTimeout') return;
           if (this.#transportError !== undefined) {
             const cause = this.#transportError;
             this.#host.error(new WebSocketError('WS_ERR_TRANSPORT', cause.message, { cause }));
@@ -481,12 +660,19 @@ export class Session {
         if (this.#engine.closeDue) this.#scheduleCloseStep();
         return;
       case 'closeReceived':
-        this.#scheduleCloseStep();
+        this.#closeAnnounced = true;
+        this.#host.closeReceived?.(event.code, event.reason);
+        if (this.#closeReply === 'auto') this.#scheduleCloseStep();
         return;
       case 'close':
+        // The peer's Close answered ours: the front end hears of it now, not once the transport closed.
+        if (event.wasClean && !this.#closeAnnounced) {
+          this.#closeAnnounced = true;
+          this.#host.closeReceived?.(event.code, event.reason);
+        }
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
-        this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
-        this.#finish();
+        this.#dropQueue();
+        this.#step('engineClosed');
         return;
       case 'open':
         return;
@@ -528,22 +714,21 @@ export class Session {
    * (`needsDrain`) as soon as the transport pushes back.
    */
   #scheduleFlush(): void {
-    if (this.#flushScheduled) {
-      if (this.#flushSoon || this.#queue.bytes < this.#highWaterMark) return;
-    } else if (this.#queue.bytes < this.#highWaterMark) {
-      this.#flushScheduled = true;
+    const planned = this.#flushPlanned;
+    if (planned === 'soon') return;
+    if (this.#queue.bytes < this.#highWaterMark) {
+      if (planned === 'later') return;
+      this.#flushPlanned = 'later';
       afterPromiseJobs(this.#scheduledFlush);
       return;
     }
-    this.#flushScheduled = true;
-    this.#flushSoon = true;
+    this.#flushPlanned = 'soon';
     queueMicrotask(this.#scheduledFlush);
   }
 
   readonly #scheduledFlush = (): void => {
-    if (!this.#flushScheduled) return; // the other scheduled run did it
-    this.#flushScheduled = false;
-    this.#flushSoon = false;
+    if (this.#flushPlanned === 'none') return; // the other scheduled run did it
+    this.#flushPlanned = 'none';
     this.#flush();
   };
 
@@ -580,7 +765,7 @@ export class Session {
             chunks = chunks.length === 0 ? [] : chunks; // the engine's empty list is shared
             frames = this.#queue.takeFrames(chunks);
           }
-          if (chunks.length > 0 && !this.#transportClosed && !this.#terminated) {
+          if (chunks.length > 0 && sessionWrites(this.#phase)) {
             if (!this.#transport.write(chunks)) {
               this.#blocked = true;
               this.#startWriteTimer();
@@ -604,7 +789,7 @@ export class Session {
           )
             break;
         }
-        if (this.#engine.shouldCloseTransport && !this.#transportClosing) this.#closeTransport();
+        if (this.#engine.shouldCloseTransport) this.#step('endTransport');
       } while (this.#flushAgain);
     } finally {
       this.#flushing = false;
@@ -614,8 +799,9 @@ export class Session {
       this.#drainWanted = true;
     } else if (this.#drainWanted) {
       this.#drainWanted = false;
-      if (!this.#finished) this.#host.drain();
+      if (this.#phase !== SessionPhase.Closed) this.#host.drain();
     }
+    this.#checkBudget();
   }
 
   /**
@@ -651,7 +837,7 @@ export class Session {
       const output = this.#engine.dataToSend();
       const chunks = output.length === 0 ? [] : output; // the engine's empty list is shared
       this.#queue.takeFrames(chunks);
-      if (!this.#transportClosed && !this.#terminated && !this.#transport.write(chunks)) {
+      if (sessionWrites(this.#phase) && !this.#transport.write(chunks)) {
         this.#blocked = true;
         this.#startWriteTimer();
       }
@@ -673,57 +859,93 @@ export class Session {
     return settled;
   }
 
-  #closeTransport(): void {
-    this.#transportClosing = true;
-    if (this.#transportClosed) return;
-    this.#transport.close();
-    // The transport closes once the peer ended too; a peer that never does is cut off.
-    this.#graceTimer = setTimeout(() => {
-      this.#graceTimer = undefined;
-      if (!this.#transportClosed) this.#transport.abort();
-    }, this.#closeTimeout);
+  // ---- the lifecycle ----------------------------------------------------------------------------
+
+  /** Takes the lifecycle step for `input` (see `session-lifecycle.ts`) and carries out its effects. */
+  #step(input: SessionInput): void {
+    const step = sessionStep(this.#phase, input);
+    if (step === undefined) return;
+    this.#phase = step.next;
+    if (step.dropQueue) this.#dropQueue();
+    if (step.fail && this.#engineTakesData()) {
+      this.#engine.fail(1008, 'write timeout');
+      this.#dispatch();
+    }
+    if (step.abort) {
+      this.#abortedBy ??= input;
+      this.#clearGraceTimer();
+      this.#transport.abort();
+    }
+    if (step.endTransport) {
+      this.#transport.close();
+      // The transport closes once the peer ended too; a peer that never does is cut off.
+      this.#graceTimer = setTimeout(() => {
+        this.#graceTimer = undefined;
+        this.#step('graceExpired');
+      }, this.#closeTimeout);
+    }
+    if (step.feedEof) {
+      this.#blocked = false;
+      this.#clearGraceTimer();
+      this.#releaseHeld();
+      this.#receiveEof();
+      // The engine closed before the transport did: the close can be reported now.
+      if (this.#closeInfo !== undefined) this.#step('engineClosed');
+    }
+    if (step.report) this.#report();
+  }
+
+  /**
+   * Rejects what waits in the queue (`WS_ERR_CLOSED_BEFORE_SENT`). The error is made only when
+   * something waits: an error object costs a stack trace, and every connection ends through here.
+   */
+  #dropQueue(): void {
+    if (!this.#queue.isEmpty) this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+  }
+
+  #clearGraceTimer(): void {
+    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
   }
 
   // ---- time ------------------------------------------------------------------------------------
 
   /**
    * Follows `nextDeadline()`. A later deadline keeps an armed earlier timer: it fires, finds nothing
-   * due and re-arms. While `OPEN` the deadlines are the keepalive's: suspended while reading is
-   * paused, held back for a `pongTimeout` after it resumed.
+   * due and re-arms. While `OPEN` the deadlines are the keepalive's, which runs while reading is
+   * paused too (see `#startProbe`), until the probes of one pause read `highWaterMark` bytes.
    */
   #armTimer(): void {
-    if (this.#finished) return;
+    if (this.#phase === SessionPhase.Closed) return;
     let at = this.#engine.nextDeadline();
-    if (at !== undefined && this.#engine.state === 'OPEN') {
-      if (this.#readPaused) at = undefined;
-      else if (at < this.#keepaliveHold) at = this.#keepaliveHold;
-    }
+    const suspended =
+      this.#engine.state === 'OPEN' && this.#reading === 'paused' && !this.#keepaliveRunsPaused;
+    if (suspended) at = undefined;
     if (at === undefined) {
       this.#clearTimer();
       return;
     }
-    if (this.#timer !== undefined && this.#timerAt <= at) return;
-    this.#clearTimer();
-    this.#timerAt = at;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        const now = clock();
-        const held = this.#engine.state === 'OPEN' && (this.#readPaused || now < this.#keepaliveHold);
-        if (held) {
-          this.#armTimer();
-          return;
-        }
-        this.#engine.onDeadline(now);
-        this.#afterEngine();
-      },
-      Math.max(0, Math.ceil(at - clock())),
-    );
+    const entry = this.#events;
+    if (entry.slot >= 0 && entry.at <= at) return;
+    sessionDeadlines.schedule(entry, at);
+  }
+
+  /** The deadline queue says the engine's deadline passed. */
+  #onDeadline(now: number): void {
+    if (this.#phase === SessionPhase.Closed) return;
+    const paused = this.#engine.state === 'OPEN' && this.#reading === 'paused';
+    if (paused && !this.#keepaliveRunsPaused) {
+      this.#armTimer();
+      return;
+    }
+    this.#engine.onDeadline(now);
+    // A keepalive ping went out while reading is paused: let the peer's answer in.
+    if (paused && this.#keepalive === 'ping' && this.#engine.state === 'OPEN') this.#startProbe();
+    this.#afterEngine();
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    sessionDeadlines.cancel(this.#events);
   }
 
   /**
@@ -735,7 +957,7 @@ export class Session {
     this.#idleTimer = setTimeout(
       () => {
         this.#idleTimer = undefined;
-        if (this.#finished || this.state !== 'OPEN') return;
+        if (this.state !== 'OPEN') return;
         const idle = clock() - this.#lastActivity;
         if (idle >= this.#idleTimeout) this.close(1001, 'idle timeout');
         else this.#armIdleTimer(this.#idleTimeout - idle);
@@ -750,7 +972,9 @@ export class Session {
    * starts it again; none fails the connection.
    */
   #startWriteTimer(): void {
-    if (this.#writeTimeout === 0 || this.#writeTimer !== undefined || this.#finished) return;
+    if (this.#writeTimeout === 0 || this.#writeTimer !== undefined || this.#phase === SessionPhase.Closed) {
+      return;
+    }
     const buffered = this.#transport.bufferedAmount;
     this.#writeTimer = setTimeout(() => {
       this.#writeTimer = undefined;
@@ -771,35 +995,25 @@ export class Session {
    * the transport at once (a close frame could not get through either), releasing the memory.
    */
   #writeTimedOut(): void {
-    if (this.#finished || this.#terminated) return;
+    if (sessionStep(this.#phase, 'writeTimeout') === undefined) return;
     this.#host.error(
       new WebSocketError(
         'WS_ERR_WRITE_TIMEOUT',
         `The transport made no write progress for ${this.#writeTimeout} ms`,
       ),
     );
-    this.#terminated = true;
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
-    if (this.#engineTakesData()) {
-      this.#engine.fail(1008, 'write timeout');
-      this.#dispatch();
-    }
-    this.#transport.abort();
+    this.#step('writeTimeout');
   }
 
   // ---- the end ---------------------------------------------------------------------------------
 
-  /** Reports the close once the engine closed and the transport is closed too. */
-  #finish(): void {
-    if (this.#finished || this.#closeInfo === undefined || !this.#transportClosed) return;
-    this.#finished = true;
+  /** Reports the close (the engine closed and the transport is closed too): stops timers, rejects waiters. */
+  #report(): void {
     this.#clearTimer();
     this.#stopWriteTimer();
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    this.#clearGraceTimer();
     const waiters = this.#controlWaiters;
     this.#controlWaiters = NO_DEFERREDS;
     for (const deferred of waiters) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
@@ -810,6 +1024,6 @@ export class Session {
     for (const batch of batches) {
       for (const deferred of batch.handed) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     }
-    this.#host.closed(this.#closeInfo);
+    this.#host.closed(this.#closeInfo!);
   }
 }

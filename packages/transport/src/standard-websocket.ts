@@ -1,4 +1,5 @@
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
+import { EncodedText } from './encoded-text.js';
 import { HandshakeFailedError } from './handshake-failed-error.js';
 import {
   CloseEvent,
@@ -367,7 +368,9 @@ export class StandardWebSocket extends EventTarget {
     const origin = this.#url.origin;
     this.dispatchEvent(new Event('open'));
     socket.on('message', (data) => {
-      const value = typeof data === 'string' ? data : this.#binary(data);
+      // Text kept as bytes (`decodeText: false` in the connect options) is still text here.
+      const value =
+        typeof data === 'string' ? data : data instanceof EncodedText ? data.toString() : this.#binary(data);
       this.dispatchEvent(createMessageEvent(value, origin));
     });
     socket.on('error', (error) => {

@@ -2,6 +2,7 @@ import type { MessageType } from '@wskit/codec';
 import type { ConnectionExtension } from '@wskit/protocol';
 import {
   type Broker,
+  type BrokerHistory,
   type BrokerMessage,
   type BrokerNotice,
   compareOffsets,
@@ -10,6 +11,7 @@ import {
 } from './broker.js';
 import { type BinaryData, toBytes } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
+import { EncodedText } from './encoded-text.js';
 import { checkSize } from './options.js';
 import {
   PLAIN_GROUP,
@@ -38,6 +40,17 @@ export const DefaultTopicOptions = Object.freeze({
    * client (1008 Policy Violation would say so), it could not keep up; reconnecting is the remedy.
    */
   backpressureCloseCode: 1013,
+  /**
+   * A subscriber that resumes a recoverable topic is written what it missed first; the topic's live
+   * messages that arrive meanwhile are kept for it, up to 1 MiB (bytes of binary data, UTF-16 units
+   * of text). Past that they are let go and the replay reads them again from the broker's history
+   * before it ends (a recoverable topic keeps them): a resume holds at most this much however busy
+   * the topic, and loses nothing the retention window still holds (what it no longer holds is
+   * reported as `missed`, as at the start of a resume).
+   */
+  resumeBufferLimit: 1024 * 1024,
+  /** A resume reads the broker's history 256 messages at a time (one page in memory at once). */
+  resumePageSize: 256,
 });
 
 /** The options of a {@link TopicHub} (a server's `topics` option). */
@@ -54,6 +67,10 @@ export interface TopicHubOptions {
   readonly backpressure?: BackpressurePolicy | undefined;
   /** With `close`: 1013 (default) or 1008. */
   readonly backpressureCloseCode?: 1008 | 1013 | undefined;
+  /** See `DefaultTopicOptions.resumeBufferLimit` (default 1 MiB). */
+  readonly resumeBufferLimit?: number | undefined;
+  /** See `DefaultTopicOptions.resumePageSize` (default 256 messages). */
+  readonly resumePageSize?: number | undefined;
 }
 
 /** Per-publish options. */
@@ -72,6 +89,12 @@ export interface SubscribeOptions {
 export interface TopicSocket {
   readonly bufferedAmount: number;
   readonly readyState: number;
+  /** A resume writing history lets the socket flush each time this much is buffered... */
+  readonly highWaterMark: number;
+  /** ...and, when the transport pushes back (`needsDrain`), waits for `drained()`. */
+  readonly needsDrain: boolean;
+  /** Settles once the transport took what was buffered (or the socket closed). */
+  drained(): Promise<void>;
   send(data: string | Uint8Array, options?: PublishOptions): Promise<void>;
   close(code?: number, reason?: string): void;
 }
@@ -84,6 +107,11 @@ export interface TopicHubEvents {
   slow: [socket: TopicSocket, topic: string];
   /** The broker reported a gap (fast topics) or a resume found missed history. */
   gap: [notice: BrokerNotice];
+  /**
+   * The live messages kept for `socket` while it resumes `topic` passed `resumeBufferLimit`: they
+   * were let go, and its replay reads them again from the broker's history.
+   */
+  overflow: [socket: TopicSocket, topic: string];
   /** The broker or an encoder failed; the hub keeps going. */
   error: [error: Error];
 }
@@ -108,10 +136,13 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
   readonly #limit: number;
   readonly #policy: BackpressurePolicy;
   readonly #closeCode: number;
+  readonly #resumeBufferLimit: number;
+  readonly #resumePageSize: number;
   readonly #topics = new Map<string, Set<TopicMember>>();
   readonly #framer = new SharedFramer();
   #nextMember = 1;
   #dropped = 0;
+  #resumeBuffered = 0;
 
   constructor(options: TopicHubOptions = {}) {
     super();
@@ -130,6 +161,17 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
       throw new RangeError(`topics: backpressureCloseCode must be 1008 or 1013, not ${String(code)}`);
     }
     this.#closeCode = code;
+    this.#resumeBufferLimit = checkSize(
+      'resumeBufferLimit',
+      options.resumeBufferLimit,
+      DefaultTopicOptions.resumeBufferLimit,
+    );
+    this.#resumePageSize = checkSize(
+      'resumePageSize',
+      options.resumePageSize,
+      DefaultTopicOptions.resumePageSize,
+    );
+    if (this.#resumePageSize < 1) throw new RangeError('topics: resumePageSize must be at least 1');
     this.#mode = options.mode ?? (() => 'fast');
     this.#envelope = options.envelope ?? defaultEnvelope;
     this.#broker = options.broker ?? new InProcessBroker();
@@ -142,6 +184,14 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
   /** Messages not written to a subscriber over the limit (`backpressure: 'drop'`), since the start. */
   get dropped(): number {
     return this.#dropped;
+  }
+
+  /**
+   * Live messages kept right now for subscribers that are resuming (bytes of binary data, UTF-16
+   * units of text), all subscribers together; each one's share stays within `resumeBufferLimit`.
+   */
+  get resumeBuffered(): number {
+    return this.#resumeBuffered;
   }
 
   /** The topics with at least one local subscriber. */
@@ -212,17 +262,28 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
     }
   }
 
-  /** @internal The topic's messages after `offset`, from the broker. */
-  async history(
-    topic: string,
-    offset: string,
-  ): Promise<{ messages: readonly BrokerMessage[]; missed: boolean }> {
+  /** @internal One page (`resumePageSize` messages) of the topic's history after `offset`, from the broker. */
+  async history(topic: string, offset: string): Promise<BrokerHistory> {
     if (this.#mode(topic) !== 'recoverable' || this.#broker.history === undefined) {
       throw new TypeError(
         `topics: resuming from an offset needs a recoverable topic and a broker with history (${topic})`,
       );
     }
-    return this.#broker.history(topic, offset);
+    return this.#broker.history(topic, offset, this.#resumePageSize);
+  }
+
+  /**
+   * @internal Counts `size` more (or, negative, fewer) units kept for resuming subscribers; whether
+   * `held`, one subscriber's share, is still within `resumeBufferLimit`.
+   */
+  holding(size: number, held: number): boolean {
+    this.#resumeBuffered += size;
+    return held <= this.#resumeBufferLimit;
+  }
+
+  /** @internal A resuming subscriber let its kept messages go (see `TopicHubEvents.overflow`). */
+  overflowed(member: TopicMember, topic: string): void {
+    this.emit('overflow', member.socket, topic);
   }
 
   /** @internal The message a subscriber receives for `event`, or `undefined` for none. */
@@ -250,7 +311,10 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
 
   #publish(topic: string, data: string | BinaryData, except: number, options?: PublishOptions): void {
     if (typeof topic !== 'string') throw new TypeError('publish: topic must be a string');
-    const payload = typeof data === 'string' ? data : toBytes(data, 'publish');
+    // Text received with `decodeText: false` is published as text (decoded once here: brokers carry
+    // strings and bytes, not the subclass that marks bytes as text).
+    const payload =
+      typeof data === 'string' ? data : data instanceof EncodedText ? String(data) : toBytes(data, 'publish');
     const message: BrokerMessage =
       options?.compress === false
         ? { topic, data: payload, origin: this.id, except, compress: false }
@@ -358,8 +422,8 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
 export class TopicMember {
   readonly #hub: TopicHub;
   readonly #subscriptions = new Set<string>();
-  /** Resuming topics: live messages kept until the history was written, and the last offset written. */
-  readonly #resuming = new Map<string, { held: BrokerMessage[] }>();
+  /** Resuming topics: the live messages kept until the history was written (see `Resume`). */
+  readonly #resuming = new Map<string, Resume>();
   readonly #sendFrames: (chunks: readonly Uint8Array[], bytes: number) => boolean;
   /** The member's id in its hub (never 0). */
   readonly id: number;
@@ -390,7 +454,13 @@ export class TopicMember {
   /**
    * Subscribes to `topic` (again: nothing changes). With `offset` (recoverable topics), first
    * replays the messages published after it, exactly once and in order, then the live ones; when the
-   * retention window no longer holds them all, the socket is told it missed messages.
+   * retention window no longer holds them all, the socket is told it missed messages. Settles once
+   * the replay caught up with the live messages.
+   *
+   * The replay reads the broker's history a page at a time and waits for the socket to drain
+   * between messages, so a slow reader slows its own replay and nobody else. Live messages that
+   * arrive meanwhile are kept, within `resumeBufferLimit`; past it they are let go and read again
+   * from the history (the `overflow` event).
    */
   async subscribe(topic: string, options?: SubscribeOptions): Promise<void> {
     if (typeof topic !== 'string') throw new TypeError('subscribe: topic must be a string');
@@ -401,28 +471,56 @@ export class TopicMember {
       await this.#hub.add(this, topic);
       return;
     }
-    const state = { held: [] as BrokerMessage[] };
-    this.#resuming.set(topic, state);
+    const resume: Resume = { held: [], size: 0, overflowed: false };
+    this.#resuming.set(topic, resume);
+    const active = (): boolean => this.#resuming.get(topic) === resume && this.socket.readyState === OPEN;
     try {
       await this.#hub.add(this, topic);
-      const history = await this.#hub.history(topic, offset);
-      if (this.#resuming.get(topic) !== state) return; // unsubscribed meanwhile
-      if (history.missed) this.#sendEvent({ kind: 'missed', topic });
-      let last = offset;
-      for (const message of [...history.messages, ...state.held]) {
+      let last = offset; // the last offset written
+      let from = offset; // where the next page starts
+      for (;;) {
+        // Live messages kept before this read began are in what it reads (the broker had them
+        // first); from now on, only those that come after it are needed.
+        this.#letGo(resume);
+        resume.overflowed = false;
+        const page = await this.#hub.history(topic, from);
+        if (!active()) return;
+        if (page.missed) this.#sendEvent({ kind: 'missed', topic });
+        for (const message of page.messages) {
+          if (message.offset === undefined || compareOffsets(message.offset, last) <= 0) continue;
+          if (this.socket.bufferedAmount >= this.socket.highWaterMark) {
+            // The session flushes in a promise job once a high-water mark is queued: let it, then
+            // wait while the transport pushes back.
+            await Promise.resolve();
+            if (this.socket.needsDrain) await this.socket.drained();
+            if (!active()) return;
+          }
+          last = message.offset;
+          this.#sendEvent({ kind: 'message', topic, data: message.data, offset: message.offset });
+        }
+        if (page.next !== undefined) from = page.next;
+        else if (resume.overflowed) from = last;
+        else break; // at the end of the history, with every live message since in `held`
+      }
+      for (const message of resume.held) {
         if (message.offset === undefined || compareOffsets(message.offset, last) <= 0) continue;
         last = message.offset;
         this.#sendEvent({ kind: 'message', topic, data: message.data, offset: message.offset });
       }
     } finally {
-      if (this.#resuming.get(topic) === state) this.#resuming.delete(topic);
+      if (this.#resuming.get(topic) === resume) this.#resuming.delete(topic);
+      this.#letGo(resume);
     }
   }
 
   /** Unsubscribes from `topic`; whether it was subscribed. */
   unsubscribe(topic: string): boolean {
     if (!this.#subscriptions.delete(topic)) return false;
-    this.#resuming.delete(topic);
+    const resume = this.#resuming.get(topic);
+    if (resume !== undefined) {
+      this.#resuming.delete(topic);
+      this.#letGo(resume);
+    }
     this.#hub.remove(this, topic);
     return true;
   }
@@ -442,11 +540,22 @@ export class TopicMember {
     for (const topic of [...this.#subscriptions]) this.unsubscribe(topic);
   }
 
-  /** @internal Keeps `message` while its topic's history is being written; whether it kept it. */
+  /**
+   * @internal Keeps `message` while its topic's history is being written; whether it took it (kept,
+   * or let go to be read again from the history when the kept ones pass `resumeBufferLimit`).
+   */
   holds(message: BrokerMessage): boolean {
-    const state = this.#resuming.get(message.topic);
-    if (state === undefined) return false;
-    state.held.push(message);
+    const resume = this.#resuming.get(message.topic);
+    if (resume === undefined) return false;
+    if (resume.overflowed) return true; // the next history read will have it
+    const size = typeof message.data === 'string' ? message.data.length : message.data.byteLength;
+    resume.held.push(message);
+    resume.size += size;
+    if (!this.#hub.holding(size, resume.size)) {
+      this.#letGo(resume);
+      resume.overflowed = true;
+      this.#hub.overflowed(this, message.topic);
+    }
     return true;
   }
 
@@ -455,8 +564,25 @@ export class TopicMember {
     this.#sendFrames(frames.chunks, frames.bytes);
   }
 
+  /** Drops what `resume` kept. */
+  #letGo(resume: Resume): void {
+    if (resume.size === 0 && resume.held.length === 0) return;
+    this.#hub.holding(-resume.size, 0);
+    resume.held = [];
+    resume.size = 0;
+  }
+
   #sendEvent(event: TopicEvent): void {
     const body = this.#hub.wrap(event);
     if (body !== undefined) this.#hub.sendTo([this], event.topic, body, true);
   }
+}
+
+/** A resume in progress: the live messages kept for it, and whether some were let go. */
+interface Resume {
+  held: BrokerMessage[];
+  /** The size of `held` (bytes of binary data, UTF-16 units of text). */
+  size: number;
+  /** Live messages were let go since the current history read began: read the history again. */
+  overflowed: boolean;
 }

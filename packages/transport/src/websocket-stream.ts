@@ -1,4 +1,5 @@
 import { toBytes } from './bytes.js';
+import { EncodedText } from './encoded-text.js';
 import { HandshakeFailedError } from './handshake-failed-error.js';
 import {
   checkProtocols,
@@ -241,7 +242,8 @@ export class WebSocketStream {
       // the app canceled the readable stream); those the peer sent before its close frame are.
       const controller = this.#readable!;
       if (this.#closeStarted || this.#readableCanceled) return;
-      controller.enqueue(data);
+      // Text kept as bytes (`decodeText: false` in the connect options) is still text here.
+      controller.enqueue(data instanceof EncodedText ? data.toString() : data);
       if ((controller.desiredSize ?? 0) <= 0) socket.pause();
     });
     void socket.closed.then(({ code, reason, wasClean }) => this.#onClosed(code, reason, wasClean));

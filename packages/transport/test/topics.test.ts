@@ -54,5 +54,33 @@ describe('TopicHub', () => {
     expect(() => new TopicHub({ backpressureLimit: -1 })).toThrow(RangeError);
     expect(() => new TopicHub({ backpressure: 'wait' as 'drop' })).toThrow(TypeError);
     expect(() => new TopicHub({ backpressureCloseCode: 1011 as 1013 })).toThrow(RangeError);
+    expect(() => new TopicHub({ resumeBufferLimit: -1 })).toThrow(RangeError);
+    expect(() => new TopicHub({ resumePageSize: 0 })).toThrow(RangeError);
+    expect(new TopicHub({ resumeBufferLimit: 0, resumePageSize: 1 }).resumeBuffered).toBe(0);
+  });
+});
+
+describe('publishing text received as bytes (decodeText: false)', () => {
+  it('reaches subscribers as text, not binary', async () => {
+    const hub = new TopicHub();
+    const { createTransportPair } = await import('@wskit/transport/testing');
+    const { openWebSocket } = await import('@wskit/transport');
+    const pair = (decodeText: boolean) => {
+      const transports = createTransportPair();
+      return {
+        server: openWebSocket(transports.server, { role: 'server', topics: hub, decodeText }),
+        client: openWebSocket(transports.client, { role: 'client' }),
+      };
+    };
+    const relay = pair(false);
+    const listener = pair(true);
+    listener.server.subscribe('room');
+    const got = new Promise<unknown>((resolve) => listener.client.once('message', resolve));
+    relay.server.on('message', (data) => relay.server.publish('room', data as Uint8Array));
+    void relay.client.send('héllo');
+    expect(await got).toBe('héllo');
+    relay.client.close();
+    listener.client.close();
+    await Promise.all([relay.server.closed, listener.server.closed]);
   });
 });

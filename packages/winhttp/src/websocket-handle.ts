@@ -8,13 +8,18 @@
  * order (a CLOSE receive) and answered by the application's Close or Shutdown, with its own status
  * and reason (H8), or by `WinHttpCloseHandle` echoing the server's status. Received pieces
  * wait in a queue of at most `WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE` bytes (reading pauses
- * beyond it); a send completes when its frame was handed to the transport (after a drain if the
- * transport pushed back). The engine's own timers are not used: this handle times Close, the
- * keep-alive and the wait for the server to end the connection.
+ * beyond it); a send completes when its frame was handed to the transport.
+ *
+ * The engine runs inside `@wskit/transport`'s `Session`, the one driver every front end uses
+ * (receive, end of stream, batched writes, timers, closing the transport). This handle sets it up
+ * the WinHTTP way: `closeReply: 'application'` (the reply to the server's Close is the application's
+ * Close or Shutdown, H8), `keepalive: 'pong'` (an unsolicited pong after the keep-alive interval
+ * with nothing sent or received, H19), and the close timeout restarted by `WinHttpWebSocketClose`
+ * (H18); the timeout is reported as that operation's `REQUEST_ERROR`.
  */
 import { Utf8Validator } from '@wskit/codec';
-import { Connection, type ConnectionEvent } from '@wskit/protocol';
-import type { Transport, TransportHandler } from '@wskit/transport';
+import { isConnectionError } from '@wskit/protocol';
+import { type CloseInfo, Session, type SessionHost } from '@wskit/transport';
 import {
   WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE,
   WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING,
@@ -27,12 +32,12 @@ import {
   ERROR_INSUFFICIENT_BUFFER,
   ERROR_INVALID_OPERATION,
   ERROR_INVALID_PARAMETER,
+  ERROR_WINHTTP_CONNECTION_ERROR,
   ERROR_WINHTTP_OPERATION_CANCELLED,
   ERROR_WINHTTP_TIMEOUT,
   NO_ERROR,
 } from './error-codes.js';
 import { HandleState } from './handles.js';
-import { KeepaliveTimer } from './keepalive-timer.js';
 import { notify } from './notifications.js';
 import { WINHTTP_HANDLE_TYPE_WEBSOCKET } from './option-constants.js';
 import { ReceiveQueue } from './receive-queue.js';
@@ -42,7 +47,6 @@ import {
   type WINHTTP_WEB_SOCKET_BUFFER_TYPE,
   WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE,
   WINHTTP_WEB_SOCKET_CLOSE_OPERATION,
-  WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS,
   WINHTTP_WEB_SOCKET_MAX_CLOSE_REASON_LENGTH,
   type WINHTTP_WEB_SOCKET_OPERATION,
   WINHTTP_WEB_SOCKET_RECEIVE_OPERATION,
@@ -53,14 +57,13 @@ import {
 } from './websocket-constants.js';
 import { asyncResult, closeFrame, failureCode, isDword } from './websocket-values.js';
 
-/** The engine's close timeout: never reached, as this handle does its own timing. */
-const ENGINE_TIMEOUT = 0x7fffffff;
 /** No limit on received frames and messages: they reach the application in buffer-sized pieces. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 const EMPTY: Uint8Array = new Uint8Array(0);
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
-const now = (): number => performance.now();
+
+/** A fragmented message's place in the session's queue. */
+type StreamEntry = ReturnType<Session['openStream']>;
 
 /** What a receive is waiting to fill. */
 interface PendingReceive {
@@ -80,8 +83,7 @@ interface CloseStatus {
 /** The state behind a WebSocket handle. */
 export class WebSocketState extends HandleState {
   readonly handleType = WINHTTP_HANDLE_TYPE_WEBSOCKET;
-  readonly #transport: Transport;
-  readonly #engine: Connection;
+  readonly #session: Session;
   readonly #queue = new ReceiveQueue();
   readonly #utf8 = new Utf8Validator();
 
@@ -92,65 +94,45 @@ export class WebSocketState extends HandleState {
   #terminal: Terminal | undefined;
   /** The data send waiting for its WRITE_COMPLETE. */
   #send: { readonly bytes: number; readonly type: number } | undefined;
-  /** The type of the fragmented message being sent. */
-  #sending: 'binary' | 'text' | undefined;
+  /** The fragmented message being sent: its type and its place in the session's queue. */
+  #sending: { readonly type: 'binary' | 'text'; readonly stream: StreamEntry | undefined } | undefined;
   #shutdown: 'none' | 'pending' | 'done' = 'none';
   #close: 'none' | 'pending' | 'done' = 'none';
   #peerClose: CloseStatus | undefined;
   #closeStatusAvailable = false;
   /** The connection failed (not a close handshake): the error code. */
   #failure: number | undefined;
-  #lastEngineError: Error | undefined;
   /** What completes when the transport drains: the send or the Shutdown whose frame it holds. */
   #writeWaiter: ((error?: number) => void) | undefined;
-  #blocked = false;
   #paused = false;
-  #eof = false;
-  #transportClosing = false;
-  #transportClosed = false;
-  #lastActivity = now();
-  readonly #keepalive: KeepaliveTimer;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(request: RequestState, context: unknown) {
     super(request);
     this.context = context;
     const { transport, earlyData } = request.takeTransport();
-    this.#transport = transport;
-    this.#engine = new Connection({
-      role: 'client',
-      clock: now,
-      delivery: 'pieces',
-      // The server's close is answered by WinHttpWebSocketClose or Shutdown, with their status (H8).
-      autoFlushClose: false,
-      closeTimeout: ENGINE_TIMEOUT,
-      maxFrameSize: UNLIMITED,
-      maxMessageSize: UNLIMITED,
-      maxFragments: UNLIMITED,
-    });
-    this.#engine.events(); // the open event
-    this.#keepalive = new KeepaliveTimer(
-      () => this.settings.keepaliveInterval,
-      () => this.#lastActivity,
-      () => {
-        // An unsolicited pong (RFC 6455 §5.5.3), while sending is open.
-        if (
-          this.closed ||
-          this.#engine.state !== 'OPEN' ||
-          this.#shutdown !== 'none' ||
-          this.#close !== 'none'
-        ) {
-          return false;
-        }
-        this.#engine.sendPong();
-        this.#flush();
-        return true;
+    this.#session = new Session(
+      transport,
+      {
+        role: 'client',
+        delivery: 'pieces',
+        // The server's close is answered by WinHttpWebSocketClose or Shutdown, with their status (H8).
+        closeReply: 'application',
+        // WinHTTP's idle keep-alive: an unsolicited pong, no answer expected (H19).
+        keepalive: 'pong',
+        keepaliveInterval: this.settings.keepaliveInterval,
+        closeTimeout: this.settings.closeTimeout,
+        // WinHTTP has no send timeout of its own on a WebSocket; the application cancels by closing.
+        writeTimeout: 0,
+        // A send completes once its frame was handed to the transport and the transport did not
+        // push back (`needsDrain` from the first buffered byte while it does), as before.
+        highWaterMark: 1,
+        maxFrameSize: UNLIMITED,
+        maxMessageSize: UNLIMITED,
+        maxFragments: UNLIMITED,
       },
+      this.#host(),
     );
-    if (earlyData.length > 0) this.#receiveData(earlyData);
-    transport.start(this.#handler());
-    this.#keepalive.start();
+    this.#session.start(earlyData.length > 0 ? earlyData : undefined);
   }
 
   // ---- WinHttpWebSocketSend -------------------------------------------------------------------
@@ -169,34 +151,50 @@ export class WebSocketState extends HandleState {
     if (this.#close !== 'none' || this.#shutdown !== 'none' || this.#send !== undefined) {
       return ERROR_INVALID_OPERATION;
     }
-    if (this.#engine.state !== 'OPEN') return ERROR_INVALID_OPERATION;
+    // Sending ends with the server's close frame or a failure, as in WinHTTP.
+    if (!this.#sendingOpen) return ERROR_INVALID_OPERATION;
     const type = bufferType <= 1 ? 'binary' : 'text';
     const final = bufferType === 0 || bufferType === WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE;
-    if (this.#sending !== undefined && this.#sending !== type) return ERROR_INVALID_PARAMETER;
+    const sending = this.#sending;
+    if (sending !== undefined && sending.type !== type) return ERROR_INVALID_PARAMETER;
     if (type === 'text') {
-      if (this.#sending === undefined) this.#utf8.reset();
+      if (sending === undefined) this.#utf8.reset();
       if (!this.#utf8.write(data) || (final && !this.#utf8.end())) return ERROR_INVALID_PARAMETER;
     }
-    const engine = this.#engine;
-    if (this.#sending === undefined) {
-      if (!final) engine.startMessage(type, data);
-      else if (type === 'binary') engine.sendBinary(data);
-      else engine.sendText(textDecoder.decode(data));
-    } else if (final) {
-      engine.endMessage(data);
+    const session = this.#session;
+    let written: Promise<void>;
+    if (sending === undefined && final) {
+      written = session.send(type, data, length);
     } else {
-      engine.continueMessage(data);
+      const stream = sending?.stream ?? session.openStream(type);
+      written = session.sendFragment(stream, data, length, final);
+      this.#sending = final ? undefined : { type, stream };
     }
-    this.#sending = final ? undefined : type;
-    this.#send = { bytes: length, type: bufferType };
-    if (this.#flush()) this.#completeSend();
-    else this.#writeWaiter = (error) => this.#completeSend(error);
+    const send = { bytes: length, type: bufferType };
+    this.#send = send;
+    // WRITE_COMPLETE inside the call when the frame went to the transport at once (H17), otherwise
+    // once it did and the transport stopped pushing back.
+    if (session.flush() && !session.needsDrain) {
+      this.#completeSend(send);
+      return NO_ERROR;
+    }
+    written.then(
+      () => {
+        if (this.#session.needsDrain) this.#writeWaiter = (error) => this.#completeSend(send, error);
+        else this.#completeSend(send);
+      },
+      () => this.#completeSend(send, this.#failure ?? ERROR_WINHTTP_CONNECTION_ERROR),
+    );
     return NO_ERROR;
   }
 
-  #completeSend(error?: number): void {
-    const send = this.#send;
-    if (send === undefined) return;
+  /** Whether data may still be sent: no close frame either way and no failure. */
+  get #sendingOpen(): boolean {
+    return this.#peerClose === undefined && this.#failure === undefined && this.#session.state === 'OPEN';
+  }
+
+  #completeSend(send: { readonly bytes: number; readonly type: number }, error?: number): void {
+    if (this.#send !== send) return; // cancelled by WinHttpCloseHandle
     this.#send = undefined;
     if (error !== undefined) {
       notify(
@@ -225,14 +223,17 @@ export class WebSocketState extends HandleState {
     }
     this.#receive = { buffer, length };
     // READ_COMPLETE comes after the call returns, as on Windows (usually from another thread there).
-    if (!this.#serveScheduled) {
-      this.#serveScheduled = true;
-      queueMicrotask(() => {
-        this.#serveScheduled = false;
-        this.#serveReceive();
-      });
-    }
+    this.#scheduleServe();
     return NO_ERROR;
+  }
+
+  #scheduleServe(): void {
+    if (this.#serveScheduled) return;
+    this.#serveScheduled = true;
+    queueMicrotask(() => {
+      this.#serveScheduled = false;
+      this.#serveReceive();
+    });
   }
 
   #serveReceive(): void {
@@ -266,7 +267,7 @@ export class WebSocketState extends HandleState {
   #resumeIfRoom(): void {
     if (this.#paused && this.#queue.bytes < Math.max(1, this.settings.receiveBufferSize)) {
       this.#paused = false;
-      this.#transport.resume();
+      this.#session.resumeReading();
     }
   }
 
@@ -280,15 +281,11 @@ export class WebSocketState extends HandleState {
     }
     if (this.#failure !== undefined) return this.#failure;
     this.#shutdown = 'pending';
-    this.#keepalive.stop();
-    let written = !this.#blocked;
-    if (this.#engine.state === 'OPEN' || this.#engine.state === 'CLOSE_RECEIVED') {
-      // After the server's close this is the reply, with the application's status (H8).
-      this.#engine.sendClose(frame.code, frame.reason);
-      written = this.#afterEngine();
-    }
-    if (written) this.#completeShutdown();
-    else this.#writeWaiter = (error) => this.#completeShutdown(error);
+    // After the server's close this is the reply, with the application's status (H8).
+    this.#session.close(frame.code, frame.reason);
+    // SHUTDOWN_COMPLETE once the close frame was handed to the transport (after a drain if it pushed back).
+    if (this.#session.needsDrain) this.#writeWaiter = (error) => this.#completeShutdown(error);
+    else this.#completeShutdown();
     return NO_ERROR;
   }
 
@@ -309,7 +306,6 @@ export class WebSocketState extends HandleState {
     if (this.#close !== 'none' || this.#send !== undefined) return ERROR_INVALID_OPERATION;
     if (this.#failure !== undefined && this.#peerClose === undefined) return this.#failure;
     this.#close = 'pending';
-    this.#keepalive.stop();
     if (this.#receive !== undefined) {
       this.#receive = undefined;
       const result = asyncResult(WINHTTP_WEB_SOCKET_RECEIVE_OPERATION, ERROR_WINHTTP_OPERATION_CANCELLED);
@@ -318,40 +314,21 @@ export class WebSocketState extends HandleState {
     // Data that arrives while closing is discarded; reading goes on until the peer's close frame.
     this.#queue.clear();
     this.#resumeIfRoom();
-    if (this.#engine.state === 'OPEN' || this.#engine.state === 'CLOSE_RECEIVED') {
-      // After the server's close this is the reply, with the application's status (H8).
-      this.#engine.sendClose(frame.code, frame.reason);
-      this.#afterEngine();
-    }
-    if (this.#peerClose !== undefined) {
-      this.#completeClose();
-    } else {
-      this.#closeTimer = setTimeout(() => this.#closeTimedOut(), this.settings.closeTimeout);
-    }
+    // The wait for the server's close frame is bounded by the close timeout from now (H18), also
+    // when Shutdown sent our close frame earlier.
+    this.#session.setTimeouts({ closeTimeout: this.settings.closeTimeout });
+    // After the server's close this is the reply, with the application's status (H8); after a
+    // Shutdown our close frame is already out.
+    if (this.#shutdown === 'none') this.#session.close(frame.code, frame.reason);
+    if (this.#peerClose !== undefined) this.#completeClose();
     return NO_ERROR;
   }
 
   #completeClose(): void {
     if (this.#close !== 'pending') return;
     this.#close = 'done';
-    this.#clearCloseTimer();
     this.#closeStatusAvailable = true;
     notify(this, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE);
-  }
-
-  #closeTimedOut(): void {
-    this.#closeTimer = undefined;
-    if (this.#close !== 'pending') return;
-    this.#close = 'done';
-    this.#failure ??= ERROR_WINHTTP_TIMEOUT;
-    const result = asyncResult(WINHTTP_WEB_SOCKET_CLOSE_OPERATION, ERROR_WINHTTP_TIMEOUT);
-    notify(this, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, result, 24);
-    this.#transport.abort();
-  }
-
-  #clearCloseTimer(): void {
-    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
-    this.#closeTimer = undefined;
   }
 
   // ---- WinHttpWebSocketQueryCloseStatus -------------------------------------------------------
@@ -418,120 +395,59 @@ export class WebSocketState extends HandleState {
       this.#close = 'done';
       cancel(WINHTTP_WEB_SOCKET_CLOSE_OPERATION);
     }
-    this.#clearCloseTimer();
-    this.#keepalive.stop();
     this.#queue.clear();
-    if (this.#engine.state === 'CLOSE_RECEIVED') {
-      // The server closed and the application did not answer: the reply echoes its status.
-      this.#engine.flushClose();
-      this.#afterEngine();
-    }
-    if (this.#engine.state === 'CLOSED' && this.#peerClose !== undefined && this.#failure === undefined) {
-      this.#closeTransport();
-    } else if (!this.#transportClosed) {
-      this.#transport.abort();
-    }
+    const session = this.#session;
+    // The server closed and the application did not answer: the reply echoes its status.
+    if (this.#peerClose !== undefined) session.replyToClose();
+    // After a completed close handshake the session ends the transport itself (a client lets the
+    // server end it first, up to the close timeout); anything else is dropped now.
+    const closedCleanly =
+      this.#peerClose !== undefined &&
+      this.#failure === undefined &&
+      (this.#shutdown !== 'none' || this.#close !== 'none' || session.state !== 'OPEN');
+    if (!closedCleanly) session.terminate();
     notify(this, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, this.handle, 8);
   }
 
   /** `WinHttpSetOption` changed the keep-alive interval: time it from the last activity again. */
   keepaliveChanged(): void {
-    this.#keepalive.restart();
+    this.#session.setTimeouts({ keepaliveInterval: this.settings.keepaliveInterval });
   }
 
-  // ---- the transport and the engine -----------------------------------------------------------
+  // ---- what the session reports ----------------------------------------------------------------
 
-  #handler(): TransportHandler {
+  #host(): SessionHost {
     return {
-      onData: (chunk) => this.#receiveData(chunk),
-      onEnd: () => this.#receiveEof(),
-      onDrain: () => {
-        this.#blocked = false;
+      message: () => {}, // delivery 'pieces': no whole messages
+      messagePiece: (type, data, final) => this.#onPiece(type, data, final),
+      ping: () => {}, // the engine answered it
+      pong: () => {}, // consumed, as WinHTTP does
+      closeReceived: (code, reason) => this.#onPeerClose(code, reason),
+      error: (error) => this.#onFailure(error),
+      drain: () => {
         const waiter = this.#writeWaiter;
         this.#writeWaiter = undefined;
         waiter?.();
       },
-      onError: (error) => {
-        this.#lastEngineError ??= error;
-      },
-      onClose: () => {
-        this.#transportClosed = true;
-        if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-        this.#graceTimer = undefined;
-        this.#receiveEof();
-        this.#keepalive.stop();
-        const waiter = this.#writeWaiter;
-        this.#writeWaiter = undefined;
-        // The transport writes what it holds before it ends: after a close handshake, it went out.
-        waiter?.(this.#failure);
-      },
+      closed: (info) => this.#onClosed(info),
     };
   }
 
-  #receiveData(chunk: Uint8Array): void {
-    if (this.#eof) return;
-    this.#lastActivity = now();
-    this.#engine.receiveData(chunk);
-    this.#afterEngine();
-  }
-
-  #receiveEof(): void {
-    if (this.#eof) return;
-    this.#eof = true;
-    this.#engine.receiveEof();
-    this.#afterEngine();
-  }
-
-  /**
-   * Handles what the engine reported, then writes what it wants written; whether the transport took
-   * it without pushing back. After a protocol error from the server, the failing close frame goes
-   * once the pieces before the error are queued.
-   */
-  #afterEngine(): boolean {
-    const engine = this.#engine;
-    for (const event of engine.events()) this.#onEngineEvent(event);
-    if (engine.state === 'FAILING') {
-      engine.flushClose();
-      for (const event of engine.events()) this.#onEngineEvent(event);
+  #onPiece(type: 'text' | 'binary', data: Uint8Array, final: boolean): void {
+    if (this.#close !== 'none' || this.closed) return; // Close discards data
+    this.#queue.push(type, data, final);
+    if (!this.#paused && this.#queue.bytes >= Math.max(1, this.settings.receiveBufferSize)) {
+      this.#paused = true;
+      this.#session.pauseReading();
     }
-    return this.#flush();
-  }
-
-  #onEngineEvent(event: ConnectionEvent): void {
-    switch (event.type) {
-      case 'messagePiece':
-        if (this.#close !== 'none' || this.closed) return; // Close discards data
-        this.#queue.push(event.messageType, event.data, event.final);
-        if (!this.#paused && this.#queue.bytes >= Math.max(1, this.settings.receiveBufferSize)) {
-          this.#paused = true;
-          this.#transport.pause();
-        }
-        this.#serveReceive();
-        return;
-      case 'error':
-        this.#lastEngineError = event.error;
-        return;
-      case 'closeReceived':
-        this.#onPeerClose();
-        return;
-      case 'close':
-        this.#onEngineClose();
-        return;
-      default:
-        // open; ping (the engine answered it); pong (consumed, as WinHTTP does); no whole messages.
-        return;
-    }
+    this.#serveReceive();
   }
 
   /** The server's close frame arrived (in wire order, behind the pieces before it). */
-  #onPeerClose(): void {
+  #onPeerClose(code: number, reason: string): void {
     if (this.#peerClose !== undefined) return;
-    this.#keepalive.stop();
-    const received = this.#engine.closeReceived!;
-    this.#peerClose = {
-      status: received.code ?? WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS,
-      reason: textEncoder.encode(received.reason),
-    };
+    // 1005 (no status in the frame) is WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS.
+    this.#peerClose = { status: code, reason: textEncoder.encode(reason) };
     if (this.#close === 'pending') {
       this.#completeClose();
       return;
@@ -540,60 +456,50 @@ export class WebSocketState extends HandleState {
     this.#serveReceive();
   }
 
-  #onEngineClose(): void {
-    this.#keepalive.stop();
-    if (this.#engine.closeReceived !== undefined) {
-      // The close handshake is complete. A client waits for the server to end the connection
-      // (RFC 6455 §7.1.1), but not forever.
-      this.#armGrace();
-      this.#onPeerClose();
-      return;
-    }
-    const error = failureCode(this.#lastEngineError);
-    this.#failure ??= error;
-    this.#terminal = { kind: 'error', error: this.#failure };
-    if (this.#close === 'pending') {
+  /** The connection failed: bad frames from the server, a lost transport, or the close timeout. */
+  #onFailure(error: Error): void {
+    if (this.#terminal !== undefined && this.#terminal.kind === 'error') return;
+    const timedOut = isConnectionError(error) && error.code === 'WS_ERR_CLOSE_TIMEOUT';
+    if (timedOut && this.#close === 'pending') {
+      // WinHttpWebSocketClose waited its close timeout for the server's close frame (H8, H18).
       this.#close = 'done';
-      this.#clearCloseTimer();
+      this.#failure ??= ERROR_WINHTTP_TIMEOUT;
       notify(
         this,
         WINHTTP_CALLBACK_STATUS_REQUEST_ERROR,
-        asyncResult(WINHTTP_WEB_SOCKET_CLOSE_OPERATION, error),
+        asyncResult(WINHTTP_WEB_SOCKET_CLOSE_OPERATION, ERROR_WINHTTP_TIMEOUT),
+        24,
+      );
+      this.#session.terminate();
+      return;
+    }
+    if (this.#peerClose !== undefined) return; // the close handshake is what the receive reports
+    const code = failureCode(error);
+    this.#failure ??= code;
+    this.#terminal = { kind: 'error', error: this.#failure };
+    if (this.#close === 'pending') {
+      this.#close = 'done';
+      notify(
+        this,
+        WINHTTP_CALLBACK_STATUS_REQUEST_ERROR,
+        asyncResult(WINHTTP_WEB_SOCKET_CLOSE_OPERATION, code),
         24,
       );
     }
     const waiter = this.#writeWaiter;
     this.#writeWaiter = undefined;
-    waiter?.(error);
+    waiter?.(code);
     this.#serveReceive();
   }
 
-  /** Writes the engine's output; whether the transport took it without pushing back. */
-  #flush(): boolean {
-    const chunks = this.#engine.dataToSend();
-    if (chunks.length > 0 && !this.#transportClosed) {
-      this.#lastActivity = now();
-      if (!this.#transport.write(chunks)) this.#blocked = true;
+  /** The engine and the transport are both closed. */
+  #onClosed(info: CloseInfo): void {
+    const waiter = this.#writeWaiter;
+    this.#writeWaiter = undefined;
+    // The transport writes what it holds before it ends: after a close handshake, it went out.
+    waiter?.(this.#failure);
+    if (this.#terminal === undefined && this.#peerClose === undefined && !info.wasClean) {
+      this.#onFailure(new Error('the connection closed'));
     }
-    // Writing a due close frame (the reply to the server's close, or a failure's) closes the engine.
-    for (const event of this.#engine.events()) this.#onEngineEvent(event);
-    if (this.#engine.shouldCloseTransport) this.#closeTransport();
-    return !this.#blocked;
-  }
-
-  #closeTransport(): void {
-    if (this.#transportClosing || this.#transportClosed) return;
-    this.#transportClosing = true;
-    this.#transport.close();
-    this.#armGrace();
-  }
-
-  /** Aborts the transport if it has not closed within the close timeout. */
-  #armGrace(): void {
-    if (this.#graceTimer !== undefined || this.#transportClosed) return;
-    this.#graceTimer = setTimeout(() => {
-      this.#graceTimer = undefined;
-      if (!this.#transportClosed) this.#transport.abort();
-    }, this.settings.closeTimeout);
   }
 }

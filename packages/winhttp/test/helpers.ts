@@ -366,10 +366,12 @@ export function gatedDialer(): { dialer: Dialer; gate: Gate } {
       },
       write(chunks) {
         gate.writes.push(...chunks.map((chunk) => chunk.slice()));
+        if (gate.blocked) for (const chunk of chunks) gate.held += chunk.length;
         return transport.write(chunks) && !gate.blocked;
       },
+      // As the port contract says of a transport that pushes back: what it holds is buffered.
       get bufferedAmount() {
-        return transport.bufferedAmount;
+        return transport.bufferedAmount + gate.held;
       },
       pause() {
         gate.pauses++;
@@ -394,6 +396,8 @@ export function gatedDialer(): { dialer: Dialer; gate: Gate } {
 export class Gate {
   /** While true, `write` reports backpressure (the bytes are still written). */
   blocked = false;
+  /** Bytes written while blocked: reported as buffered until the release. */
+  held = 0;
   pauses = 0;
   resumes = 0;
   /** Copies of every array written, in order. */
@@ -404,6 +408,7 @@ export class Gate {
   /** Stops pushing back and reports the drain. */
   release(): void {
     this.blocked = false;
+    this.held = 0;
     this.handler?.onDrain();
   }
 }

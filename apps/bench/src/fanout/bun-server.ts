@@ -34,7 +34,8 @@ const server = Bun.serve({
         const bytes = new Uint8Array(Math.max(Number(size), 8));
         new DataView(bytes.buffer).setFloat64(0, performance.timeOrigin + performance.now());
         server.publish('bench', bytes);
-        if (index % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 0));
+        // One message per turn of the event loop, as in server.ts.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     },
   },

@@ -1,18 +1,38 @@
 /**
  * The subscribers of the fan-out benchmark, in one process of their own: `node clients.ts '<json>'`
- * with `{ ports, subscribers, messages, size }`. Opens `subscribers` ws clients spread over the
+ * with `{ ports, pids, subscribers, messages, size }`. Opens `subscribers` ws clients spread over the
  * ports (`/sub`), then a control client on the first port, says `go`, and waits until every
- * subscriber has every message. Prints `{ seconds, delivered, p50, p99 }`: deliveries per second
- * come from the first `go` to the last delivery; latency is each delivery's receive time minus the
- * send time the server wrote into the message (one clock: every process is on this machine).
+ * subscriber has every message. Prints `{ seconds, delivered, p50, p99, serverCpu, clientsCpu }`:
+ * deliveries per second come from the first `go` to the last delivery; latency is each delivery's
+ * receive time minus the send time the server wrote into the message (one clock: every process is
+ * on this machine); `serverCpu` is the CPU seconds (user + system) the processes in `pids` (the
+ * servers, and Redis) used over that window, `clientsCpu` this process's own.
  */
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 
 interface Request {
   readonly ports: number[];
+  readonly pids: number[];
   readonly subscribers: number;
   readonly messages: number;
   readonly size: number;
+}
+
+/** CPU seconds (user + system, all threads) of `pids` so far, from /proc/<pid>/stat. */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100; // USER_HZ, 100 on Linux
+}
+
+function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 }
 
 const request = JSON.parse(process.argv[2] ?? '{}') as Request;
@@ -50,12 +70,18 @@ for (const ws of sockets) {
 // Subscriptions through a broker settle asynchronously: give them a moment before the first message.
 await new Promise((resolve) => setTimeout(resolve, 500));
 const control = await open(`ws://127.0.0.1:${request.ports[0]}/control`);
+const serverCpuBefore = cpuSeconds(request.pids);
+const clientsCpuBefore = ownCpuSeconds();
 const started = now();
 control.send(`go:${request.messages}:${request.size}`);
 await done;
 const seconds = (now() - started) / 1000;
+const serverCpu = cpuSeconds(request.pids) - serverCpuBefore;
+const clientsCpu = ownCpuSeconds() - clientsCpuBefore;
 latencies.sort();
 const quantile = (q: number): number =>
   latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-console.log(JSON.stringify({ seconds, delivered, p50: quantile(0.5), p99: quantile(0.99) }));
+console.log(
+  JSON.stringify({ seconds, delivered, p50: quantile(0.5), p99: quantile(0.99), serverCpu, clientsCpu }),
+);
 for (const ws of [...sockets, control]) ws.terminate();

@@ -3,6 +3,7 @@
  * Subscribers connect to `/sub`; a control client on `/control` sends `go:<messages>:<size>` and the
  * server sends that many messages of `size` bytes to every subscriber, each starting with its send
  * time (float64 ms since the epoch, performance.timeOrigin + now()), the same clock in every process.
+ * One message per turn of the event loop (see `paced`), in every contender.
  *
  * - `wskit-publish`: `server.publish('bench', …)` (framed once, shared);
  * - `wskit-loop`: `for (const ws of server.clients) ws.send(…)` (framed per client);
@@ -21,11 +22,16 @@ function payload(size: number): Uint8Array {
   return bytes;
 }
 
-/** Runs `count` sends, yielding to the event loop every 50 so that writes go out meanwhile. */
-async function burst(count: number, size: number, send: (data: Uint8Array) => void): Promise<void> {
+/**
+ * Runs `count` sends, one per turn of the event loop, as messages that come from I/O (a feed, a
+ * client) would. Several sends in one turn would measure something else: wskit writes a turn's sends
+ * to a socket in one write (its flush runs in `setImmediate`) while `ws` writes each `send` at once,
+ * so a burst of 50 per turn gave wskit 50 frames per system call and ws one.
+ */
+async function paced(count: number, size: number, send: (data: Uint8Array) => void): Promise<void> {
   for (let index = 0; index < count; index++) {
     send(payload(size));
-    if (index % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -45,7 +51,7 @@ if (kind === 'ws-loop') {
     ws.on('message', (data) => {
       const go = parseGo(String(data));
       if (go === undefined) return;
-      void burst(go[0], go[1], (bytes) => {
+      void paced(go[0], go[1], (bytes) => {
         for (const client of server.clients) if (!control.has(client)) client.send(bytes);
       });
     });
@@ -68,7 +74,7 @@ if (kind === 'ws-loop') {
     ws.on('message', (data) => {
       const go = parseGo(String(data));
       if (go === undefined) return;
-      void burst(go[0], go[1], (bytes) => {
+      void paced(go[0], go[1], (bytes) => {
         if (kind === 'wskit-loop') {
           for (const client of server.clients) if (!control.has(client)) void client.send(bytes);
         } else {

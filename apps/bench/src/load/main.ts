@@ -27,7 +27,7 @@ import {
   type Scenario,
 } from './plan.ts';
 import { canPin, hardFileLimit, type Launched, launch, loadCores, serverCores } from './processes.ts';
-import { renderLoadMarkdown, renderLoadSvg } from './report.ts';
+import { LOAD_CPU_FLAG, renderLoadMarkdown, renderLoadSvg } from './report.ts';
 import type { LoadDocument, MemoryMeasurement, Sample, WsloadResult } from './results.ts';
 import { bunBinary, isBunServer, type RunningServer, type ServerName, startServer } from './servers.ts';
 
@@ -137,7 +137,7 @@ async function throughput(
           samples.push(sampleOf('throughput', scenario, mode, name, repetition, result));
           log(
             started,
-            `${scenario.name} ${mode.padEnd(6)} ${name.padEnd(11)} ${Math.round(result.rate).toString().padStart(8)} msg/s  server CPU ${pct(result.serverCpuShare)}  load CPU ${pct(result.loadCpuShare)}`,
+            `${scenario.name} ${mode.padEnd(6)} ${name.padEnd(11)} ${Math.round(result.rate).toString().padStart(8)} msg/s  server CPU ${pct(result.serverCpuShare)}  load CPU ${pct(result.loadCpuShare)}${result.loadCpuShare > LOAD_CPU_FLAG ? '  ⚠ load generator near saturation' : ''}`,
           );
         }
       }
