@@ -1,4 +1,10 @@
-import { formatAddress, joinSmallChunks, type Transport, type TransportHandler } from '@wskit/transport';
+import {
+  checkHighWaterMark,
+  formatAddress,
+  joinSmallChunks,
+  type Transport,
+  type TransportHandler,
+} from '@wskit/transport';
 import type { BunSocket, BunSocketHandlers } from './runtime.js';
 
 /** Options of a {@link BunSocketTransport}. */
@@ -8,9 +14,6 @@ export interface BunSocketTransportOptions {
   /** Disable Nagle's algorithm, so a small frame leaves at once (default `true`). */
   readonly noDelay?: boolean;
 }
-
-/** The default {@link BunSocketTransportOptions.highWaterMark}. */
-const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
 let handlers!: BunSocketHandlers;
 
@@ -68,10 +71,7 @@ export class BunSocketTransport implements Transport {
   #closed = false;
 
   constructor(socket: BunSocket, options: BunSocketTransportOptions = {}) {
-    const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    if (typeof highWaterMark !== 'number' || !(highWaterMark >= 1)) {
-      throw new RangeError(`highWaterMark must be a positive number, not ${String(highWaterMark)}`);
-    }
+    const highWaterMark = checkHighWaterMark(options.highWaterMark);
     this.socket = socket;
     this.highWaterMark = highWaterMark;
     this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);

@@ -1,8 +1,12 @@
 import { formatExtensions } from '@wskit/handshake';
+import {
+  loadClientPerMessageDeflate,
+  type PerMessageDeflateOption,
+} from '@wskit/permessage-deflate/on-demand';
 import type { SessionOptions, WebSocket } from '@wskit/transport';
+import { engineExtensions } from '@wskit/transport';
 import { type BinaryTypeOption, checkBinaryType, openNodeWebSocket } from './binary-type.js';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
-import { clientPerMessageDeflate, engineExtensions, type PerMessageDeflateOption } from './compression.js';
 import { type Http2ConnectOption, loadHttp2Client, prepareHttp2 } from './http2-options.js';
 import { pickSessionOptions } from './session-options.js';
 
@@ -47,17 +51,19 @@ export interface ConnectOptions
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const session = pickSessionOptions(options);
   const binaryType = checkBinaryType(options.binaryType);
-  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
-  const offered = deflate === undefined ? [] : [deflate];
+  // Offered unless turned off (as browsers, ws and undici do); loaded on demand, while connecting.
+  const deflate = loadClientPerMessageDeflate(options.perMessageDeflate ?? true);
+  const offered = deflate === undefined ? [] : deflate.then((negotiator) => [negotiator]);
   // `http2: false` asks for the default: an HTTP/1.1 upgrade.
   const upgrading =
     options.http2 === undefined || options.http2 === false
       ? upgradeClient(url, options, offered)
       : upgradeOverHttp2(url, options, offered);
-  return upgrading.then((upgrade) => {
+  return upgrading.then(async (upgrade) => {
     let extensions: ReturnType<typeof engineExtensions>;
     try {
-      extensions = engineExtensions(deflate, upgrade.extensions, 'client');
+      // Loaded by now: the handshake offered it.
+      extensions = engineExtensions(await deflate, upgrade.extensions, 'client');
     } catch (error) {
       upgrade.transport.abort();
       throw error;
@@ -85,5 +91,8 @@ function upgradeOverHttp2(
   offered: Parameters<typeof upgradeClient>[2],
 ): ReturnType<typeof upgradeClient> {
   const prepared = prepareHttp2(url, options);
-  return loadHttp2Client().then((client) => client.upgradeHttp2(prepared, options, offered ?? []));
+  // The HTTP/2 client and the extensions (permessage-deflate) load together.
+  return Promise.all([loadHttp2Client(), offered ?? []]).then(([client, negotiators]) =>
+    client.upgradeHttp2(prepared, options, negotiators),
+  );
 }

@@ -19,12 +19,16 @@ import {
   HeaderList,
   type Http2ClientHandshake,
 } from '@wskit/handshake';
-import { createHandshakeTimeout, withUrlCredentials } from '@wskit/transport';
-import type { ClientHandshakeOptions, ClientUpgrade } from './client-upgrade.js';
+import {
+  BodyCollector,
+  type ClientUpgrade,
+  createHandshakeTimeout,
+  withUrlCredentials,
+} from '@wskit/transport';
+import type { ClientHandshakeOptions } from './client-upgrade.js';
 import { HandshakeFailedError } from './errors.js';
 import type { PreparedHttp2 } from './http2-options.js';
 import { Http2StreamTransport } from './http2-transport.js';
-import { BodyCollector } from './response-body.js';
 
 /** Waits for an event of `emitter`, rejecting on `error`, an early `close` or the signal. */
 function once<T>(
@@ -230,9 +234,10 @@ async function runHttp2Handshake(
       if (signal.aborted) throw signal.reason;
       if (session.destroyed) throw error;
       throw new HandshakeFailedError({
-        code: 'WS_NODE_ERR_CONNECTION_CLOSED',
+        code: 'WS_ERR_UPGRADE_CONNECTION_CLOSED',
         message: `The server ended the stream before its response: ${(error as Error).message}`,
         url: url.href,
+        cause: error,
       });
     }
     const checked = handshake.validateResponse(headers);

@@ -69,10 +69,10 @@ export function prepareHttp2(
     throw new TypeError('http2 must be true or a ClientHttp2Session from http2.connect()');
   }
   refuseUnsupportedOptions(RUNTIME, options, given === undefined ? UNSUPPORTED : UNSUPPORTED_WITH_SESSION);
-  const target = parseWebSocketUrl(url);
-  if (target === undefined) {
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws: or wss:`);
-  }
+  const parsed = parseWebSocketUrl(url);
+  if (!parsed.ok)
+    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
+  const { target } = parsed;
   if (target.socketPath !== undefined) {
     throw new UnsupportedOptionError(RUNTIME, 'http2', 'not for ws+unix: URLs');
   }

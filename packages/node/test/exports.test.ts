@@ -65,7 +65,8 @@ describe('public surface', () => {
     expectTypeOf<ConnectOptions['http2']>().toEqualTypeOf<boolean | ClientHttp2Session | undefined>();
     expectTypeOf<WebSocketServerRequest>().toEqualTypeOf<IncomingMessage | Http2ServerRequest>();
     expectTypeOf<NodeErrorCode>().toEqualTypeOf<keyof typeof node.NodeErrorCodes>();
-    expectTypeOf<'WS_NODE_ERR_PROXY'>().toMatchTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<'WS_NODE_ERR_PROXY_NEEDS_UNDICI'>().toMatchTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<'WS_ERR_UPGRADE_PROXY'>().toMatchTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<'WS_HANDSHAKE_ERR_INVALID_ACCEPT'>().toMatchTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<HandshakeFailedErrorInit['code']>().toEqualTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<VerifyResult>().toEqualTypeOf<boolean | UpgradeRejection>();
@@ -95,12 +96,8 @@ describe('public surface', () => {
 
   it('the error codes and defaults are frozen tables', () => {
     expect(Object.keys(node.NodeErrorCodes).sort()).toEqual([
-      'WS_NODE_ERR_CONNECTION_CLOSED',
-      'WS_NODE_ERR_INVALID_REDIRECT',
       'WS_NODE_ERR_NO_EXTENDED_CONNECT',
-      'WS_NODE_ERR_PROXY',
       'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
-      'WS_NODE_ERR_TOO_MANY_REDIRECTS',
     ]);
     expect(node.DefaultClientOptions).toEqual({
       handshakeTimeout: 30_000,

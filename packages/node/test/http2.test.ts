@@ -333,7 +333,7 @@ describe('WebSocketServer on an HTTP/2 server (RFC 8441)', () => {
     });
     const rejected = once(wss, 'rejected');
     const error = await failure(connect(`wss://localhost:${port}/`, { http2: true, tls }));
-    expect(error).toMatchObject({ code: 'WS_NODE_ERR_CONNECTION_CLOSED' });
+    expect(error).toMatchObject({ code: 'WS_ERR_UPGRADE_CONNECTION_CLOSED' });
     const [, status, reason] = await rejected;
     expect([status, (reason as { code?: string }).code]).toEqual([0, 'WS_ERR_HANDSHAKE_TIMEOUT']);
   });

@@ -81,8 +81,9 @@ export function planRedirect(
   redirects: number,
   maxRedirects: number,
 ): RedirectStep {
-  const target = parseWebSocketUrl(location, from.url);
-  if (target === undefined) return { kind: 'invalid' };
+  const parsed = parseWebSocketUrl(location, { base: from.url });
+  if (!parsed.ok) return { kind: 'invalid' };
+  const { target } = parsed;
   if (redirects > maxRedirects) return { kind: 'too-many' };
   let next = headers;
   if (!isSameOrigin(target, from)) {
