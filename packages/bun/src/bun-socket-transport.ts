@@ -43,7 +43,8 @@ let handlers!: BunSocketHandlers;
  *   the usual write allocates nothing and keeps nothing; a larger payload is written from where it
  *   is, after the bytes before it topped off with its first 16 KiB (a header never leaves alone).
  * - `pause()`/`resume()` are the socket's, so a paused transport pushes back through TCP. Chunks
- *   read are handed over without a copy.
+ *   read are handed over without a copy, as plain `Uint8Array`s (the handlers ask Bun for
+ *   `binaryType: 'uint8array'`).
  * - `end()` half-closes (`shutdown`) once the queue is written; `close()` also lets Bun release the
  *   socket once the peer has ended; `abort()` drops the queue and resets the connection
  *   (`terminate`).
@@ -329,10 +330,16 @@ export class BunSocketTransport implements Transport {
     const of = (socket: BunSocket) =>
       socket.data instanceof BunSocketTransport ? (socket.data as BunSocketTransport) : undefined;
     handlers = {
+      // Bun hands `data` a plain Uint8Array: no Buffer to re-view (reading its `buffer` costs).
+      binaryType: 'uint8array',
       data(socket, data) {
         const transport = of(socket);
         if (transport === undefined || transport.#closed) return;
-        const chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        // A plain Uint8Array (binaryType 'uint8array'): the codec's views of it stay plain too.
+        const chunk =
+          data.constructor === Uint8Array
+            ? data
+            : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         // The usual case without a closure: started, not inside a call, nothing kept before it.
         if (transport.#started && transport.#calling === 0 && transport.#pending.length === 0) {
           transport.#handler!.onData(chunk);

@@ -40,6 +40,8 @@ export interface BunSocket {
 
 /** The handlers of a Bun socket (`SocketHandler` in `bun-types`). */
 export interface BunSocketHandlers {
+  /** What `data` receives: `'uint8array'` (a plain `Uint8Array`), Node's `Buffer` (`'buffer'`, Bun's default) or `'arraybuffer'`. */
+  binaryType?: 'uint8array' | 'buffer' | 'arraybuffer';
   /** The socket is connected (a listener's: accepted). */
   open?(socket: BunSocket): void;
   /** Bytes arrived from the peer, in order. */

@@ -153,6 +153,8 @@ describe('BunSocketTransport', () => {
     }
     expect(Buffer.compare(reader.bytes(), sent)).toBe(0);
     expect(client.bufferedAmount).toBe(0);
+    // Bun hands the data over as plain Uint8Arrays (binaryType), not Buffers.
+    expect(reader.chunks.every((chunk) => chunk.constructor === Uint8Array)).toBe(true);
   }, 30_000);
 
   it('returns false from the high-water mark on and drains below it', async () => {
