@@ -17,7 +17,6 @@ import { writeAtomically, writeSection } from '../docs-section.ts';
 import { bufferutilVersion, wsVersion } from '../ws-reference.ts';
 import { buildLoadGenerator, compilerVersion, findCompiler } from './build.ts';
 import {
-  CLIENTS,
   type ClientName,
   describeScenario,
   HANDSHAKE_SERVERS,
@@ -443,7 +442,7 @@ async function main(): Promise<void> {
     notes.push('Bun is not installed: the Bun rows are missing.');
     options.servers = options.servers.filter((name) => !isBunServer(name));
   }
-  const clientNames = CLIENTS.filter((name) => bun !== undefined || !name.startsWith('bun-'));
+  const clientNames = options.clients.filter((name) => bun !== undefined || !name.startsWith('bun-'));
   log(
     started,
     `wskit load benchmark${options.quick ? ' (quick)' : ''}: ${options.sections.join(', ')}; servers on core ${serverCores}, load on ${loadCores}${canPin ? '' : ' (unpinned: no taskset)'}`,
