@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   loadClientPerMessageDeflate,
   type PerMessageDeflateOption,
@@ -63,6 +64,8 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
   const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return dialWebSocket(bunDialer, url, {
     ...(environment === undefined ? {} : { proxyEnvironment: environment }),
+    // Bun's native UTF-8 check (node:buffer's isUtf8): text is validated in one native pass.
+    utf8Check: isUtf8,
     ...options,
     ...(deflate === undefined
       ? {}

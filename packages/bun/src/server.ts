@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { formatExtensions, type HeadLimits, type RequestHead } from '@wskit/handshake';
 import {
   type PerMessageDeflate,
@@ -150,6 +151,8 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
     );
     this.#session = {
       keepaliveInterval: DefaultServerOptions.keepaliveInterval,
+      // Bun's native UTF-8 check (node:buffer's isUtf8): text is validated in one native pass.
+      utf8Check: isUtf8,
       ...pickSessionOptions(options),
     };
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
