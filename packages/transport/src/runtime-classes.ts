@@ -37,6 +37,7 @@ export interface RuntimeClient<Options extends RuntimeConnectOptions> {
 /** The class {@link runtimeWebSocketClass} makes: `StandardWebSocket`'s constants, a constructor taking the adapter's options. */
 export type RuntimeWebSocketClass<Options> = Omit<typeof StandardWebSocket, 'prototype'> & {
   new (url: string | URL, protocols?: string | readonly string[], options?: Options): StandardWebSocket;
+  /** The instances' prototype: `instanceof` works as for `StandardWebSocket`. */
   readonly prototype: StandardWebSocket;
 };
 
@@ -47,6 +48,7 @@ export type RuntimeWebSocketStreamClass<Options> = {
     options?: WebSocketStreamOptions | null,
     connectOptions?: Options,
   ): StandardWebSocketStream;
+  /** The instances' prototype: `instanceof` works as for `StandardWebSocketStream`. */
   readonly prototype: StandardWebSocketStream;
 };
 

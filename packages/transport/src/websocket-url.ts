@@ -31,8 +31,20 @@ export type WebSocketUrlProblem =
 
 /** What {@link parseWebSocketUrl} read: the target, or why there is none (a description for an error message). */
 export type ParsedWebSocketUrl =
-  | { readonly ok: true; readonly target: WebSocketTarget }
-  | { readonly ok: false; readonly problem: WebSocketUrlProblem; readonly message: string };
+  | {
+      /** The URL is a WebSocket URL. */
+      readonly ok: true;
+      /** What it points at. */
+      readonly target: WebSocketTarget;
+    }
+  | {
+      /** The URL was refused. */
+      readonly ok: false;
+      /** Why, as a value the caller maps to its own error type. */
+      readonly problem: WebSocketUrlProblem;
+      /** Why, in words, for the error's message. */
+      readonly message: string;
+    };
 
 /** How {@link parseWebSocketUrl} reads a URL: the RFC 6455 clients' way by default, the WHATWG classes' way with `whatwg`. */
 export interface WebSocketUrlRules {
