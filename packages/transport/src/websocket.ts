@@ -1,14 +1,14 @@
 import type { MessageType, Role } from '@wskit/codec';
-import type { SendOptions } from '@wskit/protocol';
+import type { ConnectionExtension, SendOptions } from '@wskit/protocol';
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
 import { EncodedText, encodedText } from './encoded-text.js';
-import { Inbox, type MessagePiece, type Received } from './inbox.js';
+import { Inbox, type InboxHost, type MessagePiece, type Received } from './inbox.js';
 import { type MessageStream, SessionMessageStream } from './message-stream.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import type { Transport } from './port.js';
 import { type CloseInfo, Session, type SessionHost } from './session.js';
-import type { PublishOptions, SubscribeOptions, TopicMember } from './topics.js';
+import type { PublishOptions, SubscribeOptions, TopicHub, TopicMember } from './topics.js';
 
 /** The WHATWG `readyState` values, shared by both WebSocket classes. */
 export const ReadyState = {
@@ -66,7 +66,7 @@ const COMPRESS_OFF: SendOptions = Object.freeze({ compress: false });
 const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
 
 /** Makes a WebSocket's session host; set by the static block of `WebSocket`, which reaches its private members. */
-let newHost: (websocket: WebSocket) => SessionHost;
+let newHost: (websocket: WebSocket) => SessionHost & InboxHost;
 
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
@@ -106,15 +106,14 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   readonly remoteAddress: string | undefined;
   /** `'client'` or `'server'`. */
   readonly role: Role;
-  /** Settles with the close event's values when the WebSocket is closed; never rejects. */
-  readonly closed: Promise<CloseInfo>;
-
   readonly #session: Session;
   readonly #transport: Transport;
   readonly #inbox: Inbox;
   readonly #pieces: boolean;
   readonly #maxBufferedMessages: number;
-  #resolveClosed!: (info: CloseInfo) => void;
+  /** The {@link closed} promise, made when first asked for (most sockets never are). */
+  #closed: Promise<CloseInfo> | undefined;
+  #resolveClosed: ((info: CloseInfo) => void) | undefined;
   #closeInfo: CloseInfo | undefined;
   #closeCalled = false;
   /** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
@@ -125,7 +124,13 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   #handOverScheduled = false;
   /** Who waits for drain; the shared empty {@link NO_WAITERS} while nobody does. */
   #drainWaiters: (() => void)[] = NO_WAITERS;
-  readonly #member: TopicMember | undefined;
+  /** The server's topics (server-side WebSockets of a server with topics). */
+  readonly #hub: TopicHub | undefined;
+  /** The negotiated extensions, for the topics' sharing group; `undefined` for none. */
+  readonly #topicExtensions: readonly ConnectionExtension[] | undefined;
+  /** This socket's side of the topics: made on first use (a socket that never subscribes has none). */
+  #member: TopicMember | undefined;
+  readonly #onClosed: ((websocket: WebSocket) => void) | undefined;
 
   /** Same as {@link openWebSocket}: starts a session over `transport`, whose handshake succeeded. */
   constructor(transport: Transport, options: OpenWebSocketOptions) {
@@ -143,26 +148,17 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       options.maxBufferedMessages,
       DefaultSessionOptions.maxBufferedMessages,
     );
-    this.closed = new Promise((resolve) => {
-      this.#resolveClosed = resolve;
-    });
     this.#transport = transport;
+    this.#onClosed = options.onClosed;
+    // One host object for the session and the inbox: methods on a shared prototype, no closures.
+    const host = newHost(this);
     this.#inbox = new Inbox(
       this.#maxBufferedMessages,
-      () => {
-        this.#inboxFull = true;
-        this.#updateReading();
-      },
-      () => {
-        this.#inboxFull = false;
-        this.#updateReading();
-      },
+      host,
       checkSize('maxBufferedBytes', options.maxBufferedBytes, DefaultSessionOptions.maxBufferedBytes),
-      // What the inbox holds counts in the session's byte budget: tell it when that falls.
-      () => this.#session?.heldBytesChanged(),
     );
     try {
-      this.#session = new Session(transport, options, newHost(this));
+      this.#session = new Session(transport, options, host);
     } catch (error) {
       transport.abort();
       throw error;
@@ -173,16 +169,25 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
         transport.abort();
         throw new TypeError('topics are for server-side WebSockets');
       }
-      const session = this.#session;
-      const member = options.topics.join(
-        this,
-        (chunks, bytes) => session.sendFrames(chunks, bytes),
-        options.extensions,
-      );
-      this.#member = member;
-      void this.closed.then(() => member.leaveAll());
+      this.#hub = options.topics;
+      const extensions = options.extensions;
+      this.#topicExtensions = extensions !== undefined && extensions.length > 0 ? extensions : undefined;
     }
     this.#session.start(options.earlyData);
+  }
+
+  /** Settles with the close event's values when the WebSocket is closed; never rejects. */
+  get closed(): Promise<CloseInfo> {
+    if (this.#closed === undefined) {
+      const info = this.#closeInfo;
+      this.#closed =
+        info !== undefined
+          ? Promise.resolve(info)
+          : new Promise((resolve) => {
+              this.#resolveClosed = resolve;
+            });
+    }
+    return this.#closed;
   }
 
   /** `ReadyState.OPEN`, then `ReadyState.CLOSING` once either side started closing, then `ReadyState.CLOSED`. */
@@ -363,9 +368,17 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   }
 
   #topics(method: string): TopicMember {
-    if (this.#member === undefined) {
+    if (this.#member !== undefined) return this.#member;
+    const hub = this.#hub;
+    if (hub === undefined) {
       throw new TypeError(`${method}: this WebSocket has no topics (only a server's WebSockets have them)`);
     }
+    const session = this.#session;
+    this.#member = hub.join(
+      this,
+      (chunks, bytes) => session.sendFrames(chunks, bytes),
+      this.#topicExtensions,
+    );
     return this.#member;
   }
 
@@ -424,7 +437,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
    * closure per callback.
    */
   static {
-    class Host implements SessionHost {
+    class Host implements SessionHost, InboxHost {
       readonly #websocket: WebSocket;
 
       constructor(websocket: WebSocket) {
@@ -471,7 +484,26 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
         websocket.#inbox.close();
         websocket.#wakeDrainWaiters();
         websocket.emit('close', info.code, info.reason, info.wasClean);
-        websocket.#resolveClosed(info);
+        websocket.#resolveClosed?.(info);
+        websocket.#member?.leaveAll();
+        websocket.#onClosed?.(websocket);
+      }
+
+      inboxFull(): void {
+        const websocket = this.#websocket;
+        websocket.#inboxFull = true;
+        websocket.#updateReading();
+      }
+
+      inboxRoom(): void {
+        const websocket = this.#websocket;
+        websocket.#inboxFull = false;
+        websocket.#updateReading();
+      }
+
+      inboxTaken(): void {
+        // What the inbox holds counts in the session's byte budget: tell it when that falls.
+        this.#websocket.#session?.heldBytesChanged();
       }
     }
     newHost = (websocket) => new Host(websocket);
