@@ -226,12 +226,7 @@ export class Connection {
       enforceMasking: options.enforceMasking,
       allocate: options.allocate,
     });
-    this.#encoder = new FrameEncoder({
-      role: options.role,
-      mask: options.mask,
-      maskKeys: options.maskKeys,
-      allocate: options.allocate,
-    });
+    this.#encoder = frameEncoder(options);
     this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
     if (this.#handler !== undefined) this.#handler.onOpen?.();
     else this.#events = [{ type: 'open' }];
@@ -949,6 +944,34 @@ export class Connection {
       }
     }
   }
+}
+
+/** Unmasked encoders by `allocate` option (the default's under `undefined`): see {@link frameEncoder}. */
+const sharedEncoders = new WeakMap<(length: number) => Uint8Array, FrameEncoder>();
+let sharedDefaultEncoder: FrameEncoder | undefined;
+
+/**
+ * The connection's frame encoder. An unmasked one (a server's) holds no state of its own, only its
+ * options, so connections with the same `allocate` share one; a masking encoder is the
+ * connection's own (its mask keys).
+ */
+function frameEncoder(options: ConnectionOptions): FrameEncoder {
+  const { role, mask, maskKeys, allocate } = options;
+  const masking = mask ?? role === 'client';
+  if (masking || (role !== 'client' && role !== 'server')) {
+    return new FrameEncoder({ role, mask, maskKeys, allocate });
+  }
+  if (allocate === undefined) {
+    if (sharedDefaultEncoder === undefined) sharedDefaultEncoder = new FrameEncoder({ role, mask: false });
+    return sharedDefaultEncoder;
+  }
+  if (typeof allocate !== 'function') return new FrameEncoder({ role, mask: false, allocate }); // throws
+  let encoder = sharedEncoders.get(allocate);
+  if (encoder === undefined) {
+    encoder = new FrameEncoder({ role, mask: false, allocate });
+    sharedEncoders.set(allocate, encoder);
+  }
+  return encoder;
 }
 
 /** The payload of a fragment: bytes as they are, a string (text messages only) as UTF-8. */
