@@ -108,7 +108,11 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   readonly role: Role;
   readonly #session: Session;
   readonly #transport: Transport;
-  readonly #inbox: Inbox;
+  /** Messages kept for a consumer, and iterators waiting: made when first needed (idle: none). */
+  #inbox: Inbox | undefined;
+  /** The session's and the inbox's host. */
+  readonly #host: SessionHost & InboxHost;
+  readonly #maxBufferedBytes: number;
   readonly #pieces: boolean;
   readonly #maxBufferedMessages: number;
   /** The {@link closed} promise, made when first asked for (most sockets never are). */
@@ -152,10 +156,11 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     this.#onClosed = options.onClosed;
     // One host object for the session and the inbox: methods on a shared prototype, no closures.
     const host = newHost(this);
-    this.#inbox = new Inbox(
-      this.#maxBufferedMessages,
-      host,
-      checkSize('maxBufferedBytes', options.maxBufferedBytes, DefaultSessionOptions.maxBufferedBytes),
+    this.#host = host;
+    this.#maxBufferedBytes = checkSize(
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      DefaultSessionOptions.maxBufferedBytes,
     );
     try {
       this.#session = new Session(transport, options, host);
@@ -404,17 +409,19 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       if (finished) return;
       finished = true;
       this.#iterators--;
-      this.#inbox.release(owner);
+      this.#inbox?.release(owner);
       this.#scheduleHandOver();
     };
     const done: IteratorResult<string | Uint8Array> = { value: undefined, done: true };
     const iterator: AsyncIterableIterator<string | Uint8Array> = {
       next: () => {
         if (finished) return Promise.resolve(done);
-        return this.#inbox.next(owner).then((result) => {
-          if (result.done) finish();
-          return result as IteratorResult<string | Uint8Array>;
-        });
+        return this.#keptMessages()
+          .next(owner)
+          .then((result) => {
+            if (result.done) finish();
+            return result as IteratorResult<string | Uint8Array>;
+          });
       },
       return: () => {
         finish();
@@ -475,13 +482,13 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       }
 
       heldBytes(): number {
-        return this.#websocket.#inbox.bytes;
+        return this.#websocket.#inbox?.bytes ?? 0;
       }
 
       closed(info: CloseInfo): void {
         const websocket = this.#websocket;
         websocket.#closeInfo = info;
-        websocket.#inbox.close();
+        websocket.#inbox?.close();
         websocket.#wakeDrainWaiters();
         websocket.emit('close', info.code, info.reason, info.wasClean);
         websocket.#resolveClosed?.(info);
@@ -511,18 +518,35 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   #received(item: Received, event: 'message' | 'messagePiece'): void {
     const listened = this.listenerCount(event) > 0;
-    if (listened && this.#iterators === 0 && this.#inbox.length > 0) {
+    const inbox = this.#inbox;
+    if (listened && this.#iterators === 0 && inbox !== undefined && inbox.length > 0) {
       // Messages kept from before the first listener are still to be handed over: keep the order.
-      this.#inbox.push(item);
+      inbox.push(item);
       this.#scheduleHandOver();
       return;
     }
     if (listened) this.#emitReceived(item);
     if (this.#iterators === 0 && listened) return;
-    if (this.#closeCalled && this.#inbox.length >= this.#maxBufferedMessages && !this.#inbox.hasWaiters) {
+    if (
+      this.#closeCalled &&
+      inbox !== undefined &&
+      inbox.length >= this.#maxBufferedMessages &&
+      !inbox.hasWaiters
+    ) {
       return;
     }
-    this.#inbox.push(item);
+    this.#keptMessages().push(item);
+  }
+
+  /** The inbox, made when a message is first kept or an iterator first waits (closed already once the socket is). */
+  #keptMessages(): Inbox {
+    let inbox = this.#inbox;
+    if (inbox === undefined) {
+      inbox = new Inbox(this.#maxBufferedMessages, this.#host, this.#maxBufferedBytes);
+      if (this.#closeInfo !== undefined) inbox.close();
+      this.#inbox = inbox;
+    }
+    return inbox;
   }
 
   #emitReceived(item: Received): void {
@@ -536,9 +560,10 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     this.#handOverScheduled = true;
     queueMicrotask(() => {
       this.#handOverScheduled = false;
-      if (this.#iterators > 0 || this.#inbox.length === 0) return;
+      const inbox = this.#inbox;
+      if (this.#iterators > 0 || inbox === undefined || inbox.length === 0) return;
       if (this.listenerCount(this.#pieces ? 'messagePiece' : 'message') === 0) return;
-      for (const item of this.#inbox.takeAll()) this.#emitReceived(item);
+      for (const item of inbox.takeAll()) this.#emitReceived(item);
     });
   }
 
