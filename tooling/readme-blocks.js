@@ -19,7 +19,8 @@
  * |                        | is compared with a `text output` block that follows.                        |
  * | `ts fragment`          | type-checked only: a piece of a program, not a program. Names it takes from |
  * |                        | the surrounding text are declared in the block (`declare const ws: ...`).   |
- * | `text output`          | the exact stdout of the runnable block before it.                           |
+ * | `text output`          | the exact stdout of the runnable block right before it (checked: an output  |
+ * |                        | block anywhere else fails).                                                 |
  * | `sh`                   | not run. Each `npm install` / `bun add` / `pnpm add` line must name only    |
  * |                        | packages of this workspace that are published (not private). The commands |
  * |                        | that run the repository (install, test, start, bench) are what CI runs.    |
@@ -269,6 +270,29 @@ export function testReadme(readme, options) {
     }
     return diagnostics;
   };
+
+  // One test for the README as a whole, so that a README with prose blocks only is still checked
+  // (and a test file is never empty): markers where they mean something, output blocks in place.
+  it(`README ${relative(repositoryRoot, readmePath)}: every block says what it is`, () => {
+    const problems = [];
+    blocks.forEach((block, index) => {
+      if (!LANGUAGES.has(block.language)) problems.push(`${describeBlock(block)}: no known language`);
+      const code = block.language === 'ts' || block.language === 'js';
+      for (const marker of block.markers) {
+        if (!MARKERS.has(marker)) problems.push(`${describeBlock(block)}: unknown marker ${marker}`);
+        else if ((marker === 'output') === code)
+          problems.push(`${describeBlock(block)}: ${marker} does not apply to a ${block.language} block`);
+      }
+      if (block.markers.includes('output')) {
+        const previous = blocks[index - 1];
+        if (block.language !== 'text' || !previous || !isRunnable(previous))
+          problems.push(
+            `${describeBlock(block)}: an output block is a \`text output\` right after a runnable ts or js block`,
+          );
+      }
+    });
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+  });
 
   blocks.forEach((block, index) => {
     const name = `README ${describeBlock(block)}`;

@@ -1,4 +1,7 @@
 import { definePackageConfig } from '@wskit/tooling/tsup';
 import { defineConfig } from 'tsup';
 
-export default defineConfig(definePackageConfig());
+// Two entries: the package and `./on-demand`, the client's negotiator loaded on demand.
+export default defineConfig(
+  definePackageConfig({ entry: { index: 'src/index.ts', 'on-demand/index': 'src/on-demand/index.ts' } }),
+);

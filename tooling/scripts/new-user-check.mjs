@@ -8,7 +8,9 @@
 // docs/new-user.md.
 //
 // The README's first example is its first block whose info string is exactly `ts` or `js` (a
-// program, run with Node, or with Bun for a package whose engines name only Bun; `ts fragment`, `ts bun` and `ts worker` blocks are not run here). Types are
+// program, run with Node, or with Bun for a package whose engines name only Bun; `ts fragment` and
+// `ts bun` blocks are not run here). Without one, the first `ts worker` block runs in workerd
+// (Miniflare), its answer to `GET /` compared with its output block. Types are
 // stripped with esbuild; it must exit 0 within 20 s, and when a `text output` block follows it,
 // print exactly that. A package without such a block is reported as having none, not failed.
 //
@@ -17,11 +19,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { transform } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { BUNDLES, measure } from './size-budgets.mjs';
 
 const run = promisify(execFile);
@@ -57,16 +60,32 @@ function publicPackages() {
         continue;
       }
       if (manifest.private) continue;
-      // Its wskit dependencies, and the wskit packages it names as optional peers: its README's
-      // install line names them (`npm install @wskit/winhttp @wskit/node` on Node).
+      // Its wskit dependencies and optional peers, and the wskit packages its README's install line
+      // names beside it (`npm install @wskit/redis @wskit/node`): what a new user installs.
       const dependencies = [
         ...Object.keys(manifest.dependencies ?? {}),
         ...Object.keys(manifest.peerDependencies ?? {}),
-      ].filter((name) => name.startsWith('@wskit/'));
+        ...readmeInstalls(folder),
+      ].filter(
+        (name, index, all) =>
+          name.startsWith('@wskit/') && name !== manifest.name && all.indexOf(name) === index,
+      );
       found.push({ name: manifest.name, folder, dependencies });
     }
   }
   return found;
+}
+
+/** The package names of the first `npm install` line of a package's README (none without one). */
+function readmeInstalls(folder) {
+  let readme;
+  try {
+    readme = readFileSync(join(folder, 'README.md'), 'utf8');
+  } catch {
+    return [];
+  }
+  const line = /^\s*npm install\s+([^#\n]*)/m.exec(readme)?.[1] ?? '';
+  return line.split(/\s+/).filter((word) => word !== '' && !word.startsWith('-'));
 }
 
 /** `pnpm pack` of every public package into `destination`; returns name → tarball path. */
@@ -156,8 +175,11 @@ function installed(project) {
   return { packages, bytes };
 }
 
-/** The first `ts`/`js` block of a README (and the `text output` block right after it), or undefined. */
-export function firstExample(markdown) {
+/**
+ * The first block of a README whose info string is one of `infos` (`ts`/`js` by default), with the
+ * `text output` block right after it, or undefined.
+ */
+export function firstExample(markdown, infos = ['ts', 'js']) {
   const blocks = [];
   const lines = markdown.split('\n');
   for (let index = 0; index < lines.length; index++) {
@@ -168,7 +190,7 @@ export function firstExample(markdown) {
     blocks.push({ info: open[2].trim(), code: lines.slice(index + 1, end).join('\n'), line: index + 1 });
     index = end;
   }
-  const at = blocks.findIndex((block) => block.info === 'ts' || block.info === 'js');
+  const at = blocks.findIndex((block) => infos.includes(block.info));
   if (at === -1) return undefined;
   const next = blocks[at + 1];
   return { ...blocks[at], output: next?.info === 'text output' ? next.code : undefined };
@@ -207,7 +229,11 @@ async function runExample(project, name) {
   // A package for Bun only (engines name bun, not node) runs its example with Bun, as its users do.
   const runtime = engines.bun !== undefined && engines.node === undefined ? BUN : process.execPath;
   const example = firstExample(readme);
-  if (example === undefined) return { status: 'none', detail: 'no `ts`/`js` block for Node' };
+  if (example === undefined) {
+    const worker = firstExample(readme, ['ts worker']);
+    if (worker !== undefined) return runWorkerExample(project, worker);
+    return { status: 'none', detail: 'no `ts`/`js` block for Node' };
+  }
   const { code } = await transform(example.code, { loader: 'ts', format: 'esm', target: 'node20' });
   writeFileSync(join(project, 'example.mjs'), code);
   const result = await runScript(runtime, ['example.mjs'], project, EXAMPLE_TIMEOUT);
@@ -258,6 +284,61 @@ function interrupt(command, cwd) {
       resolvePromise({ code: code ?? signal, output });
     });
   });
+}
+
+/**
+ * A README's first `ts worker` example (a Worker module), as a Workers user runs it: bundled from
+ * the project's install by esbuild with the `workerd` condition, run in workerd (the workspace's
+ * Miniflare) with `BACKEND` bound to a loopback echo server (the workspace's @wskit/node); its
+ * answer to `GET /` must be the `text output` block that follows.
+ */
+async function runWorkerExample(project, example) {
+  const where = `README.md line ${example.line}, in workerd`;
+  const bundled = await build({
+    stdin: { contents: example.code, resolveDir: project, sourcefile: 'example.ts', loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'import'],
+    mainFields: ['module', 'main'],
+    external: ['cloudflare:*', 'node:*'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const script = bundled.outputFiles[0].text;
+  const { createServer } = await import(
+    pathToFileURL(join(root, 'packages', 'node', 'dist', 'index.js')).href
+  );
+  const { Miniflare } = await import('miniflare');
+  const backend = createServer({ port: 0, host: '127.0.0.1' }, (peer) => {
+    peer.on('message', (data) => void peer.send(data));
+  });
+  await once(backend, 'listening');
+  let worker;
+  try {
+    worker = new Miniflare({
+      compatibilityDate: '2024-09-23',
+      modules: [{ type: 'ESModule', path: join(project, 'worker.js'), contents: script }],
+      modulesRoot: project,
+      bindings: { BACKEND: `ws://127.0.0.1:${backend.port}` },
+      outboundService: { network: { allow: ['local'] } },
+    });
+    const response = await worker.dispatchFetch('http://localhost/');
+    const answer = `${await response.text()}\n`;
+    if (example.output !== undefined && answer.trimEnd() !== example.output.trimEnd()) {
+      return {
+        status: 'failed',
+        detail: `${where}: answered ${JSON.stringify(answer)}, the README says ${JSON.stringify(example.output)}`,
+      };
+    }
+    return { status: 'ran', detail: where };
+  } catch (error) {
+    return { status: 'failed', detail: `${where}: ${String(error).split('\n')[0]}` };
+  } finally {
+    await worker?.dispose().catch(() => {}); // after a failed start it rejects too
+    await backend.close();
+  }
 }
 
 /**
@@ -339,23 +420,41 @@ process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
 }
 
 /**
- * An echo server on localhost:9001, the port of Microsoft's WinHTTP WebSocket sample, which
- * @wskit/winhttp's first example talks to as printed (built from the workspace's @wskit/node).
- * Undefined when the port is taken (that example then fails with its connection error).
+ * A redis-server of our own on a free loopback port, without persistence, for @wskit/redis's first
+ * example, which talks to the Redis at `REDIS_URL` (set here for the examples' environment).
+ * Undefined when Debian's redis-server is missing (that example then fails with its connection error).
  */
-async function sampleEchoServer() {
-  const { createServer } = await import(
-    pathToFileURL(join(root, 'packages', 'node', 'dist', 'index.js')).href
+async function startRedis() {
+  const binary = '/usr/bin/redis-server';
+  const probe = createNetServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  await new Promise((resolvePromise) => probe.close(resolvePromise));
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
   );
-  const server = createServer({ port: 9001, host: 'localhost' }, (peer) => {
-    peer.on('message', (data) => void peer.send(data));
+  let output = '';
+  const ready = await new Promise((resolvePromise) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) resolvePromise(true);
+    });
+    child.once('error', () => resolvePromise(false));
+    child.once('exit', () => resolvePromise(false));
   });
-  try {
-    await once(server, 'listening');
-    return server;
-  } catch {
-    return undefined;
-  }
+  if (!ready) return undefined;
+  environment.REDIS_URL = `redis://127.0.0.1:${port}`;
+  return {
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
@@ -373,7 +472,7 @@ async function main() {
     const tarballs = await pack(packages, tarballDir);
     console.log(`packed ${packages.length} packages`);
 
-    const echo = await sampleEchoServer();
+    const redis = await startRedis();
     const rows = [];
     for (const entry of packages) {
       const project = newProject(base, entry.name);
@@ -401,7 +500,7 @@ async function main() {
       console.log(`${row.name}: ${row.example}${row.detail ? ` (${row.detail})` : ''}`);
       rows.push(row);
     }
-    await echo?.close();
+    await redis?.stop();
 
     const others = [];
     // undici 7: the major @wskit/node's optional peer dependency takes (for proxies).

@@ -99,7 +99,6 @@ export async function describeConnectFailure(error, url) {
 function mayBeTlsPort(error) {
   const code = /** @type {{ code?: unknown }} */ (error)?.code;
   return (
-    code === 'WS_NODE_ERR_CONNECTION_CLOSED' ||
     code === 'WS_ERR_UPGRADE_CONNECTION_CLOSED' ||
     code === 'WS_HANDSHAKE_ERR_INVALID_STATUS_LINE' ||
     code === 'ECONNRESET'

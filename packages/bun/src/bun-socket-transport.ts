@@ -1,4 +1,4 @@
-import { formatAddress, joinSmallChunks, type Transport, type TransportHandler } from '@wskit/transport';
+import { checkHighWaterMark, formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
 import type { BunSocket, BunSocketHandlers } from './runtime.js';
 
 /** Options of a {@link BunSocketTransport}. */
@@ -9,8 +9,21 @@ export interface BunSocketTransportOptions {
   readonly noDelay?: boolean;
 }
 
-/** The default {@link BunSocketTransportOptions.highWaterMark}. */
-const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+/**
+ * Bytes gathered into one `socket.write`. Bun's write takes one buffer and keeps none of it (it
+ * returns what the kernel took), so one buffer serves every socket of the process, reused by each
+ * write; allocated on the first write that needs it.
+ */
+const GATHER_SIZE = 256 * 1024;
+/** Chunks up to this size are copied into the gathering buffer; larger ones are written from where they are. */
+const COPY_LIMIT = 64 * 1024;
+/**
+ * Before a chunk too large to copy, what was gathered (its frame header, say) is topped off with
+ * the chunk's first bytes, up to this many: the header leaves in a full segment instead of alone.
+ */
+const TOP_OFF = 16 * 1024;
+
+let gathering: Uint8Array | undefined;
 
 let handlers!: BunSocketHandlers;
 
@@ -22,10 +35,13 @@ let handlers!: BunSocketHandlers;
  *   byte is lost. `bufferedAmount` is what it keeps; `write` returns `false` from `highWaterMark`
  *   on and `onDrain` follows once the queue is below it again: memory stays bounded for a writer
  *   that waits (the session driver does).
- * - Small chunks of one `write` (a frame header and a small payload) are joined into one
- *   `socket.write`; large payloads are written as they are, without a copy.
+ * - **One `socket.write` per `write`** when the kernel takes it all: the chunks (frame headers and
+ *   payloads up to 64 KiB) are gathered into one buffer shared by every socket of the process, so
+ *   the usual write allocates nothing and keeps nothing; a larger payload is written from where it
+ *   is, after the bytes before it topped off with its first 16 KiB (a header never leaves alone).
  * - `pause()`/`resume()` are the socket's, so a paused transport pushes back through TCP. Chunks
- *   read are handed over without a copy.
+ *   read are handed over without a copy, as plain `Uint8Array`s (the handlers ask Bun for
+ *   `binaryType: 'uint8array'`).
  * - `end()` half-closes (`shutdown`) once the queue is written; `close()` also lets Bun release the
  *   socket once the peer has ended; `abort()` drops the queue and resets the connection
  *   (`terminate`).
@@ -57,8 +73,13 @@ export class BunSocketTransport implements Transport {
   #started = false;
   #calling = 0;
   #deliveryScheduled = false;
+  /** Chunks the kernel did not take yet, in order; the first from {@link #headOffset} on. */
   #queue: Uint8Array[] = [];
+  #headOffset = 0;
   #queued = 0;
+  /** Where the last {@link #send} stopped: the chunk index and the offset in it. */
+  #stopIndex = 0;
+  #stopOffset = 0;
   #writable = true;
   #endPending = false;
   #waitingForDrain = false;
@@ -68,10 +89,7 @@ export class BunSocketTransport implements Transport {
   #closed = false;
 
   constructor(socket: BunSocket, options: BunSocketTransportOptions = {}) {
-    const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    if (typeof highWaterMark !== 'number' || !(highWaterMark >= 1)) {
-      throw new RangeError(`highWaterMark must be a positive number, not ${String(highWaterMark)}`);
-    }
+    const highWaterMark = checkHighWaterMark(options.highWaterMark);
     this.socket = socket;
     this.highWaterMark = highWaterMark;
     this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
@@ -98,17 +116,37 @@ export class BunSocketTransport implements Transport {
 
   write(chunks: readonly Uint8Array[]): boolean {
     if (!this.#writable) return false;
-    const wasEmpty = this.#queue.length === 0;
-    for (const chunk of chunks) {
-      if (chunk.byteLength === 0) continue;
-      this.#queue.push(chunk);
-      this.#queued += chunk.byteLength;
+    if (this.#queue.length > 0) {
+      // Bun's drain comes first: writing now would only be refused.
+      for (const chunk of chunks) this.#keep(chunk);
+    } else if (!this.#closed) {
+      // The usual case: everything leaves now, nothing is kept and nothing allocated.
+      this.#calling++;
+      let open: boolean;
+      try {
+        open = this.#send(chunks, 0, 0);
+      } finally {
+        this.#calling--;
+      }
+      if (!open) {
+        this.#lost();
+        return false;
+      }
+      const stop = this.#stopIndex;
+      if (stop < chunks.length) {
+        this.#keep(this.#stopOffset === 0 ? chunks[stop]! : chunks[stop]!.subarray(this.#stopOffset));
+        for (let index = stop + 1; index < chunks.length; index++) this.#keep(chunks[index]!);
+      }
     }
-    // With bytes already queued, Bun's drain comes first: writing now would only be refused.
-    if (wasEmpty) this.#call(() => this.#flush());
     if (this.#queued < this.highWaterMark) return true;
     this.#waitingForDrain = true;
     return false;
+  }
+
+  #keep(chunk: Uint8Array): void {
+    if (chunk.byteLength === 0) return;
+    this.#queue.push(chunk);
+    this.#queued += chunk.byteLength;
   }
 
   pause(): void {
@@ -144,38 +182,113 @@ export class BunSocketTransport implements Transport {
   }
 
   abort(_error?: Error): void {
-    this.#writable = false;
     this.#endPending = false;
-    this.#queue = [];
-    this.#queued = 0;
+    this.#lost();
     if (!this.#closed) this.#call(() => this.socket.terminate());
   }
 
   /** Writes queued bytes until the kernel takes no more; then the pending half-close. */
   #flush(): void {
     const queue = this.#queue;
-    while (queue.length > 0) {
-      const { chunk, next } = joinSmallChunks(queue, 0);
-      if (next > 1) queue.splice(0, next, chunk);
-      const written = this.socket.write(chunk);
-      if (written < 0) {
-        // Closed under us: the close event follows.
-        this.#writable = false;
-        this.#queue = [];
-        this.#queued = 0;
+    if (queue.length > 0) {
+      if (!this.#send(queue, 0, this.#headOffset)) {
+        this.#lost();
         return;
       }
-      this.#queued -= written;
-      if (written < chunk.byteLength) {
-        queue[0] = chunk.subarray(written);
-        return;
-      }
-      queue.shift();
+      const stop = this.#stopIndex;
+      let left = 0;
+      for (let index = stop; index < queue.length; index++) left += queue[index]!.byteLength;
+      this.#queued = left - this.#stopOffset;
+      queue.splice(0, stop);
+      this.#headOffset = this.#stopOffset;
+      if (queue.length > 0) return;
     }
     if (this.#endPending) {
       this.#endPending = false;
       this.socket.shutdown();
     }
+  }
+
+  /** The socket closed under a write: drop what is kept (the close event follows). */
+  #lost(): void {
+    this.#writable = false;
+    this.#queue = [];
+    this.#headOffset = 0;
+    this.#queued = 0;
+  }
+
+  /**
+   * Writes `list` from chunk `index`, byte `offset` on, until it is all written or the kernel takes
+   * no more; leaves where it stopped in {@link #stopIndex} and {@link #stopOffset}. Small chunks
+   * (a frame header, small payloads) are gathered into one write with a copy; a large chunk is
+   * written from where it is, after the bytes gathered before it topped off with its start. `false`
+   * once the socket is closed.
+   */
+  #send(list: readonly Uint8Array[], index: number, offset: number): boolean {
+    const socket = this.socket;
+    const count = list.length;
+    while (index < count) {
+      const first = list[index]!;
+      const firstRest = first.byteLength - offset;
+      if (firstRest > COPY_LIMIT || index + 1 === count) {
+        // A large chunk, or the last one: no copy.
+        const written = firstRest === 0 ? 0 : socket.write(first, offset, firstRest);
+        if (written < 0) return false;
+        if (written < firstRest) {
+          this.#stopIndex = index;
+          this.#stopOffset = offset + written;
+          return true;
+        }
+        index++;
+        offset = 0;
+        continue;
+      }
+      gathering ??= new Uint8Array(GATHER_SIZE);
+      const buffer = gathering;
+      let end = index;
+      let endOffset = offset;
+      let filled = 0;
+      while (end < count) {
+        const chunk = list[end]!;
+        const rest = chunk.byteLength - endOffset;
+        if (rest <= COPY_LIMIT && filled + rest <= GATHER_SIZE) {
+          buffer.set(endOffset === 0 ? chunk : chunk.subarray(endOffset), filled);
+          filled += rest;
+          end++;
+          endOffset = 0;
+          continue;
+        }
+        if (rest > COPY_LIMIT) {
+          const part = Math.min(TOP_OFF, GATHER_SIZE - filled);
+          buffer.set(chunk.subarray(endOffset, endOffset + part), filled);
+          filled += part;
+          endOffset += part;
+        }
+        break;
+      }
+      const written = socket.write(buffer, 0, filled);
+      if (written < 0) return false;
+      if (written === filled) {
+        index = end;
+        offset = endOffset;
+        continue;
+      }
+      // Partial: find where the kernel stopped; the rest stays in the chunks themselves.
+      let skip = written;
+      for (;;) {
+        const rest = list[index]!.byteLength - offset;
+        if (skip < rest) break;
+        skip -= rest;
+        index++;
+        offset = 0;
+      }
+      this.#stopIndex = index;
+      this.#stopOffset = offset + skip;
+      return true;
+    }
+    this.#stopIndex = count;
+    this.#stopOffset = 0;
+    return true;
   }
 
   /** Runs a call into the socket; events it triggers synchronously are delivered afterwards. */
@@ -211,11 +324,20 @@ export class BunSocketTransport implements Transport {
     const of = (socket: BunSocket) =>
       socket.data instanceof BunSocketTransport ? (socket.data as BunSocketTransport) : undefined;
     handlers = {
+      // Bun hands `data` a plain Uint8Array: no Buffer to re-view (reading its `buffer` costs).
+      binaryType: 'uint8array',
       data(socket, data) {
         const transport = of(socket);
         if (transport === undefined || transport.#closed) return;
-        const chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        transport.#emit(() => transport.#handler!.onData(chunk));
+        // A plain Uint8Array (binaryType 'uint8array'): the codec's views of it stay plain too.
+        const chunk =
+          data.constructor === Uint8Array
+            ? data
+            : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        // The usual case without a closure: started, not inside a call, nothing kept before it.
+        if (transport.#started && transport.#calling === 0 && transport.#pending.length === 0) {
+          transport.#handler!.onData(chunk);
+        } else transport.#emit(() => transport.#handler!.onData(chunk));
       },
       drain(socket) {
         const transport = of(socket);
@@ -244,9 +366,7 @@ export class BunSocketTransport implements Transport {
         if (transport === undefined || transport.#closed) return;
         if (error && !transport.#errored) handlers.error!(socket, error);
         transport.#closed = true;
-        transport.#writable = false;
-        transport.#queue = [];
-        transport.#queued = 0;
+        transport.#lost();
         transport.#emit(() => transport.#handler!.onClose());
       },
     };

@@ -1,4 +1,7 @@
-import { clientPerMessageDeflate, type PerMessageDeflateOption } from '@wskit/permessage-deflate';
+import {
+  loadClientPerMessageDeflate,
+  type PerMessageDeflateOption,
+} from '@wskit/permessage-deflate/on-demand';
 import {
   type DialWebSocketOptions,
   dialWebSocket,
@@ -55,11 +58,19 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   bunRuntime('connect()');
   refuseUnsupportedOptions('@wskit/bun connect()', options, UnsupportedConnectOptions);
-  const deflate = clientPerMessageDeflate(options.perMessageDeflate ?? true);
+  // Loaded on demand, while the connection opens.
+  const deflate = loadClientPerMessageDeflate(options.perMessageDeflate ?? true);
   const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return dialWebSocket(bunDialer, url, {
     ...(environment === undefined ? {} : { proxyEnvironment: environment }),
     ...options,
-    ...(deflate === undefined ? {} : { extensions: [deflate, ...(options.extensions ?? [])] }),
+    ...(deflate === undefined
+      ? {}
+      : {
+          extensions: Promise.all([deflate, options.extensions ?? []]).then(([negotiator, more]) => [
+            negotiator,
+            ...more,
+          ]),
+        }),
   });
 }

@@ -5,8 +5,11 @@
 
 /** A socket of `Bun.connect` or `Bun.listen` (`Socket<Data>` in `bun-types`). */
 export interface BunSocket {
-  /** Writes what the kernel accepts now and returns that many bytes (-1 once closed); Bun keeps nothing. */
-  write(data: Uint8Array): number;
+  /**
+   * Writes `byteLength` bytes of `data` from `byteOffset` (default: all of it), as many as the kernel
+   * accepts now, and returns that many (-1 once closed); Bun keeps nothing.
+   */
+  write(data: Uint8Array, byteOffset?: number, byteLength?: number): number;
   /** Without an argument: shuts the write side (FIN), reading goes on (`shutdown(true)` is not that). */
   shutdown(halfClose?: boolean): void;
   /** Closes now with an RST. */
@@ -37,13 +40,26 @@ export interface BunSocket {
 
 /** The handlers of a Bun socket (`SocketHandler` in `bun-types`). */
 export interface BunSocketHandlers {
+  /** What `data` receives: `'uint8array'` (a plain `Uint8Array`), Node's `Buffer` (`'buffer'`, Bun's default) or `'arraybuffer'`. */
+  binaryType?: 'uint8array' | 'buffer' | 'arraybuffer';
+  /** The socket is connected (a listener's: accepted). */
   open?(socket: BunSocket): void;
+  /** Bytes arrived from the peer, in order. */
   data?(socket: BunSocket, data: Uint8Array): void;
+  /** The socket can take more after a `write` that returned less than it was given. */
   drain?(socket: BunSocket): void;
+  /** The peer ended its side (FIN); with `allowHalfOpen` we may still write. */
   end?(socket: BunSocket): void;
+  /** The socket is closed, with the error that closed it, if any. */
   close?(socket: BunSocket, error?: Error): void;
+  /** The socket failed (a read, a write or TLS). */
   error?(socket: BunSocket, error: Error): void;
+  /** `Bun.connect` could not connect: refused, unreachable, or the name did not resolve. */
   connectError?(socket: BunSocket, error: Error): void;
+  /**
+   * The TLS handshake ended: `success` whether it completed, `authorizationError` why the peer's
+   * certificate was not trusted (`null` when it was).
+   */
   handshake?(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
 }
 

@@ -1,9 +1,11 @@
 import {
-  connectorFor,
-  refuseUnsupportedOptions,
-  StandardWebSocket,
-  WebSocketStream as StandardWebSocketStream,
-  type WebSocketStreamOptions,
+  type RuntimeClient,
+  type RuntimeWebSocketClass,
+  type RuntimeWebSocketStreamClass,
+  runtimeWebSocketClass,
+  runtimeWebSocketStreamClass,
+  type StandardWebSocket,
+  type WebSocketStream as StandardWebSocketStream,
 } from '@wskit/transport';
 import { type ConnectOptions, connect, UnsupportedConnectOptions } from './connect.js';
 import { bunRuntime } from './runtime.js';
@@ -11,20 +13,26 @@ import { bunRuntime } from './runtime.js';
 /** The options of the {@link WebSocket} class: those of {@link connect} but the subprotocols. */
 export type WebSocketOptions = Omit<ConnectOptions, 'protocols'>;
 
+/** This package's client, as the WHATWG classes use it. */
+const client: RuntimeClient<ConnectOptions> = {
+  name: '@wskit/bun',
+  connect,
+  unsupported: UnsupportedConnectOptions,
+  assertRuntime: bunRuntime,
+};
+
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` (`onopen`, `onmessage`, `send`, `close`,
  * `binaryType`, `bufferedAmount`, …) over this package's client: `new WebSocket('wss://example.com',
  * ['chat'])`. Unlike Bun's global `WebSocket`, its sends honour backpressure end to end and it takes
  * the options of {@link connect} as a third argument (headers, TLS, timeouts, session limits).
- * Throws at once outside Bun, and for an option of `UnsupportedConnectOptions`.
+ * Throws at once outside Bun, and for an option of `UnsupportedConnectOptions`. (The class is
+ * `@wskit/transport`'s `runtimeWebSocketClass` over {@link connect}, as in every adapter.)
  */
-export class WebSocket extends StandardWebSocket {
-  constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
-    bunRuntime('new WebSocket()');
-    refuseUnsupportedOptions('@wskit/bun new WebSocket()', options, UnsupportedConnectOptions);
-    super(url, protocols, { connect: connectorFor(connect, options) });
-  }
-}
+export const WebSocket: RuntimeWebSocketClass<WebSocketOptions> =
+  /* @__PURE__ */ runtimeWebSocketClass(client);
+/** An instance of {@link WebSocket}: a `StandardWebSocket`. */
+export type WebSocket = StandardWebSocket;
 
 /**
  * `WebSocketStream` (the WHATWG proposal Chromium and undici ship) over this package's client:
@@ -32,14 +40,7 @@ export class WebSocket extends StandardWebSocket {
  * third argument, not in the proposal, takes the options of {@link connect}. Throws at once
  * outside Bun.
  */
-export class WebSocketStream extends StandardWebSocketStream {
-  constructor(
-    url: string | URL,
-    options?: WebSocketStreamOptions | null,
-    connectOptions: WebSocketOptions = {},
-  ) {
-    bunRuntime('new WebSocketStream()');
-    refuseUnsupportedOptions('@wskit/bun new WebSocketStream()', connectOptions, UnsupportedConnectOptions);
-    super(url, options, { connect: connectorFor(connect, connectOptions) });
-  }
-}
+export const WebSocketStream: RuntimeWebSocketStreamClass<WebSocketOptions> =
+  /* @__PURE__ */ runtimeWebSocketStreamClass(client);
+/** An instance of {@link WebSocketStream}. */
+export type WebSocketStream = StandardWebSocketStream;

@@ -122,6 +122,41 @@ describe('BunSocketTransport', () => {
     expect(client.bufferedAmount).toBe(0);
   }, 30_000);
 
+  it('gathers small chunks, tops off before large ones, and resumes partial writes mid-chunk in order', async () => {
+    const { client, server } = await transportPair();
+    const reader = recorder();
+    const writer = recorder();
+    client.start(writer.handler);
+    server.start(reader.handler);
+    server.pause();
+    setTimeout(() => server.resume(), 200);
+    // Headers, small and large payloads, empty chunks, runs larger than the gathering buffer.
+    const sizes = [2, 10, 0, 70_000, 3, 65_536, 1, 300_000, 14, 1000, 1000, 1000, 65_537, 4, 200_000];
+    const expected: Uint8Array[] = [];
+    let total = 0;
+    let seed = 0;
+    while (total < 24 * 1024 * 1024) {
+      const chunks = sizes.map((size) => pattern(size, seed++));
+      for (const chunk of chunks) expected.push(chunk);
+      total += chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+      if (!client.write(chunks)) {
+        const drains = writer.events.filter((event) => event === 'drain').length;
+        await until(() => writer.events.filter((event) => event === 'drain').length > drains, 10_000);
+      }
+    }
+    await until(() => reader.received === total, 20_000);
+    const sent = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of expected) {
+      sent.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    expect(Buffer.compare(reader.bytes(), sent)).toBe(0);
+    expect(client.bufferedAmount).toBe(0);
+    // Bun hands the data over as plain Uint8Arrays (binaryType), not Buffers.
+    expect(reader.chunks.every((chunk) => chunk.constructor === Uint8Array)).toBe(true);
+  }, 30_000);
+
   it('returns false from the high-water mark on and drains below it', async () => {
     const { client, server } = await transportPair({ highWaterMark: 1024 });
     const writer = recorder();

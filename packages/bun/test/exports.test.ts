@@ -33,6 +33,7 @@ describe('public surface', () => {
     expect(bun.HandshakeFailedError).toBe(HandshakeFailedError);
     expect(Object.getPrototypeOf(bun.WebSocket)).toBe(StandardWebSocket);
     expect(Object.keys(bun.BunSocketTransport.handlers).sort()).toEqual([
+      'binaryType',
       'close',
       'data',
       'drain',

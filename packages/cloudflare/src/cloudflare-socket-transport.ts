@@ -1,4 +1,4 @@
-import { joinSmallChunks, type Transport, type TransportHandler } from '@wskit/transport';
+import { checkHighWaterMark, joinSmallChunks, type Transport, type TransportHandler } from '@wskit/transport';
 import type { CloudflareSocket } from './sockets.js';
 
 /** Options of a {@link CloudflareSocketTransport}. */
@@ -8,8 +8,6 @@ export interface CloudflareSocketTransportOptions {
   /** `remoteAddress`, e.g. from `await socket.opened`. */
   readonly remoteAddress?: string | undefined;
 }
-
-const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
 /**
  * The transport port over a socket of `connect()` from `cloudflare:sockets`.
@@ -46,10 +44,7 @@ export class CloudflareSocketTransport implements Transport {
   #closed = false;
 
   constructor(socket: CloudflareSocket, options: CloudflareSocketTransportOptions = {}) {
-    const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
-    if (typeof highWaterMark !== 'number' || !(highWaterMark >= 1)) {
-      throw new RangeError(`highWaterMark must be a positive number, not ${String(highWaterMark)}`);
-    }
+    const highWaterMark = checkHighWaterMark(options.highWaterMark);
     this.socket = socket;
     this.highWaterMark = highWaterMark;
     this.remoteAddress = options.remoteAddress;

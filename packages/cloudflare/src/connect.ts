@@ -1,4 +1,7 @@
-import { clientPerMessageDeflate, type PerMessageDeflateOption } from '@wskit/permessage-deflate';
+import {
+  loadClientPerMessageDeflate,
+  type PerMessageDeflateOption,
+} from '@wskit/permessage-deflate/on-demand';
 import {
   type DialWebSocketOptions,
   dialWebSocket,
@@ -52,10 +55,14 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   refuseUnsupportedOptions('@wskit/cloudflare connect()', options, UnsupportedConnectOptions);
-  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
+  // Loaded only when asked for (off by default), while the connection opens.
+  const deflate = loadClientPerMessageDeflate(options.perMessageDeflate);
   if (deflate === undefined) return dialWebSocket(cloudflareDialer, url, options);
   return dialWebSocket(cloudflareDialer, url, {
     ...options,
-    extensions: [deflate, ...(options.extensions ?? [])],
+    extensions: Promise.all([deflate, options.extensions ?? []]).then(([negotiator, more]) => [
+      negotiator,
+      ...more,
+    ]),
   });
 }

@@ -6,13 +6,17 @@
 
 /** What `socket.opened` resolves with. */
 export interface CloudflareSocketInfo {
+  /** The peer's address as workerd reports it (`host:port`), when it does. */
   readonly remoteAddress?: string | undefined;
+  /** The local end's address (`host:port`), when workerd reports it. */
   readonly localAddress?: string | undefined;
 }
 
 /** A socket of `connect()` from `cloudflare:sockets` (`Socket` in `@cloudflare/workers-types`). */
 export interface CloudflareSocket {
+  /** The bytes the peer sends, as they arrive; not reading it pushes back through TCP. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** Where bytes go to the peer: a write settles once workerd took it; closing it sends a FIN. */
   readonly writable: WritableStream<Uint8Array>;
   /** Resolves once connected; rejects when the connection cannot be made. */
   readonly opened: Promise<CloudflareSocketInfo>;
@@ -26,7 +30,15 @@ export interface CloudflareSocket {
 
 /** The options of `connect()` from `cloudflare:sockets`. */
 export interface CloudflareSocketOptions {
+  /**
+   * TLS: `'off'` (the default) a plain connection, `'on'` TLS from the start, `'starttls'` plain
+   * until `startTls()` is called.
+   */
   readonly secureTransport?: 'off' | 'on' | 'starttls';
+  /**
+   * `true`: the peer ending its side does not close ours, so we can still write (our close frame)
+   * after its FIN. Default `false`. This package always passes `true`.
+   */
   readonly allowHalfOpen?: boolean;
 }
 

@@ -120,6 +120,7 @@ export class ByteParts {
     this.#restKeys.push(maskKey);
   }
 
+  /** Drops every part held and the block being filled, without copying: the next message starts empty. */
   clear(): void {
     this.#first = undefined;
     this.#rest = NO_PARTS;

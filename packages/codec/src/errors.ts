@@ -51,6 +51,10 @@ export type CodecErrorCode = keyof typeof CodecErrorCodes;
  * exception thrown out of `write()`: the layer above sends a close frame with {@link closeCode}.
  */
 export class CodecError extends Error {
+  /**
+   * Always `'CodecError'`: {@link isCodecError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'CodecError';
   /** The stable string code, e.g. `WS_ERR_INVALID_OPCODE`. */
   readonly code: CodecErrorCode;

@@ -5,9 +5,10 @@
  */
 /// <reference types="node" />
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtModule } from '@wskit/tooling/built-module';
 import { Miniflare } from 'miniflare';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -88,7 +89,7 @@ describe('workerd (Miniflare)', () => {
       modulesRoot: packageDir,
       modules: [
         { type: 'ESModule', path: join(packageDir, 'worker.js'), contents: workerSource },
-        { type: 'ESModule', path: join(packageDir, 'codec.js'), contents: readFileSync(distEntry, 'utf8') },
+        { type: 'ESModule', path: join(packageDir, 'codec.js'), contents: builtModule(distEntry) },
       ],
     });
     try {

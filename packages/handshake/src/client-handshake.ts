@@ -51,6 +51,7 @@ export interface HandshakeRequest extends RequestHead {
  */
 export type ClientHandshakeResult =
   | {
+      /** The response accepts the handshake: the connection is open. */
       readonly ok: true;
       /** The subprotocol the server selected, or `null`. */
       readonly protocol: string | null;
@@ -60,6 +61,7 @@ export type ClientHandshakeResult =
       readonly response: ResponseHead;
     }
   | {
+      /** The response refuses the handshake or breaks RFC 6455 §4.1: fail the connection. */
       readonly ok: false;
       /** Why the connection must fail; its status is 502. */
       readonly error: HandshakeError;

@@ -83,6 +83,10 @@ export const CLIENT_SIDE_STATUS = 502;
  * Messages never repeat the peer's bytes, so they are safe to log and to send back.
  */
 export class HandshakeError extends Error {
+  /**
+   * Always `'HandshakeError'`: {@link isHandshakeError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'HandshakeError';
   /** The stable string code, e.g. `WS_HANDSHAKE_ERR_INVALID_KEY`. */
   readonly code: HandshakeErrorCode;

@@ -57,9 +57,14 @@ export const DefaultHeadLimits: Readonly<HeadLimits> = Object.freeze({
  * with the bytes that followed it (`ok: true`), or the peer's error (`ok: false`).
  */
 export type HeadParseResult<Head> =
-  | { readonly done: false }
   | {
+      /** The head is not complete yet: write the next chunk. Everything given so far is consumed. */
+      readonly done: false;
+    }
+  | {
+      /** The parser has finished: write nothing more to it. */
       readonly done: true;
+      /** The head is complete and valid. */
       readonly ok: true;
       /** The parsed head. */
       readonly head: Head;
@@ -69,7 +74,14 @@ export type HeadParseResult<Head> =
        */
       readonly rest: Uint8Array;
     }
-  | { readonly done: true; readonly ok: false; readonly error: HandshakeError };
+  | {
+      /** The parser has finished: write nothing more to it. */
+      readonly done: true;
+      /** The head is malformed or over a limit: answer `error.status` and close. */
+      readonly ok: false;
+      /** What is wrong, with the status to answer (400, 414, 431, 505; 502 for a response). */
+      readonly error: HandshakeError;
+    };
 
 const CR = 0x0d;
 const LF = 0x0a;

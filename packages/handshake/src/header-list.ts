@@ -162,10 +162,15 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
    * case-insensitively (e.g. `hasToken('connection', 'upgrade')`). `protocols` as in {@link getTokens}.
    */
   hasToken(name: string, token: string, options?: { protocols?: boolean }): boolean {
+    const wantedToken = asciiLowerCase(token);
+    const same = this.#byName.get(asciiLowerCase(name));
+    // The usual case (`Upgrade: websocket`, `Connection: Upgrade`): one field line that is exactly the
+    // token, a well-formed list of one element, found without parsing the list.
+    if (same?.length === 1 && isToken(wantedToken) && asciiLowerCase(same[0]!.value) === wantedToken)
+      return true;
     const tokens = this.getTokens(name, options);
     if (!tokens) return false;
-    const wanted = asciiLowerCase(token);
-    return tokens.some((element) => asciiLowerCase(element) === wanted);
+    return tokens.some((element) => asciiLowerCase(element) === wantedToken);
   }
 
   /** The distinct names, lower-cased, in order of first appearance. */
@@ -174,8 +179,15 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
   }
 
   /** Each field line as `[name, value]`, in order, with the name as it was given. */
-  *entries(): IterableIterator<[name: string, value: string]> {
-    for (const field of this.#fields) yield [field.name, field.value];
+  entries(): IterableIterator<[name: string, value: string]> {
+    // An array's iterator, not a generator: serializing a head iterates this on every handshake.
+    const fields = this.#fields;
+    const pairs = new Array<[name: string, value: string]>(fields.length);
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index]!;
+      pairs[index] = [field.name, field.value];
+    }
+    return pairs[Symbol.iterator]();
   }
 
   /** Same as {@link entries}. */

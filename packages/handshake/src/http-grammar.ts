@@ -53,12 +53,16 @@ export function asciiLowerCase(text: string): string {
   let needed = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0x41 && code <= 0x5a) {
-      needed = true;
-      break;
-    }
+    // Beyond ASCII, `toLowerCase` would change more than A-Z (e.g. U+0130): lower-case by hand.
+    if (code > 0x7f) return lowerAsciiLetters(text);
+    if (code >= 0x41 && code <= 0x5a) needed = true;
   }
-  if (!needed) return text;
+  // All ASCII: the built-in lower-cases exactly A-Z, in one allocation.
+  return needed ? text.toLowerCase() : text;
+}
+
+/** `text` with A-Z lower-cased and every other char kept. */
+function lowerAsciiLetters(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -56,6 +56,7 @@ export interface Http2ClientHandshake {
 /** The outcome of {@link acceptHttp2ServerHandshake}. */
 export type Http2ServerHandshakeResult =
   | {
+      /** The extended CONNECT is a valid WebSocket request: answer 200 with `headers`. */
       readonly ok: true;
       /** The selected subprotocol, or `null`. */
       readonly protocol: string | null;
@@ -65,6 +66,7 @@ export type Http2ServerHandshakeResult =
       readonly headers: Http2Headers;
     }
   | {
+      /** The request is refused: answer with `headers`, then end the stream. */
       readonly ok: false;
       /** Why the request is not a valid RFC 8441 handshake. */
       readonly error: HandshakeError;

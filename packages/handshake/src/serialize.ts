@@ -53,13 +53,14 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
 }
 
 function encodeHead(startLine: string, headers: HeaderList, body?: Uint8Array): Uint8Array {
+  const fields = [...headers];
   let size = startLine.length + 2 + 2 + (body?.length ?? 0);
-  for (const [name, value] of headers) size += name.length + 2 + value.length + 2;
+  for (const [name, value] of fields) size += name.length + 2 + value.length + 2;
   const bytes = new Uint8Array(size);
   let offset = writeLatin1(startLine, bytes, 0);
   bytes[offset++] = 0x0d;
   bytes[offset++] = 0x0a;
-  for (const [name, value] of headers) {
+  for (const [name, value] of fields) {
     offset = writeLatin1(name, bytes, offset);
     bytes[offset++] = 0x3a;
     bytes[offset++] = 0x20;

@@ -28,6 +28,7 @@ export interface HandshakeResponse extends ResponseHead {
  */
 export type ServerHandshakeResult =
   | {
+      /** The request is a valid opening handshake: send `response`, then speak WebSocket. */
       readonly ok: true;
       /** The selected subprotocol, or `null`. */
       readonly protocol: string | null;
@@ -37,6 +38,7 @@ export type ServerHandshakeResult =
       readonly response: HandshakeResponse;
     }
   | {
+      /** The request is refused: send `response`, then close the connection. */
       readonly ok: false;
       /** Why the request is not a valid opening handshake. */
       readonly error: HandshakeError;

@@ -8,6 +8,15 @@
 const BLOCK_SIZE = 64;
 
 /**
+ * The message schedule, reused by every call (the function never yields, so calls cannot overlap):
+ * a handshake hashes once per connection, and allocating it each time showed in profiles.
+ */
+const schedule = new Uint32Array(80);
+
+/** The padded message of short inputs (a `Sec-WebSocket-Key` and the GUID: 60 bytes, two blocks). */
+const scratch = new Uint8Array(2 * BLOCK_SIZE);
+
+/**
  * The SHA-1 digest of `data`.
  *
  * @returns 20 bytes.
@@ -16,24 +25,26 @@ export function sha1(data: Uint8Array): Uint8Array {
   if (!(data instanceof Uint8Array)) throw new TypeError('sha1: data must be a Uint8Array');
   const length = data.length;
   // Message, a 0x80 byte, zero padding, and the bit length in the last 8 bytes of the last block.
-  const blocks = Math.ceil((length + 9) / BLOCK_SIZE);
-  const padded = new Uint8Array(blocks * BLOCK_SIZE);
+  const size = Math.ceil((length + 9) / BLOCK_SIZE) * BLOCK_SIZE;
+  const padded = size <= scratch.length ? scratch.fill(0, length, size) : new Uint8Array(size);
   padded.set(data);
   padded[length] = 0x80;
-  const view = new DataView(padded.buffer);
   const bitLength = length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x1_0000_0000));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
+  writeUint32(padded, size - 8, Math.floor(bitLength / 0x1_0000_0000));
+  writeUint32(padded, size - 4, bitLength >>> 0);
 
   let h0 = 0x67452301;
   let h1 = 0xefcdab89;
   let h2 = 0x98badcfe;
   let h3 = 0x10325476;
   let h4 = 0xc3d2e1f0;
-  const w = new Uint32Array(80);
+  const w = schedule;
 
-  for (let block = 0; block < padded.length; block += BLOCK_SIZE) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block + t * 4);
+  for (let block = 0; block < size; block += BLOCK_SIZE) {
+    for (let t = 0; t < 16; t++) {
+      const i = block + t * 4;
+      w[t] = (padded[i]! << 24) | (padded[i + 1]! << 16) | (padded[i + 2]! << 8) | padded[i + 3]!;
+    }
     for (let t = 16; t < 80; t++) {
       const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
       w[t] = (x << 1) | (x >>> 31);
@@ -43,23 +54,33 @@ export function sha1(data: Uint8Array): Uint8Array {
     let c = h2;
     let d = h3;
     let e = h4;
-    for (let t = 0; t < 80; t++) {
-      let f: number;
-      let k: number;
-      if (t < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (t < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (t < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6;
-      }
-      const temp = (((a << 5) | (a >>> 27)) + f + e + k + w[t]!) | 0;
+    // The four rounds of 20 steps, each with its own function and constant (FIPS 180-4 §4.1.1, §4.2.1).
+    for (let t = 0; t < 20; t++) {
+      const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = temp;
+    }
+    for (let t = 20; t < 40; t++) {
+      const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + w[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = temp;
+    }
+    for (let t = 40; t < 60; t++) {
+      const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + 0x8f1bbcdc + w[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = temp;
+    }
+    for (let t = 60; t < 80; t++) {
+      const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0xca62c1d6 + w[t]!) | 0;
       e = d;
       d = c;
       c = (b << 30) | (b >>> 2);
@@ -74,11 +95,18 @@ export function sha1(data: Uint8Array): Uint8Array {
   }
 
   const digest = new Uint8Array(20);
-  const out = new DataView(digest.buffer);
-  out.setUint32(0, h0 >>> 0);
-  out.setUint32(4, h1 >>> 0);
-  out.setUint32(8, h2 >>> 0);
-  out.setUint32(12, h3 >>> 0);
-  out.setUint32(16, h4 >>> 0);
+  writeUint32(digest, 0, h0);
+  writeUint32(digest, 4, h1);
+  writeUint32(digest, 8, h2);
+  writeUint32(digest, 12, h3);
+  writeUint32(digest, 16, h4);
   return digest;
+}
+
+/** Writes `value` big-endian at `offset`. */
+function writeUint32(target: Uint8Array, offset: number, value: number): void {
+  target[offset] = value >>> 24;
+  target[offset + 1] = value >>> 16;
+  target[offset + 2] = value >>> 8;
+  target[offset + 3] = value;
 }

@@ -92,4 +92,26 @@ describe('HeaderList', () => {
     expect(headers.getTokens('x')).toEqual(['a']);
     expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
   });
+  it('answers hasToken the same whether one field line is the token or a list holds it', () => {
+    const cases: Array<[values: string[], token: string, protocols: boolean]> = [
+      [['websocket'], 'websocket', true],
+      [['WebSocket'], 'websocket', true],
+      [['Upgrade'], 'upgrade', false],
+      [['keep-alive, Upgrade'], 'upgrade', false],
+      [['Upgrade', 'close'], 'upgrade', false],
+      [['Upgrade', 'bad token'], 'upgrade', false],
+      [['websocket/13'], 'websocket/13', true],
+      [['websocket/13'], 'websocket', true],
+      [['upgradeX'], 'upgrade', false],
+      [['up grade'], 'up grade', false],
+    ];
+    for (const [values, token, protocols] of cases) {
+      const headers = new HeaderList(values.map((value) => ['X-List', value] as [string, string]));
+      const tokens = headers.getTokens('x-list', { protocols });
+      const expected = tokens?.some((element) => element.toLowerCase() === token.toLowerCase()) ?? false;
+      expect(headers.hasToken('x-list', token, { protocols }), `${values.join(' | ')} ∋ ${token}`).toBe(
+        expected,
+      );
+    }
+  });
 });

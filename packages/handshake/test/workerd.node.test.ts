@@ -5,8 +5,9 @@
  */
 /// <reference types="node" />
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { builtModule } from '@wskit/tooling/built-module';
 import { Miniflare } from 'miniflare';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -65,7 +66,7 @@ describe('workerd (Miniflare)', () => {
         {
           type: 'ESModule',
           path: join(packageDir, 'handshake.js'),
-          contents: readFileSync(distEntry, 'utf8'),
+          contents: builtModule(distEntry),
         },
       ],
     });

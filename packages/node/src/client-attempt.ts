@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { ClientExtensionNegotiator, HeaderList, HeadLimits, ResponseHead } from '@wskit/handshake';
-import { type ClientUpgrade, isHandshakeFailedError, upgradeClient } from '@wskit/transport';
-import type { WebSocketTarget } from './client-url.js';
-import { HandshakeFailedError } from './errors.js';
+import type { WebSocketTarget } from '@wskit/transport';
+import { type ClientUpgrade, dialedWith, upgradeClient } from '@wskit/transport';
 import { nodeDialer } from './node-dialer.js';
 
 /** What an attempt needs besides the target. */
@@ -23,15 +22,19 @@ export interface AttemptRequest {
   readonly protocols: readonly string[];
   readonly headers: HeaderList;
   readonly origin: string | undefined;
-  readonly extensions: readonly ClientExtensionNegotiator[];
+  /** The negotiators, or a promise of them: they load while the connection opens. */
+  readonly extensions:
+    | readonly ClientExtensionNegotiator[]
+    | PromiseLike<readonly ClientExtensionNegotiator[]>;
 }
 
 /**
  * One opening handshake over a direct TCP or TLS connection: `nodeDialer` opens the socket and
  * `@wskit/transport`'s `upgradeClient` runs the handshake over the transport, the code every adapter
- * shares. Resolves with the upgrade, or rejects with Node's error for a network or TLS failure, a
- * {@link HandshakeFailedError} for a refusal (status, headers, body) or a malformed or missing
- * response, or the signal's reason.
+ * shares, with the same error codes as every other runtime. Resolves with the upgrade, or rejects
+ * with Node's error for a network or TLS failure, a `HandshakeFailedError` for a refusal (status,
+ * headers, body) or a malformed or missing response (`WS_ERR_UPGRADE_CONNECTION_CLOSED`), or the
+ * signal's reason.
  */
 export async function directAttempt(
   target: WebSocketTarget,
@@ -40,36 +43,27 @@ export async function directAttempt(
 ): Promise<ClientUpgrade> {
   const { signal } = context;
   signal.throwIfAborted();
-  const transport = await nodeDialer({
-    host: target.hostname,
-    port: target.port,
-    secure: target.secure,
-    ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
-    // SNI carries a name, never an address (RFC 6066 §3).
-    servername: isIP(target.hostname) === 0 ? target.hostname : undefined,
-    signal,
-    tls: context.tls,
-  });
-  try {
-    return await upgradeClient(transport, {
-      url: target.url,
-      protocols: request.protocols,
-      headers: request.headers,
-      origin: request.origin,
-      extensions: request.extensions,
-      headLimits: context.headLimits,
+  const [transport, extensions] = await dialedWith(
+    nodeDialer({
+      host: target.hostname,
+      port: target.port,
+      secure: target.secure,
+      ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
+      // SNI carries a name, never an address (RFC 6066 §3).
+      servername: isIP(target.hostname) === 0 ? target.hostname : undefined,
       signal,
-      readBody: context.wantBody,
-    });
-  } catch (error) {
-    // This package's published code for a server that closed before its response head.
-    if (isHandshakeFailedError(error) && error.code === 'WS_ERR_UPGRADE_CONNECTION_CLOSED') {
-      throw new HandshakeFailedError({
-        code: 'WS_NODE_ERR_CONNECTION_CLOSED',
-        message: error.message,
-        url: error.url,
-      });
-    }
-    throw error;
-  }
+      tls: context.tls,
+    }),
+    request.extensions,
+  );
+  return upgradeClient(transport, {
+    url: target.url,
+    protocols: request.protocols,
+    headers: request.headers,
+    origin: request.origin,
+    extensions,
+    headLimits: context.headLimits,
+    signal,
+    readBody: context.wantBody,
+  });
 }

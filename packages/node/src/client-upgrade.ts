@@ -3,23 +3,23 @@ import {
   type ClientExtensionNegotiator,
   type ClientHandshake,
   createClientHandshake,
-  type Extension,
   type HeaderInit,
   HeaderList,
   type HeadLimits,
-  type ResponseHead,
 } from '@wskit/handshake';
 import {
+  type ClientUpgrade,
   createHandshakeTimeout,
   DefaultRedirectOptions,
   isRedirectResponse,
+  parseWebSocketUrl,
   planRedirect,
-  type Transport,
+  UpgradeErrorCodes,
+  type WebSocketTarget,
   withUrlCredentials,
 } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import { type AttemptContext, directAttempt } from './client-attempt.js';
-import { parseWebSocketUrl, type WebSocketTarget } from './client-url.js';
 import { dispatcherAttempt } from './dispatcher-attempt.js';
 import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
 import { selectDispatcher, type UndiciDispatcher } from './proxy.js';
@@ -80,22 +80,6 @@ export interface ClientHandshakeOptions {
   readonly headLimits?: Partial<HeadLimits> | undefined;
 }
 
-/** A completed client handshake: the transport over the upgraded socket and what was agreed. */
-export interface ClientUpgrade {
-  /** The transport over the upgraded socket, not started: for `openWebSocket`. */
-  readonly transport: Transport;
-  /** Bytes that followed the `101` head: the first frames of the server. */
-  readonly earlyData: Uint8Array;
-  /** The subprotocol the server selected, or `null`. */
-  readonly protocol: string | null;
-  /** The extensions in use. */
-  readonly extensions: Extension[];
-  /** The server's `101` response. */
-  readonly response: ResponseHead;
-  /** The URL finally connected to (after redirects). */
-  readonly url: URL;
-}
-
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -104,18 +88,17 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
   return value;
 }
 
+/** The extensions a client offers: a promise of them loads while the connection opens. */
+type OfferedExtensions =
+  | readonly ClientExtensionNegotiator[]
+  | PromiseLike<readonly ClientExtensionNegotiator[]>;
+
 /** Reads the URL and the options, throwing `TypeError`/`RangeError` for misuse. */
-function prepare(
-  url: string | URL,
-  options: ClientHandshakeOptions,
-  extensions: readonly ClientExtensionNegotiator[],
-) {
-  const target = parseWebSocketUrl(url);
-  if (target === undefined) {
-    throw new TypeError(
-      `Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws:, wss: or ws+unix:`,
-    );
-  }
+function prepare(url: string | URL, options: ClientHandshakeOptions, extensions: OfferedExtensions) {
+  const parsed = parseWebSocketUrl(url);
+  if (!parsed.ok)
+    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
+  const { target } = parsed;
   if (target.socketPath !== undefined && (options.proxy || options.dispatcher !== undefined)) {
     throw new TypeError('A ws+unix: URL connects to a local socket: proxy and dispatcher do not apply');
   }
@@ -130,30 +113,31 @@ function prepare(
     throw new TypeError('signal must be an AbortSignal');
   }
   const headers = withUrlCredentials(new HeaderList(options.headers), target.url);
-  const build = (to: WebSocketTarget, extra: HeaderList) =>
+  const build = (to: WebSocketTarget, extra: HeaderList, negotiators: readonly ClientExtensionNegotiator[]) =>
     createClientHandshake({
       host: to.host,
       path: to.path,
       protocols,
       headers: extra,
-      extensions,
+      extensions: negotiators,
       ...(options.origin === undefined ? {} : { origin: options.origin }),
     });
   // Build the first request now: misuse (a reserved header, a bad subprotocol) throws here.
-  const first = build(target, headers);
-  return { target, headers, protocols, extensions, handshakeTimeout, maxRedirects, build, first };
+  build(target, headers, Array.isArray(extensions) ? extensions : []);
+  return { target, headers, protocols, extensions, handshakeTimeout, maxRedirects, build };
 }
 
 /**
  * Runs the client side of the opening handshake for `url`: opens a TCP or TLS connection (directly
  * or through an HTTP proxy), sends the upgrade request, follows redirects when asked, and validates
- * the `101` response, offering `extensions` (their agreed parameters are returned). Misuse throws at
- * once; the peer's refusal rejects with a {@link HandshakeFailedError}.
+ * the `101` response, offering `extensions` (their agreed parameters are returned; a promise of
+ * them loads while the connection opens). Misuse throws at once; the peer's refusal rejects with a
+ * {@link HandshakeFailedError}.
  */
 export function upgradeClient(
   url: string | URL,
   options: ClientHandshakeOptions = {},
-  extensions: readonly ClientExtensionNegotiator[] = [],
+  extensions: OfferedExtensions = [],
 ): Promise<ClientUpgrade> {
   const prepared = prepare(url, options, extensions);
   return runHandshake(prepared, options);
@@ -164,7 +148,6 @@ async function runHandshake(
   options: ClientHandshakeOptions,
 ): Promise<ClientUpgrade> {
   let { target, headers } = prepared;
-  let handshake = prepared.first;
   const followRedirects = options.followRedirects ?? DefaultClientOptions.followRedirects;
   const isFollowed = (status: number | undefined, responseHeaders: HeaderList | undefined) =>
     followRedirects && isRedirectResponse(status, responseHeaders);
@@ -190,7 +173,12 @@ async function runHandshake(
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected
-          ? await dispatcherUpgrade(selected.dispatcher, target, handshake, context)
+          ? await dispatcherUpgrade(
+              selected.dispatcher,
+              target,
+              prepared.build(target, headers, await prepared.extensions),
+              context,
+            )
           : await directAttempt(
               target,
               {
@@ -226,20 +214,19 @@ async function runHandshake(
         if (step.kind === 'invalid') {
           throw new HandshakeFailedError({
             ...failure,
-            code: 'WS_NODE_ERR_INVALID_REDIRECT',
-            message: `The server redirected (${error.status}) to a location that is not a WebSocket URL`,
+            code: 'WS_ERR_UPGRADE_INVALID_REDIRECT',
+            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_INVALID_REDIRECT} (${error.status})`,
           });
         }
         if (step.kind === 'too-many') {
           throw new HandshakeFailedError({
             ...failure,
-            code: 'WS_NODE_ERR_TOO_MANY_REDIRECTS',
-            message: `More than ${prepared.maxRedirects} redirects`,
+            code: 'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
+            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_TOO_MANY_REDIRECTS} (${error.status}, maxRedirects ${prepared.maxRedirects})`,
           });
         }
         target = step.target;
         headers = step.headers;
-        handshake = prepared.build(target, headers);
       }
     }
   } finally {

@@ -1,8 +1,13 @@
 import { formatExtensions } from '@wskit/handshake';
+import {
+  loadClientPerMessageDeflate,
+  type PerMessageDeflateOption,
+} from '@wskit/permessage-deflate/on-demand';
 import type { SessionOptions, WebSocket } from '@wskit/transport';
+import { engineExtensions } from '@wskit/transport';
 import { type BinaryTypeOption, checkBinaryType, openNodeWebSocket } from './binary-type.js';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
-import { clientPerMessageDeflate, engineExtensions, type PerMessageDeflateOption } from './compression.js';
+import { type Http2ConnectOption, loadHttp2Client, prepareHttp2 } from './http2-options.js';
 import { pickSessionOptions } from './session-options.js';
 
 /**
@@ -10,7 +15,11 @@ import { pickSessionOptions } from './session-options.js';
  * and the session's limits and timeouts (`@wskit/transport`'s `SessionOptions`: `maxMessageSize`,
  * `maxFrameSize`, `closeTimeout`, `keepaliveInterval`, `highWaterMark`, …).
  */
-export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions, BinaryTypeOption {
+export interface ConnectOptions
+  extends ClientHandshakeOptions,
+    Http2ConnectOption,
+    SessionOptions,
+    BinaryTypeOption {
   /**
    * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`): `true` with its
    * defaults, or its options (`serverNoContextTakeover`, `serverMaxWindowBits`,
@@ -28,7 +37,8 @@ export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions, 
 /**
  * Opens a WebSocket to a `ws:` or `wss:` URL (`http:` and `https:` are taken as `ws:` and `wss:`):
  * a TCP or TLS connection (directly, or through an HTTP proxy tunnel), the opening handshake, then
- * a session. Resolves with the open WebSocket (`@wskit/transport`'s idiomatic API: `send`,
+ * a session; with `http2`, a stream of an HTTP/2 session instead (RFC 8441, see
+ * {@link Http2ConnectOption}). Resolves with the open WebSocket (`@wskit/transport`'s idiomatic API: `send`,
  * `stream`, `ping`, `close`, events and async iteration). Frames the server sent right behind its
  * `101` are not lost: they are the session's first bytes.
  *
@@ -41,11 +51,19 @@ export interface ConnectOptions extends ClientHandshakeOptions, SessionOptions, 
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   const session = pickSessionOptions(options);
   const binaryType = checkBinaryType(options.binaryType);
-  const deflate = clientPerMessageDeflate(options.perMessageDeflate);
-  return upgradeClient(url, options, deflate === undefined ? [] : [deflate]).then((upgrade) => {
+  // Offered unless turned off (as browsers, ws and undici do); loaded on demand, while connecting.
+  const deflate = loadClientPerMessageDeflate(options.perMessageDeflate ?? true);
+  const offered = deflate === undefined ? [] : deflate.then((negotiator) => [negotiator]);
+  // `http2: false` asks for the default: an HTTP/1.1 upgrade.
+  const upgrading =
+    options.http2 === undefined || options.http2 === false
+      ? upgradeClient(url, options, offered)
+      : upgradeOverHttp2(url, options, offered);
+  return upgrading.then(async (upgrade) => {
     let extensions: ReturnType<typeof engineExtensions>;
     try {
-      extensions = engineExtensions(deflate, upgrade.extensions, 'client');
+      // Loaded by now: the handshake offered it.
+      extensions = engineExtensions(await deflate, upgrade.extensions, 'client');
     } catch (error) {
       upgrade.transport.abort();
       throw error;
@@ -64,4 +82,17 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       binaryType,
     );
   });
+}
+
+/** The HTTP/2 path: checks at the call, then the HTTP/2 client, loaded on first use. */
+function upgradeOverHttp2(
+  url: string | URL,
+  options: ConnectOptions,
+  offered: Parameters<typeof upgradeClient>[2],
+): ReturnType<typeof upgradeClient> {
+  const prepared = prepareHttp2(url, options);
+  // The HTTP/2 client and the extensions (permessage-deflate) load together.
+  return Promise.all([loadHttp2Client(), offered ?? []]).then(([client, negotiators]) =>
+    client.upgradeHttp2(prepared, options, negotiators),
+  );
 }

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import { type HandshakeRequest, HeaderList, type ResponseHead } from '@wskit/handshake';
+import type { WebSocketTarget } from '@wskit/transport';
+import { BodyCollector, UpgradeErrorCodes } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import type { AttemptContext } from './client-attempt.js';
-import type { WebSocketTarget } from './client-url.js';
 import { HandshakeFailedError } from './errors.js';
 import { NodeSocketTransport } from './node-socket-transport.js';
-import { BodyCollector } from './response-body.js';
 
 /**
  * What one handshake attempt through a dispatcher produced: a `101` response with the transport
@@ -134,8 +134,8 @@ export function dispatcherAttempt(
         if (isProxyFailure(error)) {
           reject(
             new HandshakeFailedError({
-              code: 'WS_NODE_ERR_PROXY',
-              message: `The HTTP proxy did not open a tunnel: ${error.message}`,
+              code: 'WS_ERR_UPGRADE_PROXY',
+              message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_PROXY}: ${error.message}`,
               url,
               cause: error,
             }),

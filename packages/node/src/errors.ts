@@ -6,25 +6,23 @@ import {
 } from '@wskit/transport';
 
 /**
- * The codes of client handshake failures found by this package rather than by the response
- * validation of `@wskit/handshake` (whose `WS_HANDSHAKE_ERR_*` codes a {@link HandshakeFailedError}
- * carries as they are).
+ * The codes of the client handshake failures only this package has. Every other failure has
+ * the code it has on every runtime: `@wskit/handshake`'s `WS_HANDSHAKE_ERR_*` for a response that
+ * breaks RFC 6455, `@wskit/transport`'s `UpgradeErrorCodes` (`WS_ERR_UPGRADE_CONNECTION_CLOSED`,
+ * `…_INVALID_REDIRECT`, `…_TOO_MANY_REDIRECTS`, `…_PROXY`) for the rest.
  */
 export const NodeErrorCodes = {
-  /** The server closed the connection before its response head was complete. */
-  WS_NODE_ERR_CONNECTION_CLOSED: 'WS_NODE_ERR_CONNECTION_CLOSED',
-  /** A redirect beyond `maxRedirects`. */
-  WS_NODE_ERR_TOO_MANY_REDIRECTS: 'WS_NODE_ERR_TOO_MANY_REDIRECTS',
-  /** A redirect without a usable `Location` (missing, malformed, or not http, https, ws or wss). */
-  WS_NODE_ERR_INVALID_REDIRECT: 'WS_NODE_ERR_INVALID_REDIRECT',
-  /** The HTTP proxy refused or failed to open the tunnel; `cause` holds undici's error. */
-  WS_NODE_ERR_PROXY: 'WS_NODE_ERR_PROXY',
   /**
    * A proxy is to be used (the `proxy` option, or `HTTP_PROXY`/`HTTPS_PROXY` in the environment) but
    * undici, the optional peer dependency that opens proxy tunnels, is not installed:
    * `npm install undici@7`, or `proxy: false` to ignore the environment.
    */
   WS_NODE_ERR_PROXY_NEEDS_UNDICI: 'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
+  /**
+   * `http2`: the HTTP/2 server's SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL, so it takes no
+   * WebSocket over HTTP/2 (RFC 8441 §3); connect without `http2` for an HTTP/1.1 upgrade.
+   */
+  WS_NODE_ERR_NO_EXTENDED_CONNECT: 'WS_NODE_ERR_NO_EXTENDED_CONNECT',
 } as const;
 
 /** A code of {@link NodeErrorCodes}. */

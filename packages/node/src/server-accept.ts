@@ -1,22 +1,45 @@
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   type Extension,
   type HandshakeResponse,
+  type HeaderInit,
   HeaderList,
   type RequestHead,
   rejectHandshake,
   type ServerExtensionNegotiator,
 } from '@wskit/handshake';
-import { negotiateUpgrade, type UpgradeHooks as SharedUpgradeHooks } from '@wskit/transport';
+import {
+  negotiateUpgrade,
+  type UpgradeHooks as SharedUpgradeHooks,
+  type VerifyInfo,
+  type VerifyResult,
+} from '@wskit/transport';
 import { NodeSocketTransport } from './node-socket-transport.js';
 
 /**
- * The hooks that decide whether to accept an upgrade request: `@wskit/transport`'s `UpgradeHooks`,
- * given Node's `IncomingMessage`.
+ * The request of a WebSocket handshake as Node gives it: an `IncomingMessage` for an HTTP/1.1
+ * upgrade, an `Http2ServerRequest` for a WebSocket over HTTP/2 (RFC 8441 extended CONNECT). Both
+ * have `headers`, `url`, `method`, `httpVersion` and `socket`.
  */
-export type UpgradeHooks = SharedUpgradeHooks<IncomingMessage>;
+export type WebSocketServerRequest = IncomingMessage | Http2ServerRequest;
+
+/**
+ * The hooks that decide whether to accept a WebSocket handshake: `@wskit/transport`'s
+ * `UpgradeHooks`, given Node's request ({@link WebSocketServerRequest}). The functions are declared
+ * as methods, so a hook written for HTTP/1.1 (`(request: IncomingMessage) => …`) still type-checks;
+ * on a server that takes WebSockets over HTTP/2 it also receives `Http2ServerRequest`s.
+ */
+export interface UpgradeHooks extends Pick<SharedUpgradeHooks<WebSocketServerRequest>, 'protocols'> {
+  /** Picks one of `offered` (in the client's order), or `null`/`undefined` for none. */
+  selectProtocol?(offered: readonly string[], request: WebSocketServerRequest): string | null | undefined;
+  /** Accepts or refuses a valid handshake request (origin checks, authentication, routing). */
+  verify?(request: WebSocketServerRequest, info: VerifyInfo): VerifyResult | Promise<VerifyResult>;
+  /** Extra headers of the 101 (or 200) response (e.g. `Set-Cookie`), or a function of the request. */
+  readonly headers?: HeaderInit | ((request: WebSocketServerRequest) => HeaderInit | undefined) | undefined;
+}
 
 export type { UpgradeRejection, VerifyInfo, VerifyResult } from '@wskit/transport';
 

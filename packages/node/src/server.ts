@@ -6,6 +6,13 @@ import {
   type ServerResponse,
 } from 'node:http';
 import {
+  constants as Http2Constants,
+  Http2ServerRequest,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from 'node:http2';
+import {
   createServer as createHttpsServer,
   type ServerOptions as HttpsOptions,
   type Server as HttpsServer,
@@ -18,6 +25,7 @@ import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import type { PerMessageDeflate } from '@wskit/permessage-deflate';
 import {
   type BinaryData,
+  createHandshakeTimeout,
   type PublishOptions,
   type SessionOptions,
   TopicHub,
@@ -31,7 +39,22 @@ import {
   openNodeWebSocket,
 } from './binary-type.js';
 import { engineExtensions, type PerMessageDeflateOption, serverPerMessageDeflate } from './compression.js';
-import { acceptUpgrade, refuseUpgrade, type UpgradeHooks } from './server-accept.js';
+import {
+  type AcceptedStream,
+  type AnyHttp2Server,
+  acceptStream,
+  armSessionTimeout,
+  attachHttp2,
+  isHttp2Server,
+  refuseStream,
+} from './http2-server.js';
+import {
+  type AcceptedUpgrade,
+  acceptUpgrade,
+  refuseUpgrade,
+  type UpgradeHooks,
+  type WebSocketServerRequest,
+} from './server-accept.js';
 import { pickSessionOptions } from './session-options.js';
 
 /** The defaults of {@link WebSocketServerOptions}. */
@@ -69,8 +92,15 @@ export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, Bi
   readonly host?: string | undefined;
   /** With `port`: serve `wss:` with these TLS options (`key`, `cert`, `ca`, …, as for `https.createServer`). */
   readonly tls?: HttpsOptions | undefined;
-  /** Attach to this `http` or `https` server's `upgrade` event instead of listening. */
-  readonly server?: HttpServer | HttpsServer | undefined;
+  /**
+   * Attach to this `http` or `https` server's `upgrade` event instead of listening; or to a
+   * `node:http2` server (`http2.createSecureServer`, `http2.createServer` for h2c), which then also
+   * takes WebSockets over HTTP/2 (RFC 8441 extended CONNECT streams; SETTINGS_ENABLE_CONNECT_PROTOCOL
+   * is turned on for its new sessions) besides HTTP/1.1 upgrades (`allowHTTP1: true`). Both kinds
+   * get the same hooks, limits, events and WebSockets; an HTTP/2 one's request is an
+   * `Http2ServerRequest`.
+   */
+  readonly server?: HttpServer | HttpsServer | AnyHttp2Server | undefined;
   /**
    * Only accept upgrades for this path (the request target's path, query ignored). On an attached
    * `server` with other `upgrade` listeners, other paths are left to them; otherwise they get 404.
@@ -111,9 +141,9 @@ export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, Bi
 /** The events of a {@link WebSocketServer}. */
 export interface WebSocketServerEvents {
   /** A client connected: the open WebSocket and the upgrade request. */
-  connection: [socket: WebSocket, request: IncomingMessage];
+  connection: [socket: WebSocket, request: WebSocketServerRequest];
   /** An upgrade request was refused with `status` (0: the client was gone); `error` says why, if not a deliberate refusal. */
-  rejected: [request: IncomingMessage, status: number, error: unknown];
+  rejected: [request: WebSocketServerRequest, status: number, error: unknown];
   /** The standalone server is listening. */
   listening: [];
   /** The standalone server's listener failed (e.g. `EADDRINUSE`). */
@@ -141,7 +171,7 @@ function disarmOnClose(
 }
 
 /** The WebSocketServers attached to each HTTP server, in order: they share its upgrade requests. */
-const attachedServers = new WeakMap<HttpServer | HttpsServer, WebSocketServer[]>();
+const attachedServers = new WeakMap<HttpServer | HttpsServer | AnyHttp2Server, WebSocketServer[]>();
 
 function pathOf(target: string | undefined): string {
   const url = target ?? '/';
@@ -165,7 +195,9 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #binaryType: NodeBinaryType;
   /** The permessage-deflate negotiator, shared by this server's connections; none when off. */
   readonly #deflate: PerMessageDeflate | undefined;
-  readonly #httpServer: HttpServer | HttpsServer | undefined;
+  readonly #httpServer: HttpServer | HttpsServer | AnyHttp2Server | undefined;
+  /** Detaches from an HTTP/2 server's extended CONNECT streams. */
+  #detachHttp2: (() => void) | undefined;
   readonly #ownsServer: boolean;
   readonly #topics: TopicHub;
   /** Settles once the own listener listens (true) or failed to (false). */
@@ -215,6 +247,13 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     if (options.server) {
       this.#httpServer = options.server;
       this.#ownsServer = false;
+      if (isHttp2Server(options.server)) {
+        const server = options.server;
+        this.#detachHttp2 = attachHttp2(server, (stream, headers, request) => {
+          if (this.#routes(server, headers[':path'])) void this.handleStream(stream, headers, request);
+        });
+        if (this.#handshakeTimeout > 0) server.on('session', this.#onSession);
+      }
       const attached = attachedServers.get(options.server) ?? [];
       attached.push(this);
       attachedServers.set(options.server, attached);
@@ -240,10 +279,11 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     } else {
       this.#ownsServer = false;
     }
-    this.#httpServer?.on('upgrade', this.#onUpgrade);
-    if (this.#httpServer && this.#handshakeTimeout > 0) {
-      this.#httpServer.on(this.#connectionEvent, this.#onConnection);
-      this.#httpServer.on('request', this.#onRequest);
+    const http = this.#httpServer as HttpServer | undefined;
+    http?.on('upgrade', this.#onUpgrade);
+    if (http && this.#handshakeTimeout > 0) {
+      http.on(this.#connectionEvent, this.#onConnection);
+      this.#listenForRequests();
     }
   }
 
@@ -273,7 +313,35 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   /** The `close` listener of every timed socket (Node calls it with the socket as `this`): one function for all. */
   readonly #disarmClosed = disarmOnClose(this, (server, socket) => server.#disarm(socket));
 
-  readonly #onConnection = (socket: Duplex): void => this.#arm(socket);
+  /** Whether {@link #onRequest} listens to the server's `request` event. */
+  #requests = false;
+
+  /**
+   * Listens for plain requests (they stop the handshake timer). On an HTTP/2 server only once it has
+   * a `request` listener of its own: the first one sets up Node's compatibility layer, which would
+   * then also handle the streams the server's `stream` listeners answer.
+   */
+  #listenForRequests(): void {
+    const http = this.#httpServer as HttpServer;
+    if (this.#requests || (isHttp2Server(http) && http.listenerCount('request') === 0)) return;
+    this.#requests = true;
+    http.on('request', this.#onRequest);
+  }
+
+  readonly #onConnection = (socket: Duplex): void => {
+    // An HTTP/2 connection is timed by its session (#onSession), its WebSockets per stream.
+    if (isHttp2Server(this.#httpServer!)) {
+      const alpn = (socket as { alpnProtocol?: string | false }).alpnProtocol;
+      if (!(this.#httpServer instanceof TlsServer) || alpn === 'h2') return;
+      // An HTTP/1.1 connection (allowHTTP1): a request listener may have come since.
+      this.#listenForRequests();
+    }
+    this.#arm(socket);
+  };
+
+  /** An HTTP/2 session must open its first stream within the handshake timeout. */
+  readonly #onSession = (session: ServerHttp2Session): void =>
+    armSessionTimeout(session, this.#handshakeTimeout);
 
   /** A plain HTTP request is not a handshake: its socket is no longer timed. */
   readonly #onRequest = (request: IncomingMessage): void => this.#disarm(request.socket);
@@ -358,6 +426,80 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     }
     if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
     this.#disarm(socket);
+    // The callback was given an upgrade's request type: this request is one.
+    return this.#open(
+      outcome,
+      request,
+      rejected,
+      callback as (socket: WebSocket, request: WebSocketServerRequest) => void,
+    );
+  }
+
+  /**
+   * Handles one WebSocket over HTTP/2 (an RFC 8441 extended CONNECT stream), as {@link handleUpgrade}
+   * does an HTTP/1.1 upgrade: the same checks, hooks, limits, events and WebSocket; the answer is
+   * `200` or the refusal's status on the stream. An attached HTTP/2 `server` calls it for every such
+   * stream; call it yourself from a `node:http2` server's `stream` event
+   * (`if (headers[':protocol'] === 'websocket') wss.handleStream(stream, headers)`) when the server
+   * is not attached. Its sessions must advertise `settings: { enableConnectProtocol: true }`.
+   * `request` defaults to an `Http2ServerRequest` over the stream. The handshake timeout bounds the
+   * hooks, from the call on; then the stream is reset (CANCEL).
+   */
+  async handleStream(
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    request: WebSocketServerRequest = new Http2ServerRequest(stream, headers, {}, []),
+    callback?: (socket: WebSocket, request: WebSocketServerRequest) => void,
+  ): Promise<WebSocket | undefined> {
+    const timer = createHandshakeTimeout(this.#handshakeTimeout === 0 ? Infinity : this.#handshakeTimeout);
+    const onTimeout = () => stream.close(Http2Constants.NGHTTP2_CANCEL);
+    timer.signal.addEventListener('abort', onTimeout, { once: true });
+    const rejected = (status: number, error?: unknown) => {
+      const late = timer.signal.aborted;
+      timer.clear();
+      this.emit('rejected', request, status, late ? timer.signal.reason : error);
+      return undefined;
+    };
+    if (this.#closing) {
+      refuseStream(stream, rejectHandshake(503));
+      return rejected(503);
+    }
+    if (!this.#takes(headers[':path'])) {
+      refuseStream(stream, rejectHandshake(404));
+      return rejected(404);
+    }
+    const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
+    if (this.#clients.size + this.#pending >= maxConnections) {
+      refuseStream(stream, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
+      return rejected(503);
+    }
+    this.#pending++;
+    let outcome: Awaited<ReturnType<typeof acceptStream>>;
+    try {
+      outcome = await acceptStream(
+        stream,
+        headers,
+        request,
+        this.#options,
+        () => !this.#closing,
+        this.#deflate === undefined ? [] : [this.#deflate],
+      );
+    } finally {
+      this.#pending--;
+    }
+    if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
+    timer.signal.removeEventListener('abort', onTimeout);
+    timer.clear();
+    return this.#open(outcome, request, rejected, callback);
+  }
+
+  /** Opens the WebSocket of an accepted upgrade or stream and announces it. */
+  #open(
+    outcome: AcceptedUpgrade | AcceptedStream,
+    request: WebSocketServerRequest,
+    rejected: (status: number, error?: unknown) => undefined,
+    callback: ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined,
+  ): WebSocket | undefined {
     if (this.#closing) {
       outcome.transport.abort();
       return rejected(0);
@@ -407,9 +549,12 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
    */
   close(code: number = DefaultServerOptions.closeCode, reason = ''): Promise<void> {
     if (this.#closing) return this.#closing;
-    this.#httpServer?.off('upgrade', this.#onUpgrade);
-    this.#httpServer?.off(this.#connectionEvent, this.#onConnection);
-    this.#httpServer?.off('request', this.#onRequest);
+    const http = this.#httpServer as HttpServer | undefined;
+    http?.off('upgrade', this.#onUpgrade);
+    http?.off(this.#connectionEvent, this.#onConnection);
+    http?.off('request', this.#onRequest);
+    http?.off('session', this.#onSession);
+    this.#detachHttp2?.();
     if (this.#httpServer && !this.#ownsServer) {
       const attached = attachedServers.get(this.#httpServer)?.filter((server) => server !== this) ?? [];
       attachedServers.set(this.#httpServer, attached);
@@ -419,7 +564,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       websocket.close(code, reason);
       closed.push(websocket.closed);
     }
-    const server = this.#httpServer;
+    // The own server is an `http`/`https` one.
+    const server = this.#httpServer as HttpServer | undefined;
     if (server && this.#ownsServer) {
       closed.push(
         this.#listened.then((listening) => {
@@ -446,22 +592,29 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
 
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const server = this.#httpServer;
-    if (!this.#takes(request.url) && server && !this.#ownsServer) {
-      // Several WebSocketServers may share the server, each on its path: the first one attached
-      // answers 404 for a path none takes, unless other upgrade listeners may take it.
-      const attached = attachedServers.get(server) ?? [];
+    if (server && !this.#ownsServer && !this.#routes(server, request.url, 'upgrade')) {
       // Another upgrade listener's request: its socket is no longer ours to time.
-      if (
-        attached.some((other) => other.#takes(request.url)) ||
-        attached[0] !== this ||
-        server.listenerCount('upgrade') > attached.length
-      ) {
-        this.#disarm(socket);
-        return;
-      }
+      this.#disarm(socket);
+      return;
     }
     void this.handleUpgrade(request, socket, head);
   };
+
+  /**
+   * Whether this server answers a request for `target` on a shared server: it takes the path, or
+   * none of the WebSocketServers attached takes it and this one is the first (it answers 404),
+   * unless other `event` listeners may take it.
+   */
+  #routes(server: object, target: string | undefined, event?: 'upgrade'): boolean {
+    if (this.#takes(target)) return true;
+    // Several WebSocketServers may share the server, each on its path.
+    const attached = attachedServers.get(server as HttpServer) ?? [];
+    return !(
+      attached.some((other) => other.#takes(target)) ||
+      attached[0] !== this ||
+      (event !== undefined && (server as HttpServer).listenerCount(event) > attached.length)
+    );
+  }
 }
 
 /**
@@ -470,7 +623,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
  */
 export function createServer(
   options: WebSocketServerOptions = {},
-  onConnection?: (socket: WebSocket, request: IncomingMessage) => void,
+  onConnection?: (socket: WebSocket, request: WebSocketServerRequest) => void,
 ): WebSocketServer {
   const server = new WebSocketServer(options);
   if (onConnection) server.on('connection', onConnection);

@@ -1,8 +1,11 @@
 import {
-  connectorFor,
-  StandardWebSocket,
-  WebSocketStream as StandardWebSocketStream,
-  type WebSocketStreamOptions,
+  type RuntimeClient,
+  type RuntimeWebSocketClass,
+  type RuntimeWebSocketStreamClass,
+  runtimeWebSocketClass,
+  runtimeWebSocketStreamClass,
+  type StandardWebSocket,
+  type WebSocketStream as StandardWebSocketStream,
 } from '@wskit/transport';
 import { type ConnectOptions, connect } from './connect.js';
 
@@ -12,6 +15,13 @@ import { type ConnectOptions, connect } from './connect.js';
  */
 export type WebSocketOptions = Omit<ConnectOptions, 'protocols' | 'binaryType'>;
 
+/** This package's client, as the WHATWG classes use it: binary messages reach them as bytes (they convert them). */
+const client: RuntimeClient<ConnectOptions> = {
+  name: '@wskit/node',
+  connect,
+  fixed: { binaryType: 'uint8array' },
+};
+
 /**
  * A WebSocket that behaves as the WHATWG `WebSocket` of browsers (and of Node 22's global), over
  * this package's client: `new WebSocket('wss://example.com/chat', ['chat'])`, then `onopen`,
@@ -20,16 +30,13 @@ export type WebSocketOptions = Omit<ConnectOptions, 'protocols' | 'binaryType'>;
  * `process.unref(ws)` works as with Node's global `WebSocket`.
  *
  * The third argument, not in the standard, takes the options of {@link connect}: headers, origin,
- * TLS, proxy, handshake timeout, redirects, compression and the session's limits.
+ * TLS, proxy, handshake timeout, redirects, compression and the session's limits. (The class is
+ * `@wskit/transport`'s `runtimeWebSocketClass` over {@link connect}, as in every adapter.)
  */
-export class WebSocket extends StandardWebSocket {
-  constructor(url: string | URL, protocols?: string | readonly string[], options: WebSocketOptions = {}) {
-    // The standard class converts binary messages itself (Blob, ArrayBuffer): it takes them as bytes.
-    super(url, protocols, {
-      connect: connectorFor<ConnectOptions>(connect, { ...options, binaryType: 'uint8array' }),
-    });
-  }
-}
+export const WebSocket: RuntimeWebSocketClass<WebSocketOptions> =
+  /* @__PURE__ */ runtimeWebSocketClass(client);
+/** An instance of {@link WebSocket}: a `StandardWebSocket`. */
+export type WebSocket = StandardWebSocket;
 
 /**
  * `WebSocketStream` (the WHATWG proposal Chromium and undici ship) over this package's client:
@@ -38,14 +45,7 @@ export class WebSocket extends StandardWebSocket {
  * end to end (see `@wskit/transport`'s `WebSocketStream`). The third argument, not in the proposal,
  * takes the options of {@link connect}.
  */
-export class WebSocketStream extends StandardWebSocketStream {
-  constructor(
-    url: string | URL,
-    options?: WebSocketStreamOptions | null,
-    connectOptions: WebSocketOptions = {},
-  ) {
-    super(url, options, {
-      connect: connectorFor<ConnectOptions>(connect, { ...connectOptions, binaryType: 'uint8array' }),
-    });
-  }
-}
+export const WebSocketStream: RuntimeWebSocketStreamClass<WebSocketOptions> =
+  /* @__PURE__ */ runtimeWebSocketStreamClass(client);
+/** An instance of {@link WebSocketStream}. */
+export type WebSocketStream = StandardWebSocketStream;

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { acceptServerHandshake, HeaderList, rejectHandshake } from '@wskit/handshake';
 import { connect, HandshakeFailedError, isHandshakeFailedError } from '@wskit/node';
+import { UpgradeErrorCodes } from '@wskit/transport';
 import { ProxyAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
@@ -165,7 +166,10 @@ describe('connect', () => {
       socket.end('HTTP/1.1 101 Switching');
     });
     const error = await expectFailure(connect(url));
-    expect(error.code).toBe('WS_NODE_ERR_CONNECTION_CLOSED');
+    // The code every runtime reports for this failure (Bun and Workers run the same upgrade).
+    expect(error.code).toBe('WS_ERR_UPGRADE_CONNECTION_CLOSED');
+    expect(error.message).toBe(UpgradeErrorCodes.WS_ERR_UPGRADE_CONNECTION_CLOSED);
+    expect(error.url).toBe(`${url}/`);
   });
 
   it('passes network errors through unchanged', async () => {
@@ -235,7 +239,7 @@ describe('connect', () => {
         socket.end(rejectHandshake(302, { headers: { Location: `${request.url}x` } }).bytes);
       });
       const error = await expectFailure(connect(`${url}/`, { followRedirects: true, maxRedirects: 3 }));
-      expect(error.code).toBe('WS_NODE_ERR_TOO_MANY_REDIRECTS');
+      expect(error.code).toBe('WS_ERR_UPGRADE_TOO_MANY_REDIRECTS');
       expect(error.url).toBe(`${url}/xxx`);
       expect(error.status).toBe(302);
     });
@@ -243,7 +247,8 @@ describe('connect', () => {
     it('refuse a location that is not a WebSocket URL', async () => {
       const { url } = await redirectingServer(() => 'ftp://example.com/');
       const error = await expectFailure(connect(url, { followRedirects: true }));
-      expect(error.code).toBe('WS_NODE_ERR_INVALID_REDIRECT');
+      expect(error.code).toBe('WS_ERR_UPGRADE_INVALID_REDIRECT');
+      expect(error.status).toBe(302);
     });
   });
 
@@ -322,11 +327,11 @@ describe('connect', () => {
       expect(proxy.headers[0]?.['proxy-authorization']).toBe(expected);
     });
 
-    it('report a refused tunnel as WS_NODE_ERR_PROXY', async () => {
+    it('report a refused tunnel as WS_ERR_UPGRADE_PROXY', async () => {
       const { url } = await upgradeServer(accepting());
       const proxy = await connectProxy({ requireAuth: 'Basic nope' });
       const error = await expectFailure(connect(url, { proxy: proxy.url }));
-      expect(error.code).toBe('WS_NODE_ERR_PROXY');
+      expect(error.code).toBe('WS_ERR_UPGRADE_PROXY');
       expect(error.cause).toBeInstanceOf(Error);
     });
 

@@ -3,7 +3,6 @@
 // that answers what was not offered, the inflation limit, and a long compressed run.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,6 +13,7 @@ import {
   WebSocket,
   WebSocketServer,
   type WebSocketServerOptions,
+  type WebSocketServerRequest,
   type WebSocketSession,
 } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ import { expectSameBytes, MiB, patternBytes, patternText } from './interop-helpe
 
 /** An echo server on loopback with `options`; records each upgrade request and its TCP socket. */
 async function startServer(options: WebSocketServerOptions = {}) {
-  const requests: IncomingMessage[] = [];
+  const requests: WebSocketServerRequest[] = [];
   const sockets: Socket[] = [];
   const server = createServer({ port: 0, host: '127.0.0.1', ...options }, (ws, request) => {
     requests.push(request);

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { ClientHttp2Session, Http2ServerRequest } from 'node:http2';
 import type {
   ClientHandshakeOptions,
   ConnectOptions,
@@ -15,6 +17,7 @@ import type {
   WebSocketOptions,
   WebSocketServerEvents,
   WebSocketServerOptions,
+  WebSocketServerRequest,
   WebSocketSession,
 } from '@wskit/node';
 import * as node from '@wskit/node';
@@ -32,6 +35,7 @@ describe('public surface', () => {
       'EncodedText',
       'ErrorEvent',
       'HandshakeFailedError',
+      'Http2StreamTransport',
       'MessageEvent',
       'NodeErrorCodes',
       'NodeSocketTransport',
@@ -57,8 +61,12 @@ describe('public surface', () => {
     expectTypeOf<WebSocketOptions>().not.toHaveProperty('protocols');
     expectTypeOf<node.NodeSocketTransport>().toMatchTypeOf<Transport>();
     expectTypeOf<NodeSocketTransportOptions>().toEqualTypeOf<{ readonly noDelay?: boolean }>();
+    expectTypeOf<node.Http2StreamTransport>().toMatchTypeOf<Transport>();
+    expectTypeOf<ConnectOptions['http2']>().toEqualTypeOf<boolean | ClientHttp2Session | undefined>();
+    expectTypeOf<WebSocketServerRequest>().toEqualTypeOf<IncomingMessage | Http2ServerRequest>();
     expectTypeOf<NodeErrorCode>().toEqualTypeOf<keyof typeof node.NodeErrorCodes>();
-    expectTypeOf<'WS_NODE_ERR_PROXY'>().toMatchTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<'WS_NODE_ERR_PROXY_NEEDS_UNDICI'>().toMatchTypeOf<HandshakeFailedErrorCode>();
+    expectTypeOf<'WS_ERR_UPGRADE_PROXY'>().toMatchTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<'WS_HANDSHAKE_ERR_INVALID_ACCEPT'>().toMatchTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<HandshakeFailedErrorInit['code']>().toEqualTypeOf<HandshakeFailedErrorCode>();
     expectTypeOf<VerifyResult>().toEqualTypeOf<boolean | UpgradeRejection>();
@@ -88,11 +96,8 @@ describe('public surface', () => {
 
   it('the error codes and defaults are frozen tables', () => {
     expect(Object.keys(node.NodeErrorCodes).sort()).toEqual([
-      'WS_NODE_ERR_CONNECTION_CLOSED',
-      'WS_NODE_ERR_INVALID_REDIRECT',
-      'WS_NODE_ERR_PROXY',
+      'WS_NODE_ERR_NO_EXTENDED_CONNECT',
       'WS_NODE_ERR_PROXY_NEEDS_UNDICI',
-      'WS_NODE_ERR_TOO_MANY_REDIRECTS',
     ]);
     expect(node.DefaultClientOptions).toEqual({
       handshakeTimeout: 30_000,

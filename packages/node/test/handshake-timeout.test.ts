@@ -11,23 +11,19 @@ import {
 } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { createServer, DefaultServerOptions, WebSocketServer } from '@wskit/node';
+import { slowloris as openSlowloris } from '@wskit/tooling/cve-attacks';
 import { describe, expect, it } from 'vitest';
 import { defer, listen } from './helpers.js';
 
 const LIMIT = 300;
 const SLOWLORIS = 20;
 
-/** Opens `count` connections that send the start of an upgrade request head and never end it. */
+/** A slowloris of `count` connections (the shared attack), destroyed after the test. */
 async function slowloris(port: number, count: number): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  for (let index = 0; index < count; index++) {
-    const socket = netConnect({ port, host: '127.0.0.1' });
-    defer(() => socket.destroy());
-    socket.on('error', () => {});
-    await once(socket, 'connect');
-    socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n');
-    sockets.push(socket);
-  }
+  const sockets = await openSlowloris(port, count);
+  defer(() => {
+    for (const socket of sockets) socket.destroy();
+  });
   return sockets;
 }
 

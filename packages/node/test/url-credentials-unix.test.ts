@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createServer } from '@wskit/node';
+import { connect, createServer, type WebSocketServerRequest } from '@wskit/node';
 import { describe, expect, it } from 'vitest';
 import { defer, listen } from './helpers.js';
 
 /** A WebSocketServer that records each request's target and Authorization, then closes. */
 async function recordingServer() {
   const seen: { target: string; authorization: string | undefined }[] = [];
-  const server = createServer({ port: 0, host: '127.0.0.1' }, (ws, request: IncomingMessage) => {
+  const server = createServer({ port: 0, host: '127.0.0.1' }, (ws, request: WebSocketServerRequest) => {
     seen.push({ target: request.url ?? '', authorization: request.headers.authorization });
     ws.close();
   });
@@ -71,7 +71,7 @@ describe('Unix domain sockets', () => {
     const socketPath = join(directory, 'ws.sock');
     const http = createHttpServer();
     const seen: { target: string | undefined; host: string | undefined }[] = [];
-    const server = createServer({ server: http }, (ws, request: IncomingMessage) => {
+    const server = createServer({ server: http }, (ws, request: WebSocketServerRequest) => {
       seen.push({ target: request.url, host: request.headers.host });
       ws.on('message', (data) => void ws.send(data));
     });

@@ -6,7 +6,13 @@ import type {
   ExtensionResult,
 } from '@wskit/protocol';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { DEFLATE_TRAILER, PERMESSAGE_DEFLATE, ZLIB_CHUNK_SIZE, ZLIB_MIN_WINDOW_BITS } from './constants.js';
+import {
+  DEFLATE_TRAILER,
+  PERMESSAGE_DEFLATE,
+  Z_SYNC_FLUSH,
+  ZLIB_CHUNK_SIZE,
+  ZLIB_MIN_WINDOW_BITS,
+} from './constants.js';
 import { deflateErrors, inflateErrors } from './errors.js';
 import type { ZlibModule } from './zlib-backend.js';
 import { ZlibMessageStream } from './zlib-message-stream.js';
@@ -94,6 +100,7 @@ export class DeflateExtension implements ConnectionExtension {
           level,
           memLevel: memoryLevel,
           chunkSize: ZLIB_CHUNK_SIZE,
+          flush: Z_SYNC_FLUSH,
         }),
       deflateErrors,
       send.noContextTakeover,
@@ -103,6 +110,7 @@ export class DeflateExtension implements ConnectionExtension {
         zlib.createInflateRaw({
           windowBits: Math.max(receive.windowBits, ZLIB_MIN_WINDOW_BITS),
           chunkSize: ZLIB_CHUNK_SIZE,
+          flush: Z_SYNC_FLUSH,
         }),
       inflateErrors,
       receive.noContextTakeover,

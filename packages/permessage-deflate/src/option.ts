@@ -1,4 +1,4 @@
-import type { PerMessageDeflateOptions } from './options.js';
+import { checkPerMessageDeflateOption as checkOption, type PerMessageDeflateOptions } from './options.js';
 import { type PerMessageDeflate, perMessageDeflate } from './per-message-deflate.js';
 
 /**
@@ -13,13 +13,6 @@ export type PerMessageDeflateOption = boolean | PerMessageDeflateOptions;
 let clientDefault: PerMessageDeflate | undefined;
 /** The client's negotiators per options object: connections made with one object share its zlib limiter. */
 const clientNegotiators = new WeakMap<PerMessageDeflateOptions, PerMessageDeflate>();
-
-function checkOption(option: unknown): asserts option is PerMessageDeflateOption | undefined {
-  if (option === undefined || typeof option === 'boolean') return;
-  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
-    throw new TypeError(`perMessageDeflate must be true, false or an options object, not ${String(option)}`);
-  }
-}
 
 /**
  * The permessage-deflate negotiator for a client's `perMessageDeflate` option, or `undefined` when

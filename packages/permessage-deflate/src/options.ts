@@ -91,6 +91,19 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
   return value;
 }
 
+/**
+ * Checks a `perMessageDeflate` option (see `PerMessageDeflateOption`): `undefined`, a boolean or an
+ * options object; anything else throws a `TypeError`.
+ */
+export function checkPerMessageDeflateOption(
+  option: unknown,
+): asserts option is boolean | PerMessageDeflateOptions | undefined {
+  if (option === undefined || typeof option === 'boolean') return;
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
+    throw new TypeError(`perMessageDeflate must be true, false or an options object, not ${String(option)}`);
+  }
+}
+
 /** Checks the options (caller misuse throws `TypeError`/`RangeError`) and applies the defaults. */
 export function resolveOptions(options: PerMessageDeflateOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {

@@ -13,6 +13,11 @@ export interface ZlibStreamOptions {
   readonly level?: number;
   /** zlib's `memLevel`, 1 to 9 (deflate only). */
   readonly memLevel?: number;
+  /**
+   * The flush mode of every write: `Z_SYNC_FLUSH` (2) here, so that one write of a whole message is
+   * one zlib job whose output ends on a byte boundary, not a write and then a separate flush.
+   */
+  readonly flush: number;
 }
 
 /**
@@ -20,10 +25,11 @@ export interface ZlibStreamOptions {
  * methods and events used here.
  */
 export interface ZlibStream {
-  /** Queues input. */
-  write(chunk: Uint8Array): unknown;
-  /** Processes everything written so far with the flush mode `kind`, then calls `callback`. */
-  flush(kind: number, callback: () => void): void;
+  /**
+   * Queues input, processed with the stream's `flush` mode; `callback` runs once zlib is done with
+   * it and has emitted all its output as `data`.
+   */
+  write(chunk: Uint8Array, callback: (error?: unknown) => void): unknown;
   /** Resets the compression state (`deflateReset`/`inflateReset`): a fresh context, same memory. */
   reset(): void;
   /** Stops processing and frees the native state. */
@@ -35,7 +41,9 @@ export interface ZlibStream {
 
 /** A zlib module: `node:zlib` or anything with the same two factories. */
 export interface ZlibModule {
+  /** A raw DEFLATE compressor (no zlib header, RFC 1951), as `node:zlib`'s; throws for bad options. */
   createDeflateRaw(options: ZlibStreamOptions): ZlibStream;
+  /** A raw DEFLATE decompressor (no zlib header, RFC 1951), as `node:zlib`'s; throws for bad options. */
   createInflateRaw(options: ZlibStreamOptions): ZlibStream;
 }
 

@@ -1,4 +1,4 @@
-import { Z_SYNC_FLUSH } from './constants.js';
+import { ZLIB_CHUNK_SIZE } from './constants.js';
 import type { ZlibStream } from './zlib-backend.js';
 
 /** How a {@link ZlibMessageStream} turns its failures into errors. */
@@ -18,6 +18,9 @@ interface Pending {
 
 const EMPTY = new Uint8Array(0);
 
+/** The callback of every write but a message's last: failures arrive as the stream's `error` event. */
+const ignoreWriteResult = (): void => {};
+
 /** Joins output chunks into one plain `Uint8Array` (a view when there is only one). */
 function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 0) return EMPTY;
@@ -35,8 +38,21 @@ function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {
 }
 
 /**
+ * The parts of one message as zlib will be given them: one buffer when they are small together (one
+ * zlib job, one hop to the thread pool, instead of one per part), as they are otherwise.
+ */
+function writesOf(input: readonly Uint8Array[]): Uint8Array[] {
+  const parts = input.filter((part) => part.byteLength > 0);
+  if (parts.length < 2) return parts;
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  return length > ZLIB_CHUNK_SIZE ? parts : [joinChunks(parts, length)];
+}
+
+/**
  * One direction's zlib stream (a raw deflater or inflater), used one message at a time: write the
- * message, flush with `Z_SYNC_FLUSH`, collect the output up to the flush. The stream is created on
+ * message (every write is flushed with `Z_SYNC_FLUSH`: the stream is created with that flush mode, so
+ * a message is one zlib job, not a write and then a flush), collect the output up to the flush. The stream is created on
  * first use and kept between messages (context takeover) or reset after each one (no context
  * takeover, RFC 7692 §7.1.1).
  *
@@ -87,8 +103,15 @@ export class ZlibMessageStream {
       this.#limit = limit;
       try {
         const stream = this.#stream ?? this.#open();
-        for (const part of input) if (part.byteLength > 0) stream.write(part);
-        stream.flush(Z_SYNC_FLUSH, () => this.#flushed(stream));
+        const writes = writesOf(input);
+        if (writes.length === 0) {
+          // Nothing to process (a flush of no input adds nothing to the output either).
+          this.#flushed(stream);
+          return;
+        }
+        const last = writes.length - 1;
+        for (let index = 0; index < last; index++) stream.write(writes[index]!, ignoreWriteResult);
+        stream.write(writes[last]!, () => this.#flushed(stream));
       } catch (cause) {
         this.#fail(this.#errors.zlib(cause));
       }

@@ -3,6 +3,7 @@
  * (docs/contributing.md).
  */
 import * as deflate from '@wskit/permessage-deflate';
+import * as onDemand from '@wskit/permessage-deflate/on-demand';
 import { describe, expect, it } from 'vitest';
 
 describe('@wskit/permessage-deflate exports', () => {
@@ -14,6 +15,24 @@ describe('@wskit/permessage-deflate exports', () => {
       'perMessageDeflate',
       'serverPerMessageDeflate',
     ]);
+  });
+
+  it('@wskit/permessage-deflate/on-demand exports the client loader only', () => {
+    expect(Object.keys(onDemand)).toEqual(['loadClientPerMessageDeflate']);
+  });
+
+  it('the loader checks the option at once and loads the same negotiator as clientPerMessageDeflate', async () => {
+    const { loadClientPerMessageDeflate } = onDemand;
+    expect(loadClientPerMessageDeflate(undefined)).toBeUndefined();
+    expect(loadClientPerMessageDeflate(false)).toBeUndefined();
+    expect(() => loadClientPerMessageDeflate('yes')).toThrow(TypeError);
+    expect(() => loadClientPerMessageDeflate({ serverMaxWindowBits: 16 })).toThrow(RangeError);
+    const loaded = await loadClientPerMessageDeflate(true);
+    expect(loaded?.name).toBe('permessage-deflate');
+    expect(loaded?.offer()).toEqual(deflate.clientPerMessageDeflate(true)?.offer());
+    // One negotiator per options object, as clientPerMessageDeflate keeps them.
+    const options = { threshold: 10 };
+    expect(await loadClientPerMessageDeflate(options)).toBe(await loadClientPerMessageDeflate(options));
   });
 
   it('has the documented defaults', () => {

@@ -18,19 +18,19 @@ import { describe, expect, it } from 'vitest';
 import { random } from './data.js';
 import { clientFrame, DeflatePipe, hex, tick } from './helpers.js';
 
-/** node:zlib, counting what the inflaters produce and how many flushes run at once. */
+/** node:zlib, counting what the inflaters produce and how many zlib writes run at once. */
 function countingZlib() {
   const stats = { inflated: 0, inFlight: 0, maxInFlight: 0, streams: 0 };
   const wrap = (stream: ZlibStream, inflate: boolean): ZlibStream => {
     stats.streams++;
     if (inflate) stream.on('data', (chunk: Uint8Array) => (stats.inflated += chunk.byteLength));
-    const flush = stream.flush.bind(stream);
-    stream.flush = (kind, callback) => {
+    const write = stream.write.bind(stream);
+    stream.write = (chunk, callback) => {
       stats.inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-      flush(kind, () => {
+      return write(chunk, (error) => {
         stats.inFlight--;
-        callback();
+        callback(error);
       });
     };
     return stream;

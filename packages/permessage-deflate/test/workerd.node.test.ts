@@ -6,10 +6,11 @@
  */
 /// <reference types="node" />
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtModule } from '@wskit/tooling/built-module';
 import { Miniflare } from 'miniflare';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -64,14 +65,11 @@ export default {
 `;
 
 /**
- * A built file as a module beside the worker, with its `@wskit/*` imports pointed at the modules
+ * A built entry (its dist/ modules joined) as a module beside the worker, with its `@wskit/*` imports pointed at the modules
  * beside it (workerd resolves bare specifiers relative to the importing module).
  */
 function workerModule(name: string, file: string) {
-  const contents = readFileSync(file, 'utf8').replace(
-    /from '@wskit\/(codec|protocol)'/g,
-    (_match, dependency: string) => `from './${dependency}.js'`,
-  );
+  const contents = builtModule(file, { '@wskit/codec': './codec.js', '@wskit/protocol': './protocol.js' });
   return { type: 'ESModule' as const, path: join(packageDir, name), contents };
 }
 

@@ -31,6 +31,10 @@ export type ConnectionErrorCode = keyof typeof ConnectionErrorCodes;
  * methods. The original exception, if any, is kept as `cause`; it never goes on the wire.
  */
 export class ConnectionError extends Error {
+  /**
+   * Always `'ConnectionError'`: {@link isConnectionError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'ConnectionError';
   /** The stable string code, e.g. `WS_ERR_CLOSE_TIMEOUT`. */
   readonly code: ConnectionErrorCode;
@@ -69,6 +73,10 @@ export type ProtocolUsageErrorCode =
  * bytes, a control payload over 125 bytes) throw a plain `RangeError` or `TypeError`.
  */
 export class ProtocolUsageError extends TypeError {
+  /**
+   * Always `'ProtocolUsageError'`: {@link isProtocolUsageError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'ProtocolUsageError';
   /** The stable string code. */
   readonly code: ProtocolUsageErrorCode;

@@ -54,21 +54,78 @@ export interface ConnectionHandler {
  * queued and `events()` drains them. They mirror the {@link ConnectionHandler} callbacks.
  */
 export type ConnectionEvent =
-  | { readonly type: 'open' }
-  | { readonly type: 'message'; readonly messageType: 'text'; readonly data: string }
-  | { readonly type: 'message'; readonly messageType: 'binary'; readonly data: Uint8Array }
-  | { readonly type: 'encodedText'; readonly data: Uint8Array }
   | {
-      readonly type: 'messagePiece';
-      readonly messageType: MessageType;
+      /** The connection is open ({@link ConnectionHandler.onOpen}); always the first event. */
+      readonly type: 'open';
+    }
+  | {
+      /** A complete message ({@link ConnectionHandler.onMessage}, `delivery: 'whole'`). */
+      readonly type: 'message';
+      /** Text: `data` is the decoded string. */
+      readonly messageType: 'text';
+      /** The message, decoded from UTF-8. */
+      readonly data: string;
+    }
+  | {
+      /** A complete message ({@link ConnectionHandler.onMessage}, `delivery: 'whole'`). */
+      readonly type: 'message';
+      /** Binary: `data` is the bytes. */
+      readonly messageType: 'binary';
+      /** The message's bytes: a view the receiver may keep. */
       readonly data: Uint8Array;
+    }
+  | {
+      /** A whole text message as UTF-8 bytes ({@link ConnectionHandler.onEncodedText}). */
+      readonly type: 'encodedText';
+      /** The message's UTF-8 bytes, validated unless `validateUtf8` is false; a view it may keep. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** A piece of a message ({@link ConnectionHandler.onMessagePiece}, `delivery: 'pieces'`). */
+      readonly type: 'messagePiece';
+      /** The type of the message the piece belongs to. */
+      readonly messageType: MessageType;
+      /** The piece's bytes (text as UTF-8, possibly split inside a character). */
+      readonly data: Uint8Array;
+      /** `true` on the piece that ends the message. */
       readonly final: boolean;
     }
-  | { readonly type: 'ping'; readonly data: Uint8Array }
-  | { readonly type: 'pong'; readonly data: Uint8Array }
-  | { readonly type: 'closeReceived'; readonly code: number; readonly reason: string }
-  | { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean }
-  | { readonly type: 'error'; readonly error: ConnectionFailure };
+  | {
+      /** A ping arrived ({@link ConnectionHandler.onPing}), already answered when `autoPong` is on. */
+      readonly type: 'ping';
+      /** The ping's application data, 0 to 125 bytes. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** A pong arrived ({@link ConnectionHandler.onPong}). */
+      readonly type: 'pong';
+      /** The pong's application data, 0 to 125 bytes. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** The peer's close frame arrived ({@link ConnectionHandler.onCloseReceived}). */
+      readonly type: 'closeReceived';
+      /** The peer's close code; 1005 when its frame had none. */
+      readonly code: number;
+      /** The peer's reason (UTF-8 decoded, at most 123 bytes); `''` when none. */
+      readonly reason: string;
+    }
+  | {
+      /** The connection closed ({@link ConnectionHandler.onClose}); always the last event. */
+      readonly type: 'close';
+      /** The close code: the peer's after a handshake (1005 for none), else ours or 1006. */
+      readonly code: number;
+      /** The reason that goes with `code`; `''` when none. */
+      readonly reason: string;
+      /** `true` when the close handshake completed both ways. */
+      readonly wasClean: boolean;
+    }
+  | {
+      /** The connection failed ({@link ConnectionHandler.onError}); a `close` event follows. */
+      readonly type: 'error';
+      /** Why: a decoding error from the peer, or another connection failure. */
+      readonly error: ConnectionFailure;
+    };
 
 /** Calls the handler method that matches `event`. */
 export function deliverEvent(handler: ConnectionHandler, event: ConnectionEvent): void {

@@ -1,7 +1,24 @@
 /**
  * Helpers every runtime adapter needs the same way, kept once here: joining the small chunks of one
- * `write` into one socket write, and formatting a peer's address.
+ * `write` into one socket write, the high-water mark of a transport's write buffer, formatting a
+ * peer's address, and dialing while an extension loads.
  */
+import type { Transport } from './port.js';
+
+/** The default high-water mark of an adapter's transport: `write` returns `false` from 64 KiB not yet written. */
+export const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * Reads a transport's `highWaterMark` option: {@link DEFAULT_HIGH_WATER_MARK} when absent, a
+ * `RangeError` for anything but a number of at least 1.
+ */
+export function checkHighWaterMark(value: number | undefined): number {
+  const highWaterMark = value ?? DEFAULT_HIGH_WATER_MARK;
+  if (typeof highWaterMark !== 'number' || !(highWaterMark >= 1)) {
+    throw new RangeError(`highWaterMark must be a positive number, not ${String(highWaterMark)}`);
+  }
+  return highWaterMark;
+}
 
 /** Small chunks of one `write` are joined up to this many bytes (a frame header and a small payload: one syscall). */
 export const JOIN_LIMIT = 16 * 1024;
@@ -44,4 +61,23 @@ export function formatAddress(address: string | undefined, port: number | undefi
   if (address === undefined || address === '') return undefined;
   const host = address.includes(':') ? `[${address}]` : address;
   return port === undefined || port === 0 ? host : `${host}:${port}`;
+}
+
+/**
+ * Waits for a connection being dialed and for something loading at the same time (a client's
+ * extension negotiators, loaded on demand while it connects): resolves with both, or rejects with
+ * the first failure. When the loading fails, the transport is aborted (now, or when it arrives).
+ */
+export async function dialedWith<T>(
+  dialing: Promise<Transport>,
+  loading: T | PromiseLike<T>,
+): Promise<[Transport, T]> {
+  const loaded = Promise.resolve(loading);
+  loaded.catch(() =>
+    dialing.then(
+      (transport) => transport.abort(),
+      () => {},
+    ),
+  );
+  return Promise.all([dialing, loaded]);
 }

@@ -11,6 +11,7 @@ export type DeliveryMode = 'fast' | 'recoverable';
 
 /** A published message as brokers carry it. */
 export interface BrokerMessage {
+  /** The topic it was published to. */
   readonly topic: string;
   /** Text as a string, binary as bytes. */
   readonly data: string | Uint8Array;
@@ -32,8 +33,11 @@ export interface BrokerNotice {
    * holds.
    */
   readonly kind: 'gap' | 'missed';
+  /** The topics concerned: every fast topic subscribed for a gap, the resumed topic for `missed`. */
   readonly topics: readonly string[];
+  /** `gap`: when the broker connection went down (epoch ms), if known. */
   readonly since?: number | undefined;
+  /** `gap`: when it came back (epoch ms), if known. */
   readonly until?: number | undefined;
 }
 

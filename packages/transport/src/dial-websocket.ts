@@ -6,6 +6,7 @@ import {
   HeaderList,
   type HeadLimits,
 } from '@wskit/handshake';
+import { dialedWith } from './adapter-helpers.js';
 import type { Dialer, DialTarget } from './dialer.js';
 import { type EngineExtensionFactory, engineExtensions } from './engine-extensions.js';
 import { HandshakeFailedError, isHandshakeFailedError, UpgradeErrorCodes } from './handshake-failed-error.js';
@@ -17,7 +18,12 @@ import { parseProxyUrl } from './proxy-tunnel.js';
 import { DefaultRedirectOptions, isRedirectResponse, planRedirect, withUrlCredentials } from './redirect.js';
 import { upgradeClient } from './upgrade-client.js';
 import { openWebSocket, type WebSocket } from './websocket.js';
-import { isIpAddress, parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';
+import { clientTarget, isIpAddress, type WebSocketTarget } from './websocket-url.js';
+
+/** Whether `value` is a promise (or another thenable). */
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
 
 /** The default of {@link DialWebSocketOptions.handshakeTimeout}: 30 s. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
@@ -54,9 +60,10 @@ export interface DialWebSocketOptions extends SessionOptions {
   readonly headLimits?: Partial<HeadLimits> | undefined;
   /**
    * Extensions to offer, most preferred first (a `@wskit/permessage-deflate` negotiator); those the
-   * server agrees to run on the session.
+   * server agrees to run on the session. A promise of them (an adapter loading its negotiator on
+   * demand) is awaited once the connection is open, so the loading runs in parallel with dialing.
    */
-  readonly extensions?: readonly ClientExtension[] | undefined;
+  readonly extensions?: readonly ClientExtension[] | PromiseLike<readonly ClientExtension[]> | undefined;
   /**
    * Follow `301`, `302`, `303`, `307` and `308` redirects (default `false`). `Authorization` and
    * `Cookie` (and the URL's credentials) are not sent on to another origin.
@@ -103,12 +110,7 @@ export function dialWebSocket(
   options: DialWebSocketOptions = {},
 ): Promise<WebSocket> {
   if (typeof dialer !== 'function') throw new TypeError('dialWebSocket: dialer must be a function');
-  const first = parseWebSocketUrl(url);
-  if (first === undefined) {
-    throw new TypeError(
-      `Invalid WebSocket URL ${JSON.stringify(String(url))}: expected ws:, wss: or ws+unix:`,
-    );
-  }
+  const first = clientTarget(url);
   const handshakeTimeout = checkCount(
     'handshakeTimeout',
     options.handshakeTimeout,
@@ -133,7 +135,7 @@ export function dialWebSocket(
         : proxyFromEnvironment(options.proxyEnvironment, target);
     return named === undefined ? {} : { proxy: parseProxyUrl(named) };
   };
-  const extensions = options.extensions ?? [];
+  const offered = options.extensions ?? [];
   const session = pickSessionOptions(options);
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   const firstHeaders = withUrlCredentials(new HeaderList(options.headers), first.url);
@@ -143,7 +145,7 @@ export function dialWebSocket(
     path: first.path,
     protocols,
     headers: firstHeaders,
-    extensions,
+    extensions: isPromiseLike(offered) ? [] : offered,
     ...(options.origin === undefined ? {} : { origin: options.origin }),
   });
   const servernameFor = (target: WebSocketTarget) =>
@@ -157,7 +159,7 @@ export function dialWebSocket(
     let target = first;
     let headers = firstHeaders;
     for (let redirects = 0; ; ) {
-      const transport = await dialUntilAborted(dialer, {
+      const dialing = dialUntilAborted(dialer, {
         host: target.hostname,
         port: target.port,
         secure: target.secure,
@@ -167,6 +169,8 @@ export function dialWebSocket(
         signal,
         tls: options.tls,
       });
+      // Extensions still loading (a promise) load while the connection opens.
+      const [transport, extensions] = await dialedWith(dialing, offered);
       let upgrade: Awaited<ReturnType<typeof upgradeClient>>;
       try {
         upgrade = await upgradeClient(transport, {

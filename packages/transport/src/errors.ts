@@ -28,6 +28,10 @@ export type WebSocketErrorCode = keyof typeof WebSocketErrorCodes;
  * type, a bad option) throws a `TypeError` or `RangeError` instead.
  */
 export class WebSocketError extends Error {
+  /**
+   * Always `'WebSocketError'`: {@link isWebSocketError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'WebSocketError';
   /** The stable string code, e.g. `WS_ERR_NOT_OPEN`. */
   readonly code: WebSocketErrorCode;

@@ -53,6 +53,10 @@ export interface HandshakeFailedErrorInit<Code extends string = HandshakeFailedE
  * its reason. `Code` lets an adapter add codes of its own (`@wskit/node`'s proxy and redirect codes).
  */
 export class HandshakeFailedError<Code extends string = HandshakeFailedErrorCode> extends Error {
+  /**
+   * Always `'HandshakeFailedError'`: {@link isHandshakeFailedError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'HandshakeFailedError';
   /** The stable code, e.g. `WS_HANDSHAKE_ERR_UNEXPECTED_STATUS`. */
   readonly code: Code;

@@ -11,7 +11,15 @@
  *
  * @packageDocumentation
  */
-export { formatAddress, JOIN_LIMIT, type JoinedRun, joinSmallChunks } from './adapter-helpers.js';
+export {
+  checkHighWaterMark,
+  DEFAULT_HIGH_WATER_MARK,
+  dialedWith,
+  formatAddress,
+  JOIN_LIMIT,
+  type JoinedRun,
+  joinSmallChunks,
+} from './adapter-helpers.js';
 export {
   type Broker,
   type BrokerHandler,
@@ -67,6 +75,15 @@ export {
   type RedirectStep,
   withUrlCredentials,
 } from './redirect.js';
+export { BodyCollector, MAX_ERROR_BODY_SIZE } from './response-body.js';
+export {
+  type RuntimeClient,
+  type RuntimeConnectOptions,
+  type RuntimeWebSocketClass,
+  type RuntimeWebSocketStreamClass,
+  runtimeWebSocketClass,
+  runtimeWebSocketStreamClass,
+} from './runtime-classes.js';
 export {
   type CloseInfo,
   Session,
@@ -141,4 +158,10 @@ export {
   type WebSocketStreamConnection,
   type WebSocketStreamOptions,
 } from './websocket-stream.js';
-export { parseWebSocketUrl, type WebSocketTarget } from './websocket-url.js';
+export {
+  type ParsedWebSocketUrl,
+  parseWebSocketUrl,
+  type WebSocketTarget,
+  type WebSocketUrlProblem,
+  type WebSocketUrlRules,
+} from './websocket-url.js';

@@ -49,9 +49,22 @@ export function withUrlCredentials(headers: HeaderList, url: URL): HeaderList {
 
 /** What to do about a redirect: follow it to `target` with `headers`, or fail. */
 export type RedirectStep =
-  | { readonly kind: 'follow'; readonly target: WebSocketTarget; readonly headers: HeaderList }
-  | { readonly kind: 'invalid' }
-  | { readonly kind: 'too-many' };
+  | {
+      /** Follow the redirect: connect to `target` with `headers`. */
+      readonly kind: 'follow';
+      /** Where the location leads, as a WebSocket URL. */
+      readonly target: WebSocketTarget;
+      /** The request headers for the new target (credentials dropped for another origin). */
+      readonly headers: HeaderList;
+    }
+  | {
+      /** The location is not a WebSocket URL: fail (`WS_ERR_UPGRADE_INVALID_REDIRECT`). */
+      readonly kind: 'invalid';
+    }
+  | {
+      /** More than `maxRedirects`: fail (`WS_ERR_UPGRADE_TOO_MANY_REDIRECTS`). */
+      readonly kind: 'too-many';
+    };
 
 /**
  * The shared redirect rule of every client: where the redirect `location` leads from `from` (relative
@@ -68,8 +81,9 @@ export function planRedirect(
   redirects: number,
   maxRedirects: number,
 ): RedirectStep {
-  const target = parseWebSocketUrl(location, from.url);
-  if (target === undefined) return { kind: 'invalid' };
+  const parsed = parseWebSocketUrl(location, { base: from.url });
+  if (!parsed.ok) return { kind: 'invalid' };
+  const { target } = parsed;
   if (redirects > maxRedirects) return { kind: 'too-many' };
   let next = headers;
   if (!isSameOrigin(target, from)) {

@@ -416,7 +416,7 @@ export class Session {
     if (this.state !== 'OPEN') return;
     this.#step('close');
     const handed = this.#handOverAll();
-    this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    this.#dropQueue();
     this.#engine.sendClose(code, reason);
     this.#afterEngine(handed);
   }
@@ -675,7 +675,7 @@ export class Session {
           this.#host.closeReceived?.(event.code, event.reason);
         }
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
-        this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+        this.#dropQueue();
         this.#step('engineClosed');
         return;
       case 'open':
@@ -878,7 +878,7 @@ export class Session {
     const step = sessionStep(this.#phase, input);
     if (step === undefined) return;
     this.#phase = step.next;
-    if (step.dropQueue) this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    if (step.dropQueue) this.#dropQueue();
     if (step.fail && this.#engineTakesData()) {
       this.#engine.fail(1008, 'write timeout');
       this.#dispatch();
@@ -905,6 +905,14 @@ export class Session {
       if (this.#closeInfo !== undefined) this.#step('engineClosed');
     }
     if (step.report) this.#report();
+  }
+
+  /**
+   * Rejects what waits in the queue (`WS_ERR_CLOSED_BEFORE_SENT`). The error is made only when
+   * something waits: an error object costs a stack trace, and every connection ends through here.
+   */
+  #dropQueue(): void {
+    if (!this.#queue.isEmpty) this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
   }
 
   #clearGraceTimer(): void {

@@ -85,6 +85,7 @@ export interface StandardErrorEventInit extends StandardEventInit {
 
 /** An event class with its init dictionary. */
 export interface StandardEventClass<E extends Event, Init> {
+  /** The class's prototype: what `instanceof` checks. */
   readonly prototype: E;
   new (type: string, init?: Init): E;
 }

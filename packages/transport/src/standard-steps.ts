@@ -3,6 +3,7 @@
  * conversions they run, shared by `StandardWebSocket` and `WebSocketStream`.
  */
 import { MAX_CLOSE_REASON_BYTES } from '@wskit/codec';
+import { parseWebSocketUrl } from './websocket-url.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const textEncoder = new TextEncoder();
@@ -45,26 +46,13 @@ export function checkProtocols(list: readonly string[]): void {
 /**
  * "Get a URL record": parses `input` against the global `location` (where there is one), turns
  * `http`/`https` into `ws`/`wss`, and refuses other schemes and fragments with a `SyntaxError`
- * `DOMException`.
+ * `DOMException`. The parsing is `parseWebSocketUrl`'s, the one URL parser of every client.
  */
 export function urlRecord(input: unknown): URL {
-  const text = toDOMString(input);
-  let url: URL;
-  try {
-    const base = (globalThis as { location?: { href?: string } }).location?.href;
-    url = new URL(text, base);
-  } catch {
-    throw domError(`Invalid URL: ${text}`, 'SyntaxError');
-  }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw domError(`The URL's scheme must be ws, wss, http or https, not ${url.protocol}`, 'SyntaxError');
-  }
-  if (url.hash !== '' || text.includes('#')) {
-    throw domError('A WebSocket URL may not have a fragment', 'SyntaxError');
-  }
-  return url;
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const parsed = parseWebSocketUrl(toDOMString(input), { base, whatwg: true });
+  if (!parsed.ok) throw domError(parsed.message, 'SyntaxError');
+  return parsed.target.url;
 }
 
 /** WebIDL `[Clamp] unsigned short`: clamped to 0–65535, rounded half to even. */

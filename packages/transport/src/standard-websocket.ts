@@ -42,7 +42,9 @@ export type WebSocketConnector = (
  */
 export function connectorFor<
   Options extends {
+    /** The subprotocols to offer: the connector passes the class's. */
     readonly protocols?: string | readonly string[] | undefined;
+    /** Aborts connecting: the connector passes the class's, joined with the adapter's own. */
     readonly signal?: AbortSignal | undefined;
   },
 >(
@@ -201,6 +203,7 @@ export class StandardWebSocket extends EventTarget {
     return this.#binaryType;
   }
 
+  /** Sets how binary messages are delivered; other values (and `'blob'` without `Blob`) are ignored. */
   set binaryType(value: BinaryType) {
     // An enumeration attribute: other values are ignored (WebIDL).
     if (value === 'arraybuffer' || (value === 'blob' && hasBlob)) this.#binaryType = value;
@@ -210,6 +213,7 @@ export class StandardWebSocket extends EventTarget {
   get onopen(): Handler<Event> {
     return this.#getHandler('open');
   }
+  /** Replaces the `open` handler, in the place of the first one set; a non-function removes it. */
   set onopen(handler: Handler<Event>) {
     this.#setHandler('open', handler);
   }
@@ -217,6 +221,7 @@ export class StandardWebSocket extends EventTarget {
   get onmessage(): Handler<StandardMessageEvent> {
     return this.#getHandler('message');
   }
+  /** Replaces the `message` handler, in the place of the first one set; a non-function removes it. */
   set onmessage(handler: Handler<StandardMessageEvent>) {
     this.#setHandler('message', handler);
   }
@@ -224,6 +229,7 @@ export class StandardWebSocket extends EventTarget {
   get onerror(): Handler<StandardErrorEvent> {
     return this.#getHandler('error');
   }
+  /** Replaces the `error` handler, in the place of the first one set; a non-function removes it. */
   set onerror(handler: Handler<StandardErrorEvent>) {
     this.#setHandler('error', handler);
   }
@@ -231,6 +237,7 @@ export class StandardWebSocket extends EventTarget {
   get onclose(): Handler<StandardCloseEvent> {
     return this.#getHandler('close');
   }
+  /** Replaces the `close` handler, in the place of the first one set; a non-function removes it. */
   set onclose(handler: Handler<StandardCloseEvent>) {
     this.#setHandler('close', handler);
   }

@@ -6,8 +6,11 @@
 /** Something a topic's subscriber is told: a message, or a notice. */
 export type TopicEvent =
   | {
+      /** A published message. */
       readonly kind: 'message';
+      /** The topic it was published to. */
       readonly topic: string;
+      /** Text as a string, binary as bytes. */
       readonly data: string | Uint8Array;
       /** Recoverable topics: the message's offset, to resume from. */
       readonly offset?: string | undefined;
@@ -15,13 +18,17 @@ export type TopicEvent =
   | {
       /** Fast topic: messages published from `since` to `until` (epoch ms) may be lost (the broker was away). */
       readonly kind: 'gap';
+      /** The fast topic concerned. */
       readonly topic: string;
+      /** When the broker connection went down (epoch ms), if known. */
       readonly since?: number | undefined;
+      /** When it came back (epoch ms), if known. */
       readonly until?: number | undefined;
     }
   | {
       /** Recoverable topic: the resume offset is older than the retention window; messages were missed. */
       readonly kind: 'missed';
+      /** The recoverable topic concerned. */
       readonly topic: string;
     };
 

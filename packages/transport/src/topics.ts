@@ -11,6 +11,7 @@ import {
 } from './broker.js';
 import { type BinaryData, toBytes } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
+import { EncodedText } from './encoded-text.js';
 import { checkSize } from './options.js';
 import {
   PLAIN_GROUP,
@@ -86,7 +87,9 @@ export interface SubscribeOptions {
 
 /** What a subscriber looks like to the hub: the parts of the server-side `WebSocket` it uses. */
 export interface TopicSocket {
+  /** Bytes queued and not yet written: compared with `backpressureLimit`. */
   readonly bufferedAmount: number;
+  /** `WebSocket.OPEN` (1) while messages may be sent to it; the hub skips it otherwise. */
   readonly readyState: number;
   /** A resume writing history lets the socket flush each time this much is buffered... */
   readonly highWaterMark: number;
@@ -94,7 +97,9 @@ export interface TopicSocket {
   readonly needsDrain: boolean;
   /** Settles once the transport took what was buffered (or the socket closed). */
   drained(): Promise<void>;
+  /** Sends one message; settles once handed to the transport, rejects once the socket closed. */
   send(data: string | Uint8Array, options?: PublishOptions): Promise<void>;
+  /** Closes it: the `close` backpressure policy calls it with `closeCode`. */
   close(code?: number, reason?: string): void;
 }
 
@@ -310,7 +315,10 @@ export class TopicHub extends TypedEmitter<TopicHubEvents> {
 
   #publish(topic: string, data: string | BinaryData, except: number, options?: PublishOptions): void {
     if (typeof topic !== 'string') throw new TypeError('publish: topic must be a string');
-    const payload = typeof data === 'string' ? data : toBytes(data, 'publish');
+    // Text received with `decodeText: false` is published as text (decoded once here: brokers carry
+    // strings and bytes, not the subclass that marks bytes as text).
+    const payload =
+      typeof data === 'string' ? data : data instanceof EncodedText ? String(data) : toBytes(data, 'publish');
     const message: BrokerMessage =
       options?.compress === false
         ? { topic, data: payload, origin: this.id, except, compress: false }

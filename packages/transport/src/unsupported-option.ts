@@ -3,6 +3,10 @@
  * silently ignored (an ignored `proxy` would send traffic around a proxy that policy requires).
  */
 export class UnsupportedOptionError extends TypeError {
+  /**
+   * Always `'UnsupportedOptionError'`: {@link isUnsupportedOptionError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'UnsupportedOptionError';
   /** The stable code: `WS_ERR_UNSUPPORTED_OPTION`. */
   readonly code = 'WS_ERR_UNSUPPORTED_OPTION' as const;

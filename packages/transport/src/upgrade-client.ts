@@ -12,7 +12,7 @@ import { createHandshakeTimeout } from './handshake-timeout.js';
 import { HandshakeTransport } from './handshake-transport.js';
 import type { Transport } from './port.js';
 import { readResponseBody } from './response-body.js';
-import { parseWebSocketUrl } from './websocket-url.js';
+import { clientTarget } from './websocket-url.js';
 
 /** The options of {@link upgradeClient}: what to ask for, and limits. */
 export interface UpgradeClientOptions {
@@ -74,12 +74,7 @@ export interface ClientUpgrade {
  * `WebSocketError` `WS_ERR_HANDSHAKE_TIMEOUT`, an aborted `signal` with its reason.
  */
 export function upgradeClient(transport: Transport, options: UpgradeClientOptions): Promise<ClientUpgrade> {
-  const target = parseWebSocketUrl(options?.url ?? '');
-  if (target === undefined) {
-    throw new TypeError(
-      `Invalid WebSocket URL ${JSON.stringify(String(options?.url))}: expected ws:, wss: or ws+unix:`,
-    );
-  }
+  const target = clientTarget(options?.url ?? '');
   const timeout = options.timeout ?? 0;
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
     throw new RangeError(`timeout must be a non-negative number, not ${String(timeout)}`);

@@ -59,6 +59,7 @@ export interface UpgradeHooks<Request = RequestHead> {
 /** What {@link negotiateUpgrade} decided: the 101 and what was agreed, or the refusal to send. */
 export type UpgradeDecision =
   | {
+      /** The upgrade is accepted: write `response`, then open the session. */
       readonly ok: true;
       /** The `101 Switching Protocols` response to write. */
       readonly response: HandshakeResponse;
@@ -68,6 +69,7 @@ export type UpgradeDecision =
       readonly extensions: Extension[];
     }
   | {
+      /** The upgrade is refused: write `response`, then close. */
       readonly ok: false;
       /** The refusal to write before closing the connection. */
       readonly response: HandshakeResponse;
@@ -151,6 +153,7 @@ export interface AcceptUpgradeOptions extends UpgradeHooks<RequestHead> {
 
 /** An accepted upgrade: the 101 was written. */
 export interface AcceptedUpgrade {
+  /** Always `true`: tells it from a {@link RefusedUpgrade}. */
   readonly accepted: true;
   /** The transport, not started: pass it to `openWebSocket`. */
   readonly transport: Transport;
@@ -168,6 +171,7 @@ export interface AcceptedUpgrade {
 
 /** An upgrade request that was not accepted; the refusal was written and the transport is closing. */
 export interface RefusedUpgrade {
+  /** Always `false`: tells it from an {@link AcceptedUpgrade}. */
   readonly accepted: false;
   /** The status answered, or 0 when the connection ended, failed or timed out before an answer. */
   readonly status: number;

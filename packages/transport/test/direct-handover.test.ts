@@ -3,7 +3,6 @@ import { beginHandshake, openWebSocket } from '@wskit/transport';
 import { createTransportPair } from '@wskit/transport/testing';
 import { describe, expect, it } from 'vitest';
 import { takeDirect } from '../src/handshake-transport.js';
-import { until } from './helpers.js';
 
 describe('the handed-over transport', () => {
   it('gives the session the underlying transport when nothing was kept after the head', async () => {

@@ -59,3 +59,28 @@ describe('TopicHub', () => {
     expect(new TopicHub({ resumeBufferLimit: 0, resumePageSize: 1 }).resumeBuffered).toBe(0);
   });
 });
+
+describe('publishing text received as bytes (decodeText: false)', () => {
+  it('reaches subscribers as text, not binary', async () => {
+    const hub = new TopicHub();
+    const { createTransportPair } = await import('@wskit/transport/testing');
+    const { openWebSocket } = await import('@wskit/transport');
+    const pair = (decodeText: boolean) => {
+      const transports = createTransportPair();
+      return {
+        server: openWebSocket(transports.server, { role: 'server', topics: hub, decodeText }),
+        client: openWebSocket(transports.client, { role: 'client' }),
+      };
+    };
+    const relay = pair(false);
+    const listener = pair(true);
+    listener.server.subscribe('room');
+    const got = new Promise<unknown>((resolve) => listener.client.once('message', resolve));
+    relay.server.on('message', (data) => relay.server.publish('room', data as Uint8Array));
+    void relay.client.send('héllo');
+    expect(await got).toBe('héllo');
+    relay.client.close();
+    listener.client.close();
+    await Promise.all([relay.server.closed, listener.server.closed]);
+  });
+});

@@ -7,6 +7,7 @@ import type { ClientExtensionNegotiator, ServerExtensionNegotiator } from '@wski
 import {
   acceptUpgrade,
   beginHandshake,
+  type ClientExtension,
   type Dialer,
   dialWebSocket,
   HandshakeFailedError,
@@ -417,6 +418,59 @@ describe('dialWebSocket', () => {
     const never: Dialer = () => new Promise(() => {});
     const error = await dialWebSocket(never, 'ws://a/', { handshakeTimeout: 20 }).catch((reason) => reason);
     expect(isWebSocketError(error) && error.code).toBe('WS_ERR_HANDSHAKE_TIMEOUT');
+  });
+});
+
+describe('dialWebSocket with extensions still loading (a promise, as the adapters load permessage-deflate)', () => {
+  it('dials while they load, then offers them', async () => {
+    const events: string[] = [];
+    const base = memoryDialer();
+    const dialer: Dialer = (target) => {
+      events.push('dial');
+      return base(target);
+    };
+    const offers: string[] = [];
+    const negotiator: ClientExtension = {
+      name: 'x-test',
+      offer: () => {
+        offers.push('x-test');
+        return [[]];
+      },
+      validateResponse: () => null,
+      createExtension: () => {
+        throw new Error('not agreed: the server knows no x-test');
+      },
+    };
+    const loading = new Promise<ClientExtension[]>((resolve) =>
+      setTimeout(() => {
+        events.push('loaded');
+        resolve([negotiator]);
+      }, 20),
+    );
+    const ws = await dialWebSocket(dialer, 'ws://memory/echo', { extensions: loading });
+    expect(events).toEqual(['dial', 'loaded']);
+    expect(offers).toEqual(['x-test']);
+    expect(ws.extensions).toBe('');
+    ws.terminate();
+  });
+
+  it('rejects with the loading error and aborts the connection it dialed', async () => {
+    const base = memoryDialer();
+    const aborted: Transport[] = [];
+    const dialer: Dialer = async (target) => {
+      const transport = await base(target);
+      const abort = transport.abort.bind(transport);
+      transport.abort = (error) => {
+        aborted.push(transport);
+        abort(error);
+      };
+      return transport;
+    };
+    const failing = Promise.reject(new Error('no node:zlib here'));
+    await expect(dialWebSocket(dialer, 'ws://memory/echo', { extensions: failing })).rejects.toThrow(
+      'no node:zlib here',
+    );
+    await until(() => aborted.length === 1);
   });
 });
 

@@ -2,47 +2,99 @@
 import { HeaderList } from '@wskit/handshake';
 import {
   ConnectResponseReader,
+  dialWebSocket,
   formatConnectRequest,
   parseProxyUrl,
   parseWebSocketUrl,
   planRedirect,
   proxyFromEnvironment,
+  StandardWebSocket,
+  type WebSocketTarget,
   withUrlCredentials,
 } from '@wskit/transport';
 import { describe, expect, it } from 'vitest';
 
+/** The target of a URL that must parse. */
+function target(url: string): WebSocketTarget {
+  const parsed = parseWebSocketUrl(url);
+  if (!parsed.ok) throw new Error(`${url}: ${parsed.message}`);
+  return parsed.target;
+}
+
 describe('parseWebSocketUrl', () => {
   it('reads ws+unix: URLs as ws does: socket path before the first colon, request path after', () => {
-    expect(parseWebSocketUrl('ws+unix:///tmp/my%20app.sock:/chat/room?x=1')).toMatchObject({
+    expect(target('ws+unix:///tmp/my%20app.sock:/chat/room?x=1')).toMatchObject({
       secure: false,
       host: 'localhost',
       path: '/chat/room?x=1',
       socketPath: '/tmp/my app.sock',
     });
-    expect(parseWebSocketUrl('ws+unix:///tmp/app.sock')).toMatchObject({
+    expect(target('ws+unix:///tmp/app.sock')).toMatchObject({
       path: '/',
       socketPath: '/tmp/app.sock',
     });
-    expect(parseWebSocketUrl('ws+unix:///tmp/app.sock:')).toMatchObject({ path: '/' });
+    expect(target('ws+unix:///tmp/app.sock:')).toMatchObject({ path: '/' });
     for (const bad of [
       'ws+unix://host/tmp/a.sock:/',
       'ws+unix:///:/chat',
       'ws+unix:///a.sock:chat',
       'wss+unix:///a:/',
     ]) {
-      expect(parseWebSocketUrl(bad)).toBeUndefined();
+      expect(parseWebSocketUrl(bad)).toMatchObject({
+        ok: false,
+        problem: bad.startsWith('wss') ? 'scheme' : 'socket',
+      });
     }
   });
 
   it('keeps Host as written for ws: and wss:, and has no socket path', () => {
-    const target = parseWebSocketUrl('wss://user:pw@example.com:8443/a?b#c')!;
-    expect(target).toMatchObject({
+    const parsed = target('wss://user:pw@example.com:8443/a?b#c');
+    expect(parsed).toMatchObject({
       host: 'example.com:8443',
       hostname: 'example.com',
       port: 8443,
       path: '/a?b',
     });
-    expect(target.socketPath).toBeUndefined();
+    expect(parsed.socketPath).toBeUndefined();
+  });
+
+  it('says why it refuses, and the WHATWG rules refuse fragments and ws+unix:', () => {
+    expect(parseWebSocketUrl('not a url')).toMatchObject({ ok: false, problem: 'invalid' });
+    expect(parseWebSocketUrl('ftp://example.com/')).toMatchObject({ ok: false, problem: 'scheme' });
+    expect(parseWebSocketUrl('ws://example.com/#')).toMatchObject({ ok: true });
+    expect(parseWebSocketUrl('ws://example.com/#', { whatwg: true })).toMatchObject({
+      ok: false,
+      problem: 'fragment',
+    });
+    expect(parseWebSocketUrl('ws+unix:///a.sock', { whatwg: true })).toMatchObject({
+      ok: false,
+      problem: 'scheme',
+    });
+    expect(parseWebSocketUrl('/next', { base: 'wss://example.com/start' })).toMatchObject({
+      ok: true,
+      target: { host: 'example.com', path: '/next', secure: true },
+    });
+  });
+
+  it('is the parser of both kinds of client, each mapping a refusal to its own error', async () => {
+    const reasons = (url: string) => {
+      const parsed = parseWebSocketUrl(url, { whatwg: true });
+      return parsed.ok ? '' : parsed.message;
+    };
+    // The WHATWG class: a SyntaxError DOMException with the parser's message.
+    const connect = () => Promise.reject(new Error('not reached'));
+    for (const url of ['ftp://example.com/', 'ws://example.com/#x']) {
+      expect(() => new StandardWebSocket(url, [], { connect })).toThrow(
+        expect.objectContaining({ name: 'SyntaxError', message: reasons(url) }),
+      );
+    }
+    // A client: a TypeError naming the URL, with the same message.
+    const dialer = () => Promise.reject(new Error('not reached'));
+    expect(() => dialWebSocket(dialer, 'ftp://example.com/')).toThrow(
+      new TypeError(
+        `Invalid WebSocket URL "ftp://example.com/": ${reasons('ftp://example.com/').replace('ws, wss', 'ws, wss, ws+unix')}`,
+      ),
+    );
   });
 });
 
@@ -62,7 +114,7 @@ describe('withUrlCredentials', () => {
 });
 
 describe('planRedirect', () => {
-  const from = parseWebSocketUrl('ws://a:b@example.com/start')!;
+  const from = target('ws://a:b@example.com/start');
   const headers = withUrlCredentials(new HeaderList({ Cookie: 'c=1', 'X-Trace': '1' }), from.url);
 
   it('keeps credentials on the same origin, resolving relative locations', () => {
@@ -132,8 +184,8 @@ describe('the CONNECT tunnel pieces', () => {
 });
 
 describe('proxyFromEnvironment', () => {
-  const ws = parseWebSocketUrl('ws://api.example.com:8080/')!;
-  const wss = parseWebSocketUrl('wss://api.example.com/')!;
+  const ws = target('ws://api.example.com:8080/');
+  const wss = target('wss://api.example.com/');
 
   it('takes HTTP_PROXY for ws: and HTTPS_PROXY for wss:, lower case first', () => {
     const environment = {
@@ -144,9 +196,7 @@ describe('proxyFromEnvironment', () => {
     expect(proxyFromEnvironment(environment, ws)).toBe('http://lower:1');
     expect(proxyFromEnvironment(environment, wss)).toBe('http://secure:1');
     expect(proxyFromEnvironment({ HTTPS_PROXY: 'http://secure:1' }, ws)).toBeUndefined();
-    expect(
-      proxyFromEnvironment({ HTTP_PROXY: 'http://p:1' }, parseWebSocketUrl('ws+unix:///a.sock:/')!),
-    ).toBeUndefined();
+    expect(proxyFromEnvironment({ HTTP_PROXY: 'http://p:1' }, target('ws+unix:///a.sock:/'))).toBeUndefined();
   });
 
   it('honours NO_PROXY: *, hosts and their subdomains, .suffix, *.suffix, host:port', () => {

@@ -6,8 +6,9 @@
  */
 /// <reference types="node" />
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { builtModule } from '@wskit/tooling/built-module';
 import { Miniflare } from 'miniflare';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -57,13 +58,14 @@ export default {
 };
 `;
 
-/** A built module, its package imports pointed at the Worker's own module names. */
-function builtModule(file: string): string {
-  return readFileSync(join(packagesDir, file), 'utf8')
-    .replaceAll("from '@wskit/transport'", "from './transport.js'")
-    .replaceAll("from '@wskit/protocol'", "from './protocol.js'")
-    .replaceAll("from '@wskit/handshake'", "from './handshake.js'")
-    .replaceAll("from '@wskit/codec'", "from './codec.js'");
+/** A built module (its dist/ modules joined), its package imports pointed at the Worker's own module names. */
+function packageModule(file: string): string {
+  return builtModule(join(packagesDir, file), {
+    '@wskit/transport': './transport.js',
+    '@wskit/protocol': './protocol.js',
+    '@wskit/handshake': './handshake.js',
+    '@wskit/codec': './codec.js',
+  });
 }
 
 describe('workerd (Miniflare)', () => {
@@ -83,27 +85,27 @@ describe('workerd (Miniflare)', () => {
         {
           type: 'ESModule',
           path: join(packageDir, 'testing.js'),
-          contents: builtModule('transport/dist/testing/index.js'),
+          contents: packageModule('transport/dist/testing/index.js'),
         },
         {
           type: 'ESModule',
           path: join(packageDir, 'transport.js'),
-          contents: builtModule('transport/dist/index.js'),
+          contents: packageModule('transport/dist/index.js'),
         },
         {
           type: 'ESModule',
           path: join(packageDir, 'protocol.js'),
-          contents: builtModule('protocol/dist/index.js'),
+          contents: packageModule('protocol/dist/index.js'),
         },
         {
           type: 'ESModule',
           path: join(packageDir, 'codec.js'),
-          contents: builtModule('codec/dist/index.js'),
+          contents: packageModule('codec/dist/index.js'),
         },
         {
           type: 'ESModule',
           path: join(packageDir, 'handshake.js'),
-          contents: builtModule('handshake/dist/index.js'),
+          contents: packageModule('handshake/dist/index.js'),
         },
       ],
     });

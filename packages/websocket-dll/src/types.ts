@@ -18,6 +18,7 @@ declare const actionContextBrand: unique symbol;
  * `TypeError("invalid handle")` where Windows would crash.
  */
 export interface WEB_SOCKET_HANDLE {
+  /** A type-only brand (absent at run time): other objects do not pass as a handle. */
   readonly [handleBrand]: 'WEB_SOCKET_HANDLE';
 }
 
@@ -26,6 +27,7 @@ export interface WEB_SOCKET_HANDLE {
  * `WebSocketCompleteAction`, once.
  */
 export interface WEB_SOCKET_ACTION_CONTEXT {
+  /** A type-only brand (absent at run time): other objects do not pass as a context. */
   readonly [actionContextBrand]: 'WEB_SOCKET_ACTION_CONTEXT';
 }
 
@@ -34,7 +36,9 @@ export interface WEB_SOCKET_ACTION_CONTEXT {
  * ISO-8859-1 characters (one char per byte, `pcName`/`ulNameLength` and `pcValue`/`ulValueLength`).
  */
 export interface WEB_SOCKET_HTTP_HEADER {
+  /** `pcName`/`ulNameLength`: the field name, a token (case-insensitive, no `:`). */
   readonly name: string;
+  /** `pcValue`/`ulValueLength`: the field value. */
   readonly value: string;
 }
 
@@ -54,8 +58,18 @@ export interface WEB_SOCKET_CLOSE_STATUS_BUFFER {
  * `WEB_SOCKET_CLOSE_BUFFER_TYPE`, which uses `closeStatus`.
  */
 export type WEB_SOCKET_BUFFER =
-  | { readonly data: Uint8Array; readonly closeStatus?: undefined }
-  | { readonly closeStatus: WEB_SOCKET_CLOSE_STATUS_BUFFER; readonly data?: undefined };
+  | {
+      /** `Data.pbBuffer`/`Data.ulBufferLength`: the bytes of a data, ping or pong buffer. */
+      readonly data: Uint8Array;
+      /** Absent: this is not a close buffer. */
+      readonly closeStatus?: undefined;
+    }
+  | {
+      /** `CloseStatus`: the code and reason of a close buffer. */
+      readonly closeStatus: WEB_SOCKET_CLOSE_STATUS_BUFFER;
+      /** Absent: a close buffer carries no data. */
+      readonly data?: undefined;
+    };
 
 /**
  * A property given to `WebSocketCreateClientHandle` or `WebSocketCreateServerHandle`
@@ -64,8 +78,11 @@ export type WEB_SOCKET_BUFFER =
  * value's size in bytes: 4 for ULONG and BOOL, the buffer's length for the allocated buffer.
  */
 export interface WEB_SOCKET_PROPERTY {
+  /** `Type`: which property, e.g. `WEB_SOCKET_RECEIVE_BUFFER_SIZE_PROPERTY_TYPE`. */
   readonly type: WEB_SOCKET_PROPERTY_TYPE;
+  /** `pvValue`: the number, boolean or buffer the property type takes. */
   readonly value: number | boolean | Uint8Array;
+  /** `ulValueSize`: the value's size in bytes; checked when given, else taken from `value`. */
   readonly size?: number;
 }
 
@@ -79,6 +96,10 @@ export interface WebSocketCreateHandleResult {
 
 /** What `WebSocketBeginClientHandshake` returns. */
 export interface WebSocketBeginClientHandshakeResult {
+  /**
+   * `S_OK`; `E_INVALIDARG` for bad subprotocols, extensions or headers; `E_INVALID_PROTOCOL_OPERATION`
+   * for a server handle or a handshake already begun.
+   */
   readonly hr: number;
   /** `pAdditionalHeaders`: the request headers to send (replacing any of the same name); empty on failure. */
   readonly additionalHeaders: readonly WEB_SOCKET_HTTP_HEADER[];
@@ -86,6 +107,11 @@ export interface WebSocketBeginClientHandshakeResult {
 
 /** What `WebSocketEndClientHandshake` returns. */
 export interface WebSocketEndClientHandshakeResult {
+  /**
+   * `S_OK`; `E_INVALID_PROTOCOL_FORMAT` for a response that does not accept the handshake,
+   * `E_SUBPROTOCOL_NOT_SUPPORTED` or `E_PROTOCOL_EXTENSIONS_NOT_SUPPORTED` for a selection that was
+   * not offered.
+   */
   readonly hr: number;
   /** `pulSelectedExtensions`: indexes into the extensions given to the Begin call, in the server's order. */
   readonly selectedExtensions: readonly number[];
@@ -95,6 +121,10 @@ export interface WebSocketEndClientHandshakeResult {
 
 /** What `WebSocketBeginServerHandshake` returns. */
 export interface WebSocketBeginServerHandshakeResult {
+  /**
+   * `S_OK`; `E_INVALID_PROTOCOL_FORMAT` for a request that is not a valid opening handshake,
+   * `E_PROTOCOL_VERSION_NOT_SUPPORTED` for a version other than 13, `E_INVALIDARG` for bad arguments.
+   */
   readonly hr: number;
   /** `pResponseHeaders`: the headers to send with `101 Switching Protocols`; empty on failure. */
   readonly responseHeaders: readonly WEB_SOCKET_HTTP_HEADER[];

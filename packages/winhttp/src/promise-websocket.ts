@@ -54,7 +54,9 @@ export interface WinHttpReceiveResult {
 
 /** The server's close frame: its status (1005 when it had none) and its reason as UTF-8 bytes. */
 export interface WinHttpCloseStatus {
+  /** The close code (`pusStatus`), 1005 when the frame had none. */
   readonly status: number;
+  /** The reason's UTF-8 bytes, at most 123; empty when none. */
   readonly reason: Uint8Array;
 }
 

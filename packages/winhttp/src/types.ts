@@ -16,6 +16,7 @@ declare const handleBrand: unique symbol;
  * `ERROR_INVALID_HANDLE`.
  */
 export interface HINTERNET {
+  /** A type-only brand (absent at run time): other objects do not pass as a handle. */
   readonly [handleBrand]: 'HINTERNET';
 }
 
@@ -24,6 +25,7 @@ export interface HINTERNET {
  * where the C function writes through the pointer, and leaves it untouched where C leaves it.
  */
 export interface OutParameter<T> {
+  /** What the function wrote (`*pointer` in C); the value given when it wrote nothing. */
   value: T;
 }
 

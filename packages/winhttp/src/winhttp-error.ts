@@ -4,6 +4,10 @@
 
 /** A failed WinHTTP operation in the Promise layer: `code` is the `ERROR_*` value the callback API reported. */
 export class WinHttpError extends Error {
+  /**
+   * Always `'WinHttpError'`: {@link isWinHttpError} checks it (with `code`), also across
+   * duplicated copies of the package.
+   */
   override readonly name = 'WinHttpError';
   /** The error code, e.g. `ERROR_WINHTTP_CANNOT_CONNECT` (12029). */
   readonly code: number;

@@ -17,7 +17,6 @@ import { writeAtomically, writeSection } from '../docs-section.ts';
 import { bufferutilVersion, wsVersion } from '../ws-reference.ts';
 import { buildLoadGenerator, compilerVersion, findCompiler } from './build.ts';
 import {
-  CLIENTS,
   type ClientName,
   describeScenario,
   HANDSHAKE_SERVERS,
@@ -27,7 +26,7 @@ import {
   type Scenario,
 } from './plan.ts';
 import { canPin, hardFileLimit, type Launched, launch, loadCores, serverCores } from './processes.ts';
-import { renderLoadMarkdown, renderLoadSvg } from './report.ts';
+import { LOAD_CPU_FLAG, renderLoadMarkdown, renderLoadSvg } from './report.ts';
 import type { LoadDocument, MemoryMeasurement, Sample, WsloadResult } from './results.ts';
 import { bunBinary, isBunServer, type RunningServer, type ServerName, startServer } from './servers.ts';
 
@@ -137,7 +136,7 @@ async function throughput(
           samples.push(sampleOf('throughput', scenario, mode, name, repetition, result));
           log(
             started,
-            `${scenario.name} ${mode.padEnd(6)} ${name.padEnd(11)} ${Math.round(result.rate).toString().padStart(8)} msg/s  server CPU ${pct(result.serverCpuShare)}  load CPU ${pct(result.loadCpuShare)}`,
+            `${scenario.name} ${mode.padEnd(6)} ${name.padEnd(11)} ${Math.round(result.rate).toString().padStart(8)} msg/s  server CPU ${pct(result.serverCpuShare)}  load CPU ${pct(result.loadCpuShare)}${result.loadCpuShare > LOAD_CPU_FLAG ? '  ⚠ load generator near saturation' : ''}`,
           );
         }
       }
@@ -443,7 +442,7 @@ async function main(): Promise<void> {
     notes.push('Bun is not installed: the Bun rows are missing.');
     options.servers = options.servers.filter((name) => !isBunServer(name));
   }
-  const clientNames = CLIENTS.filter((name) => bun !== undefined || !name.startsWith('bun-'));
+  const clientNames = options.clients.filter((name) => bun !== undefined || !name.startsWith('bun-'));
   log(
     started,
     `wskit load benchmark${options.quick ? ' (quick)' : ''}: ${options.sections.join(', ')}; servers on core ${serverCores}, load on ${loadCores}${canPin ? '' : ' (unpinned: no taskset)'}`,

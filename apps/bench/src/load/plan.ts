@@ -42,6 +42,8 @@ export interface LoadOptions {
   scenarios: Scenario[];
   modes: Mode[];
   servers: ServerName[];
+  /** The clients of the client rows. */
+  clients: ClientName[];
   sections: Section[];
   /** Scenarios of the client and deflate rows. */
   clientScenarios: Scenario[];
@@ -58,7 +60,7 @@ export interface LoadOptions {
 
 const USAGE = `Usage: node src/load/main.ts [--quick] [--repetitions 3] [--duration 2] [--warmup 0.5]
        [--scenarios b,c,d,e] [--modes binary,text] [--servers ${SERVERS.join(',')}]
-       [--sections ${SECTIONS.join(',')}] [--memory-connections 10000]
+       [--sections ${SECTIONS.join(',')}] [--clients ${CLIENTS.join(',')}] [--memory-connections 10000]
        [--json <path>] [--markdown <path>] [--no-docs] [--render <results.json>]
 
   --quick        a smoke run: one repetition of about a second per cell, scenarios b and d
@@ -98,6 +100,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     scenarios: scenariosNamed(quick ? ['b', 'd'] : ['b', 'c', 'd', 'e']),
     modes: [...MODES],
     servers: [...SERVERS],
+    clients: [...CLIENTS],
     sections: [...SECTIONS],
     clientScenarios: scenariosNamed(quick ? ['b'] : ['b', 'c', 'd', 'e']),
     deflateScenarios: scenariosNamed(quick ? ['c'] : ['c', 'd']),
@@ -128,6 +131,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     } else if (argument === '--modes') options.modes = pick(value(), MODES, 'mode');
     else if (argument === '--servers') options.servers = pick(value(), SERVERS, 'server');
     else if (argument === '--sections') options.sections = pick(value(), SECTIONS, 'section');
+    else if (argument === '--clients') options.clients = pick(value(), CLIENTS, 'client');
     else if (argument === '--memory-connections') options.memoryConnections = Math.round(positive(value()));
     else if (argument === '--json') options.jsonPath = value();
     else if (argument === '--markdown') options.markdownPath = value();

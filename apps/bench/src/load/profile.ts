@@ -3,7 +3,10 @@
  * core, drives it with `wsload` (scenario c by default), stops it (the profile is written on exit)
  * and prints the functions with the most self time.
  *
- *   node src/load/profile.ts [--server wskit|wskit-event] [--scenario c] [--text] [--duration 10] [--top 30]
+ *   node src/load/profile.ts [--server wskit|wskit-event|ws] [--scenario c|handshakes] [--text] [--duration 10] [--top 30]
+ *
+ * `--scenario handshakes` drives `wsload handshakes` (16 at a time: connect, upgrade, one 64 B
+ * message, Close) instead of an echo scenario; `--server ws` profiles ws + bufferutil, for comparison.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,15 +78,16 @@ const { values } = parseArgs({
     top: { type: 'string', default: '30' },
   },
 });
+const handshakes = values.scenario === 'handshakes';
 const scenario = SCENARIOS.find((item) => item.name === values.scenario);
-if (scenario === undefined) throw new Error(`unknown scenario ${values.scenario}`);
-const script =
-  values.server === 'wskit'
-    ? [resolve(repositoryRoot, 'apps/echo-server/src/main.ts'), '--port', '0']
-    : values.server === 'wskit-event'
-      ? [resolve(here, 'event-server.ts')]
-      : undefined;
-if (script === undefined) throw new Error('--server must be wskit or wskit-event');
+if (scenario === undefined && !handshakes) throw new Error(`unknown scenario ${values.scenario}`);
+const scripts: Record<string, string[]> = {
+  wskit: [resolve(repositoryRoot, 'apps/echo-server/src/main.ts'), '--port', '0'],
+  'wskit-event': [resolve(here, 'event-server.ts')],
+  ws: [resolve(here, '../e2e/node-server.ts'), JSON.stringify({ server: 'ws', deflate: false })],
+};
+const script = scripts[values.server];
+if (script === undefined) throw new Error('--server must be wskit, wskit-event or ws');
 
 const loadGenerator = buildLoadGenerator();
 const directory = mkdtempSync(join(tmpdir(), 'wskit-profile-'));
@@ -97,15 +101,19 @@ const loadStarted = Number(process.hrtime.bigint() / 1000n);
 const load = launch(
   loadGenerator,
   [
-    'load',
-    '--port',
-    String(ready.port),
-    '--connections',
-    String(scenario.connections),
-    '--size',
-    String(scenario.size),
-    '--inflight',
-    String(scenario.inflight),
+    ...(scenario === undefined
+      ? ['handshakes', '--port', String(ready.port), '--concurrency', '16', '--size', '64']
+      : [
+          'load',
+          '--port',
+          String(ready.port),
+          '--connections',
+          String(scenario.connections),
+          '--size',
+          String(scenario.size),
+          '--inflight',
+          String(scenario.inflight),
+        ]),
     ...(values.text ? ['--text'] : []),
     '--warmup',
     '1',

@@ -23,8 +23,16 @@ export interface Summary {
   count: number;
   serverCpu: number;
   loadCpu: number;
+  /** The load generator's highest CPU share over the repetitions (NaN when none was recorded). */
+  loadCpuMax: number;
   /** Median messages per CPU-second of the server (rate ÷ server CPU share): robust to a shared machine. */
   perServerCpuSecond: number;
+}
+
+/** The largest finite value, or NaN when there is none. */
+function highestOf(values: readonly (number | undefined)[]): number {
+  const finite = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
+  return finite.length === 0 ? Number.NaN : Math.max(...finite);
 }
 
 /** Summarises the samples of `section` matching the cell. */
@@ -53,6 +61,7 @@ export function summarise(
     count: matching.length,
     serverCpu: shares((item) => item.serverCpuShare),
     loadCpu: shares((item) => item.loadCpuShare),
+    loadCpuMax: highestOf(matching.map((item) => item.loadCpuShare)),
     perServerCpuSecond: shares((item) =>
       item.serverCpuShare !== undefined && item.serverCpuShare > 0
         ? item.rate / item.serverCpuShare
@@ -70,6 +79,22 @@ const ratio = (value: number): string => (Number.isFinite(value) ? value.toFixed
 const count = (value: number): string =>
   Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–';
 const share = (value: number): string => (Number.isFinite(value) ? `${Math.round(value * 100)} %` : '–');
+
+/**
+ * Above this CPU share in any repetition the load generator may have held the server back: the
+ * cell is flagged (a benchmark is only honest while the thing measured is the bottleneck).
+ */
+export const LOAD_CPU_FLAG = 0.8;
+
+/** The load generator's CPU of a cell: median, the highest repetition when it differs, and a flag above {@link LOAD_CPU_FLAG}. */
+const loadShare = (summary: Summary): string => {
+  const highest = summary.loadCpuMax;
+  const text =
+    Number.isFinite(highest) && Math.round(highest * 100) !== Math.round(summary.loadCpu * 100)
+      ? `${share(summary.loadCpu)} (≤ ${share(highest)})`
+      : share(summary.loadCpu);
+  return Number.isFinite(highest) && highest > LOAD_CPU_FLAG ? `**${text}** ⚠` : text;
+};
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** The ratios of one scenario and mode in the throughput section. */
@@ -336,7 +361,7 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
         const summary = summarise(document.samples, 'throughput', name, row.scenario, row.mode);
         if (summary === undefined) continue;
         lines.push(
-          `| ${row.scenario} | ${row.mode} | ${SHORT[name]} | ${count(summary.median)} | ${count(summary.min)}–${count(summary.max)} | ${count(summary.perServerCpuSecond)} | ${share(summary.serverCpu)} | ${share(summary.loadCpu)} |`,
+          `| ${row.scenario} | ${row.mode} | ${SHORT[name]} | ${count(summary.median)} | ${count(summary.min)}–${count(summary.max)} | ${count(summary.perServerCpuSecond)} | ${share(summary.serverCpu)} | ${loadShare(summary)} |`,
         );
       }
     }
@@ -356,7 +381,7 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
     );
     for (const [name, summary] of handshakeRows)
       lines.push(
-        `| ${SHORT[name]} | ${count(summary!.median)} | ${count(summary!.min)}–${count(summary!.max)} | ${ratio(ratioOf(summary, ws))} | ${share(summary!.serverCpu)} | ${share(summary!.loadCpu)} |`,
+        `| ${SHORT[name]} | ${count(summary!.median)} | ${count(summary!.min)}–${count(summary!.max)} | ${ratio(ratioOf(summary, ws))} | ${share(summary!.serverCpu)} | ${loadShare(summary!)} |`,
       );
     lines.push('');
   }
@@ -433,12 +458,28 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
       `Its CPU time (\`getrusage\`) over the measured window: median ${share(median(generatorShares))} of one core, at most ${share(Math.max(...generatorShares))} (goal: well under 70 %). It sent and checked ${verified.toLocaleString('en-US')} messages in this run; every echo matched byte for byte (a run with a mismatch, a lost or an extra message fails).`,
       '',
     );
+    const flagged = document.samples.filter(
+      (item) => item.loadCpuShare !== undefined && item.loadCpuShare > LOAD_CPU_FLAG,
+    );
+    const cells = [
+      ...new Set(
+        flagged.map((item) =>
+          [item.section, item.scenario, item.mode, item.subject].filter(Boolean).join(' '),
+        ),
+      ),
+    ];
+    lines.push(
+      cells.length === 0
+        ? `It stayed at or below ${share(LOAD_CPU_FLAG)} of its core in every repetition of every cell.`
+        : `Cells where it used more than ${share(LOAD_CPU_FLAG)} of its core in some repetition (marked ⚠ above; there it may have held the server back, so read those rates as lower bounds): ${cells.map((cell) => `\`${cell}\``).join(', ')}.`,
+      '',
+    );
   }
 
   lines.push(
     '### How it is measured',
     '',
-    "- **Load generator** (`apps/bench/src/load/wsload.c`, compiled by the runner with the machine's C compiler into `apps/bench/.build/`): one thread, epoll, non-blocking sockets. It opens every connection with a real HTTP/1.1 upgrade and checks `Sec-WebSocket-Accept`, sends pre-built masked frames (8 different payloads and masking keys, pseudo-random bytes for binary frames, UTF-8 text with two-byte characters for text frames) with `writev`, keeps the scenario's number of messages in flight on every connection (each echo sends the next message), and checks every echo against what was sent: opcode, length and every byte (continuation frames accepted). Messages completed in the measured window are counted; afterwards no new message is sent until all have come back and been checked.",
+    "- **Load generator** (`apps/bench/src/load/wsload.c`, compiled by the runner with the machine's C compiler into `apps/bench/.build/`): one thread, epoll, non-blocking sockets. It opens every connection with a real HTTP/1.1 upgrade and checks `Sec-WebSocket-Accept`, sends pre-built masked frames (8 different payloads and masking keys, pseudo-random bytes for binary frames, UTF-8 text with two-byte characters for text frames) with `writev` (one `writev` per connection per read, whatever number of echoes that read completed; epoll interest changed only when it must), keeps the scenario's number of messages in flight on every connection (each echo sends the next message), and checks every echo against what was sent: opcode, length and every byte (continuation frames accepted). Messages completed in the measured window are counted; afterwards no new message is sent until all have come back and been checked.",
     "- **Ceiling**: the same program with `--raw` against a Node `net` echo (`socket.on('data', chunk => socket.write(chunk))`): no handshake, the same masked frames sent and expected back byte for byte. No WebSocket server on Node can beat it.",
     "- **Servers**: wskit's `apps/echo-server` with default flags (`for await` and `send`), the same runtime and listener written the event way (`apps/bench/src/load/event-server.ts`), ws 8 with bufferutil (`ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }))`), `apps/echo-server --runtime bun` and `Bun.serve`. Each server runs in its own process for the whole run; the contenders of a cell run one after another, in a rotated and alternately reversed order.",
     "- **CPU**: the load generator reads its own `getrusage` and the server's `/proc/<pid>/stat` (user + system, all threads, descendants included) at the start and end of the window; 100 % is one core. A server at about 100 % is the bottleneck, as intended.",

@@ -4,7 +4,7 @@
 // back; a peer whose pings outrun that by more than maxPendingPings fails with 1008.
 import { once } from 'node:events';
 import { createServer, type WebSocketServerOptions, type WebSocketSession } from '@wskit/node';
-import { clientFrame, RawClient } from '@wskit/tooling/cve-attacks';
+import { pingFlood, RawClient } from '@wskit/tooling/cve-attacks';
 import { expect, it } from 'vitest';
 import { defer } from '../helpers.js';
 
@@ -24,14 +24,6 @@ async function floodTarget(options: WebSocketServerOptions = {}) {
   return { ws, peer, errors };
 }
 
-/** `count` copies of a ping with `size` bytes of payload, in one array. */
-function pings(count: number, size: number): Uint8Array {
-  const one = clientFrame(0x9, new Uint8Array(size));
-  const batch = new Uint8Array(one.length * count);
-  for (let index = 0; index < count; index++) batch.set(one, index * one.length);
-  return batch;
-}
-
 it('queues at most a few pongs under 400 000 unread 125-byte pings', async () => {
   const { ws, peer } = await floodTarget();
   let received = 0;
@@ -40,7 +32,7 @@ it('queues at most a few pongs under 400 000 unread 125-byte pings', async () =>
     received++;
     mostBuffered = Math.max(mostBuffered, ws.bufferedAmount);
   });
-  const batch = pings(2000, 125);
+  const batch = pingFlood(2000, 125);
   for (let sent = 0; sent < 200; sent++) await peer.write(batch);
   while (received < 400_000 && ws.readyState === ws.OPEN) {
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -54,7 +46,7 @@ it('queues at most a few pongs under 400 000 unread 125-byte pings', async () =>
 it('fails a flood of more than maxPendingPings pings in one read with 1008', async () => {
   const { ws, peer, errors } = await floodTarget();
   // Empty pings: 6 bytes each, over 10 000 in one 64 KiB read, past the default 4096.
-  const batch = pings(20_000, 0);
+  const batch = pingFlood(20_000, 0);
   void peer.write(batch);
   const info = await ws.closed;
   expect(info.code).toBe(1008);

@@ -22,14 +22,16 @@ import { type ConformanceResult, timedResult } from './conformance-runner.js';
 export interface StandardEnv {
   /** The package's WHATWG `WebSocket` class. */
   readonly WebSocket: {
+    /** The class's prototype: what `instanceof` and the enumerable-members cases check. */
     readonly prototype: StandardWebSocket;
+    /** Connects to `url` offering `protocols`, as `new WebSocket(url, protocols)` in a browser. */
     new (url: string | URL, protocols?: string | readonly string[]): StandardWebSocket;
   };
   /** The package's `WebSocketStream` class. */
-  readonly WebSocketStream: new (
-    url: string | URL,
-    options?: WebSocketStreamOptions,
-  ) => WebSocketStream;
+  readonly WebSocketStream: {
+    /** Connects to `url` with `options` (`protocols`, `signal`), as the WHATWG proposal's constructor. */
+    new (url: string | URL, options?: WebSocketStreamOptions): WebSocketStream;
+  };
   /** The package's `CloseEvent`. */
   readonly CloseEvent: StandardEventClass<StandardCloseEvent, StandardCloseEventInit>;
   /** The package's `MessageEvent`. */

@@ -1,1 +1,0 @@
-export { parseWebSocketUrl, type WebSocketTarget } from '@wskit/transport';
