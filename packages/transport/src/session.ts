@@ -76,7 +76,12 @@ export interface SessionDriverOptions extends OpenWebSocketOptions {
 /** The session's state, as the APIs show it. */
 export type SessionState = 'OPEN' | 'CLOSING' | 'CLOSED';
 
-const clock = (): number => performance.now();
+/**
+ * The session's clock: whole milliseconds of `performance.now()`. Whole numbers are small integers
+ * to V8, stored in the objects that keep them (the engine's last activity, the deadline queue's
+ * entry); fractions would each take a heap number per connection, and timers are no finer anyway.
+ */
+const clock = (): number => Math.floor(performance.now());
 
 /**
  * Runs queued sends once the current turn's promise jobs ran: on runtimes with `setImmediate` (Node,
