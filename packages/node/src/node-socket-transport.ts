@@ -62,8 +62,8 @@ interface EarlyEvents {
 export class NodeSocketTransport implements Transport {
   /** The socket this transport writes to and reads from. */
   readonly socket: Socket;
-  /** `host:port` of the peer (`[::1]:8080` for IPv6), when known. */
-  readonly remoteAddress: string | undefined;
+  /** `host:port` of the peer, formatted when first read. */
+  #remoteAddress: string | undefined;
   #handler: TransportHandler | undefined;
   #early: EarlyEvents | undefined = { error: undefined, ended: false, closed: false };
   #writable = true;
@@ -75,7 +75,9 @@ export class NodeSocketTransport implements Transport {
 
   constructor(socket: Socket, options: NodeSocketTransportOptions = {}) {
     this.socket = socket;
-    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    // Node keeps the peer's address once read: read it while the handle is open, so that
+    // `remoteAddress` (formatted on first use) still knows it after the socket closed.
+    void socket.remotePort;
     if (options.noDelay !== false && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
     if (typeof socket.setTimeout === 'function') socket.setTimeout(0);
     socket.pause();
@@ -87,6 +89,14 @@ export class NodeSocketTransport implements Transport {
     if (socket.destroyed || !socket.writable) this.#writable = false;
     if (socket.readableEnded) this.#peerEnded = this.#early!.ended = true;
     if (socket.closed) this.#early!.closed = true;
+  }
+
+  /** `host:port` of the peer (`[::1]:8080` for IPv6), when known. */
+  get remoteAddress(): string | undefined {
+    if (this.#remoteAddress === undefined) {
+      this.#remoteAddress = formatAddress(this.socket.remoteAddress, this.socket.remotePort);
+    }
+    return this.#remoteAddress;
   }
 
   /** Bytes written and not yet handed to the operating system (`socket.writableLength`). */

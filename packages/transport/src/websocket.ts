@@ -102,14 +102,14 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   readonly protocol: string;
   /** The negotiated `Sec-WebSocket-Extensions` value, `''` for none. */
   readonly extensions: string;
-  /** The remote end, e.g. `127.0.0.1:9001`, when the transport knows it. */
-  readonly remoteAddress: string | undefined;
   /** `'client'` or `'server'`. */
   readonly role: Role;
   readonly #session: Session;
   readonly #transport: Transport;
   /** Messages kept for a consumer, and iterators waiting: made when first needed (idle: none). */
   #inbox: Inbox | undefined;
+  /** The remote end given by the adapter; otherwise the transport's (read when asked for). */
+  readonly #remoteAddress: string | undefined;
   /** The session's and the inbox's host. */
   readonly #host: SessionHost & InboxHost;
   readonly #maxBufferedBytes: number;
@@ -168,7 +168,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       transport.abort();
       throw error;
     }
-    this.remoteAddress = options.remoteAddress ?? transport.remoteAddress;
+    this.#remoteAddress = options.remoteAddress;
     if (options.topics !== undefined) {
       if (options.role !== 'server') {
         transport.abort();
@@ -179,6 +179,11 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       this.#topicExtensions = extensions !== undefined && extensions.length > 0 ? extensions : undefined;
     }
     this.#session.start(options.earlyData);
+  }
+
+  /** The remote end, e.g. `127.0.0.1:9001`, when the transport knows it. */
+  get remoteAddress(): string | undefined {
+    return this.#remoteAddress ?? this.#transport.remoteAddress;
   }
 
   /** Settles with the close event's values when the WebSocket is closed; never rejects. */
