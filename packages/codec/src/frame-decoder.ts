@@ -85,14 +85,8 @@ export class FrameDecoder {
   #headerFill = 0;
   #remaining = 0;
   #phase = 0;
-  readonly #header: FrameHeader = {
-    fin: true,
-    rsv: 0,
-    opcode: 0,
-    masked: false,
-    maskKey: 0,
-    payloadLength: 0,
-  };
+  /** The current frame's header, reused for every frame; made with the first one (idle: none). */
+  #header: FrameHeader | undefined;
 
   constructor(handler: FrameHandler, options: FrameDecoderOptions) {
     if (options.role !== 'client' && options.role !== 'server') {
@@ -145,7 +139,7 @@ export class FrameDecoder {
         const take = Math.min(this.#remaining, length - position);
         const data = chunk.subarray(position, position + take);
         position += take;
-        const header = this.#header;
+        const header = this.#header!;
         if (header.masked && this.#unmask) applyMask(data, header.maskKey, this.#phase);
         this.#phase = (this.#phase + take) & 3;
         this.#remaining -= take;
@@ -186,7 +180,7 @@ export class FrameDecoder {
       }
       const error = this.#parseHeader(source, at);
       if (error !== undefined) return this.fail(error);
-      const header = this.#header;
+      const header = this.#header!;
       let result = this.#handler.onFrameStart(header);
       if (result === undefined) {
         if (header.payloadLength === 0) {
@@ -272,7 +266,11 @@ export class FrameDecoder {
         `Frame payload of ${length} bytes exceeds maxFrameSize ${this.#maxFrameSize}`,
       );
     }
-    const header = this.#header;
+    let header = this.#header;
+    if (header === undefined) {
+      header = { fin: true, rsv: 0, opcode: 0, masked: false, maskKey: 0, payloadLength: 0 };
+      this.#header = header;
+    }
     header.fin = (first & 0x80) !== 0;
     header.rsv = first & 0x70;
     header.opcode = (first & 0x0f) as Opcode;

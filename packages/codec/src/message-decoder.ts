@@ -115,9 +115,16 @@ export class MessageDecoder {
   #closed = false;
   /** Offset in the current frame's payload of the next piece: its masking key position. */
   #payloadOffset = 0;
-  readonly #parts: ByteParts;
-  readonly #control: ByteParts;
-  readonly #validator: Utf8Validator;
+  readonly #allocate: (length: number) => Uint8Array;
+  /** The fast check the validator uses, if any. */
+  readonly #utf8Check: Utf8Check | undefined;
+  /**
+   * The pieces of the data message in progress, of the control frame in progress, and the UTF-8
+   * validator: each made when first needed (a connection that received nothing owns none).
+   */
+  #parts: ByteParts | undefined;
+  #control: ByteParts | undefined;
+  #validator: Utf8Validator | undefined;
 
   constructor(handler: MessageHandler, options: MessageDecoderOptions) {
     this.#handler = handler;
@@ -132,10 +139,8 @@ export class MessageDecoder {
     if (this.#textBytes && !handler.onEncodedText) throw new TypeError('no onEncodedText');
     this.#fastCheck = options.utf8Check !== undefined;
     // Whole text is validated natively: with the given check, else with the fatal TextDecoder.
-    this.#validator = new Utf8Validator(options.utf8Check ?? (this.#pieces ? undefined : fatalCheck));
-    const allocate = checkAllocate(options.allocate);
-    this.#parts = new ByteParts(allocate);
-    this.#control = new ByteParts(allocate);
+    this.#utf8Check = options.utf8Check ?? (this.#pieces ? undefined : fatalCheck);
+    this.#allocate = checkAllocate(options.allocate);
     const frameHandler = newFrameHandler(this);
     // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
     // copied (one pass), every other piece in place before it is used.
@@ -175,8 +180,8 @@ export class MessageDecoder {
 
   /** Fails the stream from outside; later writes are ignored and return `error`. */
   fail(error: CodecError): CodecError {
-    this.#parts.clear();
-    this.#validator.reset();
+    this.#parts?.clear();
+    this.#validator?.reset();
     return this.#frames.fail(error);
   }
 
@@ -212,7 +217,7 @@ export class MessageDecoder {
     this.#payloadOffset = 0;
     const opcode = header.opcode;
     if (opcode >= 0x8) {
-      this.#control.clear();
+      this.#control?.clear();
       return undefined;
     }
     if (opcode === Opcode.Continuation) {
@@ -253,20 +258,21 @@ export class MessageDecoder {
     this.#payloadOffset = offset + data.length;
     const maskKey = header.maskKey;
     if (header.opcode >= 0x8) {
-      this.#control.push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
+      this.#controlParts().push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
       return undefined;
     }
     const text = this.#messageOpcode === Opcode.Text;
     if (this.#messageRsv !== 0 || (!text && !this.#pieces)) {
       // Joined when the message ends, and unmasked as it is: in place if it is one piece.
-      this.#parts.push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
+      this.#messageParts().push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
       return undefined;
     }
     if (maskKey !== 0) applyMask(data, maskKey, offset & 3);
     if (this.#pieces) {
       const final = last && header.fin;
       if (text && this.#validateUtf8) {
-        if (!this.#validator.write(data) || (final && !this.#validator.end())) return invalidUtf8();
+        const validator = this.#utf8();
+        if (!validator.write(data) || (final && !validator.end())) return invalidUtf8();
       }
       this.#handler.onPiece(text ? 'text' : 'binary', data, final);
       return undefined;
@@ -274,9 +280,10 @@ export class MessageDecoder {
     // Whole text is kept as bytes: validated as each piece arrives (a bad byte fails at once, RFC
     // 6455 §8.1), joined, and decoded unless `decodeText: false`, when the message ends. Without a
     // fast check, a message in one piece is validated by its fatal decode alone (one native pass).
-    this.#unchecked = !this.#fastCheck && !this.#textBytes && last && header.fin && this.#parts.length === 0;
-    if (this.#validateUtf8 && !this.#unchecked && !this.#validator.write(data)) return invalidUtf8();
-    this.#parts.push(data);
+    const parts = this.#messageParts();
+    this.#unchecked = !this.#fastCheck && !this.#textBytes && last && header.fin && parts.length === 0;
+    if (this.#validateUtf8 && !this.#unchecked && !this.#utf8().write(data)) return invalidUtf8();
+    parts.push(data);
     return undefined;
   }
 
@@ -288,24 +295,24 @@ export class MessageDecoder {
     const type: MessageType = messageOpcode === Opcode.Text ? 'text' : 'binary';
     this.#messageOpcode = NONE;
     if (this.#messageRsv !== 0) {
-      this.#handler.onExtensionMessage(type, this.#parts.take(), this.#messageRsv);
+      this.#handler.onExtensionMessage(type, this.#takeParts(), this.#messageRsv);
       return undefined;
     }
     if (this.#pieces) {
       // A final frame with an empty payload had no payload piece to carry the end of the message.
       if (header.payloadLength === 0) {
-        if (type === 'text' && this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
+        if (type === 'text' && this.#validateUtf8 && !this.#utf8End()) return invalidUtf8();
         this.#handler.onPiece(type, EMPTY, true);
       }
       return undefined;
     }
     if (type === 'binary') {
-      this.#handler.onBinary(this.#parts.take());
+      this.#handler.onBinary(this.#takeParts());
       return undefined;
     }
     // A sequence cut short by the end of the message is refused only now.
-    if (this.#validateUtf8 && !this.#validator.end()) return invalidUtf8();
-    const utf8 = this.#parts.take();
+    if (this.#validateUtf8 && !this.#utf8End()) return invalidUtf8();
+    const utf8 = this.#takeParts();
     if (this.#textBytes) {
       this.#handler.onEncodedText!(utf8);
       return undefined;
@@ -321,8 +328,48 @@ export class MessageDecoder {
     return undefined;
   }
 
+  /** The data message's pieces, made with the first piece kept. */
+  #messageParts(): ByteParts {
+    let parts = this.#parts;
+    if (parts === undefined) {
+      parts = new ByteParts(this.#allocate);
+      this.#parts = parts;
+    }
+    return parts;
+  }
+
+  /** The control frame's pieces, made with the first control payload. */
+  #controlParts(): ByteParts {
+    let parts = this.#control;
+    if (parts === undefined) {
+      parts = new ByteParts(this.#allocate);
+      this.#control = parts;
+    }
+    return parts;
+  }
+
+  /** Joins the data message's pieces (none: an empty array). */
+  #takeParts(): Uint8Array {
+    return this.#parts === undefined ? new Uint8Array(0) : this.#parts.take();
+  }
+
+  /** The UTF-8 validator, made with the first text that needs it. */
+  #utf8(): Utf8Validator {
+    let validator = this.#validator;
+    if (validator === undefined) {
+      validator = new Utf8Validator(this.#utf8Check);
+      this.#validator = validator;
+    }
+    return validator;
+  }
+
+  /** Ends the text message for the validator: whether it was valid (no validator yet: nothing was fed). */
+  #utf8End(): boolean {
+    return this.#validator === undefined || this.#validator.end();
+  }
+
   #onControlEnd(opcode: number): CodecError | undefined {
-    const payload = this.#control.take();
+    const payload = this.#control === undefined ? new Uint8Array(0) : this.#control.take();
     if (opcode === Opcode.Ping) {
       this.#handler.onPing(payload);
     } else if (opcode === Opcode.Pong) {
@@ -331,7 +378,7 @@ export class MessageDecoder {
       const close = decodeClosePayload(payload);
       if (close instanceof CodecError) return close;
       this.#closed = true;
-      this.#parts.clear();
+      this.#parts?.clear();
       this.#handler.onClose(close);
     }
     return undefined;

@@ -30,7 +30,8 @@ export interface Http2StreamTransportOptions {
 export class Http2StreamTransport extends NodeSocketTransport {
   /** The stream this transport reads from and writes to. */
   readonly stream: Http2Stream;
-  override readonly remoteAddress: string | undefined;
+  /** The peer's address: that of the HTTP/2 session's socket. */
+  readonly #peer: string | undefined;
   readonly #ownsSession: boolean;
   #closing = false;
 
@@ -40,7 +41,7 @@ export class Http2StreamTransport extends NodeSocketTransport {
     super(stream as unknown as Socket, { noDelay: false });
     this.stream = stream;
     const socket = sessionSocket(stream.session);
-    this.remoteAddress = formatAddress(socket?.remoteAddress, socket?.remotePort);
+    this.#peer = formatAddress(socket?.remoteAddress, socket?.remotePort);
     this.#ownsSession = options.ownsSession === true;
     if (this.#ownsSession) {
       const session = stream.session;
@@ -48,6 +49,11 @@ export class Http2StreamTransport extends NodeSocketTransport {
         if (session !== undefined && !session.closed && !session.destroyed) session.close();
       });
     }
+  }
+
+  /** `host:port` of the peer (of the HTTP/2 connection), when known. */
+  override get remoteAddress(): string | undefined {
+    return this.#peer;
   }
 
   /**

@@ -13,6 +13,25 @@ export interface NodeSocketTransportOptions {
   readonly noDelay?: boolean;
 }
 
+/** The socket's property that leads its shared listeners (below) to its transport. */
+const kTransport = Symbol('wskit.transport');
+
+/** A socket with its transport attached, as the shared listeners see it (`this`). */
+type TaggedSocket = Socket & { [kTransport]?: NodeSocketTransport };
+
+/**
+ * The socket listeners, one function each for every transport (Node calls a listener with the
+ * socket as `this`): a transport owns no closure per event. Set by the static block of
+ * `NodeSocketTransport`, which reaches its private members.
+ */
+let socketListeners: {
+  data(this: TaggedSocket, chunk: Buffer): void;
+  end(this: TaggedSocket): void;
+  error(this: TaggedSocket, error: Error): void;
+  close(this: TaggedSocket): void;
+  drain(this: TaggedSocket): void;
+};
+
 /** What happened to the socket before {@link NodeSocketTransport.start} attached a handler. */
 interface EarlyEvents {
   error: Error | undefined;
@@ -43,8 +62,8 @@ interface EarlyEvents {
 export class NodeSocketTransport implements Transport {
   /** The socket this transport writes to and reads from. */
   readonly socket: Socket;
-  /** `host:port` of the peer (`[::1]:8080` for IPv6), when known. */
-  readonly remoteAddress: string | undefined;
+  /** `host:port` of the peer, formatted when first read. */
+  #remoteAddress: string | undefined;
   #handler: TransportHandler | undefined;
   #early: EarlyEvents | undefined = { error: undefined, ended: false, closed: false };
   #writable = true;
@@ -56,17 +75,28 @@ export class NodeSocketTransport implements Transport {
 
   constructor(socket: Socket, options: NodeSocketTransportOptions = {}) {
     this.socket = socket;
-    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    // Node keeps the peer's address once read: read it while the handle is open, so that
+    // `remoteAddress` (formatted on first use) still knows it after the socket closed.
+    void socket.remotePort;
     if (options.noDelay !== false && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
     if (typeof socket.setTimeout === 'function') socket.setTimeout(0);
     socket.pause();
-    socket.on('error', this.#onError);
-    socket.on('end', this.#onEnd);
-    socket.on('close', this.#onClose);
-    socket.on('drain', this.#onDrain);
+    (socket as TaggedSocket)[kTransport] = this;
+    socket.on('error', socketListeners.error);
+    socket.on('end', socketListeners.end);
+    socket.on('close', socketListeners.close);
+    socket.on('drain', socketListeners.drain);
     if (socket.destroyed || !socket.writable) this.#writable = false;
     if (socket.readableEnded) this.#peerEnded = this.#early!.ended = true;
     if (socket.closed) this.#early!.closed = true;
+  }
+
+  /** `host:port` of the peer (`[::1]:8080` for IPv6), when known. */
+  get remoteAddress(): string | undefined {
+    if (this.#remoteAddress === undefined) {
+      this.#remoteAddress = formatAddress(this.socket.remoteAddress, this.socket.remotePort);
+    }
+    return this.#remoteAddress;
   }
 
   /** Bytes written and not yet handed to the operating system (`socket.writableLength`). */
@@ -81,7 +111,7 @@ export class NodeSocketTransport implements Transport {
     }
     this.#handler = handler;
     const early = this.#early!;
-    this.socket.on('data', this.#onData);
+    this.socket.on('data', socketListeners.data);
     if (!this.#paused) this.socket.resume();
     if (early.error || early.ended || early.closed) {
       // Replay on a fresh turn: events never run inside a call the handler made.
@@ -189,13 +219,33 @@ export class NodeSocketTransport implements Transport {
     socket.destroy();
   }
 
-  readonly #onData = (chunk: Buffer): void => {
+  static {
+    socketListeners = {
+      data(chunk) {
+        this[kTransport]!.#onData(chunk);
+      },
+      end() {
+        this[kTransport]!.#onEnd();
+      },
+      error(error) {
+        this[kTransport]!.#onError(error);
+      },
+      close() {
+        this[kTransport]!.#onClose();
+      },
+      drain() {
+        this[kTransport]!.#onDrain();
+      },
+    };
+  }
+
+  #onData(chunk: Buffer): void {
     // The same bytes, not a copy: a plain Uint8Array view, so that `slice()` copies as it does on
     // every other runtime (Buffer#slice would return a view into the socket's chunk).
     this.#handler!.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  };
+  }
 
-  readonly #onEnd = (): void => {
+  #onEnd(): void {
     this.#peerEnded = true;
     if (this.#early) {
       this.#early.ended = true;
@@ -205,40 +255,40 @@ export class NodeSocketTransport implements Transport {
     // close() waits for the peer: release once our own FIN has gone too.
     const socket = this.socket;
     if (this.#closing && socket.writableFinished && !socket.destroyed) socket.destroy();
-  };
+  }
 
-  readonly #onError = (error: Error): void => {
+  #onError(error: Error): void {
     this.#writable = false;
     if (this.#early) {
       this.#early.error ??= error;
       return;
     }
     if (!this.#closed) this.#handler?.onError(error);
-  };
+  }
 
-  readonly #onClose = (): void => {
+  #onClose(): void {
     this.#writable = false;
     if (this.#early) {
       this.#early.closed = true;
       return;
     }
     this.#finish();
-  };
+  }
 
-  readonly #onDrain = (): void => {
+  #onDrain(): void {
     if (!this.#waitingForDrain || this.#closed) return;
     this.#waitingForDrain = false;
     this.#handler?.onDrain();
-  };
+  }
 
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
     const socket = this.socket;
-    socket.off('data', this.#onData);
-    socket.off('end', this.#onEnd);
-    socket.off('drain', this.#onDrain);
-    socket.off('close', this.#onClose);
+    socket.off('data', socketListeners.data);
+    socket.off('end', socketListeners.end);
+    socket.off('drain', socketListeners.drain);
+    socket.off('close', socketListeners.close);
     // Keep the error listener: a late 'error' must never become an uncaught exception.
     this.#handler?.onClose();
   }

@@ -157,6 +157,19 @@ function destroyLate(socket: Duplex): void {
   socket.destroy();
 }
 
+/**
+ * A `close` listener that Node calls with the socket as `this`, for `disarm`: one function per
+ * server, shared by every socket it times.
+ */
+function disarmOnClose(
+  server: WebSocketServer,
+  disarm: (server: WebSocketServer, socket: Duplex) => void,
+): (this: Duplex) => void {
+  return function (this: Duplex): void {
+    disarm(server, this);
+  };
+}
+
 /** The WebSocketServers attached to each HTTP server, in order: they share its upgrade requests. */
 const attachedServers = new WeakMap<HttpServer | HttpsServer | AnyHttp2Server, WebSocketServer[]>();
 
@@ -285,16 +298,20 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     const timer = setTimeout(destroyLate, this.#handshakeTimeout, socket);
     timer.unref();
     this.#deadlines.set(socket, timer);
-    socket.once('close', () => this.#disarm(socket));
+    socket.on('close', this.#disarmClosed);
   }
 
-  /** Stops the handshake timer of a socket, if any. */
+  /** Stops the handshake timer of a socket, if any, and its `close` listener: an open WebSocket keeps neither. */
   #disarm(socket: Duplex): void {
     const timer = this.#deadlines.get(socket);
     if (timer === undefined) return;
     clearTimeout(timer);
     this.#deadlines.delete(socket);
+    socket.off('close', this.#disarmClosed);
   }
+
+  /** The `close` listener of every timed socket (Node calls it with the socket as `this`): one function for all. */
+  readonly #disarmClosed = disarmOnClose(this, (server, socket) => server.#disarm(socket));
 
   /** Whether {@link #onRequest} listens to the server's `request` event. */
   #requests = false;
@@ -505,6 +522,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         url: outcome.url,
         earlyData: outcome.earlyData,
         topics: this.#topics,
+        onClosed: this.#untrack,
       },
       this.#binaryType,
     );
@@ -514,15 +532,15 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     return websocket;
   }
 
-  /**
-   * Adds an open WebSocket to the clients until it closes. A method of its own, so the callback's
-   * scope holds only the WebSocket: a closure made in `handleUpgrade` would share its context, which
-   * keeps the upgrade request (headers, parser state) alive for the whole connection.
-   */
+  /** Adds an open WebSocket to the clients until it closes (`#untrack`, its `onClosed`). */
   #track(websocket: WebSocket): void {
     this.#clients.add(websocket);
-    void websocket.closed.then(() => this.#clients.delete(websocket));
   }
+
+  /** Every WebSocket's `onClosed`: one function for all, so a connection owns no closure or promise for it. */
+  readonly #untrack = (websocket: WebSocket): void => {
+    this.#clients.delete(websocket);
+  };
 
   /**
    * Stops taking connections and closes the server: stops listening (a standalone server) or

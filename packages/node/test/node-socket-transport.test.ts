@@ -54,6 +54,18 @@ describe('NodeSocketTransport', () => {
     expect(plain).not.toHaveBeenCalled();
   });
 
+  it('still describes the remote end when first asked after the peer reset the connection', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const events = recorder();
+    transport.start(events.handler);
+    const port = server.localPort;
+    server.resetAndDestroy();
+    await events.closed;
+    expect(client.destroyed).toBe(true);
+    expect(transport.remoteAddress).toBe(`127.0.0.1:${port}`);
+  });
+
   it('writes a header and a payload in one writev system call', async () => {
     const { client, server } = await socketPair();
     const transport = new NodeSocketTransport(client);

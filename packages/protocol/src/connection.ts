@@ -35,7 +35,7 @@ import {
   DefaultTimeouts,
   effectiveMaxMessageSize,
 } from './options.js';
-import { closeReason } from './received-message.js';
+import { closeReason, type DeliveryOptions } from './received-message.js';
 import { type ConnectionInput, type ConnectionState, transition } from './state.js';
 
 const EMPTY = new Uint8Array(0);
@@ -72,9 +72,7 @@ interface CloseDetails {
 }
 
 /** Makes a connection's callbacks object; set by the static block of `Connection`, which reaches its private members. */
-let newCallbacks: (
-  connection: Connection,
-) => MessageHandler & PipelineHost & { report(error: ConnectionFailure): void };
+let newCallbacks: (connection: Connection) => MessageHandler & PipelineHost;
 
 /**
  * A sans-I/O WebSocket connection for either role, from the end of the opening handshake to the end
@@ -108,10 +106,22 @@ export class Connection {
   readonly #extensionRsv: number;
   /** Whether an extension transforms outgoing messages (otherwise they are framed directly). */
   readonly #encodes: boolean;
-  /** Events in arrival order, behind messages an extension is still decoding. */
-  readonly #incoming: IncomingPipeline;
-  /** Frames in call order, behind messages an extension is still encoding. */
-  readonly #outgoing: OutgoingPipeline;
+  /**
+   * Events in arrival order, behind messages an extension is still decoding: created when an
+   * extension first decodes a message (until then events are delivered directly).
+   */
+  #incoming: IncomingPipeline | undefined;
+  /**
+   * Frames in call order, behind messages an extension is still encoding: created when an extension
+   * first encodes a message (until then frames are written directly).
+   */
+  #outgoing: OutgoingPipeline | undefined;
+  /** The decoder's handler and the pipelines' host: one object with shared prototype methods. */
+  readonly #callbacks: MessageHandler & PipelineHost;
+  readonly #decodeSteps: readonly ExtensionStep[];
+  readonly #encodeSteps: readonly ExtensionStep[];
+  /** How messages an extension decoded are delivered; only with extensions. */
+  readonly #delivery: DeliveryOptions | undefined;
 
   #state: ConnectionState = 'OPEN';
   /** Opcode of the fragmented message being sent (Text or Binary), or 0. */
@@ -188,23 +198,21 @@ export class Connection {
         );
     }
     this.#encodes = encodeSteps.length > 0;
+    this.#encodeSteps = encodeSteps;
+    this.#decodeSteps = decodeSteps;
+    this.#delivery =
+      this.#extensions.length === 0
+        ? undefined
+        : {
+            maxMessageSize,
+            pieces: options.delivery === 'pieces',
+            decodeText: options.decodeText ?? true,
+            validateUtf8: options.validateUtf8 ?? true,
+            utf8Check: options.utf8Check,
+          };
     // One object with shared prototype methods, instead of a closure per callback and connection.
     const host = newCallbacks(this);
-    this.#incoming = new IncomingPipeline(host, (event) => this.#deliver(event), decodeSteps, {
-      maxMessageSize,
-      pieces: options.delivery === 'pieces',
-      decodeText: options.decodeText ?? true,
-      validateUtf8: options.validateUtf8 ?? true,
-      utf8Check: options.utf8Check,
-    });
-    this.#outgoing = new OutgoingPipeline(
-      host,
-      (frames) => {
-        this.#write(frames);
-      },
-      (message) => this.#frameMessage(message),
-      encodeSteps,
-    );
+    this.#callbacks = host;
     this.#decoder = new MessageDecoder(host, {
       role: options.role,
       maxFrameSize: options.maxFrameSize,
@@ -218,12 +226,7 @@ export class Connection {
       enforceMasking: options.enforceMasking,
       allocate: options.allocate,
     });
-    this.#encoder = new FrameEncoder({
-      role: options.role,
-      mask: options.mask,
-      maskKeys: options.maskKeys,
-      allocate: options.allocate,
-    });
+    this.#encoder = frameEncoder(options);
     this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
     if (this.#handler !== undefined) this.#handler.onOpen?.();
     else this.#events = [{ type: 'open' }];
@@ -260,7 +263,7 @@ export class Connection {
    * the messages it handed over to tell which sends are written.
    */
   get encodedMessages(): number {
-    return this.#outgoing.finishedMessages;
+    return this.#outgoing === undefined ? 0 : this.#outgoing.finishedMessages;
   }
 
   /** Whether an extension encodes outgoing messages (then sends may finish later: {@link encodedMessages}). */
@@ -282,7 +285,7 @@ export class Connection {
    * {@link dataToSend} returned (TCP: `end()`, a FIN after the queued bytes). It stays true.
    */
   get shouldCloseTransport(): boolean {
-    return this.#endTransport && this.#outgoing.isEmpty;
+    return this.#endTransport && this.#outgoingIdle();
   }
 
   // ---- bytes in -------------------------------------------------------------------------------
@@ -310,7 +313,7 @@ export class Connection {
       // A handler threw inside the decoder: the stream position is lost, so the connection fails.
       // Once closed there is nobody left to report to: the exception is the caller's own, rethrown.
       if (this.#isClosed()) throw cause;
-      this.#incoming.clear();
+      this.#incoming?.clear();
       this.#fail(
         new ConnectionError('WS_ERR_INTERNAL', 'Unexpected exception while handling received data', {
           cause,
@@ -386,7 +389,7 @@ export class Connection {
    */
   dataToSend(): Uint8Array[] {
     this.#writeDuePong();
-    if (this.#autoFlushClose && this.closeDue && this.#incoming.isEmpty) this.flushClose();
+    if (this.#autoFlushClose && this.closeDue && this.#incomingIdle()) this.flushClose();
     const output = this.#output;
     this.#output = NO_OUTPUT;
     // An unsolicited-pong keepalive counts what we send as activity too (WinHTTP's idle keep-alive).
@@ -434,8 +437,8 @@ export class Connection {
   sendText(text: string, options?: SendOptions): void {
     if (typeof text !== 'string') throw new TypeError('sendText expects a string');
     this.#checkData('send text');
-    if (!this.#encodes) this.#outgoing.write(this.#encoder.encodeText(text));
-    else this.#outgoing.encode(outgoingMessage('text', textEncoder.encode(text), options));
+    if (!this.#encodes) this.#writeInOrder(this.#encoder.encodeText(text));
+    else this.#outgoingPipeline().encode(outgoingMessage('text', textEncoder.encode(text), options));
   }
 
   /**
@@ -446,16 +449,16 @@ export class Connection {
   sendEncodedText(utf8: Uint8Array, options?: SendOptions): void {
     if (!(utf8 instanceof Uint8Array)) throw new TypeError('sendEncodedText expects a Uint8Array');
     this.#checkData('send text');
-    if (!this.#encodes) this.#outgoing.write(this.#encoder.encode(Opcode.Text, utf8));
-    else this.#outgoing.encode(outgoingMessage('text', utf8, options));
+    if (!this.#encodes) this.#writeInOrder(this.#encoder.encode(Opcode.Text, utf8));
+    else this.#outgoingPipeline().encode(outgoingMessage('text', utf8, options));
   }
 
   /** Sends a binary message. The bytes are not copied: do not modify them until written. */
   sendBinary(data: Uint8Array, options?: SendOptions): void {
     if (!(data instanceof Uint8Array)) throw new TypeError('sendBinary expects a Uint8Array');
     this.#checkData('send binary');
-    if (!this.#encodes) this.#outgoing.write(this.#encoder.encode(Opcode.Binary, data));
-    else this.#outgoing.encode(outgoingMessage('binary', data, options));
+    if (!this.#encodes) this.#writeInOrder(this.#encoder.encode(Opcode.Binary, data));
+    else this.#outgoingPipeline().encode(outgoingMessage('binary', data, options));
   }
 
   /**
@@ -472,13 +475,13 @@ export class Connection {
     const opcode = type === 'text' ? Opcode.Text : Opcode.Binary;
     const payload = fragmentPayload(data, opcode);
     this.#sending = opcode;
-    this.#outgoing.write(this.#encoder.encode(opcode, payload, NOT_FINAL));
+    this.#writeInOrder(this.#encoder.encode(opcode, payload, NOT_FINAL));
   }
 
   /** Sends a middle fragment of the message started with {@link startMessage}. */
   continueMessage(data: Uint8Array | string): void {
     this.#checkFragment('continue a message');
-    this.#outgoing.write(
+    this.#writeInOrder(
       this.#encoder.encode(Opcode.Continuation, fragmentPayload(data, this.#sending), NOT_FINAL),
     );
   }
@@ -488,7 +491,7 @@ export class Connection {
     this.#checkFragment('end a message');
     const payload = fragmentPayload(data, this.#sending);
     this.#sending = 0;
-    this.#outgoing.write(this.#encoder.encode(Opcode.Continuation, payload));
+    this.#writeInOrder(this.#encoder.encode(Opcode.Continuation, payload));
   }
 
   /** Sends a ping (payload at most 125 bytes). Allowed while `OPEN` and `CLOSING`. */
@@ -685,18 +688,18 @@ export class Connection {
       this.#closeDeadline = undefined;
       this.#pongDeadline = undefined;
     }
-    if (step.dropOutgoing) this.#outgoing.clear();
+    if (step.dropOutgoing) this.#outgoing?.clear();
     if (step.writeClose === 'initiate') {
-      this.#outgoing.write(this.#encoder.encode(Opcode.Close, details.payload!));
+      this.#writeInOrder(this.#encoder.encode(Opcode.Close, details.payload!));
     } else if (step.writeClose === 'reply') {
       const code = this.#closeReceived?.code;
       this.#closeSent = { code, reason: '' };
-      this.#outgoing.write(
+      this.#writeInOrder(
         this.#encoder.encode(Opcode.Close, code === undefined ? EMPTY : encodeClosePayload(code)),
       );
     } else if (step.writeClose === 'fail') {
       this.#closeSent = { code: details.code, reason: details.reason ?? '' };
-      this.#outgoing.write(
+      this.#writeInOrder(
         this.#encoder.encode(Opcode.Close, encodeClosePayload(details.code, details.reason)),
       );
     }
@@ -713,26 +716,26 @@ export class Connection {
     this.#disposeIfIdle();
     if (step.announce === 'closeReceived') {
       const close = this.#closeReceived!;
-      this.#incoming.emit({
+      this.#emit({
         type: 'closeReceived',
         code: close.code ?? CloseCode.NoStatusReceived,
         reason: close.reason,
       });
     } else if (step.announce === 'error') {
-      this.#incoming.emit({ type: 'error', error: details.error! });
+      this.#emit({ type: 'error', error: details.error! });
     }
     if (step.report === 'handshake') {
       const close = this.#closeReceived!;
-      this.#incoming.emit({
+      this.#emit({
         type: 'close',
         code: close.code ?? CloseCode.NoStatusReceived,
         reason: close.reason,
         wasClean: true,
       });
     } else if (step.report !== undefined) {
-      if (details.error !== undefined) this.#incoming.emit({ type: 'error', error: details.error });
+      if (details.error !== undefined) this.#emit({ type: 'error', error: details.error });
       const abnormal = step.report === 'abnormal';
-      this.#incoming.emit({
+      this.#emit({
         type: 'close',
         code: abnormal ? CloseCode.AbnormalClosure : details.code!,
         reason: abnormal ? '' : (details.reason ?? ''),
@@ -760,41 +763,41 @@ export class Connection {
       onText(text: string): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        if (connection.#handler !== undefined && connection.#incomingIdle()) {
           connection.#handler.onMessage?.('text', text);
-        } else connection.#incoming.emit({ type: 'message', messageType: 'text', data: text });
+        } else connection.#emit({ type: 'message', messageType: 'text', data: text });
       }
 
       onBinary(data: Uint8Array): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        if (connection.#handler !== undefined && connection.#incomingIdle()) {
           connection.#handler.onMessage?.('binary', data);
-        } else connection.#incoming.emit({ type: 'message', messageType: 'binary', data });
+        } else connection.#emit({ type: 'message', messageType: 'binary', data });
       }
 
       onEncodedText(utf8: Uint8Array): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        if (connection.#handler !== undefined && connection.#incomingIdle()) {
           connection.#handler.onEncodedText?.(utf8);
-        } else connection.#incoming.emit({ type: 'encodedText', data: utf8 });
+        } else connection.#emit({ type: 'encodedText', data: utf8 });
       }
 
       onPiece(type: MessageType, data: Uint8Array, final: boolean): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        if (connection.#handler !== undefined && connection.#incoming.isEmpty) {
+        if (connection.#handler !== undefined && connection.#incomingIdle()) {
           connection.#handler.onMessagePiece?.(type, data, final);
         } else {
-          connection.#incoming.emit({ type: 'messagePiece', messageType: type, data, final });
+          connection.#emit({ type: 'messagePiece', messageType: type, data, final });
         }
       }
 
       onExtensionMessage(type: MessageType, data: Uint8Array, rsv: number): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
-        connection.#incoming.decode({ type, data, rsv });
+        connection.#incomingPipeline().decode({ type, data, rsv });
       }
 
       onPing(data: Uint8Array): void {
@@ -823,14 +826,14 @@ export class Connection {
           }
           connection.#duePong = data.slice();
         }
-        connection.#incoming.emit({ type: 'ping', data });
+        connection.#emit({ type: 'ping', data });
       }
 
       onPong(data: Uint8Array): void {
         const connection = this.#connection;
         if (!connection.#reading()) return;
         connection.#pongDeadline = undefined;
-        connection.#incoming.emit({ type: 'pong', data });
+        connection.#emit({ type: 'pong', data });
       }
 
       onClose(close: ClosePayload): void {
@@ -857,10 +860,59 @@ export class Connection {
       }
 
       report(error: ConnectionFailure): void {
-        this.#connection.#incoming.emit({ type: 'error', error });
+        this.#connection.#emit({ type: 'error', error });
+      }
+
+      deliver(event: ConnectionEvent): void {
+        this.#connection.#deliver(event);
+      }
+
+      write(frames: Uint8Array[]): void {
+        this.#connection.#write(frames);
+      }
+
+      frame(message: ExtensionMessage): Uint8Array[] {
+        return this.#connection.#frameMessage(message);
       }
     }
     newCallbacks = (connection) => new Callbacks(connection);
+  }
+
+  /** Whether no event waits behind a message an extension is decoding: events can go directly. */
+  #incomingIdle(): boolean {
+    return this.#incoming === undefined || this.#incoming.isEmpty;
+  }
+
+  /** Whether no frame waits behind a message an extension is encoding. */
+  #outgoingIdle(): boolean {
+    return this.#outgoing === undefined || this.#outgoing.isEmpty;
+  }
+
+  /** Delivers `event` now, or behind the messages an extension is still decoding. */
+  #emit(event: ConnectionEvent): void {
+    if (this.#incoming === undefined) this.#deliver(event);
+    else this.#incoming.emit(event);
+  }
+
+  /** Writes `frames` now, or behind the messages an extension is still encoding. */
+  #writeInOrder(frames: Uint8Array[]): void {
+    if (this.#outgoing === undefined) this.#write(frames);
+    else this.#outgoing.write(frames);
+  }
+
+  /** The incoming pipeline, created when an extension first decodes a message. */
+  #incomingPipeline(): IncomingPipeline {
+    if (this.#incoming === undefined) {
+      this.#incoming = new IncomingPipeline(this.#callbacks, this.#decodeSteps, this.#delivery!);
+    }
+    return this.#incoming;
+  }
+
+  /** The outgoing pipeline, created when an extension first encodes a message. */
+  #outgoingPipeline(): OutgoingPipeline {
+    if (this.#outgoing === undefined)
+      this.#outgoing = new OutgoingPipeline(this.#callbacks, this.#encodeSteps);
+    return this.#outgoing;
   }
 
   #deliver(event: ConnectionEvent): void {
@@ -880,7 +932,7 @@ export class Connection {
 
   /** Releases the extensions once the connection is closed and nothing is pending. */
   #disposeIfIdle(): void {
-    if (this.#disposed || this.#state !== 'CLOSED' || !this.#incoming.isEmpty || !this.#outgoing.isEmpty) {
+    if (this.#disposed || this.#state !== 'CLOSED' || !this.#incomingIdle() || !this.#outgoingIdle()) {
       return;
     }
     this.#disposed = true;
@@ -892,6 +944,34 @@ export class Connection {
       }
     }
   }
+}
+
+/** Unmasked encoders by `allocate` option (the default's under `undefined`): see {@link frameEncoder}. */
+const sharedEncoders = new WeakMap<(length: number) => Uint8Array, FrameEncoder>();
+let sharedDefaultEncoder: FrameEncoder | undefined;
+
+/**
+ * The connection's frame encoder. An unmasked one (a server's) holds no state of its own, only its
+ * options, so connections with the same `allocate` share one; a masking encoder is the
+ * connection's own (its mask keys).
+ */
+function frameEncoder(options: ConnectionOptions): FrameEncoder {
+  const { role, mask, maskKeys, allocate } = options;
+  const masking = mask ?? role === 'client';
+  if (masking || (role !== 'client' && role !== 'server')) {
+    return new FrameEncoder({ role, mask, maskKeys, allocate });
+  }
+  if (allocate === undefined) {
+    if (sharedDefaultEncoder === undefined) sharedDefaultEncoder = new FrameEncoder({ role, mask: false });
+    return sharedDefaultEncoder;
+  }
+  if (typeof allocate !== 'function') return new FrameEncoder({ role, mask: false, allocate }); // throws
+  let encoder = sharedEncoders.get(allocate);
+  if (encoder === undefined) {
+    encoder = new FrameEncoder({ role, mask: false, allocate });
+    sharedEncoders.set(allocate, encoder);
+  }
+  return encoder;
 }
 
 /** The payload of a fragment: bytes as they are, a string (text messages only) as UTF-8. */

@@ -13,7 +13,10 @@ import { type DeliveryOptions, messageEvent } from './received-message.js';
 /** One extension step per negotiated extension, bound to the connection's context. */
 export type ExtensionStep = (message: ExtensionMessage) => ExtensionResult;
 
-/** What a pipeline needs from its connection. */
+/**
+ * What a pipeline needs from its connection: one object (the connection's callbacks, whose methods
+ * live on a shared prototype), so a pipeline holds no closures.
+ */
 export interface PipelineHost {
   /** Whether the connection is `CLOSED` (then a failure is reported, not acted on). */
   isClosed(): boolean;
@@ -23,27 +26,29 @@ export interface PipelineHost {
   idle(): void;
   /** An asynchronous step settled outside any call into the engine: tell the I/O layer. */
   wake(): void;
+  /** Incoming: delivers an event, in order. */
+  deliver(event: ConnectionEvent): void;
+  /** Outgoing: writes frames, in order. */
+  write(frames: Uint8Array[]): void;
+  /** Outgoing: frames a message the extensions encoded. */
+  frame(message: ExtensionMessage): Uint8Array[];
+  /** Outgoing: reports an error once the connection is closed (a message skipped). */
+  report(error: ConnectionFailure): void;
 }
 
 /**
  * Received messages that extensions decode, and every event that arrives behind one, in arrival
- * order. While no decode is in flight the queue is empty and events go straight to `deliver`.
+ * order. While no decode is in flight the queue is empty and events go straight to `host.deliver`
+ * (the connection creates a pipeline only when an extension first decodes a message).
  */
 export class IncomingPipeline {
   readonly #queue = new SlotQueue();
   readonly #host: PipelineHost;
-  readonly #deliver: (event: ConnectionEvent) => void;
   readonly #steps: readonly ExtensionStep[];
   readonly #delivery: DeliveryOptions;
 
-  constructor(
-    host: PipelineHost,
-    deliver: (event: ConnectionEvent) => void,
-    steps: readonly ExtensionStep[],
-    delivery: DeliveryOptions,
-  ) {
+  constructor(host: PipelineHost, steps: readonly ExtensionStep[], delivery: DeliveryOptions) {
     this.#host = host;
-    this.#deliver = deliver;
     this.#steps = steps;
     this.#delivery = delivery;
   }
@@ -55,7 +60,7 @@ export class IncomingPipeline {
 
   /** Delivers `event` now, or behind the messages still being decoded. */
   emit(event: ConnectionEvent): void {
-    if (this.#queue.isEmpty) this.#deliver(event);
+    if (this.#queue.isEmpty) this.#host.deliver(event);
     else this.#queue.push({ event, pending: false });
   }
 
@@ -74,7 +79,7 @@ export class IncomingPipeline {
     for (let slot = this.#queue.head; slot !== undefined; slot = this.#queue.head) {
       if (slot.event === undefined && (slot.pending || !this.#start(slot))) return;
       this.#queue.shift();
-      this.#deliver(slot.event!);
+      this.#host.deliver(slot.event!);
     }
     this.#host.idle();
   }
@@ -145,25 +150,17 @@ export class IncomingPipeline {
 /**
  * Outgoing messages that extensions encode, and every frame written behind one (other messages,
  * fragments, our close frame), in call order. While no encode is in flight the queue is empty and
- * frames go straight to `write`. Pings and pongs do not wait here: they may go between messages.
+ * frames go straight to `host.write` (the connection creates a pipeline only when an extension first
+ * encodes a message). Pings and pongs do not wait here: they may go between messages.
  */
 export class OutgoingPipeline {
   readonly #queue = new SlotQueue();
-  readonly #host: PipelineHost & { report(error: ConnectionFailure): void };
-  readonly #write: (frames: Uint8Array[]) => void;
-  readonly #frame: (message: ExtensionMessage) => Uint8Array[];
+  readonly #host: PipelineHost;
   readonly #steps: readonly ExtensionStep[];
   #finished = 0;
 
-  constructor(
-    host: PipelineHost & { report(error: ConnectionFailure): void },
-    write: (frames: Uint8Array[]) => void,
-    frame: (message: ExtensionMessage) => Uint8Array[],
-    steps: readonly ExtensionStep[],
-  ) {
+  constructor(host: PipelineHost, steps: readonly ExtensionStep[]) {
     this.#host = host;
-    this.#write = write;
-    this.#frame = frame;
     this.#steps = steps;
   }
 
@@ -183,7 +180,7 @@ export class OutgoingPipeline {
 
   /** Writes `frames` now, or behind the messages still being encoded. */
   write(frames: Uint8Array[]): void {
-    if (this.#queue.isEmpty) this.#write(frames);
+    if (this.#queue.isEmpty) this.#host.write(frames);
     else this.#queue.push({ frames, pending: false });
   }
 
@@ -203,7 +200,7 @@ export class OutgoingPipeline {
       if (slot.frames === undefined && (slot.pending || !this.#start(slot))) return;
       this.#queue.shift();
       if (slot.message !== undefined) this.#finished++;
-      this.#write(slot.frames!);
+      this.#host.write(slot.frames!);
     }
     this.#host.idle();
   }
@@ -237,7 +234,7 @@ export class OutgoingPipeline {
 
   #settle(slot: Slot, message: ExtensionMessage): boolean {
     try {
-      slot.frames = this.#frame(message);
+      slot.frames = this.#host.frame(message);
       return true;
     } catch (cause) {
       this.#failed(cause);

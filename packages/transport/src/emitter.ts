@@ -18,7 +18,8 @@ interface Registration {
 
 /** See the module comment. Subclass it and call {@link emit} from the subclass. */
 export class TypedEmitter<M extends EventMap<M>> {
-  readonly #listeners = new Map<keyof M, Registration[]>();
+  /** The listeners by event; made when the first is added (an emitter nobody listens to owns no map). */
+  #listeners: Map<keyof M, Registration[]> | undefined;
 
   /** Adds `listener` for `event`; the same function added twice is called twice. */
   on<E extends keyof M>(event: E, listener: Listener<M, E>): this {
@@ -32,14 +33,14 @@ export class TypedEmitter<M extends EventMap<M>> {
 
   /** Removes the last registration of `listener` for `event` (from `on` or `once`). */
   off<E extends keyof M>(event: E, listener: Listener<M, E>): this {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners?.get(event);
     if (list === undefined) return this;
     for (let index = list.length - 1; index >= 0; index--) {
       if (list[index]!.listener === listener) {
         const next = list.slice();
         next.splice(index, 1);
-        if (next.length === 0) this.#listeners.delete(event);
-        else this.#listeners.set(event, next);
+        if (next.length === 0) this.#listeners!.delete(event);
+        else this.#listeners!.set(event, next);
         this.listenersChanged(event);
         break;
       }
@@ -49,7 +50,7 @@ export class TypedEmitter<M extends EventMap<M>> {
 
   /** How many listeners `event` has. */
   listenerCount(event: keyof M): number {
-    return this.#listeners.get(event)?.length ?? 0;
+    return this.#listeners?.get(event)?.length ?? 0;
   }
 
   /**
@@ -57,7 +58,7 @@ export class TypedEmitter<M extends EventMap<M>> {
    * removed during the call take effect from the next emit. Returns whether there were listeners.
    */
   protected emit<E extends keyof M>(event: E, ...args: M[E]): boolean {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners?.get(event);
     if (list === undefined) return false;
     for (const registration of list) {
       if (registration.once) this.#remove(event, registration);
@@ -77,6 +78,7 @@ export class TypedEmitter<M extends EventMap<M>> {
 
   #add<E extends keyof M>(event: E, listener: Listener<M, E>, once: boolean): this {
     if (typeof listener !== 'function') throw new TypeError('The listener must be a function');
+    if (this.#listeners === undefined) this.#listeners = new Map();
     const list = this.#listeners.get(event);
     const registration: Registration = { listener, once };
     // Copy on write: an emit in progress keeps iterating the list it started with.
@@ -86,11 +88,12 @@ export class TypedEmitter<M extends EventMap<M>> {
   }
 
   #remove(event: keyof M, registration: Registration): void {
-    const list = this.#listeners.get(event);
+    const listeners = this.#listeners;
+    const list = listeners?.get(event);
     if (list === undefined) return;
     const next = list.filter((entry) => entry !== registration);
-    if (next.length === 0) this.#listeners.delete(event);
-    else this.#listeners.set(event, next);
+    if (next.length === 0) listeners!.delete(event);
+    else listeners!.set(event, next);
     this.listenersChanged(event);
   }
 }

@@ -18,6 +18,16 @@ interface Waiter {
   readonly resolve: (result: IteratorResult<Received, undefined>) => void;
 }
 
+/** Whom an {@link Inbox} tells when it fills, has room again, or had messages taken. */
+export interface InboxHost {
+  /** The inbox holds its limit of messages or bytes: reading should pause. */
+  inboxFull(): void;
+  /** The inbox is below both limits again: reading may resume. */
+  inboxRoom(): void;
+  /** Held messages were taken (the byte count fell). */
+  inboxTaken(): void;
+}
+
 const DONE: IteratorResult<Received, undefined> = { value: undefined, done: true };
 
 const NO_ITEMS = Object.freeze([]) as unknown as Received[];
@@ -32,16 +42,15 @@ function sizeOf(item: Received): number {
 
 /**
  * Received messages that no consumer took yet, in arrival order, and the async iterators waiting
- * for them. It calls `full` when it holds `limit` messages or `byteLimit` payload bytes (the
- * session pauses reading) and `room` when it is below both again (reading resumes).
+ * for them. It tells its host (`inboxFull`) when it holds `limit` messages or `byteLimit` payload
+ * bytes (the session pauses reading) and (`inboxRoom`) when it is below both again (reading resumes).
  */
 export class Inbox {
   readonly #limit: number;
   readonly #byteLimit: number;
   /** Payload bytes of the kept messages (a string counts its length). */
   #bytes = 0;
-  readonly #full: () => void;
-  readonly #room: () => void;
+  readonly #host: InboxHost;
   /** Kept messages and waiting readers; the shared empty lists while there are none. */
   #items: Received[] = NO_ITEMS;
   #waiters: Waiter[] = NO_WAITERS;
@@ -52,18 +61,10 @@ export class Inbox {
    * @param limit the most messages kept before `full`.
    * @param byteLimit the most payload bytes kept before `full` (default no limit).
    */
-  constructor(
-    limit: number,
-    full: () => void,
-    room: () => void,
-    byteLimit = Number.POSITIVE_INFINITY,
-    taken: () => void = () => {},
-  ) {
-    this.#taken = taken;
+  constructor(limit: number, host: InboxHost, byteLimit = Number.POSITIVE_INFINITY) {
     this.#limit = Math.max(1, limit);
     this.#byteLimit = byteLimit;
-    this.#full = full;
-    this.#room = room;
+    this.#host = host;
   }
 
   /** Messages held. */
@@ -93,7 +94,7 @@ export class Inbox {
     this.#bytes += sizeOf(item);
     if (!this.#isFull && (this.#items.length >= this.#limit || this.#bytes >= this.#byteLimit)) {
       this.#isFull = true;
-      this.#full();
+      this.#host.inboxFull();
     }
   }
 
@@ -142,11 +143,8 @@ export class Inbox {
   #checkRoom(): void {
     if (this.#isFull && this.#items.length < this.#limit && this.#bytes < this.#byteLimit) {
       this.#isFull = false;
-      this.#room();
+      this.#host.inboxRoom();
     }
-    this.#taken();
+    this.#host.inboxTaken();
   }
-
-  /** Called whenever held messages were taken (the byte count fell). */
-  readonly #taken: () => void;
 }

@@ -2,6 +2,7 @@ import type { MaskKeyPool, Role, Utf8Check } from '@wskit/codec';
 import type { ConnectionExtension } from '@wskit/protocol';
 import type { EncodedText } from './encoded-text.js';
 import type { TopicHub } from './topics.js';
+import type { WebSocket } from './websocket.js';
 
 /** Defaults of the session driver's own options, in bytes and messages. */
 export const DefaultSessionOptions = {
@@ -111,6 +112,12 @@ export interface OpenWebSocketOptions extends SessionOptions {
   remoteAddress?: string;
   /** A server's topics: gives the WebSocket `subscribe`, `unsubscribe`, `publish` … (servers only). */
   topics?: TopicHub;
+  /**
+   * Called with the WebSocket once it closed, right after its `close` event: for a server that
+   * tracks its connections with one function shared by all of them, where `closed.then(…)` would
+   * cost each connection a promise and two closures.
+   */
+  onClosed?: (websocket: WebSocket) => void;
 }
 
 /** Checks a size option: a non-negative integer (or `Infinity` where allowed), or the default. */

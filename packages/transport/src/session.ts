@@ -76,7 +76,12 @@ export interface SessionDriverOptions extends OpenWebSocketOptions {
 /** The session's state, as the APIs show it. */
 export type SessionState = 'OPEN' | 'CLOSING' | 'CLOSED';
 
-const clock = (): number => performance.now();
+/**
+ * The session's clock: whole milliseconds of `performance.now()`. Whole numbers are small integers
+ * to V8, stored in the objects that keep them (the engine's last activity, the deadline queue's
+ * entry); fractions would each take a heap number per connection, and timers are no finer anyway.
+ */
+const clock = (): number => Math.floor(performance.now());
 
 /**
  * Runs queued sends once the current turn's promise jobs ran: on runtimes with `setImmediate` (Node,
@@ -231,7 +236,11 @@ export class Session {
       role: options.role,
       clock,
       // An extension answered outside any call into the engine: deliver and write what it produced.
-      onWake: () => this.#afterEngine(),
+      // Only extensions answer later: without them a session owns no closure for it.
+      onWake:
+        options.extensions === undefined || options.extensions.length === 0
+          ? undefined
+          : () => this.#afterEngine(),
       extensions: options.extensions,
       autoPong: options.autoPong,
       maxPendingPings: options.maxPendingPings,
@@ -719,18 +728,26 @@ export class Session {
     if (this.#queue.bytes < this.#highWaterMark) {
       if (planned === 'later') return;
       this.#flushPlanned = 'later';
-      afterPromiseJobs(this.#scheduledFlush);
+      afterPromiseJobs(this.#scheduledFlushTask());
       return;
     }
     this.#flushPlanned = 'soon';
-    queueMicrotask(this.#scheduledFlush);
+    queueMicrotask(this.#scheduledFlushTask());
   }
 
-  readonly #scheduledFlush = (): void => {
-    if (this.#flushPlanned === 'none') return; // the other scheduled run did it
-    this.#flushPlanned = 'none';
-    this.#flush();
-  };
+  /** The scheduled flush, made on the first send (a session that never sends owns no closure for it). */
+  #scheduledFlush: (() => void) | undefined;
+
+  #scheduledFlushTask(): () => void {
+    if (this.#scheduledFlush === undefined) {
+      this.#scheduledFlush = () => {
+        if (this.#flushPlanned === 'none') return; // the other scheduled run did it
+        this.#flushPlanned = 'none';
+        this.#flush();
+      };
+    }
+    return this.#scheduledFlush;
+  }
 
   /**
    * Hands queued messages to the engine (unless the transport pushes back), then writes all the

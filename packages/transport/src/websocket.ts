@@ -1,14 +1,14 @@
 import type { MessageType, Role } from '@wskit/codec';
-import type { SendOptions } from '@wskit/protocol';
+import type { ConnectionExtension, SendOptions } from '@wskit/protocol';
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
 import { EncodedText, encodedText } from './encoded-text.js';
-import { Inbox, type MessagePiece, type Received } from './inbox.js';
+import { Inbox, type InboxHost, type MessagePiece, type Received } from './inbox.js';
 import { type MessageStream, SessionMessageStream } from './message-stream.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import type { Transport } from './port.js';
 import { type CloseInfo, Session, type SessionHost } from './session.js';
-import type { PublishOptions, SubscribeOptions, TopicMember } from './topics.js';
+import type { PublishOptions, SubscribeOptions, TopicHub, TopicMember } from './topics.js';
 
 /** The WHATWG `readyState` values, shared by both WebSocket classes. */
 export const ReadyState = {
@@ -66,7 +66,7 @@ const COMPRESS_OFF: SendOptions = Object.freeze({ compress: false });
 const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
 
 /** Makes a WebSocket's session host; set by the static block of `WebSocket`, which reaches its private members. */
-let newHost: (websocket: WebSocket) => SessionHost;
+let newHost: (websocket: WebSocket) => SessionHost & InboxHost;
 
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
@@ -102,19 +102,22 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   readonly protocol: string;
   /** The negotiated `Sec-WebSocket-Extensions` value, `''` for none. */
   readonly extensions: string;
-  /** The remote end, e.g. `127.0.0.1:9001`, when the transport knows it. */
-  readonly remoteAddress: string | undefined;
   /** `'client'` or `'server'`. */
   readonly role: Role;
-  /** Settles with the close event's values when the WebSocket is closed; never rejects. */
-  readonly closed: Promise<CloseInfo>;
-
   readonly #session: Session;
   readonly #transport: Transport;
-  readonly #inbox: Inbox;
+  /** Messages kept for a consumer, and iterators waiting: made when first needed (idle: none). */
+  #inbox: Inbox | undefined;
+  /** The remote end given by the adapter; otherwise the transport's (read when asked for). */
+  readonly #remoteAddress: string | undefined;
+  /** The session's and the inbox's host. */
+  readonly #host: SessionHost & InboxHost;
+  readonly #maxBufferedBytes: number;
   readonly #pieces: boolean;
   readonly #maxBufferedMessages: number;
-  #resolveClosed!: (info: CloseInfo) => void;
+  /** The {@link closed} promise, made when first asked for (most sockets never are). */
+  #closed: Promise<CloseInfo> | undefined;
+  #resolveClosed: ((info: CloseInfo) => void) | undefined;
   #closeInfo: CloseInfo | undefined;
   #closeCalled = false;
   /** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
@@ -125,7 +128,13 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   #handOverScheduled = false;
   /** Who waits for drain; the shared empty {@link NO_WAITERS} while nobody does. */
   #drainWaiters: (() => void)[] = NO_WAITERS;
-  readonly #member: TopicMember | undefined;
+  /** The server's topics (server-side WebSockets of a server with topics). */
+  readonly #hub: TopicHub | undefined;
+  /** The negotiated extensions, for the topics' sharing group; `undefined` for none. */
+  readonly #topicExtensions: readonly ConnectionExtension[] | undefined;
+  /** This socket's side of the topics: made on first use (a socket that never subscribes has none). */
+  #member: TopicMember | undefined;
+  readonly #onClosed: ((websocket: WebSocket) => void) | undefined;
 
   /** Same as {@link openWebSocket}: starts a session over `transport`, whose handshake succeeded. */
   constructor(transport: Transport, options: OpenWebSocketOptions) {
@@ -143,46 +152,52 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       options.maxBufferedMessages,
       DefaultSessionOptions.maxBufferedMessages,
     );
-    this.closed = new Promise((resolve) => {
-      this.#resolveClosed = resolve;
-    });
     this.#transport = transport;
-    this.#inbox = new Inbox(
-      this.#maxBufferedMessages,
-      () => {
-        this.#inboxFull = true;
-        this.#updateReading();
-      },
-      () => {
-        this.#inboxFull = false;
-        this.#updateReading();
-      },
-      checkSize('maxBufferedBytes', options.maxBufferedBytes, DefaultSessionOptions.maxBufferedBytes),
-      // What the inbox holds counts in the session's byte budget: tell it when that falls.
-      () => this.#session?.heldBytesChanged(),
+    this.#onClosed = options.onClosed;
+    // One host object for the session and the inbox: methods on a shared prototype, no closures.
+    const host = newHost(this);
+    this.#host = host;
+    this.#maxBufferedBytes = checkSize(
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      DefaultSessionOptions.maxBufferedBytes,
     );
     try {
-      this.#session = new Session(transport, options, newHost(this));
+      this.#session = new Session(transport, options, host);
     } catch (error) {
       transport.abort();
       throw error;
     }
-    this.remoteAddress = options.remoteAddress ?? transport.remoteAddress;
+    this.#remoteAddress = options.remoteAddress;
     if (options.topics !== undefined) {
       if (options.role !== 'server') {
         transport.abort();
         throw new TypeError('topics are for server-side WebSockets');
       }
-      const session = this.#session;
-      const member = options.topics.join(
-        this,
-        (chunks, bytes) => session.sendFrames(chunks, bytes),
-        options.extensions,
-      );
-      this.#member = member;
-      void this.closed.then(() => member.leaveAll());
+      this.#hub = options.topics;
+      const extensions = options.extensions;
+      this.#topicExtensions = extensions !== undefined && extensions.length > 0 ? extensions : undefined;
     }
     this.#session.start(options.earlyData);
+  }
+
+  /** The remote end, e.g. `127.0.0.1:9001`, when the transport knows it. */
+  get remoteAddress(): string | undefined {
+    return this.#remoteAddress ?? this.#transport.remoteAddress;
+  }
+
+  /** Settles with the close event's values when the WebSocket is closed; never rejects. */
+  get closed(): Promise<CloseInfo> {
+    if (this.#closed === undefined) {
+      const info = this.#closeInfo;
+      this.#closed =
+        info !== undefined
+          ? Promise.resolve(info)
+          : new Promise((resolve) => {
+              this.#resolveClosed = resolve;
+            });
+    }
+    return this.#closed;
   }
 
   /** `ReadyState.OPEN`, then `ReadyState.CLOSING` once either side started closing, then `ReadyState.CLOSED`. */
@@ -363,9 +378,17 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   }
 
   #topics(method: string): TopicMember {
-    if (this.#member === undefined) {
+    if (this.#member !== undefined) return this.#member;
+    const hub = this.#hub;
+    if (hub === undefined) {
       throw new TypeError(`${method}: this WebSocket has no topics (only a server's WebSockets have them)`);
     }
+    const session = this.#session;
+    this.#member = hub.join(
+      this,
+      (chunks, bytes) => session.sendFrames(chunks, bytes),
+      this.#topicExtensions,
+    );
     return this.#member;
   }
 
@@ -391,17 +414,19 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       if (finished) return;
       finished = true;
       this.#iterators--;
-      this.#inbox.release(owner);
+      this.#inbox?.release(owner);
       this.#scheduleHandOver();
     };
     const done: IteratorResult<string | Uint8Array> = { value: undefined, done: true };
     const iterator: AsyncIterableIterator<string | Uint8Array> = {
       next: () => {
         if (finished) return Promise.resolve(done);
-        return this.#inbox.next(owner).then((result) => {
-          if (result.done) finish();
-          return result as IteratorResult<string | Uint8Array>;
-        });
+        return this.#keptMessages()
+          .next(owner)
+          .then((result) => {
+            if (result.done) finish();
+            return result as IteratorResult<string | Uint8Array>;
+          });
       },
       return: () => {
         finish();
@@ -424,7 +449,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
    * closure per callback.
    */
   static {
-    class Host implements SessionHost {
+    class Host implements SessionHost, InboxHost {
       readonly #websocket: WebSocket;
 
       constructor(websocket: WebSocket) {
@@ -462,16 +487,35 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       }
 
       heldBytes(): number {
-        return this.#websocket.#inbox.bytes;
+        return this.#websocket.#inbox?.bytes ?? 0;
       }
 
       closed(info: CloseInfo): void {
         const websocket = this.#websocket;
         websocket.#closeInfo = info;
-        websocket.#inbox.close();
+        websocket.#inbox?.close();
         websocket.#wakeDrainWaiters();
         websocket.emit('close', info.code, info.reason, info.wasClean);
-        websocket.#resolveClosed(info);
+        websocket.#resolveClosed?.(info);
+        websocket.#member?.leaveAll();
+        websocket.#onClosed?.(websocket);
+      }
+
+      inboxFull(): void {
+        const websocket = this.#websocket;
+        websocket.#inboxFull = true;
+        websocket.#updateReading();
+      }
+
+      inboxRoom(): void {
+        const websocket = this.#websocket;
+        websocket.#inboxFull = false;
+        websocket.#updateReading();
+      }
+
+      inboxTaken(): void {
+        // What the inbox holds counts in the session's byte budget: tell it when that falls.
+        this.#websocket.#session?.heldBytesChanged();
       }
     }
     newHost = (websocket) => new Host(websocket);
@@ -479,18 +523,35 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   #received(item: Received, event: 'message' | 'messagePiece'): void {
     const listened = this.listenerCount(event) > 0;
-    if (listened && this.#iterators === 0 && this.#inbox.length > 0) {
+    const inbox = this.#inbox;
+    if (listened && this.#iterators === 0 && inbox !== undefined && inbox.length > 0) {
       // Messages kept from before the first listener are still to be handed over: keep the order.
-      this.#inbox.push(item);
+      inbox.push(item);
       this.#scheduleHandOver();
       return;
     }
     if (listened) this.#emitReceived(item);
     if (this.#iterators === 0 && listened) return;
-    if (this.#closeCalled && this.#inbox.length >= this.#maxBufferedMessages && !this.#inbox.hasWaiters) {
+    if (
+      this.#closeCalled &&
+      inbox !== undefined &&
+      inbox.length >= this.#maxBufferedMessages &&
+      !inbox.hasWaiters
+    ) {
       return;
     }
-    this.#inbox.push(item);
+    this.#keptMessages().push(item);
+  }
+
+  /** The inbox, made when a message is first kept or an iterator first waits (closed already once the socket is). */
+  #keptMessages(): Inbox {
+    let inbox = this.#inbox;
+    if (inbox === undefined) {
+      inbox = new Inbox(this.#maxBufferedMessages, this.#host, this.#maxBufferedBytes);
+      if (this.#closeInfo !== undefined) inbox.close();
+      this.#inbox = inbox;
+    }
+    return inbox;
   }
 
   #emitReceived(item: Received): void {
@@ -504,9 +565,10 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     this.#handOverScheduled = true;
     queueMicrotask(() => {
       this.#handOverScheduled = false;
-      if (this.#iterators > 0 || this.#inbox.length === 0) return;
+      const inbox = this.#inbox;
+      if (this.#iterators > 0 || inbox === undefined || inbox.length === 0) return;
       if (this.listenerCount(this.#pieces ? 'messagePiece' : 'message') === 0) return;
-      for (const item of this.#inbox.takeAll()) this.#emitReceived(item);
+      for (const item of inbox.takeAll()) this.#emitReceived(item);
     });
   }
 
