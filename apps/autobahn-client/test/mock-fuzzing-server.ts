@@ -181,7 +181,8 @@ export interface MockFuzzingServer {
   close(): Promise<void>;
 }
 
-function parseRequest(request: IncomingMessage): MockRequest {
+/** The request's URL: `request.url` on HTTP/1.1 and HTTP/2 requests alike. */
+function parseRequest(request: Pick<IncomingMessage, 'url'>): MockRequest {
   const url = new URL(request.url ?? '/', 'ws://mock');
   const position = url.searchParams.get('case');
   return {
