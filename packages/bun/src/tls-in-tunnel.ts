@@ -76,8 +76,12 @@ export async function startTlsInTunnel(
     },
   });
   const inner: TLSSocket = connect({ ...nodeTlsOptions(tls, host), socket: tunnel });
+  // A failed write to the outer socket ends the inner session with that error (its events follow).
+  tunnel.on('error', (error: Error) => inner.destroy(error));
   let needsDrain = false;
   let closed = false;
+  /** Whether the outer socket's end was passed on (once only: a push after it is an error). */
+  let ended = false;
   const socket: BunSocket = {
     data: undefined,
     get remoteAddress() {
@@ -98,6 +102,7 @@ export async function startTlsInTunnel(
     },
     terminate() {
       inner.destroy();
+      outer.terminate();
     },
     pause() {
       inner.pause();
@@ -144,13 +149,17 @@ export async function startTlsInTunnel(
         if (unsent !== undefined) flush();
       },
       end() {
+        if (ended) return;
+        ended = true;
         tunnel.push(null);
       },
       close(_socket, error) {
+        // What the outer socket read is in the tunnel already: ending it lets the inner session
+        // read it all, then close; an error ends it at once.
         if (error !== undefined) tunnel.destroy(error);
-        else {
+        else if (!ended) {
+          ended = true;
           tunnel.push(null);
-          tunnel.destroy();
         }
       },
     },

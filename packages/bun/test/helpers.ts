@@ -104,5 +104,10 @@ export function connectProxy(requireAuth?: string, options: { tls?: boolean } = 
     },
   });
   defer(() => listener.stop(true));
-  return { stats, url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${listener.port}` };
+  return {
+    stats,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${listener.port}`,
+    /** Stops the proxy and closes the connections through it. */
+    stop: () => listener.stop(true),
+  };
 }

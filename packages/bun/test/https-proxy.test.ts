@@ -92,6 +92,28 @@ describe('https: proxies', () => {
     expect(await closed).toBe(1000);
   });
 
+  it('sees the server close, and the proxy go away, through TLS in TLS', async () => {
+    const closer = serve({ hostname: '127.0.0.1', tls: { key: privateKey, cert: certificate } }, (ws) =>
+      ws.on('message', () => void ws.close(4001, 'bye')),
+    );
+    defer(() => closer.close());
+    const proxy = connectProxy(undefined, { tls: true });
+    const options = { proxy: proxy.url, proxyTls, tls: { ca: certificate } };
+    const ws = await connect(`wss://localhost:${closer.port}/`, options);
+    const closed = new Promise<[number, string]>((resolve) =>
+      ws.once('close', (code: number, reason: string) => resolve([code, reason])),
+    );
+    await ws.send('close, please');
+    expect(await closed).toEqual([4001, 'bye']);
+    // The proxy stops with the connection open: the client sees an abnormal close (1006).
+    const { port } = echoServer(true);
+    const other = await connect(`wss://localhost:${port}/`, options);
+    const lost = new Promise<number>((resolve) => other.once('close', (code: number) => resolve(code)));
+    expect(await echo(other, 'before')).toBe('before');
+    proxy.stop();
+    expect(await lost).toBe(1006);
+  });
+
   it('checks the server’s certificate against the server, inside the tunnel', async () => {
     const { port } = echoServer(true);
     const proxy = connectProxy(undefined, { tls: true });
@@ -109,7 +131,25 @@ describe('https: proxies', () => {
     });
     defer(() => ws.terminate());
     expect(await echo(ws, 'unchecked')).toBe('unchecked');
-    expect(proxy.stats.connections).toBe(2);
+    // An IP address is checked against the certificate's IP names (no server name is sent).
+    const byAddress = await connect(`wss://127.0.0.1:${port}/`, {
+      proxy: proxy.url,
+      proxyTls,
+      tls: { ca: certificate },
+    });
+    defer(() => byAddress.terminate());
+    expect(await echo(byAddress, 'by address')).toBe('by address');
+    // A name the certificate does not have fails, even with its CA trusted.
+    const wrongName = await rejection(
+      connect(`wss://127.0.0.1:${port}/`, {
+        proxy: proxy.url,
+        proxyTls,
+        tls: { ca: certificate },
+        servername: 'elsewhere.example',
+      }),
+    );
+    expect(String((wrongName as Error).message)).toMatch(/elsewhere\.example|altnames|hostname/i);
+    expect(proxy.stats.connections).toBe(4);
   });
 
   it('checks the proxy’s certificate, and sends nothing to a proxy it does not trust', async () => {
