@@ -24,7 +24,7 @@ export interface CloudflareTlsOptions {
  * With `proxy` (an `http:` proxy a Worker can reach), it connects to the proxy, asks for a
  * `CONNECT` tunnel and, for `wss:`, starts TLS inside it (`startTls` with the server's name); a
  * refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`. An `https:` proxy rejects
- * with a `TypeError`: a socket of `cloudflare:sockets` runs one TLS session, not one inside another.
+ * with a `TypeError` (TLS to the proxy is not implemented here).
  */
 export const cloudflareDialer: Dialer = async (target) => {
   if (target.socketPath !== undefined) {
@@ -83,13 +83,13 @@ export const cloudflareDialer: Dialer = async (target) => {
 };
 
 /**
- * Throws the `TypeError` for an `https:` proxy: a socket of `cloudflare:sockets` runs one TLS
- * session, so TLS to the proxy and a `wss:` server's TLS inside it cannot both run.
+ * Throws the `TypeError` for an `https:` proxy: this dialer opens plain connections to a proxy
+ * (TLS to the proxy, and for `wss:` the server's TLS inside that, is not implemented here).
  */
 export function refuseHttpsProxy(proxy: ProxyTarget): void {
   if (!proxy.secure) return;
   throw new TypeError(
-    `@wskit/cloudflare: an https: proxy (${proxy.url}) is not supported (a Worker's socket runs one TLS session, not TLS to the proxy and another inside it); use an http: proxy URL`,
+    `@wskit/cloudflare: an https: proxy (${proxy.url}) is not supported (the connection to a proxy is plain TCP here); use an http: proxy URL`,
   );
 }
 

@@ -41,7 +41,7 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
 export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
   dispatcher: 'an undici Dispatcher works in Node.js only (@wskit/node)',
   proxyTls:
-    'an https: proxy is not supported here (a Worker socket runs one TLS session); use an http: proxy',
+    'an https: proxy is not supported by @wskit/cloudflare (the connection to a proxy is plain TCP); use an http: proxy',
 });
 
 /**

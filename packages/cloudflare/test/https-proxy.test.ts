@@ -1,7 +1,6 @@
 /**
- * An https: proxy is refused with a TypeError that says why (a Worker's socket runs one TLS session,
- * so TLS to the proxy with a wss: server's TLS inside it cannot run): at the call for the `proxy`
- * option, and by the dialer for a proxy from elsewhere (`HTTPS_PROXY` through `dialWebSocket`).
+ * An https: proxy is refused with a TypeError that says why (the dialer's connection to a proxy is
+ * plain TCP): at the call for the `proxy` option, and by the dialer for a proxy from elsewhere (`HTTPS_PROXY` through `dialWebSocket`).
  * Neither reaches `cloudflare:sockets`, so this runs in Node.
  */
 import { cloudflareDialer, connect } from '@wskit/cloudflare';
@@ -11,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 describe('https: proxies on Cloudflare', () => {
   it('throws a TypeError at the call for an https: proxy URL', () => {
     expect(() => connect('wss://example.com/', { proxy: 'https://proxy.internal:3129' })).toThrow(
-      /an https: proxy \(https:\/\/proxy\.internal:3129\/\) is not supported .*one TLS session/,
+      /an https: proxy \(https:\/\/proxy\.internal:3129\/\) is not supported .*plain TCP/,
     );
   });
 
