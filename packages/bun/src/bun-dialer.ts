@@ -177,10 +177,11 @@ export const bunDialer: Dialer = (target) => {
             ready(socket);
           },
           handshake(socket, success, authorizationError) {
-            if (proxyTls === undefined || settled) {
+            if (proxyTls === undefined) {
               handlers.handshake!(socket, success, authorizationError);
               return;
             }
+            if (settled) return;
             if (!success || (authorizationError && proxyTls.rejectUnauthorized !== false)) {
               fail(authorizationError ?? new Error('The TLS handshake with the proxy failed'), socket);
               return;

@@ -164,6 +164,14 @@ describe('https: proxies', () => {
       connect(`ws://127.0.0.1:${port}/`, { proxy: credentials, proxyTls: { ca: certificate } }),
     );
     expect(wrongCa).toBeInstanceOf(Error);
+    // Its CA trusted, but another name asked for than the certificate has: refused.
+    const wrongName = await rejection(
+      connect(`ws://127.0.0.1:${port}/`, {
+        proxy: credentials,
+        proxyTls: { ca: proxyCertificate, serverName: 'elsewhere.example' },
+      }),
+    );
+    expect(String((wrongName as Error).message)).toMatch(/elsewhere\.example|altnames|hostname/i);
     // No CONNECT, so no credentials, went to the untrusted proxy.
     expect(proxy.stats.targets).toEqual([]);
   });
