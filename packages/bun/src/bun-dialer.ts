@@ -1,6 +1,17 @@
 import { ConnectResponseReader, type Dialer, formatConnectRequest } from '@wskit/transport';
 import { BunSocketTransport } from './bun-socket-transport.js';
 import { type BunSocket, type BunSocketHandlers, type BunTlsOptions, bunRuntime } from './runtime.js';
+import { startTlsInTunnel, type TlsInTunnel } from './tls-in-tunnel.js';
+
+/** Whether `host` is an IP address (no certificate name to ask for). */
+const isIpAddress = (host: string) => host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Bun's `tls` option of `Bun.connect`: `true` for an empty set of options, since Bun takes
+ * `tls: {}` for no TLS at all (Bun 1.4.5: a plain TCP connection, no handshake event).
+ */
+const connectTls = (options: BunTlsOptions): BunTlsOptions | true =>
+  Object.keys(options).length === 0 ? true : options;
 
 /**
  * The `@wskit/transport` {@link Dialer} of Bun: `Bun.connect` (TCP, half-open allowed), with TLS
@@ -10,10 +21,12 @@ import { type BunSocket, type BunSocketHandlers, type BunTlsOptions, bunRuntime 
  * a certificate error) or the signal's reason; outside Bun, with an error saying so. A target with
  * `socketPath` (a `ws+unix:` URL) connects to that Unix domain socket (`Bun.connect({ unix })`).
  *
- * With `proxy` (an `http:` proxy), it connects to the proxy, asks for a `CONNECT` tunnel to the
- * server and, for `secure`, runs TLS with the server inside the tunnel (`socket.upgradeTLS`); a
- * refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY` (its `status`: 407 wants
- * credentials in the proxy URL).
+ * With `proxy`, it connects to the proxy (with TLS for an `https:` proxy, `proxyTls` its Bun TLS
+ * options, the certificate checked against the proxy's name), asks for a `CONNECT` tunnel to the
+ * server and, for `secure`, runs TLS with the server inside the tunnel: `socket.upgradeTLS` through
+ * an `http:` proxy, `node:tls` through an `https:` one (TLS in TLS, which Bun's `upgradeTLS` does
+ * not do). A refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY` (its `status`:
+ * 407 wants credentials in the proxy URL).
  */
 export const bunDialer: Dialer = (target) => {
   let bun: ReturnType<typeof bunRuntime>;
@@ -28,6 +41,13 @@ export const bunDialer: Dialer = (target) => {
     ? {
         ...(target.servername === undefined ? {} : { serverName: target.servername }),
         ...(target.tls as BunTlsOptions | undefined),
+      }
+    : undefined;
+  /** TLS to an `https:` proxy: checked against the proxy's name (not the server's). */
+  const proxyTls: BunTlsOptions | undefined = proxy?.secure
+    ? {
+        ...(isIpAddress(proxy.host) ? {} : { serverName: proxy.host }),
+        ...(target.proxyTls as BunTlsOptions | undefined),
       }
     : undefined;
   return new Promise((resolve, reject) => {
@@ -85,6 +105,8 @@ export const bunDialer: Dialer = (target) => {
     let unsent: Uint8Array | undefined;
     /** Whether TLS runs inside the tunnel: the proxy connection's own events then carry TLS records. */
     let upgraded = false;
+    /** TLS inside an `https:` proxy's tunnel: the proxy connection's events are fed to it. */
+    let inTunnel: TlsInTunnel | undefined;
     const send = (socket: BunSocket) => {
       const written = socket.write(unsent!);
       unsent = written >= unsent!.length ? undefined : unsent!.subarray(Math.max(written, 0));
@@ -92,6 +114,19 @@ export const bunDialer: Dialer = (target) => {
     const tunnelOpen = (socket: BunSocket) => {
       if (tls === undefined) {
         ready(socket);
+        return;
+      }
+      if (proxyTls !== undefined) {
+        // TLS in TLS: Bun's upgradeTLS works on a plain TCP socket only.
+        upgraded = true;
+        startTlsInTunnel(socket, tls, target.host, handlers).then(
+          (started) => {
+            inTunnel = started;
+            opened = started.socket;
+            if (settled) started.socket.terminate();
+          },
+          (error: unknown) => fail(error, socket),
+        );
         return;
       }
       if (typeof socket.upgradeTLS !== 'function') {
@@ -104,7 +139,7 @@ export const bunDialer: Dialer = (target) => {
         return;
       }
       upgraded = true;
-      const [, secured] = socket.upgradeTLS({ tls, socket: handlers });
+      const [, secured] = socket.upgradeTLS({ tls: connectTls(tls), socket: handlers });
       opened = secured;
     };
     bun
@@ -115,7 +150,13 @@ export const bunDialer: Dialer = (target) => {
             ? { hostname: proxy.host, port: proxy.port }
             : { hostname: target.host, port: target.port }),
         allowHalfOpen: true,
-        ...(tls === undefined || proxy !== undefined ? {} : { tls }),
+        ...(proxy !== undefined
+          ? proxyTls === undefined
+            ? {}
+            : { tls: connectTls(proxyTls) }
+          : tls === undefined
+            ? {}
+            : { tls: connectTls(tls) }),
         socket: {
           ...handlers,
           open(socket) {
@@ -125,6 +166,8 @@ export const bunDialer: Dialer = (target) => {
               return;
             }
             if (reader !== undefined) {
+              // To an https: proxy, CONNECT goes once its TLS handshake is done.
+              if (proxyTls !== undefined) return;
               unsent = formatConnectRequest(proxy!, target.host, target.port);
               send(socket);
               return;
@@ -133,7 +176,24 @@ export const bunDialer: Dialer = (target) => {
             if (tls !== undefined) return;
             ready(socket);
           },
+          handshake(socket, success, authorizationError) {
+            if (proxyTls === undefined) {
+              handlers.handshake!(socket, success, authorizationError);
+              return;
+            }
+            if (settled) return;
+            if (!success || (authorizationError && proxyTls.rejectUnauthorized !== false)) {
+              fail(authorizationError ?? new Error('The TLS handshake with the proxy failed'), socket);
+              return;
+            }
+            unsent = formatConnectRequest(proxy!, target.host, target.port);
+            send(socket);
+          },
           data(socket, data) {
+            if (inTunnel !== undefined) {
+              inTunnel.outer.data(socket, data);
+              return;
+            }
             if (upgraded) return;
             if (reader === undefined || socket.data instanceof BunSocketTransport || settled) {
               routed.data!(socket, data);
@@ -145,11 +205,17 @@ export const bunDialer: Dialer = (target) => {
               fail(error, socket);
             }
           },
+          close(socket, error) {
+            if (inTunnel !== undefined) inTunnel.outer.close(socket, error);
+            else handlers.close!(socket, error);
+          },
           drain(socket) {
-            if (unsent !== undefined) send(socket);
+            if (inTunnel !== undefined) inTunnel.outer.drain(socket);
+            else if (unsent !== undefined) send(socket);
             else routed.drain!(socket);
           },
           end(socket) {
+            if (inTunnel !== undefined) inTunnel.outer.end(socket);
             if (upgraded) return;
             if (reader !== undefined && !settled && !(socket.data instanceof BunSocketTransport)) {
               try {

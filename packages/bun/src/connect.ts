@@ -19,9 +19,19 @@ import { type BunTlsOptions, bunRuntime } from './runtime.js';
  * `followRedirects`, `maxRedirects`, `proxy`, and the session's `SessionOptions`: `maxMessageSize`,
  * `closeTimeout`, `keepaliveInterval`, …), with Bun's TLS options and `perMessageDeflate`.
  */
-export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
-  /** Bun's TLS options for `wss:` (`ca`, `cert`, `key`, `rejectUnauthorized`, `serverName`, …). */
+export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls' | 'proxyTls'> {
+  /**
+   * Bun's TLS options for `wss:` (`ca`, `cert`, `key`, `rejectUnauthorized`, `serverName`, …).
+   * Inside an `https:` proxy's tunnel they go to `node:tls` (TLS in TLS): the same names, with
+   * `ca`, `cert` and `key` as strings or buffers.
+   */
   readonly tls?: BunTlsOptions | undefined;
+  /**
+   * Bun's TLS options for the connection to an `https:` proxy (`ca` to trust its certificate,
+   * `rejectUnauthorized`, `serverName`, …; undici's `proxyTls`): the certificate is checked
+   * against the proxy URL's host name. `tls` stays for the server's TLS inside the tunnel.
+   */
+  readonly proxyTls?: BunTlsOptions | undefined;
   /**
    * Offer permessage-deflate compression (RFC 7692, `@wskit/permessage-deflate`, over the runtime's
    * `node:zlib`): `true` with its defaults, or its options (`serverNoContextTakeover`,

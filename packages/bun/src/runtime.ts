@@ -32,7 +32,7 @@ export interface BunSocket {
   data: unknown;
   /** Starts TLS over this connection (a proxy tunnel); returns the raw socket and the TLS socket. */
   upgradeTLS?(options: {
-    tls: BunTlsOptions;
+    tls: BunTlsOptions | true;
     socket: BunSocketHandlers;
     data?: unknown;
   }): [BunSocket, BunSocket];

@@ -4,6 +4,9 @@ import { afterEach } from 'bun:test';
 /** The self-signed certificate (CN localhost, SAN localhost, 127.0.0.1, ::1) and its key. */
 export const certificate = await Bun.file(new URL('./fixtures/cert.pem', import.meta.url)).text();
 export const privateKey = await Bun.file(new URL('./fixtures/key.pem', import.meta.url)).text();
+/** Another self-signed certificate (CN wskit test proxy, the same names) and its key, for an https: proxy. */
+export const proxyCertificate = await Bun.file(new URL('./fixtures/proxy-cert.pem', import.meta.url)).text();
+export const proxyPrivateKey = await Bun.file(new URL('./fixtures/proxy-key.pem', import.meta.url)).text();
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -44,13 +47,15 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
 /**
  * A small HTTP CONNECT proxy on loopback: it counts connections, records each CONNECT target and
  * `Proxy-Authorization`, answers 407 without `requireAuth` when one is set, and relays bytes both ways.
+ * With `tls` it is an https: proxy (TLS with {@link proxyCertificate}, `url` https:).
  */
-export function connectProxy(requireAuth?: string) {
+export function connectProxy(requireAuth?: string, options: { tls?: boolean } = {}) {
   const stats = { connections: 0, targets: [] as string[], authorizations: [] as (string | undefined)[] };
   type Side = { head: string; upstream?: Awaited<ReturnType<typeof Bun.connect>>; pending: Uint8Array[] };
   const listener = Bun.listen<Side>({
     hostname: '127.0.0.1',
     port: 0,
+    ...(options.tls ? { tls: { cert: proxyCertificate, key: proxyPrivateKey } } : {}),
     socket: {
       open(client) {
         stats.connections++;
@@ -99,5 +104,10 @@ export function connectProxy(requireAuth?: string) {
     },
   });
   defer(() => listener.stop(true));
-  return { stats, url: `http://127.0.0.1:${listener.port}` };
+  return {
+    stats,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${listener.port}`,
+    /** Stops the proxy and closes the connections through it. */
+    stop: () => listener.stop(true),
+  };
 }

@@ -23,7 +23,8 @@ export interface CloudflareTlsOptions {
  *
  * With `proxy` (an `http:` proxy a Worker can reach), it connects to the proxy, asks for a
  * `CONNECT` tunnel and, for `wss:`, starts TLS inside it (`startTls` with the server's name); a
- * refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
+ * refusal rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`. An `https:` proxy rejects
+ * with a `TypeError` (TLS to the proxy is not implemented here).
  */
 export const cloudflareDialer: Dialer = async (target) => {
   if (target.socketPath !== undefined) {
@@ -31,11 +32,12 @@ export const cloudflareDialer: Dialer = async (target) => {
       '@wskit/cloudflare: a Worker cannot connect to a Unix domain socket (ws+unix: URL); use ws: or wss:',
     );
   }
+  const { proxy } = target;
+  if (proxy !== undefined) refuseHttpsProxy(proxy);
   const connect = await loadSockets();
   const { signal } = target;
   signal?.throwIfAborted();
   const tls = (target.tls ?? {}) as CloudflareTlsOptions;
-  const { proxy } = target;
   if (proxy !== undefined && tls.secureTransport === 'starttls') {
     throw new TypeError("@wskit/cloudflare: proxy and tls.secureTransport 'starttls' cannot be combined");
   }
@@ -79,6 +81,17 @@ export const cloudflareDialer: Dialer = async (target) => {
     signal?.removeEventListener('abort', onAbort);
   }
 };
+
+/**
+ * Throws the `TypeError` for an `https:` proxy: this dialer opens plain connections to a proxy
+ * (TLS to the proxy, and for `wss:` the server's TLS inside that, is not implemented here).
+ */
+export function refuseHttpsProxy(proxy: ProxyTarget): void {
+  if (!proxy.secure) return;
+  throw new TypeError(
+    `@wskit/cloudflare: an https: proxy (${proxy.url}) is not supported (the connection to a proxy is plain TCP here); use an http: proxy URL`,
+  );
+}
 
 /**
  * Asks the proxy for a `CONNECT` tunnel to `host:port` over the socket's streams, resolving once it

@@ -5,11 +5,12 @@ import {
 import {
   type DialWebSocketOptions,
   dialWebSocket,
+  parseProxyUrl,
   refuseUnsupportedOptions,
   type UnsupportedOptions,
   type WebSocket,
 } from '@wskit/transport';
-import { type CloudflareTlsOptions, cloudflareDialer } from './cloudflare-dialer.js';
+import { type CloudflareTlsOptions, cloudflareDialer, refuseHttpsProxy } from './cloudflare-dialer.js';
 
 /**
  * The options of {@link connect}: `@wskit/transport`'s `DialWebSocketOptions` (`protocols`,
@@ -39,6 +40,8 @@ export interface ConnectOptions extends Omit<DialWebSocketOptions, 'tls'> {
  */
 export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
   dispatcher: 'an undici Dispatcher works in Node.js only (@wskit/node)',
+  proxyTls:
+    'an https: proxy is not supported by @wskit/cloudflare (the connection to a proxy is plain TCP); use an http: proxy',
 });
 
 /**
@@ -48,13 +51,14 @@ export const UnsupportedConnectOptions: UnsupportedOptions = Object.freeze({
  * `@wskit/transport`'s `dialWebSocket`, shared with the other adapters (redirects with
  * `followRedirects`, the URL's credentials as Basic auth, permessage-deflate with `perMessageDeflate`).
  *
- * Throws `TypeError`/`RangeError` at once for misuse, and an `UnsupportedOptionError` for an option
+ * Throws `TypeError`/`RangeError` at once for misuse (an `https:` `proxy` among it), and an `UnsupportedOptionError` for an option
  * of {@link UnsupportedConnectOptions}. Rejects with a `HandshakeFailedError` when the
  * server refuses, `WS_ERR_HANDSHAKE_TIMEOUT`, the runtime's error for a connection or TLS failure,
  * and, outside Cloudflare Workers, an error saying `cloudflare:sockets` is missing.
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocket> {
   refuseUnsupportedOptions('@wskit/cloudflare connect()', options, UnsupportedConnectOptions);
+  if (options.proxy) refuseHttpsProxy(parseProxyUrl(options.proxy));
   // Loaded only when asked for (off by default), while the connection opens.
   const deflate = loadClientPerMessageDeflate(options.perMessageDeflate);
   if (deflate === undefined) return dialWebSocket(cloudflareDialer, url, options);

@@ -72,11 +72,17 @@ export interface DialWebSocketOptions extends SessionOptions {
   /** The most redirects followed with `followRedirects` (default 10); more fail with `WS_ERR_UPGRADE_TOO_MANY_REDIRECTS`. */
   readonly maxRedirects?: number | undefined;
   /**
-   * An HTTP proxy (`http://user:password@proxy:3128`) to tunnel through with `CONNECT`, given to
-   * the dialer (which rejects with a `TypeError` when it cannot use one); `false` or none for a
-   * direct connection. A refusal (a 407) rejects with a `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
+   * An HTTP proxy (`http://user:password@proxy:3128`, or `https:` for TLS to the proxy) to tunnel
+   * through with `CONNECT`, given to the dialer (which rejects with a `TypeError` when it cannot use
+   * one); `false` or none for a direct connection. A refusal (a 407) rejects with a
+   * `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY`.
    */
   readonly proxy?: string | URL | false | undefined;
+  /**
+   * The runtime's TLS options for the connection to an `https:` proxy (a CA to trust it, …), passed
+   * to the dialer as they are; `tls` stays for the server's TLS inside the tunnel.
+   */
+  readonly proxyTls?: unknown;
   /**
    * Where to read `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` when `proxy` is not given (an adapter
    * passes `process.env`); see `proxyFromEnvironment`. `proxy: false` ignores it.
@@ -168,6 +174,7 @@ export function dialWebSocket(
         ...proxyFor(target),
         signal,
         tls: options.tls,
+        ...(options.proxyTls === undefined ? {} : { proxyTls: options.proxyTls }),
       });
       // Extensions still loading (a promise) load while the connection opens.
       const [transport, extensions] = await dialedWith(dialing, offered);

@@ -19,13 +19,16 @@ export interface DialTarget {
   /** Aborts the attempt: the dialer rejects with the signal's reason and releases what it opened. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * An HTTP proxy to tunnel through: connect to it, ask for a `CONNECT` tunnel to `host:port`
-   * (`formatConnectRequest`, `ConnectResponseReader`), then run TLS (for `secure`) inside the
-   * tunnel. A dialer that cannot reject with a `TypeError` saying so.
+   * An HTTP proxy to tunnel through: connect to it (with TLS for an `https:` proxy, its `secure`),
+   * ask for a `CONNECT` tunnel to `host:port` (`formatConnectRequest`, `ConnectResponseReader`),
+   * then run TLS (for `secure`) inside the tunnel. A dialer that cannot (or cannot for an `https:`
+   * proxy) rejects with a `TypeError` saying so.
    */
   readonly proxy?: ProxyTarget | undefined;
   /** The runtime's own TLS options (`tls.connect` options in Node, `tls` of `Bun.connect`, …), passed through. */
   readonly tls?: unknown;
+  /** The runtime's own TLS options for the connection to an `https:` proxy (its CA, …), passed through. */
+  readonly proxyTls?: unknown;
 }
 
 /**

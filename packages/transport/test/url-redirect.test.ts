@@ -146,15 +146,23 @@ describe('planRedirect', () => {
 });
 
 describe('the CONNECT tunnel pieces', () => {
-  it('reads an http: proxy URL with credentials, and refuses others', () => {
+  it('reads an http: or https: proxy URL with credentials, and refuses others', () => {
     const proxy = parseProxyUrl('http://me:p%40ss@[::1]:3128');
     expect(proxy).toEqual({
       host: '::1',
       port: 3128,
+      secure: false,
       authorization: `Basic ${btoa('me:p@ss')}`,
       url: 'http://[::1]:3128/',
     });
-    expect(() => parseProxyUrl('https://proxy:3129')).toThrow(/@wskit\/node only/);
+    expect(parseProxyUrl('https://proxy.internal')).toEqual({
+      host: 'proxy.internal',
+      port: 443,
+      secure: true,
+      authorization: undefined,
+      url: 'https://proxy.internal/',
+    });
+    expect(parseProxyUrl('http://proxy.internal').port).toBe(80);
     expect(() => parseProxyUrl('socks5://proxy:1080')).toThrow(TypeError);
     expect(() => parseProxyUrl('not a url')).toThrow(TypeError);
   });
