@@ -12,8 +12,9 @@ import {
   type ServerExtensionNegotiator,
 } from '@wskit/handshake';
 import {
-  negotiateUpgrade,
+  decideUpgrade,
   type UpgradeHooks as SharedUpgradeHooks,
+  type UpgradeDecision,
   type VerifyInfo,
   type VerifyResult,
 } from '@wskit/transport';
@@ -112,30 +113,61 @@ export async function acceptUpgrade(
   stillAccepting: () => boolean = () => true,
   extensions: readonly ServerExtensionNegotiator[] = [],
 ): Promise<AcceptedUpgrade | RefusedUpgrade> {
+  return startUpgrade(request, socket, head, hooks, stillAccepting, extensions);
+}
+
+/**
+ * {@link acceptUpgrade} without a promise when every hook answered synchronously: the outcome is
+ * returned as it is, and a promise of it only when `verify` returned one.
+ */
+export function startUpgrade(
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Uint8Array,
+  hooks: UpgradeHooks,
+  stillAccepting: () => boolean = () => true,
+  extensions: readonly ServerExtensionNegotiator[] = [],
+): AcceptedUpgrade | RefusedUpgrade | Promise<AcceptedUpgrade | RefusedUpgrade> {
   socket.pause();
-  const swallow = () => {};
   socket.on('error', swallow);
   // The decision (validation, subprotocol, verify) is @wskit/transport's, shared by every server.
-  const decision = await negotiateUpgrade(requestHead(request), request, hooks, {
+  const decision = decideUpgrade(requestHead(request), request, hooks, {
     secure: isSecure(socket),
     extensions,
   });
+  if (decision instanceof Promise) {
+    return decision.then((settled) => finishUpgrade(settled, request, socket, head, stillAccepting));
+  }
+  return finishUpgrade(decision, request, socket, head, stillAccepting);
+}
+
+/** Listens for errors of a socket while its upgrade is being decided. */
+function swallow(): void {}
+
+/** Answers an upgrade request once it was decided: the 101 and the transport, or the refusal. */
+function finishUpgrade(
+  decision: UpgradeDecision,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Uint8Array,
+  stillAccepting: () => boolean,
+): AcceptedUpgrade | RefusedUpgrade {
   if (!decision.ok) {
     socket.off('error', swallow);
     refuseUpgrade(socket, decision.response);
     return { status: decision.response.status, error: decision.error };
   }
-  const refuse = (response: HandshakeResponse): RefusedUpgrade => {
-    socket.off('error', swallow);
-    refuseUpgrade(socket, response);
-    return { status: response.status };
-  };
   if (socket.destroyed || !socket.writable) {
     socket.off('error', swallow);
     return { status: 0 };
   }
   // The server may have started closing while verify ran.
-  if (!stillAccepting()) return refuse(rejectHandshake(503));
+  if (!stillAccepting()) {
+    socket.off('error', swallow);
+    const response = rejectHandshake(503);
+    refuseUpgrade(socket, response);
+    return { status: response.status };
+  }
   socket.write(decision.response.bytes);
   // Node's `upgrade` event types the socket as a `Duplex`; it is a `net.Socket` (a `TLSSocket` for
   // https), and the transport only uses what every Duplex has where it is not.

@@ -26,8 +26,10 @@ import type { PerMessageDeflate } from '@wskit/permessage-deflate';
 import {
   type BinaryData,
   createHandshakeTimeout,
+  type DeadlineEntry,
   type PublishOptions,
   type SessionOptions,
+  sessionDeadlines,
   TopicHub,
   type TopicHubOptions,
   type WebSocket,
@@ -50,8 +52,9 @@ import {
 } from './http2-server.js';
 import {
   type AcceptedUpgrade,
-  acceptUpgrade,
+  type RefusedUpgrade,
   refuseUpgrade,
+  startUpgrade,
   type UpgradeHooks,
   type WebSocketServerRequest,
 } from './server-accept.js';
@@ -112,12 +115,13 @@ export interface WebSocketServerOptions extends UpgradeHooks, SessionOptions, Bi
    * Milliseconds a client has, from the moment its TCP connection is accepted (after the TLS
    * handshake with `tls` or an `https` server), to complete its upgrade request head and for the
    * hooks (`verify`, …) to decide; then the socket is destroyed (default 10 000, as on Bun; 0: no
-   * limit). It is a timer per socket, started from the server's `connection` (or `secureConnection`)
-   * event, also on an attached `server`, whose `headersTimeout`/`requestTimeout` are left as they
-   * are. The timer stops at the socket's first request head: on an attached server, a plain HTTP
-   * request must also send its head within the limit (its handler then runs untimed). Later
-   * requests on a keep-alive connection are bounded by Node's own `headersTimeout`. With
-   * `handleUpgrade` alone (no `server`), it bounds the hooks from the call on.
+   * limit). It is a deadline per socket (all of them share one timer), started from the server's
+   * `connection` (or `secureConnection`) event, also on an attached `server`, whose
+   * `headersTimeout`/`requestTimeout` are left as they are. The deadline stops at the socket's first
+   * request head: on an attached server, a plain HTTP request must also send its head within the
+   * limit (its handler then runs untimed). Later requests on a keep-alive connection are bounded by
+   * Node's own `headersTimeout`. With `handleUpgrade` alone (no `server`), it bounds the hooks from
+   * the call on.
    */
   readonly handshakeTimeout?: number | undefined;
   /**
@@ -152,9 +156,18 @@ export interface WebSocketServerEvents {
   close: [];
 }
 
-/** The handshake timer's end: the client took too long, its socket goes. */
-function destroyLate(socket: Duplex): void {
-  socket.destroy();
+/**
+ * The handshake deadline of one socket, in the shared deadline queue (one runtime timer for all of
+ * them, rather than a timer per socket): when it passes, the client took too long and its socket goes.
+ */
+class HandshakeDeadline implements DeadlineEntry {
+  at = 0;
+  slot = -1;
+  constructor(readonly socket: Duplex) {}
+
+  due(): void {
+    this.socket.destroy();
+  }
 }
 
 /**
@@ -206,8 +219,13 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   #closing: Promise<void> | undefined;
   /** {@link WebSocketServerOptions.handshakeTimeout}, 0 for none. */
   readonly #handshakeTimeout: number;
-  /** The handshake timers of sockets whose first request (or decision) is still pending. */
-  readonly #deadlines = new WeakMap<Duplex, ReturnType<typeof setTimeout>>();
+  /**
+   * The property under which a socket whose first request (or decision) is still pending holds its
+   * handshake deadline from this server: a property of the socket rather than a `WeakMap` entry, a
+   * cheaper lookup (several per handshake) and no ephemeron for the garbage collector. One key per
+   * server, as each server attached to an `http` server times its sockets itself.
+   */
+  readonly #deadlineKey = Symbol('wskit handshake deadline');
 
   constructor(options: WebSocketServerOptions = {}) {
     super();
@@ -292,21 +310,25 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     return this.#httpServer instanceof TlsServer ? 'secureConnection' : 'connection';
   }
 
-  /** Arms the handshake timer of a socket, unless one runs already: it destroys the socket. */
+  /** Arms the handshake deadline of a socket, unless one runs already: it destroys the socket. */
   #arm(socket: Duplex): void {
-    if (this.#handshakeTimeout === 0 || this.#deadlines.has(socket) || socket.destroyed) return;
-    const timer = setTimeout(destroyLate, this.#handshakeTimeout, socket);
-    timer.unref();
-    this.#deadlines.set(socket, timer);
+    if (this.#handshakeTimeout === 0 || socket.destroyed) return;
+    const timed = socket as Duplex & Record<symbol, HandshakeDeadline | undefined>;
+    if (timed[this.#deadlineKey] !== undefined) return;
+    const deadline = new HandshakeDeadline(socket);
+    sessionDeadlines.schedule(deadline, performance.now() + this.#handshakeTimeout);
+    timed[this.#deadlineKey] = deadline;
     socket.on('close', this.#disarmClosed);
   }
 
-  /** Stops the handshake timer of a socket, if any, and its `close` listener: an open WebSocket keeps neither. */
+  /** Stops the handshake deadline of a socket, if any, and its `close` listener: an open WebSocket keeps neither. */
   #disarm(socket: Duplex): void {
-    const timer = this.#deadlines.get(socket);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#deadlines.delete(socket);
+    const timed = socket as Duplex & Record<symbol, HandshakeDeadline | undefined>;
+    const deadline = timed[this.#deadlineKey];
+    if (deadline === undefined) return;
+    sessionDeadlines.cancel(deadline);
+    // Not `delete`: that would turn the socket into a slow dictionary-mode object.
+    timed[this.#deadlineKey] = undefined;
     socket.off('close', this.#disarmClosed);
   }
 
@@ -384,55 +406,82 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
    * as `ws`'s `handleUpgrade` does), or `undefined` when the request was refused (a `rejected`
    * event; the response was sent).
    */
-  async handleUpgrade(
+  handleUpgrade(
     request: IncomingMessage,
     socket: Duplex,
     head: Uint8Array,
     callback?: (socket: WebSocket, request: IncomingMessage) => void,
   ): Promise<WebSocket | undefined> {
-    const rejected = (status: number, error?: unknown) => {
-      this.#disarm(socket);
-      this.emit('rejected', request, status, error);
-      return undefined;
-    };
-    this.#arm(socket);
-    if (this.#closing) {
-      refuseUpgrade(socket, rejectHandshake(503));
-      return rejected(503);
-    }
-    const { path } = this.#options;
-    if (path !== undefined && pathOf(request.url) !== path) {
-      refuseUpgrade(socket, rejectHandshake(404));
-      return rejected(404);
-    }
-    const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
-    if (this.#clients.size + this.#pending >= maxConnections) {
-      refuseUpgrade(socket, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
-      return rejected(503);
-    }
-    this.#pending++;
-    let outcome: Awaited<ReturnType<typeof acceptUpgrade>>;
+    // Synchronous when every hook is: the WebSocket opens in the turn of its request, without a
+    // promise hop per step; a promise only carries the result (or an exception) out.
     try {
-      outcome = await acceptUpgrade(
-        request,
-        socket,
-        head,
-        this.#options,
-        () => !this.#closing,
-        this.#deflate === undefined ? [] : [this.#deflate],
-      );
-    } finally {
+      const rejected = (status: number, error?: unknown) => {
+        this.#disarm(socket);
+        this.emit('rejected', request, status, error);
+        return undefined;
+      };
+      this.#arm(socket);
+      if (this.#closing) {
+        refuseUpgrade(socket, rejectHandshake(503));
+        return Promise.resolve(rejected(503));
+      }
+      const { path } = this.#options;
+      if (path !== undefined && pathOf(request.url) !== path) {
+        refuseUpgrade(socket, rejectHandshake(404));
+        return Promise.resolve(rejected(404));
+      }
+      const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
+      if (this.#clients.size + this.#pending >= maxConnections) {
+        refuseUpgrade(socket, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
+        return Promise.resolve(rejected(503));
+      }
+      this.#pending++;
+      let outcome: ReturnType<typeof startUpgrade>;
+      try {
+        outcome = startUpgrade(
+          request,
+          socket,
+          head,
+          this.#options,
+          () => !this.#closing,
+          this.#deflate === undefined ? [] : [this.#deflate],
+        );
+      } catch (error) {
+        this.#pending--;
+        throw error;
+      }
+      // The callback was given an upgrade's request type: this request is one.
+      const opened = callback as ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined;
+      if (outcome instanceof Promise) {
+        return outcome.then(
+          (settled) => {
+            this.#pending--;
+            return this.#opened(settled, request, socket, rejected, opened);
+          },
+          (error: unknown) => {
+            this.#pending--;
+            throw error;
+          },
+        );
+      }
       this.#pending--;
+      return Promise.resolve(this.#opened(outcome, request, socket, rejected, opened));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /** The end of {@link handleUpgrade} once the upgrade was decided: the WebSocket, or the refusal. */
+  #opened(
+    outcome: AcceptedUpgrade | RefusedUpgrade,
+    request: IncomingMessage,
+    socket: Duplex,
+    rejected: (status: number, error?: unknown) => undefined,
+    callback: ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined,
+  ): WebSocket | undefined {
     if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
     this.#disarm(socket);
-    // The callback was given an upgrade's request type: this request is one.
-    return this.#open(
-      outcome,
-      request,
-      rejected,
-      callback as (socket: WebSocket, request: WebSocketServerRequest) => void,
-    );
+    return this.#open(outcome, request, rejected, callback);
   }
 
   /**

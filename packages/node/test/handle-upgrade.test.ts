@@ -32,4 +32,28 @@ describe('handleUpgrade', () => {
     expect(accepted).toHaveLength(1);
     expect([...wss.clients]).toEqual(accepted);
   });
+
+  it('opens the WebSocket in the turn of the upgrade event when the hooks are synchronous, not with an async verify', async () => {
+    for (const verify of [() => true, async () => true]) {
+      const wss = new WebSocketServer({ verify });
+      defer(() => wss.close());
+      const http = createHttpServer();
+      const seen: string[] = [];
+      wss.on('connection', () => seen.push('connection'));
+      let settled: Promise<unknown> | undefined;
+      http.on('upgrade', (req, socket, head) => {
+        settled = wss.handleUpgrade(req, socket, head);
+        seen.push('returned');
+      });
+      http.listen(0, '127.0.0.1');
+      await once(http, 'listening');
+      defer(() => closeServer(http));
+      const ws = await connect(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/`);
+      defer(() => ws.close());
+      await settled;
+      expect(seen).toEqual(
+        verify.constructor.name === 'AsyncFunction' ? ['returned', 'connection'] : ['connection', 'returned'],
+      );
+    }
+  });
 });

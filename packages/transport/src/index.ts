@@ -31,6 +31,12 @@ export {
   InProcessBroker,
 } from './broker.js';
 export type { BinaryData } from './bytes.js';
+/**
+ * The shared deadline queue (one unref'd runtime timer for many deadlines): `sessionDeadlines` is
+ * the one every session of the realm uses, which adapters may share for their own per-connection
+ * deadlines (e.g. a server's handshake timeout) instead of a runtime timer per connection.
+ */
+export { type DeadlineEntry, DeadlineQueue, sessionDeadlines } from './deadlines.js';
 export { type ClientExtension, type DialWebSocketOptions, dialWebSocket } from './dial-websocket.js';
 export type { Dialer, DialTarget } from './dialer.js';
 export { type EventMap, type Listener, TypedEmitter } from './emitter.js';
@@ -143,6 +149,7 @@ export {
   type AcceptedUpgrade,
   type AcceptUpgradeOptions,
   acceptUpgrade,
+  decideUpgrade,
   negotiateUpgrade,
   type RefusedUpgrade,
   type UpgradeDecision,

@@ -92,8 +92,21 @@ export async function negotiateUpgrade<Request>(
   hooks: UpgradeHooks<Request>,
   context: { readonly secure?: boolean; readonly extensions?: readonly ServerExtensionNegotiator[] } = {},
 ): Promise<UpgradeDecision> {
-  const refuse = (response: HandshakeResponse, error?: unknown): UpgradeDecision =>
-    error === undefined ? { ok: false, response } : { ok: false, response, error };
+  return decideUpgrade(head, request, hooks, context);
+}
+
+/**
+ * {@link negotiateUpgrade} without a promise when it needs none: the same decision, returned as it
+ * is when every hook answered synchronously (no `verify`, or one that returned a value), and as a
+ * promise only when `verify` returned one. For servers that open a connection in the same turn as
+ * its upgrade request when they can (no microtask hops per handshake).
+ */
+export function decideUpgrade<Request>(
+  head: RequestHead,
+  request: Request,
+  hooks: UpgradeHooks<Request>,
+  context: { readonly secure?: boolean; readonly extensions?: readonly ServerExtensionNegotiator[] } = {},
+): UpgradeDecision | Promise<UpgradeDecision> {
   let result: ReturnType<typeof acceptServerHandshake>;
   try {
     const extra = typeof hooks.headers === 'function' ? hooks.headers(request) : hooks.headers;
@@ -106,31 +119,54 @@ export async function negotiateUpgrade<Request>(
       ...(extra === undefined ? {} : { headers: extra }),
     });
   } catch (error) {
-    return refuse(rejectHandshake(500), error);
+    return refuseUpgradeWith(rejectHandshake(500), error);
   }
-  if (!result.ok) return refuse(result.response, result.error);
-  if (hooks.verify) {
-    let verdict: VerifyResult;
+  if (!result.ok) return refuseUpgradeWith(result.response, result.error);
+  const accepted = result;
+  const judge = (verdict: VerifyResult): UpgradeDecision => {
+    if (verdict === true) {
+      return {
+        ok: true,
+        response: accepted.response,
+        protocol: accepted.protocol,
+        extensions: accepted.extensions,
+      };
+    }
+    if (verdict === false) return refuseUpgradeWith(rejectHandshake(403));
     try {
-      verdict = await hooks.verify(request, {
-        origin: head.headers.get('origin'),
-        secure: context.secure ?? false,
-        protocol: result.protocol,
-      });
+      const { status, headers, body } = verdict as UpgradeRejection;
+      return refuseUpgradeWith(rejectHandshake(status, { headers, body }));
     } catch (error) {
-      return refuse(rejectHandshake(500), error);
+      return refuseUpgradeWith(rejectHandshake(500), error);
     }
-    if (verdict !== true) {
-      if (verdict === false) return refuse(rejectHandshake(403));
-      try {
-        const { status, headers, body } = verdict as UpgradeRejection;
-        return refuse(rejectHandshake(status, { headers, body }));
-      } catch (error) {
-        return refuse(rejectHandshake(500), error);
-      }
-    }
+  };
+  if (!hooks.verify) return judge(true);
+  let verdict: VerifyResult | PromiseLike<VerifyResult>;
+  try {
+    verdict = hooks.verify(request, {
+      origin: head.headers.get('origin'),
+      secure: context.secure ?? false,
+      protocol: result.protocol,
+    });
+  } catch (error) {
+    return refuseUpgradeWith(rejectHandshake(500), error);
   }
-  return { ok: true, response: result.response, protocol: result.protocol, extensions: result.extensions };
+  if (!isThenable(verdict)) return judge(verdict);
+  return Promise.resolve(verdict).then(judge, (error: unknown) =>
+    refuseUpgradeWith(rejectHandshake(500), error),
+  );
+}
+
+function refuseUpgradeWith(response: HandshakeResponse, error?: unknown): UpgradeDecision {
+  return error === undefined ? { ok: false, response } : { ok: false, response, error };
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** The options of {@link acceptUpgrade}: the hooks (given the parsed request head) and limits. */

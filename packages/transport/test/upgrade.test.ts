@@ -3,12 +3,18 @@
  * acceptUpgrade and dialWebSocket, over the in-memory pair, and the whole conformance suite through
  * them (a Dialer over in-memory pairs, acceptUpgrade on the server side).
  */
-import type { ClientExtensionNegotiator, ServerExtensionNegotiator } from '@wskit/handshake';
+import {
+  type ClientExtensionNegotiator,
+  HeaderList,
+  type RequestHead,
+  type ServerExtensionNegotiator,
+} from '@wskit/handshake';
 import {
   acceptUpgrade,
   beginHandshake,
   type ClientExtension,
   type Dialer,
+  decideUpgrade,
   dialWebSocket,
   HandshakeFailedError,
   isHandshakeFailedError,
@@ -392,6 +398,54 @@ function memoryDialer(
     return client;
   };
 }
+
+describe('decideUpgrade', () => {
+  const head = (origin?: string): RequestHead => ({
+    method: 'GET',
+    target: '/',
+    version: '1.1',
+    headers: HeaderList.fromRawHeaders([
+      'Host',
+      'example.com',
+      'Upgrade',
+      'websocket',
+      'Connection',
+      'Upgrade',
+      'Sec-WebSocket-Key',
+      'dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version',
+      '13',
+      ...(origin === undefined ? [] : ['Origin', origin]),
+    ]),
+  });
+
+  it('decides at once (no promise) when every hook answers synchronously', () => {
+    const plain = decideUpgrade(head(), null, {});
+    expect(plain).not.toBeInstanceOf(Promise);
+    expect(plain).toMatchObject({ ok: true, protocol: null });
+    const verified = decideUpgrade(head('https://a.example'), null, {
+      verify: (_request, info) => info.origin === 'https://b.example',
+    });
+    expect(verified).not.toBeInstanceOf(Promise);
+    expect(verified).toMatchObject({ ok: false, response: { status: 403 } });
+    const thrown = decideUpgrade(head(), null, {
+      verify: () => {
+        throw new Error('hook failed');
+      },
+    });
+    expect(thrown).toMatchObject({ ok: false, response: { status: 500 }, error: new Error('hook failed') });
+    expect(decideUpgrade({ ...head(), method: 'POST' }, null, {})).toMatchObject({ ok: false });
+  });
+
+  it('returns a promise only when verify does, with the same answers as negotiateUpgrade', async () => {
+    const later = decideUpgrade(head(), null, { verify: async () => ({ status: 401, body: 'who?' }) });
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toMatchObject({ ok: false, response: { status: 401 } });
+    expect(await decideUpgrade(head(), null, { verify: async () => true })).toMatchObject({ ok: true });
+    const rejected = decideUpgrade(head(), null, { verify: () => Promise.reject(new Error('down')) });
+    expect(await rejected).toMatchObject({ ok: false, response: { status: 500 }, error: new Error('down') });
+  });
+});
 
 describe('dialWebSocket', () => {
   it('dials the URL with the dialer and opens the session', async () => {
