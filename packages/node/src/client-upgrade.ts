@@ -1,7 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   type ClientExtensionNegotiator,
-  type ClientHandshake,
   createClientHandshake,
   type HeaderInit,
   HeaderList,
@@ -20,9 +19,9 @@ import {
 } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import { type AttemptContext, directAttempt } from './client-attempt.js';
-import { dispatcherAttempt } from './dispatcher-attempt.js';
 import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
-import { selectDispatcher, type UndiciDispatcher } from './proxy.js';
+import type { UndiciDispatcher } from './proxy.js';
+import { usesDispatcher } from './proxy-variables.js';
 
 /** The defaults of the client's handshake options. */
 export const DefaultClientOptions = Object.freeze({
@@ -168,12 +167,16 @@ async function runHandshake(
   try {
     for (let redirects = 0; ; ) {
       // A Unix socket is local: neither an explicit nor an environment proxy applies.
-      const selected =
-        target.socketPath === undefined ? await selectDispatcher(options, target.url.href) : undefined;
+      // The dispatcher path (undici, proxies) is loaded only when one may be used.
+      const dispatching =
+        target.socketPath === undefined && usesDispatcher(options)
+          ? await import('./dispatcher-upgrade.js')
+          : undefined;
+      const selected = await dispatching?.selectDispatcher(options, target.url.href);
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected
-          ? await dispatcherUpgrade(
+          ? await dispatching!.dispatcherUpgrade(
               selected.dispatcher,
               target,
               prepared.build(target, headers, await prepared.extensions),
@@ -233,45 +236,4 @@ async function runHandshake(
     timeout.clear();
     for (const dispatcher of owned) dispatcher.close().catch(() => {});
   }
-}
-
-/**
- * One handshake through an undici dispatcher (a proxy): undici runs the HTTP exchange, this
- * validates the `101` (the same checks as `upgradeClient`) and reports anything else as a
- * {@link HandshakeFailedError}, as the direct path does.
- */
-async function dispatcherUpgrade(
-  dispatcher: Dispatcher,
-  target: WebSocketTarget,
-  handshake: ClientHandshake,
-  context: AttemptContext,
-): Promise<Omit<ClientUpgrade, 'url'>> {
-  const result = await dispatcherAttempt(dispatcher, target, handshake.request, context);
-  const { response } = result;
-  const failure = { url: target.url.href, status: response.status, headers: response.headers };
-  if (result.kind === 'response') {
-    const reason = response.reason ? ` ${response.reason}` : '';
-    throw new HandshakeFailedError({
-      ...failure,
-      body: result.body,
-      code: 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
-      message: `The server answered ${response.status}${reason} instead of 101 Switching Protocols`,
-    });
-  }
-  const checked = handshake.validateResponse(response);
-  if (!checked.ok) {
-    result.transport.abort();
-    throw new HandshakeFailedError({
-      ...failure,
-      code: checked.error.code,
-      message: `Invalid handshake response: ${checked.error.message}`,
-    });
-  }
-  return {
-    transport: result.transport,
-    earlyData: result.earlyData,
-    protocol: checked.protocol,
-    extensions: checked.extensions,
-    response,
-  };
 }
