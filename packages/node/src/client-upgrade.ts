@@ -12,14 +12,12 @@ import {
   DefaultRedirectOptions,
   isRedirectResponse,
   parseWebSocketUrl,
-  planRedirect,
-  UpgradeErrorCodes,
   type WebSocketTarget,
   withUrlCredentials,
 } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import { type AttemptContext, directAttempt } from './client-attempt.js';
-import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
+import { isHandshakeFailedError } from './errors.js';
 import type { UndiciDispatcher } from './proxy.js';
 import { usesDispatcher } from './proxy-variables.js';
 
@@ -201,33 +199,9 @@ async function runHandshake(
         ) {
           throw error;
         }
-        const failure = {
-          url: target.url.href,
-          status: error.status,
-          headers: error.headers,
-          body: error.body,
-        };
-        const step = planRedirect(
-          error.headers!.get('location')!,
-          target,
-          headers,
-          ++redirects,
-          prepared.maxRedirects,
-        );
-        if (step.kind === 'invalid') {
-          throw new HandshakeFailedError({
-            ...failure,
-            code: 'WS_ERR_UPGRADE_INVALID_REDIRECT',
-            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_INVALID_REDIRECT} (${error.status})`,
-          });
-        }
-        if (step.kind === 'too-many') {
-          throw new HandshakeFailedError({
-            ...failure,
-            code: 'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
-            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_TOO_MANY_REDIRECTS} (${error.status}, maxRedirects ${prepared.maxRedirects})`,
-          });
-        }
+        // Loaded on demand: a client that is never redirected does not carry it.
+        const { followRedirect } = await import('./redirect.js');
+        const step = followRedirect(error, target, headers, ++redirects, prepared.maxRedirects);
         target = step.target;
         headers = step.headers;
       }
