@@ -93,4 +93,3 @@ export function refuseHttpsProxy(proxy: ProxyTarget): void {
     `@wskit/cloudflare: an https: proxy (${proxy.url}) is not supported (the connection to a proxy is plain TCP here); use an http: proxy URL`,
   );
 }
-
