@@ -1,4 +1,5 @@
-import { ConnectResponseReader, type Dialer, formatConnectRequest } from '@wskit/transport';
+import type { Dialer } from '@wskit/transport';
+import { ConnectResponseReader, formatConnectRequest } from '@wskit/transport/proxy-tunnel';
 import { BunSocketTransport } from './bun-socket-transport.js';
 import { type BunSocket, type BunSocketHandlers, type BunTlsOptions, bunRuntime } from './runtime.js';
 import { startTlsInTunnel, type TlsInTunnel } from './tls-in-tunnel.js';

@@ -1,4 +1,4 @@
-import { ConnectResponseReader, type Dialer, formatConnectRequest, type ProxyTarget } from '@wskit/transport';
+import type { Dialer, ProxyTarget } from '@wskit/transport';
 import { CloudflareSocketTransport } from './cloudflare-socket-transport.js';
 import { type CloudflareSocket, loadSockets } from './sockets.js';
 
@@ -57,7 +57,8 @@ export const cloudflareDialer: Dialer = async (target) => {
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (proxy !== undefined) {
-      await socket.opened;
+      // The CONNECT exchange is loaded on demand, while the connection to the proxy opens.
+      const [{ openTunnel }] = await Promise.all([import('./proxy-connect.js'), socket.opened]);
       await openTunnel(socket, proxy, target.host, target.port, target.secure);
     }
     if (secureTransport === 'starttls') {
@@ -91,32 +92,4 @@ export function refuseHttpsProxy(proxy: ProxyTarget): void {
   throw new TypeError(
     `@wskit/cloudflare: an https: proxy (${proxy.url}) is not supported (the connection to a proxy is plain TCP here); use an http: proxy URL`,
   );
-}
-
-/**
- * Asks the proxy for a `CONNECT` tunnel to `host:port` over the socket's streams, resolving once it
- * answered 2xx (the streams' locks released for the transport) and rejecting with a
- * `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY` for a refusal.
- */
-async function openTunnel(
-  socket: CloudflareSocket,
-  proxy: ProxyTarget,
-  host: string,
-  port: number,
-  secure: boolean,
-): Promise<void> {
-  const response = new ConnectResponseReader(proxy, `${secure ? 'wss' : 'ws'}://${host}:${port}/`);
-  const writer = socket.writable.getWriter();
-  const reader = socket.readable.getReader();
-  try {
-    await writer.write(formatConnectRequest(proxy, host, port));
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return response.closed();
-      if (response.write(value)) return;
-    }
-  } finally {
-    writer.releaseLock();
-    reader.releaseLock();
-  }
 }

@@ -1,7 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import {
   type ClientExtensionNegotiator,
-  type ClientHandshake,
   createClientHandshake,
   type HeaderInit,
   HeaderList,
@@ -13,16 +12,14 @@ import {
   DefaultRedirectOptions,
   isRedirectResponse,
   parseWebSocketUrl,
-  planRedirect,
-  UpgradeErrorCodes,
   type WebSocketTarget,
   withUrlCredentials,
 } from '@wskit/transport';
 import type { Dispatcher } from 'undici';
 import { type AttemptContext, directAttempt } from './client-attempt.js';
-import { dispatcherAttempt } from './dispatcher-attempt.js';
-import { HandshakeFailedError, isHandshakeFailedError } from './errors.js';
-import { selectDispatcher, type UndiciDispatcher } from './proxy.js';
+import { isHandshakeFailedError } from './errors.js';
+import type { UndiciDispatcher } from './proxy.js';
+import { usesDispatcher } from './proxy-variables.js';
 
 /** The defaults of the client's handshake options. */
 export const DefaultClientOptions = Object.freeze({
@@ -168,12 +165,16 @@ async function runHandshake(
   try {
     for (let redirects = 0; ; ) {
       // A Unix socket is local: neither an explicit nor an environment proxy applies.
-      const selected =
-        target.socketPath === undefined ? await selectDispatcher(options, target.url.href) : undefined;
+      // The dispatcher path (undici, proxies) is loaded only when one may be used.
+      const dispatching =
+        target.socketPath === undefined && usesDispatcher(options)
+          ? await import('./dispatcher-upgrade.js')
+          : undefined;
+      const selected = await dispatching?.selectDispatcher(options, target.url.href);
       if (selected?.owned) owned.push(selected.dispatcher);
       try {
         const upgrade = selected
-          ? await dispatcherUpgrade(
+          ? await dispatching!.dispatcherUpgrade(
               selected.dispatcher,
               target,
               prepared.build(target, headers, await prepared.extensions),
@@ -198,33 +199,9 @@ async function runHandshake(
         ) {
           throw error;
         }
-        const failure = {
-          url: target.url.href,
-          status: error.status,
-          headers: error.headers,
-          body: error.body,
-        };
-        const step = planRedirect(
-          error.headers!.get('location')!,
-          target,
-          headers,
-          ++redirects,
-          prepared.maxRedirects,
-        );
-        if (step.kind === 'invalid') {
-          throw new HandshakeFailedError({
-            ...failure,
-            code: 'WS_ERR_UPGRADE_INVALID_REDIRECT',
-            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_INVALID_REDIRECT} (${error.status})`,
-          });
-        }
-        if (step.kind === 'too-many') {
-          throw new HandshakeFailedError({
-            ...failure,
-            code: 'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS',
-            message: `${UpgradeErrorCodes.WS_ERR_UPGRADE_TOO_MANY_REDIRECTS} (${error.status}, maxRedirects ${prepared.maxRedirects})`,
-          });
-        }
+        // Loaded on demand: a client that is never redirected does not carry it.
+        const { followRedirect } = await import('./redirect.js');
+        const step = followRedirect(error, target, headers, ++redirects, prepared.maxRedirects);
         target = step.target;
         headers = step.headers;
       }
@@ -233,45 +210,4 @@ async function runHandshake(
     timeout.clear();
     for (const dispatcher of owned) dispatcher.close().catch(() => {});
   }
-}
-
-/**
- * One handshake through an undici dispatcher (a proxy): undici runs the HTTP exchange, this
- * validates the `101` (the same checks as `upgradeClient`) and reports anything else as a
- * {@link HandshakeFailedError}, as the direct path does.
- */
-async function dispatcherUpgrade(
-  dispatcher: Dispatcher,
-  target: WebSocketTarget,
-  handshake: ClientHandshake,
-  context: AttemptContext,
-): Promise<Omit<ClientUpgrade, 'url'>> {
-  const result = await dispatcherAttempt(dispatcher, target, handshake.request, context);
-  const { response } = result;
-  const failure = { url: target.url.href, status: response.status, headers: response.headers };
-  if (result.kind === 'response') {
-    const reason = response.reason ? ` ${response.reason}` : '';
-    throw new HandshakeFailedError({
-      ...failure,
-      body: result.body,
-      code: 'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
-      message: `The server answered ${response.status}${reason} instead of 101 Switching Protocols`,
-    });
-  }
-  const checked = handshake.validateResponse(response);
-  if (!checked.ok) {
-    result.transport.abort();
-    throw new HandshakeFailedError({
-      ...failure,
-      code: checked.error.code,
-      message: `Invalid handshake response: ${checked.error.message}`,
-    });
-  }
-  return {
-    transport: result.transport,
-    earlyData: result.earlyData,
-    protocol: checked.protocol,
-    extensions: checked.extensions,
-    response,
-  };
 }

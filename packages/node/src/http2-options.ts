@@ -5,11 +5,11 @@
 import type { ClientHttp2Session } from 'node:http2';
 import {
   parseWebSocketUrl,
-  proxyFromEnvironment,
   refuseUnsupportedOptions,
   UnsupportedOptionError,
   type WebSocketTarget,
 } from '@wskit/transport';
+import { proxyFromEnvironment } from '@wskit/transport/proxy-environment';
 import { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
 
 /** The option of `connect` that carries the WebSocket over HTTP/2. */

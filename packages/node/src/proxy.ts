@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { HandshakeFailedError } from './errors.js';
+import { hasProxyEnvironment } from './proxy-variables.js';
 
 /**
  * An undici `Dispatcher` (a `ProxyAgent`, an `EnvHttpProxyAgent`, an `Agent`, …) as the options take
@@ -23,14 +24,6 @@ export function asDispatcher(dispatcher: UndiciDispatcher): Dispatcher {
 export interface SelectedDispatcher {
   readonly dispatcher: Dispatcher;
   readonly owned: boolean;
-}
-
-/** The environment variables that name proxies (curl's convention; lower case wins, as in undici). */
-const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'] as const;
-
-/** Whether `HTTP_PROXY` or `HTTPS_PROXY` (either case) names a proxy. */
-export function hasProxyEnvironment(environment: NodeJS.ProcessEnv = process.env): boolean {
-  return PROXY_VARIABLES.some((name) => (environment[name] ?? '') !== '');
 }
 
 /** Whether `error` is the module loader's "not found" for the package `name` itself. */

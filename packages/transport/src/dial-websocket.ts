@@ -9,13 +9,13 @@ import {
 import { dialedWith } from './adapter-helpers.js';
 import type { Dialer, DialTarget } from './dialer.js';
 import { type EngineExtensionFactory, engineExtensions } from './engine-extensions.js';
-import { HandshakeFailedError, isHandshakeFailedError, UpgradeErrorCodes } from './handshake-failed-error.js';
+import { isHandshakeFailedError } from './handshake-failed-error.js';
 import { createHandshakeTimeout } from './handshake-timeout.js';
 import { pickSessionOptions, type SessionOptions } from './options.js';
 import type { Transport } from './port.js';
-import { type ProxyEnvironment, proxyFromEnvironment } from './proxy-environment.js';
-import { parseProxyUrl } from './proxy-tunnel.js';
-import { DefaultRedirectOptions, isRedirectResponse, planRedirect, withUrlCredentials } from './redirect.js';
+import type { ProxyEnvironment } from './proxy-environment.js';
+import { type ProxyTarget, parseProxyUrl } from './proxy-url.js';
+import { DefaultRedirectOptions, isRedirectResponse, withUrlCredentials } from './redirect.js';
 import { upgradeClient } from './upgrade-client.js';
 import { openWebSocket, type WebSocket } from './websocket.js';
 import { clientTarget, isIpAddress, type WebSocketTarget } from './websocket-url.js';
@@ -90,6 +90,17 @@ export interface DialWebSocketOptions extends SessionOptions {
   readonly proxyEnvironment?: ProxyEnvironment | undefined;
 }
 
+/** The variables of a {@link ProxyEnvironment} that name proxies (NO_PROXY only exempts hosts). */
+const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'] as const;
+
+/**
+ * Whether the environment may name a proxy: only then is `proxyFromEnvironment` loaded (on demand,
+ * as `@wskit/transport/proxy-environment`), so that a client connecting directly does not carry it.
+ */
+function mayNameProxy(environment: ProxyEnvironment): boolean {
+  return PROXY_VARIABLES.some((name) => (environment[name] ?? '') !== '');
+}
+
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
@@ -132,14 +143,17 @@ export function dialWebSocket(
   if (proxy !== undefined && first.socketPath !== undefined) {
     throw new TypeError('A ws+unix: URL connects to a local socket: a proxy does not apply');
   }
-  const proxyFor = (target: WebSocketTarget) => {
+  type ProxyChoice = { readonly proxy?: ProxyTarget };
+  // Synchronous unless the environment may name a proxy: its reader is then loaded on demand.
+  const proxyFor = (target: WebSocketTarget): ProxyChoice | Promise<ProxyChoice> => {
     if (target.socketPath !== undefined || options.proxy === false) return {};
     if (proxy !== undefined) return { proxy };
-    const named =
-      options.proxyEnvironment === undefined
-        ? undefined
-        : proxyFromEnvironment(options.proxyEnvironment, target);
-    return named === undefined ? {} : { proxy: parseProxyUrl(named) };
+    const environment = options.proxyEnvironment;
+    if (environment === undefined || !mayNameProxy(environment)) return {};
+    return import('./proxy-environment.js').then(({ proxyFromEnvironment }) => {
+      const named = proxyFromEnvironment(environment, target);
+      return named === undefined ? {} : { proxy: parseProxyUrl(named) };
+    });
   };
   const offered = options.extensions ?? [];
   const session = pickSessionOptions(options);
@@ -165,13 +179,15 @@ export function dialWebSocket(
     let target = first;
     let headers = firstHeaders;
     for (let redirects = 0; ; ) {
+      const choice = proxyFor(target);
+      const via = isPromiseLike(choice) ? await choice : choice;
       const dialing = dialUntilAborted(dialer, {
         host: target.hostname,
         port: target.port,
         secure: target.secure,
         servername: servernameFor(target),
         ...(target.socketPath === undefined ? {} : { socketPath: target.socketPath }),
-        ...proxyFor(target),
+        ...via,
         signal,
         tls: options.tls,
         ...(options.proxyTls === undefined ? {} : { proxyTls: options.proxyTls }),
@@ -199,24 +215,9 @@ export function dialWebSocket(
         ) {
           throw error;
         }
-        const step = planRedirect(
-          error.headers!.get('location')!,
-          target,
-          headers,
-          ++redirects,
-          maxRedirects,
-        );
-        if (step.kind !== 'follow') {
-          const code =
-            step.kind === 'invalid' ? 'WS_ERR_UPGRADE_INVALID_REDIRECT' : 'WS_ERR_UPGRADE_TOO_MANY_REDIRECTS';
-          throw new HandshakeFailedError({
-            code,
-            message: `${UpgradeErrorCodes[code]} (${error.status}${step.kind === 'too-many' ? `, maxRedirects ${maxRedirects}` : ''})`,
-            url: target.url.href,
-            status: error.status,
-            headers: error.headers,
-          });
-        }
+        // Loaded on demand: a client that is never redirected does not carry it.
+        const { followRedirect } = await import('./follow-redirect.js');
+        const step = followRedirect(error, target, headers, ++redirects, maxRedirects);
         target = step.target;
         headers = step.headers;
         continue;

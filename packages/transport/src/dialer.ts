@@ -1,5 +1,5 @@
 import type { Transport } from './port.js';
-import type { ProxyTarget } from './proxy-tunnel.js';
+import type { ProxyTarget } from './proxy-url.js';
 
 /** Where a {@link Dialer} connects, and how. */
 export interface DialTarget {
@@ -20,9 +20,9 @@ export interface DialTarget {
   readonly signal?: AbortSignal | undefined;
   /**
    * An HTTP proxy to tunnel through: connect to it (with TLS for an `https:` proxy, its `secure`),
-   * ask for a `CONNECT` tunnel to `host:port` (`formatConnectRequest`, `ConnectResponseReader`),
-   * then run TLS (for `secure`) inside the tunnel. A dialer that cannot (or cannot for an `https:`
-   * proxy) rejects with a `TypeError` saying so.
+   * ask for a `CONNECT` tunnel to `host:port` (`formatConnectRequest`, `ConnectResponseReader`:
+   * `@wskit/transport/proxy-tunnel`, best loaded on demand), then run TLS (for `secure`) inside the
+   * tunnel. A dialer that cannot (or cannot for an `https:` proxy) rejects with a `TypeError` saying so.
    */
   readonly proxy?: ProxyTarget | undefined;
   /** The runtime's own TLS options (`tls.connect` options in Node, `tls` of `Bun.connect`, …), passed through. */

@@ -67,20 +67,9 @@ export {
   type SessionOptions,
 } from './options.js';
 export type { Transport, TransportHandler } from './port.js';
-export { type ProxyEnvironment, proxyFromEnvironment } from './proxy-environment.js';
-export {
-  ConnectResponseReader,
-  formatConnectRequest,
-  type ProxyTarget,
-  parseProxyUrl,
-} from './proxy-tunnel.js';
-export {
-  DefaultRedirectOptions,
-  isRedirectResponse,
-  planRedirect,
-  type RedirectStep,
-  withUrlCredentials,
-} from './redirect.js';
+export type { ProxyEnvironment } from './proxy-environment.js';
+export { type ProxyTarget, parseProxyUrl } from './proxy-url.js';
+export { DefaultRedirectOptions, isRedirectResponse, withUrlCredentials } from './redirect.js';
 export { BodyCollector, MAX_ERROR_BODY_SIZE } from './response-body.js';
 export {
   type RuntimeClient,

@@ -1,8 +1,11 @@
 /**
- * The public surface of @wskit/transport and @wskit/transport/testing: these lists change only on
+ * The public surface of @wskit/transport and its subpaths: these lists change only on
  * purpose (docs/contributing.md).
  */
 import * as transport from '@wskit/transport';
+import * as proxyEnvironment from '@wskit/transport/proxy-environment';
+import * as proxyTunnel from '@wskit/transport/proxy-tunnel';
+import * as redirect from '@wskit/transport/redirect';
 import * as testing from '@wskit/transport/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -11,7 +14,6 @@ describe('exports', () => {
     expect(Object.keys(transport).sort()).toEqual([
       'BodyCollector',
       'CloseEvent',
-      'ConnectResponseReader',
       'DEFAULT_HIGH_WATER_MARK',
       'DeadlineQueue',
       'DefaultRedirectOptions',
@@ -50,7 +52,6 @@ describe('exports', () => {
       'dialedWith',
       'engineExtensions',
       'formatAddress',
-      'formatConnectRequest',
       'isHandshakeFailedError',
       'isRedirectResponse',
       'isUnsupportedOptionError',
@@ -62,8 +63,6 @@ describe('exports', () => {
       'parseProxyUrl',
       'parseWebSocketUrl',
       'pickSessionOptions',
-      'planRedirect',
-      'proxyFromEnvironment',
       'refuseUnsupportedOptions',
       'runtimeWebSocketClass',
       'runtimeWebSocketStreamClass',
@@ -92,6 +91,12 @@ describe('exports', () => {
       'standardCases',
       'standardSelectProtocol',
     ]);
+  });
+
+  it('the parts of the dial path loaded on demand export exactly these names', () => {
+    expect(Object.keys(redirect).sort()).toEqual(['followRedirect', 'planRedirect']);
+    expect(Object.keys(proxyTunnel).sort()).toEqual(['ConnectResponseReader', 'formatConnectRequest']);
+    expect(Object.keys(proxyEnvironment).sort()).toEqual(['proxyFromEnvironment']);
   });
 
   it('constants hold their values', () => {

@@ -1,17 +1,16 @@
 // The URL parser (ws:, wss:, ws+unix:) and the redirect and credential rules every client shares.
 import { HeaderList } from '@wskit/handshake';
 import {
-  ConnectResponseReader,
   dialWebSocket,
-  formatConnectRequest,
   parseProxyUrl,
   parseWebSocketUrl,
-  planRedirect,
-  proxyFromEnvironment,
   StandardWebSocket,
   type WebSocketTarget,
   withUrlCredentials,
 } from '@wskit/transport';
+import { proxyFromEnvironment } from '@wskit/transport/proxy-environment';
+import { ConnectResponseReader, formatConnectRequest } from '@wskit/transport/proxy-tunnel';
+import { planRedirect } from '@wskit/transport/redirect';
 import { describe, expect, it } from 'vitest';
 
 /** The target of a URL that must parse. */
