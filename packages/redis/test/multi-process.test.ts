@@ -180,6 +180,8 @@ describe.skipIf(!haveRedis && !process.env.CI)('topics across processes through 
     await watcher.until(() => watcher.messages('r:short').length >= 1);
     const resumed = await TopicClient.open(servers[2]!.port);
     await resumed.subscribe('r:short', offset);
+    // The replay is written a page at a time at the client's pace: wait for its end (a.400).
+    await resumed.until(() => resumed.messages('r:short').at(-1)?.data === 'a.400');
     expect(resumed.received.some((each) => each.missed === true && each.topic === 'r:short')).toBe(true);
     const sequence = resumed.messages('r:short').map((each) => Number(each.data!.slice(2)));
     expect(sequence.at(-1)).toBe(400);
