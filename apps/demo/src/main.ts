@@ -52,7 +52,11 @@ function readOptions(args: string[]): { port: number; host: string; redis: strin
 }
 
 const { port, host, redis } = readOptions(process.argv.slice(2));
-let server: Awaited<ReturnType<typeof startDemoServer>>;
+let server: Awaited<ReturnType<typeof startDemoServer>> | undefined;
+let stopping = false;
+// The signal handlers come first, so that a signal during the start is handled too.
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
 try {
   server = await startDemoServer({ port, host, redis });
 } catch (error) {
@@ -68,13 +72,17 @@ try {
 console.log(`wskit demo: open ${server.url} in a few tabs (Ctrl-C to stop)`);
 if (redis !== undefined) console.log(`wskit demo: the room spans every demo process on ${redis}`);
 
-let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping) {
     console.log(`${signal} again: exiting now`);
     process.exit(1);
   }
   stopping = true;
+  if (server === undefined) {
+    // Still starting: nothing to close yet.
+    console.log(`\n${signal}: stopped while starting`);
+    process.exit(0);
+  }
   const count = server.room.size;
   console.log(`\n${signal}: closing ${count} connection${count === 1 ? '' : 's'} with 1001 Going Away`);
   // Browsers answer the close at once; the session's close timeout bounds one that does not.
@@ -94,5 +102,3 @@ function stop(signal: NodeJS.Signals): void {
     },
   );
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
