@@ -5,7 +5,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { defer } from './helpers.ts';
 
 /** Debian's Chromium. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM } from '@wskit/tooling/chromium';
+
+import { CHROMIUM, chromiumArgs } from '@wskit/tooling/chromium';
 
 const haveChromium = existsSync(CHROMIUM);
 /** Skip the browser tests: no Chromium here, and not in CI (where its absence fails them). */
@@ -23,16 +25,7 @@ export async function launch(): Promise<Browser> {
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs(),
   });
   defer(() => browser.close());
   return browser;

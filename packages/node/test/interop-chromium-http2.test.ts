@@ -10,12 +10,12 @@ import { existsSync } from 'node:fs';
 import { createSecureServer, Http2ServerRequest, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocketServerRequest } from '@wskit/node';
+import { CHROMIUM, chromiumArgs } from '@wskit/tooling/chromium';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { certificate, defer, privateKey } from './helpers.js';
 import { MiB, patternBytes, patternText } from './interop-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) {
   console.warn(
@@ -84,18 +84,8 @@ async function pageExchange(input: { url: string; sizes: number[] }): Promise<Pa
 async function launch(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // The fixture's certificate is self-signed.
-      '--ignore-certificate-errors',
-    ],
+    // The fixture's certificate is self-signed.
+    args: chromiumArgs('--ignore-certificate-errors'),
   });
   defer(() => browser.close());
   return browser;

@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { type PerMessageDeflateOption, WebSocketServer } from '@wskit/node';
+import { CHROMIUM, chromiumArgs } from '@wskit/tooling/chromium';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { defer, listen } from './helpers.js';
 import { MiB, patternBytes, patternText } from './interop-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) {
   console.warn(
@@ -166,16 +166,7 @@ async function startServers() {
 async function launch(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs(),
   });
   defer(() => browser.close());
   return browser;
