@@ -3,9 +3,9 @@ import {
   loadClientPerMessageDeflate,
   type PerMessageDeflateOption,
 } from '@wskit/permessage-deflate/on-demand';
-import type { SessionOptions, WebSocket } from '@wskit/transport';
-import { engineExtensions } from '@wskit/transport';
-import { type BinaryTypeOption, checkBinaryType, openNodeWebSocket } from './binary-type.js';
+import type { SessionOptions } from '@wskit/transport';
+import { engineExtensions, WebSocket } from '@wskit/transport';
+import { type BinaryTypeOption, binaryViewFor, checkBinaryType } from './binary-type.js';
 import { type ClientHandshakeOptions, upgradeClient } from './client-upgrade.js';
 import { type Http2ConnectOption, loadHttp2Client, prepareHttp2 } from './http2-options.js';
 import { pickSessionOptions } from './session-options.js';
@@ -68,19 +68,16 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       upgrade.transport.abort();
       throw error;
     }
-    return openNodeWebSocket(
-      upgrade.transport,
-      {
-        ...session,
-        role: 'client',
-        protocol: upgrade.protocol ?? '',
-        extensions,
-        extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
-        url: upgrade.url.href,
-        earlyData: upgrade.earlyData,
-      },
-      binaryType,
-    );
+    return new WebSocket(upgrade.transport, {
+      ...session,
+      role: 'client',
+      protocol: upgrade.protocol ?? '',
+      extensions,
+      extensionsHeader: upgrade.extensions.length > 0 ? formatExtensions(upgrade.extensions) : '',
+      url: upgrade.url.href,
+      earlyData: upgrade.earlyData,
+      binaryView: binaryViewFor(binaryType),
+    });
   });
 }
 

@@ -32,14 +32,9 @@ import {
   sessionDeadlines,
   TopicHub,
   type TopicHubOptions,
-  type WebSocket,
+  WebSocket,
 } from '@wskit/transport';
-import {
-  type BinaryTypeOption,
-  checkBinaryType,
-  type NodeBinaryType,
-  openNodeWebSocket,
-} from './binary-type.js';
+import { type BinaryTypeOption, binaryViewFor, checkBinaryType } from './binary-type.js';
 import { engineExtensions, type PerMessageDeflateOption, serverPerMessageDeflate } from './compression.js';
 import {
   type AcceptedStream,
@@ -205,7 +200,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #clients = new Set<WebSocket>();
   readonly #options: WebSocketServerOptions;
   readonly #session: SessionOptions;
-  readonly #binaryType: NodeBinaryType;
+  /** The sessions' `binaryView` for the `binaryType` option. */
+  readonly #binaryView: ((data: Uint8Array) => Uint8Array) | undefined;
   /** The permessage-deflate negotiator, shared by this server's connections; none when off. */
   readonly #deflate: PerMessageDeflate | undefined;
   readonly #httpServer: HttpServer | HttpsServer | AnyHttp2Server | undefined;
@@ -259,7 +255,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       keepaliveInterval: DefaultServerOptions.keepaliveInterval,
       ...pickSessionOptions(options),
     };
-    this.#binaryType = checkBinaryType(options.binaryType);
+    this.#binaryView = binaryViewFor(checkBinaryType(options.binaryType));
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
     this.#topics = new TopicHub(options.topics);
     if (options.server) {
@@ -560,21 +556,18 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       outcome.transport.abort();
       return rejected(0, error);
     }
-    const websocket = openNodeWebSocket(
-      outcome.transport,
-      {
-        ...this.#session,
-        role: 'server',
-        protocol: outcome.protocol ?? '',
-        extensions,
-        extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
-        url: outcome.url,
-        earlyData: outcome.earlyData,
-        topics: this.#topics,
-        onClosed: this.#untrack,
-      },
-      this.#binaryType,
-    );
+    const websocket = new WebSocket(outcome.transport, {
+      ...this.#session,
+      role: 'server',
+      protocol: outcome.protocol ?? '',
+      extensions,
+      extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
+      url: outcome.url,
+      earlyData: outcome.earlyData,
+      topics: this.#topics,
+      onClosed: this.#untrack,
+      binaryView: this.#binaryView,
+    });
     this.#track(websocket);
     this.emit('connection', websocket, request);
     callback?.(websocket, request);

@@ -2,9 +2,10 @@
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import { connect, EncodedText, WebSocket, WebSocketServer } from '@wskit/node';
+import { openWebSocket } from '@wskit/transport';
 import { createTransportPair } from '@wskit/transport/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openNodeWebSocket } from '../src/binary-type.js';
+import { binaryViewFor } from '../src/binary-type.js';
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
@@ -75,18 +76,22 @@ describe("binaryType 'nodebuffer' (the default of connect and WebSocketServer)",
     const { client } = createTransportPair();
     // An unmasked binary frame from the server, [1, 2, 3], as the first bytes after the handshake.
     const received = new Uint8Array([0x82, 3, 1, 2, 3]);
-    const ws = openNodeWebSocket(client, { role: 'client', earlyData: received }, 'nodebuffer');
+    const ws = openWebSocket(client, {
+      role: 'client',
+      earlyData: received,
+      binaryView: binaryViewFor('nodebuffer'),
+    });
     const first = await ws[Symbol.asyncIterator]().next();
     const data = first.value as Buffer;
     expect(Buffer.isBuffer(data)).toBe(true);
     expect(data.buffer).toBe(received.buffer);
     expect(data.byteOffset).toBe(2);
     expect([...data]).toEqual([1, 2, 3]);
-    const plain = openNodeWebSocket(
-      createTransportPair().client,
-      { role: 'client', earlyData: new Uint8Array([0x82, 1, 9]) },
-      'uint8array',
-    );
+    const plain = openWebSocket(createTransportPair().client, {
+      role: 'client',
+      earlyData: new Uint8Array([0x82, 1, 9]),
+      binaryView: binaryViewFor('uint8array'),
+    });
     const value = (await plain[Symbol.asyncIterator]().next()).value;
     expect(Object.getPrototypeOf(value)).toBe(Uint8Array.prototype);
     ws.terminate();

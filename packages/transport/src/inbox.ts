@@ -13,8 +13,14 @@ export interface MessagePiece {
 /** What the inbox holds: a whole message (text as a string, binary as bytes) or a piece. */
 export type Received = string | Uint8Array | MessagePiece;
 
+/** Who waits for messages: an async iterator, told when the inbox ended (closed and empty). */
+export interface InboxReader {
+  /** The inbox is closed and holds nothing more for this reader: its last result was `done`. */
+  ended(): void;
+}
+
 interface Waiter {
-  readonly owner: object;
+  readonly owner: InboxReader;
   readonly resolve: (result: IteratorResult<Received, undefined>) => void;
 }
 
@@ -108,14 +114,17 @@ export class Inbox {
   }
 
   /** The next message for the iterator `owner`: a held one, a later one, or done once closed. */
-  next(owner: object): Promise<IteratorResult<Received, undefined>> {
+  next(owner: InboxReader): Promise<IteratorResult<Received, undefined>> {
     const item = this.#items.length > 0 ? this.#items.shift() : undefined;
     if (item !== undefined) {
       this.#bytes -= sizeOf(item);
       this.#checkRoom();
       return Promise.resolve({ value: item, done: false });
     }
-    if (this.#closed) return Promise.resolve(DONE);
+    if (this.#closed) {
+      owner.ended();
+      return Promise.resolve(DONE);
+    }
     return new Promise((resolve) => {
       if (this.#waiters === NO_WAITERS) this.#waiters = [];
       this.#waiters.push({ owner, resolve });
@@ -123,7 +132,7 @@ export class Inbox {
   }
 
   /** Ends the waits of the iterator `owner` (it returned early). */
-  release(owner: object): void {
+  release(owner: InboxReader): void {
     const kept: Waiter[] = [];
     for (const waiter of this.#waiters) {
       if (waiter.owner === owner) waiter.resolve(DONE);
@@ -137,7 +146,10 @@ export class Inbox {
     this.#closed = true;
     const waiters = this.#waiters;
     this.#waiters = NO_WAITERS;
-    for (const waiter of waiters) waiter.resolve(DONE);
+    for (const waiter of waiters) {
+      waiter.resolve(DONE);
+      waiter.owner.ended();
+    }
   }
 
   #checkRoom(): void {

@@ -118,6 +118,13 @@ export interface OpenWebSocketOptions extends SessionOptions {
    * cost each connection a promise and two closures.
    */
   onClosed?: (websocket: WebSocket) => void;
+  /**
+   * Gives received binary data (binary messages, message pieces, pings, pongs) in the type the
+   * runtime's users expect, as a view of the same bytes (no copy): Node's `Buffer` for `binaryType:
+   * 'nodebuffer'`. Applied once, where the session delivers the data, so listeners and async
+   * iterators get the same object. Default: the `Uint8Array` as it is.
+   */
+  binaryView?: (data: Uint8Array) => Uint8Array;
 }
 
 /** Checks a size option: a non-negative integer (or `Infinity` where allowed), or the default. */

@@ -1,6 +1,6 @@
 import type { MessageType } from '@wskit/codec';
 import type { Connection, SendOptions } from '@wskit/protocol';
-import { createDeferred, type Deferred } from './deferred.js';
+import { createDeferred, type Deferred, rejectDeferred } from './deferred.js';
 
 /** A message or fragment payload as the engine takes it. */
 export type Payload = string | Uint8Array;
@@ -194,10 +194,10 @@ export class OutgoingQueue {
     for (let index = head; index < entries.length; index++) {
       const entry = entries[index]!;
       if (entry.kind === 'whole') {
-        entry.done.reject(error);
+        rejectDeferred(entry.done, error);
       } else if (entry.kind === 'stream') {
         entry.done = true;
-        for (const fragment of entry.fragments) fragment.done.reject(error);
+        for (const fragment of entry.fragments) rejectDeferred(fragment.done, error);
         entry.fragments.length = 0;
       }
     }

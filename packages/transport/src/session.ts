@@ -7,7 +7,7 @@ import {
   type SendOptions,
 } from '@wskit/protocol';
 import { type DeadlineEntry, sessionDeadlines } from './deadlines.js';
-import { createDeferred, type Deferred, rejected } from './deferred.js';
+import { createDeferred, type Deferred, rejectDeferred, rejected } from './deferred.js';
 import { WebSocketError } from './errors.js';
 import { type DirectTransport, takeDirect } from './handshake-transport.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
@@ -1033,13 +1033,14 @@ export class Session {
     this.#clearGraceTimer();
     const waiters = this.#controlWaiters;
     this.#controlWaiters = NO_DEFERREDS;
-    for (const deferred of waiters) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+    for (const deferred of waiters) rejectDeferred(deferred, new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     // Messages still being encoded when the connection ended were never written.
     const batches = this.#encodingBatches;
     this.#encodingBatches = NO_BATCHES;
     this.#encodingBytes = 0;
     for (const batch of batches) {
-      for (const deferred of batch.handed) deferred.reject(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
+      for (const deferred of batch.handed)
+        rejectDeferred(deferred, new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
     }
     this.#host.closed(this.#closeInfo!);
   }

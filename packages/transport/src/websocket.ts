@@ -3,7 +3,7 @@ import type { ConnectionExtension, SendOptions } from '@wskit/protocol';
 import { type BinaryData, toBytes, utf8Length } from './bytes.js';
 import { TypedEmitter } from './emitter.js';
 import { EncodedText, encodedText } from './encoded-text.js';
-import { Inbox, type InboxHost, type MessagePiece, type Received } from './inbox.js';
+import { Inbox, type InboxHost, type InboxReader, type MessagePiece, type Received } from './inbox.js';
 import { type MessageStream, SessionMessageStream } from './message-stream.js';
 import { checkSize, DefaultSessionOptions, type OpenWebSocketOptions } from './options.js';
 import type { Transport } from './port.js';
@@ -135,6 +135,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   /** This socket's side of the topics: made on first use (a socket that never subscribes has none). */
   #member: TopicMember | undefined;
   readonly #onClosed: ((websocket: WebSocket) => void) | undefined;
+  /** The `binaryView` option: received binary data as the runtime's users expect it (Node's `Buffer`). */
+  readonly #binaryView: ((data: Uint8Array) => Uint8Array) | undefined;
 
   /** Same as {@link openWebSocket}: starts a session over `transport`, whose handshake succeeded. */
   constructor(transport: Transport, options: OpenWebSocketOptions) {
@@ -154,6 +156,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     );
     this.#transport = transport;
     this.#onClosed = options.onClosed;
+    this.#binaryView = options.binaryView;
     // One host object for the session and the inbox: methods on a shared prototype, no closures.
     const host = newHost(this);
     this.#host = host;
@@ -407,26 +410,23 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     if (this.#pieces) {
       throw new TypeError("Async iteration needs delivery 'whole'; with 'pieces' listen to messagePiece");
     }
-    const owner = {};
     let finished = false;
     this.#iterators++;
     const finish = (): void => {
       if (finished) return;
       finished = true;
       this.#iterators--;
-      this.#inbox?.release(owner);
+      this.#inbox?.release(reader);
       this.#scheduleHandOver();
     };
     const done: IteratorResult<string | Uint8Array> = { value: undefined, done: true };
+    // The inbox tells the reader when it ends (closed and empty), so that `next` returns the inbox's
+    // own promise: no second promise per message to learn that.
+    const reader: InboxReader = { ended: finish };
     const iterator: AsyncIterableIterator<string | Uint8Array> = {
       next: () => {
         if (finished) return Promise.resolve(done);
-        return this.#keptMessages()
-          .next(owner)
-          .then((result) => {
-            if (result.done) finish();
-            return result as IteratorResult<string | Uint8Array>;
-          });
+        return this.#keptMessages().next(reader) as Promise<IteratorResult<string | Uint8Array>>;
       },
       return: () => {
         finish();
@@ -457,23 +457,29 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       }
 
       message(type: MessageType, data: string | Uint8Array): void {
-        // Text as bytes (`decodeText: false`) is labelled as text, so `send()` sends it back as text.
-        this.#websocket.#received(
-          type === 'text' && typeof data !== 'string' ? encodedText(data) : data,
-          'message',
-        );
+        const websocket = this.#websocket;
+        if (typeof data !== 'string') {
+          // Text as bytes (`decodeText: false`) is labelled as text, so `send()` sends it back as text.
+          if (type === 'text') data = encodedText(data);
+          else if (websocket.#binaryView !== undefined) data = websocket.#binaryView(data);
+        }
+        websocket.#received(data, 'message');
       }
 
       messagePiece(type: MessageType, data: Uint8Array, final: boolean): void {
-        this.#websocket.#received({ type, data, final }, 'messagePiece');
+        const websocket = this.#websocket;
+        const view = websocket.#binaryView;
+        websocket.#received({ type, data: view === undefined ? data : view(data), final }, 'messagePiece');
       }
 
       ping(data: Uint8Array): void {
-        this.#websocket.emit('ping', data);
+        const websocket = this.#websocket;
+        websocket.emit('ping', websocket.#binaryView === undefined ? data : websocket.#binaryView(data));
       }
 
       pong(data: Uint8Array): void {
-        this.#websocket.emit('pong', data);
+        const websocket = this.#websocket;
+        websocket.emit('pong', websocket.#binaryView === undefined ? data : websocket.#binaryView(data));
       }
 
       error(error: Error): void {
