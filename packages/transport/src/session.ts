@@ -90,11 +90,68 @@ const clock = (): number => Math.floor(performance.now());
  * microtask elsewhere (workerd, browsers), where timers are coarse.
  */
 const afterPromiseJobs: (task: () => void) => void =
-  typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => queueMicrotask(task);
+  typeof setImmediate === 'function' ? (task) => runInTurnBatch(task) : (task) => queueMicrotask(task);
+
+/**
+ * The tasks for the next `setImmediate`: every session that has sends to flush in this turn shares
+ * one Immediate (a connection costs an array slot, not an Immediate object and its list links).
+ * Tasks added while the batch runs go to the next one, as a `setImmediate` inside an Immediate does.
+ */
+let turnBatch: (() => void)[] = [];
+let spareBatch: (() => void)[] = [];
+let turnBatchScheduled = false;
+
+function runInTurnBatch(task: () => void): void {
+  turnBatch.push(task);
+  if (turnBatchScheduled) return;
+  turnBatchScheduled = true;
+  setImmediate(runTurnBatch);
+}
+
+function runTurnBatch(): void {
+  turnBatchScheduled = false;
+  const tasks = turnBatch;
+  turnBatch = spareBatch;
+  spareBatch = tasks;
+  for (let index = 0; index < tasks.length; index++) {
+    try {
+      tasks[index]!();
+    } catch (error) {
+      // A listener called by a flush (`drain`) threw: reported as its own Immediate would have
+      // been (an uncaught exception), without keeping the other sessions from flushing.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+  tasks.length = 0;
+}
 
 /** Runs `task` on the next turn of the event loop, after the pending promise jobs (and I/O, on Node). */
 const nextTurn: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
+/**
+ * Joins, in place, chunks that continue one another in memory: small frames encoded one after
+ * another into the codec's frame pool. A burst of small messages then reaches the transport as one
+ * chunk, one write instead of one per frame (the engine keeps one array per frame, as websocket.dll's
+ * buffers need).
+ */
+function joinAdjacent(chunks: Uint8Array[]): void {
+  let kept = 0;
+  let previous = chunks[0]!;
+  for (let index = 1; index < chunks.length; index++) {
+    const chunk = chunks[index]!;
+    if (previous.byteOffset + previous.byteLength === chunk.byteOffset && previous.buffer === chunk.buffer) {
+      previous = new Uint8Array(previous.buffer, previous.byteOffset, previous.byteLength + chunk.byteLength);
+    } else {
+      chunks[kept++] = previous;
+      previous = chunk;
+    }
+  }
+  chunks[kept++] = previous;
+  chunks.length = kept;
+}
+
 /** Shared empty lists (never written to): an idle session owns no arrays for its waiters. */
 const NO_DEFERREDS = Object.freeze([]) as unknown as Deferred[];
 const NO_BATCHES = Object.freeze([]) as unknown as EncodingBatch[];
@@ -783,6 +840,7 @@ export class Session {
             frames = this.#queue.takeFrames(chunks);
           }
           if (chunks.length > 0 && sessionWrites(this.#phase)) {
+            if (chunks.length > 1) joinAdjacent(chunks);
             if (!this.#transport.write(chunks)) {
               this.#blocked = true;
               this.#startWriteTimer();
