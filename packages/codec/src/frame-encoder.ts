@@ -12,6 +12,7 @@ import {
 import type { Role } from './frame-decoder.js';
 import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
 import { MaskKeyPool, maskInto, SIMD_THRESHOLD } from './mask.js';
+import { utf8Encoder } from './text.js';
 
 /** Options of {@link FrameEncoder}. */
 export interface FrameEncoderOptions {
@@ -45,8 +46,6 @@ export interface EncodeOptions {
   /** RSV bits as they sit in the first header byte (an extension's business; default 0). */
   rsv?: number;
 }
-
-const textEncoder = new TextEncoder();
 
 /**
  * Keys drawn per refill of the shared pool: `getRandomValues` costs about as much per call as for
@@ -186,7 +185,7 @@ export class FrameEncoder {
       written = units;
     } else {
       frame = framePool.frame(headerLength + units * 3, headerLength);
-      written = textEncoder.encodeInto(text, frame.subarray(headerLength)).written;
+      written = utf8Encoder.encodeInto(text, frame.subarray(headerLength)).written;
       frame = frame.subarray(0, headerLength + written);
     }
     writeHeaderStart(frame, 0, first, masked ? 0x80 : 0, written);
@@ -208,11 +207,11 @@ export class FrameEncoder {
     const masked = this.#mask;
     const keyLength = masked ? 4 : 0;
     if (units * 3 + 4 + keyLength > POOLED_FRAME_LIMIT) {
-      return this.encode(Opcode.Text, textEncoder.encode(text), options);
+      return this.encode(Opcode.Text, utf8Encoder.encode(text), options);
     }
     const reserve = (units * 3 <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const region = framePool.frame(reserve + units * 3, reserve);
-    const written = textEncoder.encodeInto(text, region.subarray(reserve)).written;
+    const written = utf8Encoder.encodeInto(text, region.subarray(reserve)).written;
     const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const frame = region.subarray(reserve - headerLength, reserve + written);
     writeHeaderStart(frame, 0, firstByte(Opcode.Text, 0, options), masked ? 0x80 : 0, written);
