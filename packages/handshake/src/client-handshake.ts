@@ -237,7 +237,9 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
   }
   const path = options.path ?? '/';
   if (typeof path !== 'string' || !path.startsWith('/') || !isVisibleAscii(path)) {
-    throw new TypeError('createClientHandshake: path must start with / and be visible ASCII (percent-encode the rest)');
+    throw new TypeError(
+      'createClientHandshake: path must start with / and be visible ASCII (percent-encode the rest)',
+    );
   }
   const { offer, extensionElements, extraHeaders } = prepareClientOffer(options);
   const key = generateKey(options.random);

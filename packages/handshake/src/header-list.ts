@@ -169,9 +169,10 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
     const values = this.getAll(name);
     // The usual case (`Upgrade: websocket`, `Connection: Upgrade`): one field line that is exactly the
     // token, a well-formed list of one element, found without parsing the list.
-    if (values.length === 1 && isToken(wantedToken) && asciiLowerCase(values[0]!) === wantedToken) return true;
+    if (values.length === 1 && isToken(wantedToken) && asciiLowerCase(values[0]!) === wantedToken)
+      return true;
     const tokens = parseList(values, options?.protocols ? scanProtocol : scanToken);
-    return tokens !== null && tokens.some((element) => asciiLowerCase(element) === wantedToken);
+    return tokens?.some((element) => asciiLowerCase(element) === wantedToken) ?? false;
   }
 
   /** The distinct names, lower-cased, in order of first appearance. */
