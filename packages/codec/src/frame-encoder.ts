@@ -4,14 +4,13 @@ import {
   baseHeaderSize,
   copyPayload,
   maskPooled,
-  maskShort,
   SHORT_PAYLOAD,
   writeHeaderStart,
   writeMaskKey,
 } from './frame-bytes.js';
-import type { Role } from './frame-decoder.js';
+import { checkRole, type Role } from './frame-decoder.js';
 import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
-import { MaskKeyPool, maskInto, SIMD_THRESHOLD } from './mask.js';
+import { MaskKeyPool, maskBytesInto, maskInto, SIMD_THRESHOLD } from './mask.js';
 import { utf8Encoder } from './text.js';
 
 /** Options of {@link FrameEncoder}. */
@@ -80,9 +79,7 @@ export class FrameEncoder {
   readonly #allocate: Allocate;
 
   constructor(options: FrameEncoderOptions) {
-    if (options.role !== 'client' && options.role !== 'server') {
-      throw new TypeError(`FrameEncoder role must be 'client' or 'server', not ${String(options.role)}`);
-    }
+    checkRole('FrameEncoder', options.role);
     this.#mask = options.mask ?? options.role === 'client';
     this.#keys = this.#mask ? (options.maskKeys ?? sharedKeyPool()) : undefined;
     this.#copyThreshold = options.copyThreshold ?? 1024;
@@ -158,7 +155,7 @@ export class FrameEncoder {
     }
     const maskKey = this.#keys!.next();
     writeMaskKey(target, at, maskKey);
-    if (length <= SHORT_PAYLOAD) maskShort(payload, target, at + 4, maskKey);
+    if (length <= SHORT_PAYLOAD) maskBytesInto(payload, target, at + 4, maskKey, 0);
     else maskInto(payload, target, at + 4, maskKey);
     return end;
   }
@@ -248,7 +245,7 @@ function maskedShortFrame(first: number, payload: Uint8Array, maskKey: number): 
   frame[0] = first;
   frame[1] = 0x80 | length;
   writeMaskKey(frame, 2, maskKey);
-  if (length <= SHORT_PAYLOAD) maskShort(payload, frame, 6, maskKey);
+  if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, 6, maskKey, 0);
   else {
     frame.set(payload, 6);
     maskPooled(frame, 6, length, maskKey);
