@@ -145,13 +145,8 @@ export class MessageDecoder {
     const frameHandler = newFrameHandler(this);
     // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
     // copied (one pass), every other piece in place before it is used.
-    this.#frames = new FrameDecoder(frameHandler, {
-      role: options.role,
-      maxFrameSize: options.maxFrameSize,
-      allowedRsv: options.allowedRsv,
-      enforceMasking: options.enforceMasking,
-      unmask: 'handler',
-    });
+    // The frame decoder reads its own options (role, maxFrameSize, allowedRsv, enforceMasking).
+    this.#frames = new FrameDecoder(frameHandler, { ...options, unmask: 'handler' });
   }
 
   /** The error that failed the stream, if any. */
