@@ -11,8 +11,8 @@
 function charTable(size: number, others: string): Uint8Array {
   const table = new Uint8Array(size);
   for (const char of others) table[char.charCodeAt(0)] = 1;
+  // 0-9, A-Z and a-z, skipping the punctuation between them (: to @, [ to `).
   for (let code = 0x30; code <= 0x7a; code++) {
-    // 0-9, A-Z, a-z: the gaps between them are : to @ and [ to `.
     if (code <= 0x39 || (code >= 0x41 && code <= 0x5a) || code >= 0x61) table[code] = 1;
   }
   return table;
