@@ -1,5 +1,6 @@
 import { CloseCode, isValidWireCloseCode, MAX_CLOSE_REASON_BYTES } from './constants.js';
 import { CodecError } from './errors.js';
+import { fatalUtf8Decoder, utf8Encoder } from './text.js';
 
 /** The status code and reason carried by a close frame (RFC 6455 §5.5.1). */
 export interface ClosePayload {
@@ -8,9 +9,6 @@ export interface ClosePayload {
   /** The reason, decoded from UTF-8; empty when there was none. */
   reason: string;
 }
-
-const encoder = new TextEncoder();
-const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes a close frame's payload. A one-byte payload, a code that may not appear on the wire, or a
@@ -33,7 +31,7 @@ export function decodeClosePayload(payload: Uint8Array): ClosePayload | CodecErr
   }
   if (payload.length === 2) return { code, reason: '' };
   try {
-    return { code, reason: fatalDecoder.decode(payload.subarray(2)) };
+    return { code, reason: fatalUtf8Decoder.decode(payload.subarray(2)) };
   } catch {
     return new CodecError('WS_ERR_INVALID_UTF8', 'Close reason is not valid UTF-8');
   }
@@ -54,7 +52,7 @@ export function validateLocalClose(code: number | undefined, reason = ''): Uint8
       `Close code ${code} may not be sent: use 1000, 1001–1003, 1007–1014 or 3000–4999 (RFC 6455 §7.4)`,
     );
   }
-  const reasonBytes = encoder.encode(reason);
+  const reasonBytes = utf8Encoder.encode(reason);
   if (reasonBytes.length > MAX_CLOSE_REASON_BYTES) {
     throw new RangeError(`Close reason is ${reasonBytes.length} bytes of UTF-8; the limit is 123`);
   }

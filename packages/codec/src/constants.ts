@@ -1,3 +1,21 @@
+// The primitive constants come first: a bundler inlines them only while no other kind of
+// declaration precedes them in the module (esbuild), which saves a variable per constant.
+
+/** The largest payload of a control frame: 125 bytes (RFC 6455 §5.5). */
+export const MAX_CONTROL_PAYLOAD = 125;
+
+/** The longest close reason in bytes: 125 less the 2-byte status code (RFC 6455 §5.5.1). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/** The longest frame header: 2 bytes, an 8-byte extended length and a 4-byte mask (RFC 6455 §5.2). */
+export const MAX_HEADER_SIZE = 14;
+
+/** The largest payload length a 7-bit length field carries (RFC 6455 §5.2). */
+export const MAX_7BIT_LENGTH = 125;
+
+/** The largest payload length a 16-bit extended length field carries (RFC 6455 §5.2). */
+export const MAX_16BIT_LENGTH = 0xffff;
+
 /**
  * Frame opcodes.
  *
@@ -88,21 +106,6 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 export function isValidWireCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
-
-/** The largest payload of a control frame: 125 bytes (RFC 6455 §5.5). */
-export const MAX_CONTROL_PAYLOAD = 125;
-
-/** The longest close reason in bytes: 125 less the 2-byte status code (RFC 6455 §5.5.1). */
-export const MAX_CLOSE_REASON_BYTES = 123;
-
-/** The longest frame header: 2 bytes, an 8-byte extended length and a 4-byte mask (RFC 6455 §5.2). */
-export const MAX_HEADER_SIZE = 14;
-
-/** The largest payload length a 7-bit length field carries (RFC 6455 §5.2). */
-export const MAX_7BIT_LENGTH = 125;
-
-/** The largest payload length a 16-bit extended length field carries (RFC 6455 §5.2). */
-export const MAX_16BIT_LENGTH = 0xffff;
 
 /**
  * Default limits of the decoder. Each is an option of {@link MessageDecoder} and of the layers above.

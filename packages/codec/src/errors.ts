@@ -1,46 +1,47 @@
-import { CloseCode } from './constants.js';
-
 /**
- * Every way decoding can fail, as a stable string code with the close code a peer should be sent.
- * The table is the single source of truth; the package README lists it.
+ * Every way decoding can fail, as a stable string code with the close code a peer should be sent:
+ * 1002 (`CloseCode.ProtocolError`), 1007 (`CloseCode.InvalidPayload`) or 1009
+ * (`CloseCode.MessageTooBig`). The table is the single source of truth; the package README lists it.
+ * The close codes are number literals (the table's test checks them) so that a bundle with the
+ * decoder does not carry the whole `CloseCode` table.
  */
 export const CodecErrorCodes = {
   /** A frame used a reserved opcode (RFC 6455 §5.2). */
-  WS_ERR_INVALID_OPCODE: CloseCode.ProtocolError,
+  WS_ERR_INVALID_OPCODE: 1002,
   /** RSV1 was set and no extension claimed it (RFC 6455 §5.2). */
-  WS_ERR_UNEXPECTED_RSV_1: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_RSV_1: 1002,
   /** RSV2 was set and no extension claimed it (RFC 6455 §5.2). */
-  WS_ERR_UNEXPECTED_RSV_2: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_RSV_2: 1002,
   /** RSV3 was set and no extension claimed it (RFC 6455 §5.2). */
-  WS_ERR_UNEXPECTED_RSV_3: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_RSV_3: 1002,
   /** A server received an unmasked frame (RFC 6455 §5.1). */
-  WS_ERR_EXPECTED_MASK: CloseCode.ProtocolError,
+  WS_ERR_EXPECTED_MASK: 1002,
   /** A client received a masked frame (RFC 6455 §5.1). */
-  WS_ERR_UNEXPECTED_MASK: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_MASK: 1002,
   /** A control frame had FIN clear (RFC 6455 §5.5). */
-  WS_ERR_FRAGMENTED_CONTROL_FRAME: CloseCode.ProtocolError,
+  WS_ERR_FRAGMENTED_CONTROL_FRAME: 1002,
   /** A control frame's payload was longer than 125 bytes (RFC 6455 §5.5). */
-  WS_ERR_CONTROL_FRAME_TOO_LONG: CloseCode.ProtocolError,
+  WS_ERR_CONTROL_FRAME_TOO_LONG: 1002,
   /** A 64-bit payload length had its most significant bit set (RFC 6455 §5.2). */
-  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: CloseCode.ProtocolError,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1002,
   /** A frame's declared payload length exceeded `maxFrameSize`. */
-  WS_ERR_FRAME_TOO_LARGE: CloseCode.MessageTooBig,
+  WS_ERR_FRAME_TOO_LARGE: 1009,
   /** A message's total payload exceeded `maxMessageSize`. */
-  WS_ERR_MESSAGE_TOO_LARGE: CloseCode.MessageTooBig,
+  WS_ERR_MESSAGE_TOO_LARGE: 1009,
   /** A message was split into more than `maxFragments` frames. */
-  WS_ERR_TOO_MANY_FRAGMENTS: CloseCode.MessageTooBig,
+  WS_ERR_TOO_MANY_FRAGMENTS: 1009,
   /** A continuation frame arrived with no message in progress (RFC 6455 §5.4). */
-  WS_ERR_UNEXPECTED_CONTINUATION: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_CONTINUATION: 1002,
   /** A text or binary frame arrived while a fragmented message was in progress (RFC 6455 §5.4). */
-  WS_ERR_EXPECTED_CONTINUATION: CloseCode.ProtocolError,
+  WS_ERR_EXPECTED_CONTINUATION: 1002,
   /** A text message or close reason was not valid UTF-8 (RFC 6455 §8.1). */
-  WS_ERR_INVALID_UTF8: CloseCode.InvalidPayload,
+  WS_ERR_INVALID_UTF8: 1007,
   /** A close frame's payload was exactly one byte long (RFC 6455 §5.5.1). */
-  WS_ERR_INVALID_CLOSE_PAYLOAD: CloseCode.ProtocolError,
+  WS_ERR_INVALID_CLOSE_PAYLOAD: 1002,
   /** A close frame carried a code that may not appear on the wire (RFC 6455 §7.4). */
-  WS_ERR_INVALID_CLOSE_CODE: CloseCode.ProtocolError,
+  WS_ERR_INVALID_CLOSE_CODE: 1002,
   /** An extension could not decode a message, e.g. corrupt permessage-deflate data (RFC 7692 §8). */
-  WS_ERR_INVALID_COMPRESSED_DATA: CloseCode.InvalidPayload,
+  WS_ERR_INVALID_COMPRESSED_DATA: 1007,
 } as const;
 
 /** The stable string code of a {@link CodecError}. */

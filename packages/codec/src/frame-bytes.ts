@@ -1,6 +1,7 @@
 /**
  * The byte-level writers of the frame encoder: header fields, masking key, and short payloads copied
- * or masked a byte at a time (for a few dozen bytes, a loop beats the fixed cost of a native copy).
+ * a byte at a time (for a few dozen bytes, a loop beats the fixed cost of a native copy; short
+ * payloads are masked a byte at a time by the masking module's `maskBytesInto`).
  */
 import { MAX_7BIT_LENGTH, MAX_16BIT_LENGTH } from './constants.js';
 import { framePool } from './frame-pool.js';
@@ -56,25 +57,6 @@ export function writeMaskKey(frame: Uint8Array, at: number, key: number): void {
   frame[at + 1] = (key >>> 16) & 0xff;
   frame[at + 2] = (key >>> 8) & 0xff;
   frame[at + 3] = key & 0xff;
-}
-
-/** Writes `payload` XORed with `key` into `frame` at `at`, a byte at a time (short payloads only). */
-export function maskShort(payload: Uint8Array, frame: Uint8Array, at: number, key: number): void {
-  const k0 = key >>> 24;
-  const k1 = (key >>> 16) & 0xff;
-  const k2 = (key >>> 8) & 0xff;
-  const k3 = key & 0xff;
-  const length = payload.length;
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
-    frame[at + i] = payload[i]! ^ k0;
-    frame[at + i + 1] = payload[i + 1]! ^ k1;
-    frame[at + i + 2] = payload[i + 2]! ^ k2;
-    frame[at + i + 3] = payload[i + 3]! ^ k3;
-  }
-  if (i < length) frame[at + i] = payload[i]! ^ k0;
-  if (i + 1 < length) frame[at + i + 1] = payload[i + 1]! ^ k1;
-  if (i + 2 < length) frame[at + i + 2] = payload[i + 2]! ^ k2;
 }
 
 /** Copies `payload` into `frame` at `at`: a byte loop for short payloads, a native copy otherwise. */

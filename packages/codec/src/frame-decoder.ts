@@ -89,9 +89,7 @@ export class FrameDecoder {
   #header: FrameHeader | undefined;
 
   constructor(handler: FrameHandler, options: FrameDecoderOptions) {
-    if (options.role !== 'client' && options.role !== 'server') {
-      throw new TypeError(`FrameDecoder role must be 'client' or 'server', not ${String(options.role)}`);
-    }
+    checkRole('FrameDecoder', options.role);
     this.#handler = handler;
     this.#server = options.role === 'server';
     this.#enforceMasking = options.enforceMasking ?? true;
@@ -290,6 +288,13 @@ function headerSize(second: number): number {
 
 function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/** Checks the `role` option of `owner` (a class name, for the message). */
+export function checkRole(owner: string, role: Role): void {
+  if (role !== 'client' && role !== 'server') {
+    throw new TypeError(`${owner} role must be 'client' or 'server', not ${String(role)}`);
+  }
 }
 
 /** Validates a limit option: a positive safe integer, or the default when absent. */

@@ -4,14 +4,14 @@ import {
   baseHeaderSize,
   copyPayload,
   maskPooled,
-  maskShort,
   SHORT_PAYLOAD,
   writeHeaderStart,
   writeMaskKey,
 } from './frame-bytes.js';
-import type { Role } from './frame-decoder.js';
+import { checkRole, type Role } from './frame-decoder.js';
 import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
-import { MaskKeyPool, maskInto, SIMD_THRESHOLD } from './mask.js';
+import { MaskKeyPool, maskBytesInto, maskInto, SIMD_THRESHOLD } from './mask.js';
+import { utf8Encoder } from './text.js';
 
 /** Options of {@link FrameEncoder}. */
 export interface FrameEncoderOptions {
@@ -46,8 +46,6 @@ export interface EncodeOptions {
   rsv?: number;
 }
 
-const textEncoder = new TextEncoder();
-
 /**
  * Keys drawn per refill of the shared pool: `getRandomValues` costs about as much per call as for
  * 4096 keys, so a larger batch makes a key several times cheaper than the per-pool default.
@@ -81,9 +79,7 @@ export class FrameEncoder {
   readonly #allocate: Allocate;
 
   constructor(options: FrameEncoderOptions) {
-    if (options.role !== 'client' && options.role !== 'server') {
-      throw new TypeError(`FrameEncoder role must be 'client' or 'server', not ${String(options.role)}`);
-    }
+    checkRole('FrameEncoder', options.role);
     this.#mask = options.mask ?? options.role === 'client';
     this.#keys = this.#mask ? (options.maskKeys ?? sharedKeyPool()) : undefined;
     this.#copyThreshold = options.copyThreshold ?? 1024;
@@ -159,7 +155,7 @@ export class FrameEncoder {
     }
     const maskKey = this.#keys!.next();
     writeMaskKey(target, at, maskKey);
-    if (length <= SHORT_PAYLOAD) maskShort(payload, target, at + 4, maskKey);
+    if (length <= SHORT_PAYLOAD) maskBytesInto(payload, target, at + 4, maskKey, 0);
     else maskInto(payload, target, at + 4, maskKey);
     return end;
   }
@@ -186,7 +182,7 @@ export class FrameEncoder {
       written = units;
     } else {
       frame = framePool.frame(headerLength + units * 3, headerLength);
-      written = textEncoder.encodeInto(text, frame.subarray(headerLength)).written;
+      written = utf8Encoder.encodeInto(text, frame.subarray(headerLength)).written;
       frame = frame.subarray(0, headerLength + written);
     }
     writeHeaderStart(frame, 0, first, masked ? 0x80 : 0, written);
@@ -208,11 +204,11 @@ export class FrameEncoder {
     const masked = this.#mask;
     const keyLength = masked ? 4 : 0;
     if (units * 3 + 4 + keyLength > POOLED_FRAME_LIMIT) {
-      return this.encode(Opcode.Text, textEncoder.encode(text), options);
+      return this.encode(Opcode.Text, utf8Encoder.encode(text), options);
     }
     const reserve = (units * 3 <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const region = framePool.frame(reserve + units * 3, reserve);
-    const written = textEncoder.encodeInto(text, region.subarray(reserve)).written;
+    const written = utf8Encoder.encodeInto(text, region.subarray(reserve)).written;
     const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const frame = region.subarray(reserve - headerLength, reserve + written);
     writeHeaderStart(frame, 0, firstByte(Opcode.Text, 0, options), masked ? 0x80 : 0, written);
@@ -249,7 +245,7 @@ function maskedShortFrame(first: number, payload: Uint8Array, maskKey: number): 
   frame[0] = first;
   frame[1] = 0x80 | length;
   writeMaskKey(frame, 2, maskKey);
-  if (length <= SHORT_PAYLOAD) maskShort(payload, frame, 6, maskKey);
+  if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, 6, maskKey, 0);
   else {
     frame.set(payload, 6);
     maskPooled(frame, 6, length, maskKey);

@@ -219,8 +219,13 @@ function maskBytes(bytes: Uint8Array, start: number, end: number, key: number, p
   if (i + 2 < end) bytes[i + 2] = bytes[i + 2]! ^ k2;
 }
 
-/** Writes `source` XORed with the key into `target` at `offset`, a byte at a time. */
-function maskBytesInto(
+/**
+ * Writes `source` XORed with the key into `target` at `offset`, a byte at a time; `phase` is the key
+ * position of `source[0]`.
+ *
+ * @internal exported for the frame encoder (short payloads, where a loop beats a native copy).
+ */
+export function maskBytesInto(
   source: Uint8Array,
   target: Uint8Array,
   offset: number,

@@ -6,7 +6,8 @@ import { CodecError } from './errors.js';
 import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask, rotatedKey } from './mask.js';
-import { type Utf8Check, Utf8Validator } from './utf8.js';
+import { fatalUtf8Decoder, lenientUtf8Decoder } from './text.js';
+import { textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';
 
 /** The type of a data message. */
 export type MessageType = 'text' | 'binary';
@@ -139,18 +140,13 @@ export class MessageDecoder {
     if (this.#textBytes && !handler.onEncodedText) throw new TypeError('no onEncodedText');
     this.#fastCheck = options.utf8Check !== undefined;
     // Whole text is validated natively: with the given check, else with the fatal TextDecoder.
-    this.#utf8Check = options.utf8Check ?? (this.#pieces ? undefined : fatalCheck);
+    this.#utf8Check = options.utf8Check ?? (this.#pieces ? undefined : textDecoderUtf8Check);
     this.#allocate = checkAllocate(options.allocate);
     const frameHandler = newFrameHandler(this);
     // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
     // copied (one pass), every other piece in place before it is used.
-    this.#frames = new FrameDecoder(frameHandler, {
-      role: options.role,
-      maxFrameSize: options.maxFrameSize,
-      allowedRsv: options.allowedRsv,
-      enforceMasking: options.enforceMasking,
-      unmask: 'handler',
-    });
+    // The frame decoder reads its own options (role, maxFrameSize, allowedRsv, enforceMasking).
+    this.#frames = new FrameDecoder(frameHandler, { ...options, unmask: 'handler' });
   }
 
   /** The error that failed the stream, if any. */
@@ -320,7 +316,7 @@ export class MessageDecoder {
     let text: string;
     try {
       // Validated already (unless it came in one piece): the lenient decoder is the faster one.
-      text = (this.#validateUtf8 && this.#unchecked ? fatalDecoder : lenientDecoder).decode(utf8);
+      text = (this.#validateUtf8 && this.#unchecked ? fatalUtf8Decoder : lenientUtf8Decoder).decode(utf8);
     } catch {
       return invalidUtf8();
     }
@@ -386,18 +382,6 @@ export class MessageDecoder {
 }
 
 const EMPTY = new Uint8Array(0);
-const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/** Validates a complete run by decoding it with the fatal decoder (`decodeText: false` without a `utf8Check`). */
-function fatalCheck(bytes: Uint8Array): boolean {
-  try {
-    fatalDecoder.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function invalidUtf8(): CodecError {
   return new CodecError('WS_ERR_INVALID_UTF8', 'Text message is not valid UTF-8');

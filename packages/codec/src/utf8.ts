@@ -8,6 +8,8 @@
  * sequence cut short is refused only when the message ends. Noncharacters are valid.
  */
 
+import { fatalUtf8Decoder } from './text.js';
+
 /** A function that reports whether a complete run of bytes is valid UTF-8 (e.g. Node's `buffer.isUtf8`). */
 export type Utf8Check = (bytes: Uint8Array) => boolean;
 
@@ -219,23 +221,14 @@ function completeEnd(bytes: Uint8Array, start: number): number {
   return length;
 }
 
-const utf8Decoder = /* @__PURE__ */ createFatalDecoder();
-
-function createFatalDecoder(): TextDecoder | undefined {
-  return typeof TextDecoder === 'function'
-    ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-    : undefined;
-}
-
 /**
  * A complete-run validator built on the standard `TextDecoder` in fatal mode, present in every
  * runtime wskit supports. It decodes to validate, so it pays off on long runs only; Node's
  * `buffer.isUtf8` (simdutf) is faster where available.
  */
 export const textDecoderUtf8Check: Utf8Check = (bytes) => {
-  if (utf8Decoder === undefined) return isValidUtf8(bytes);
   try {
-    utf8Decoder.decode(bytes);
+    fatalUtf8Decoder.decode(bytes);
     return true;
   } catch {
     return false;

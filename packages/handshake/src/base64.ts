@@ -5,9 +5,17 @@
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** The 6-bit value of each alphabet char, -1 for any other char code below 128. */
-const VALUES = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
+/**
+ * The 6-bit value of each alphabet char, -1 for any other char code below 128. Built by a pure call,
+ * so that a bundle that only encodes (a client's key) leaves it out.
+ */
+const VALUES = /* @__PURE__ */ decodingTable();
+
+function decodingTable(): Int8Array {
+  const values = new Int8Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) values[ALPHABET.charCodeAt(i)] = i;
+  return values;
+}
 
 /** `bytes` as padded base64 (RFC 4648 §4). */
 export function encodeBase64(bytes: Uint8Array): string {

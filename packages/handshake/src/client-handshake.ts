@@ -10,8 +10,15 @@ import {
 import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
 import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
-import { asciiLowerCase, isFieldValue, isHttp11OrLater, isToken, isValidHost } from './http-grammar.js';
-import { serializeRequest } from './serialize.js';
+import {
+  asciiLowerCase,
+  isFieldValue,
+  isHttp11OrLater,
+  isToken,
+  isValidHost,
+  isVisibleAscii,
+} from './http-grammar.js';
+import { encodeHead } from './serialize.js';
 
 /** What the client side asks for. */
 export interface ClientHandshakeOptions {
@@ -229,8 +236,10 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
     throw new TypeError('createClientHandshake: host must be an authority such as example.com:8080');
   }
   const path = options.path ?? '/';
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new TypeError('createClientHandshake: path must start with /');
+  if (typeof path !== 'string' || !path.startsWith('/') || !isVisibleAscii(path)) {
+    throw new TypeError(
+      'createClientHandshake: path must start with / and be visible ASCII (percent-encode the rest)',
+    );
   }
   const { offer, extensionElements, extraHeaders } = prepareClientOffer(options);
   const key = generateKey(options.random);
@@ -247,7 +256,8 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
     headers.append('Sec-WebSocket-Extensions', formatExtensions(extensionElements));
   for (const [name, value] of extraHeaders) headers.append(name, value);
   const head = { method: 'GET', target: path, version: '1.1', headers };
-  const bytes = serializeRequest(head);
+  // The method and version are constants and the path was checked: no need for serializeRequest.
+  const bytes = encodeHead(`GET ${path} HTTP/1.1`, headers);
   const accept = computeAccept(key);
   return {
     key,

@@ -46,8 +46,11 @@ interface Field {
  * surrounding spaces and tabs, as a parser would see them.
  */
 export class HeaderList implements Iterable<[name: string, value: string]> {
+  /**
+   * The field lines in order. Lookups scan them: a head holds a few dozen fields at most (the
+   * parser's default limit is 100), where a scan is as fast as a map and needs no second structure.
+   */
   readonly #fields: Field[] = [];
-  readonly #byName = new Map<string, Field[]>();
 
   /** @param init fields to append, in order. */
   constructor(init?: HeaderInit) {
@@ -99,11 +102,7 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
         `HeaderList: the value of ${name} holds CR, LF, NUL, another control character or a char above U+00FF`,
       );
     }
-    const field: Field = { name, lowerName: asciiLowerCase(name), value: trimmed };
-    this.#fields.push(field);
-    const same = this.#byName.get(field.lowerName);
-    if (same) same.push(field);
-    else this.#byName.set(field.lowerName, [field]);
+    this.#fields.push({ name, lowerName: asciiLowerCase(name), value: trimmed });
     return this;
   }
 
@@ -116,16 +115,18 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
   /** Removes every field line named `name`; whether there was one. */
   delete(name: string): boolean {
     const lowerName = asciiLowerCase(name);
-    if (!this.#byName.delete(lowerName)) return false;
+    const fields = this.#fields;
     let kept = 0;
-    for (const field of this.#fields) if (field.lowerName !== lowerName) this.#fields[kept++] = field;
-    this.#fields.length = kept;
-    return true;
+    for (const field of fields) if (field.lowerName !== lowerName) fields[kept++] = field;
+    const deleted = kept < fields.length;
+    fields.length = kept;
+    return deleted;
   }
 
   /** Whether a field named `name` is present (in any case). */
   has(name: string): boolean {
-    return this.#byName.has(asciiLowerCase(name));
+    const lowerName = asciiLowerCase(name);
+    return this.#fields.some((field) => field.lowerName === lowerName);
   }
 
   /**
@@ -133,19 +134,21 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
    * `undefined` when absent.
    */
   get(name: string): string | undefined {
-    const same = this.#byName.get(asciiLowerCase(name));
-    if (!same) return undefined;
-    return same.length === 1 ? same[0]!.value : same.map((field) => field.value).join(', ');
+    const values = this.getAll(name);
+    return values.length === 0 ? undefined : values.join(', ');
   }
 
   /** The value of each field line named `name`, in order (empty when absent). */
   getAll(name: string): string[] {
-    return (this.#byName.get(asciiLowerCase(name)) ?? []).map((field) => field.value);
+    const lowerName = asciiLowerCase(name);
+    const values: string[] = [];
+    for (const field of this.#fields) if (field.lowerName === lowerName) values.push(field.value);
+    return values;
   }
 
   /** How many field lines are named `name`. */
   count(name: string): number {
-    return this.#byName.get(asciiLowerCase(name))?.length ?? 0;
+    return this.getAll(name).length;
   }
 
   /**
@@ -163,19 +166,18 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
    */
   hasToken(name: string, token: string, options?: { protocols?: boolean }): boolean {
     const wantedToken = asciiLowerCase(token);
-    const same = this.#byName.get(asciiLowerCase(name));
+    const values = this.getAll(name);
     // The usual case (`Upgrade: websocket`, `Connection: Upgrade`): one field line that is exactly the
     // token, a well-formed list of one element, found without parsing the list.
-    if (same?.length === 1 && isToken(wantedToken) && asciiLowerCase(same[0]!.value) === wantedToken)
+    if (values.length === 1 && isToken(wantedToken) && asciiLowerCase(values[0]!) === wantedToken)
       return true;
-    const tokens = this.getTokens(name, options);
-    if (!tokens) return false;
-    return tokens.some((element) => asciiLowerCase(element) === wantedToken);
+    const tokens = parseList(values, options?.protocols ? scanProtocol : scanToken);
+    return tokens?.some((element) => asciiLowerCase(element) === wantedToken) ?? false;
   }
 
   /** The distinct names, lower-cased, in order of first appearance. */
   names(): string[] {
-    return [...this.#byName.keys()];
+    return [...new Set(this.#fields.map((field) => field.lowerName))];
   }
 
   /** Each field line as `[name, value]`, in order, with the name as it was given. */

@@ -4,12 +4,22 @@
  * them slower than linear. Internal to the package.
  */
 
+/**
+ * A table indexed by char code (`size` entries) that holds 1 for the ASCII digits and letters and for
+ * each char of `others`, 0 elsewhere.
+ */
+function charTable(size: number, others: string): Uint8Array {
+  const table = new Uint8Array(size);
+  for (const char of others) table[char.charCodeAt(0)] = 1;
+  // 0-9, A-Z and a-z, skipping the punctuation between them (: to @, [ to `).
+  for (let code = 0x30; code <= 0x7a; code++) {
+    if (code <= 0x39 || (code >= 0x41 && code <= 0x5a) || code >= 0x61) table[code] = 1;
+  }
+  return table;
+}
+
 /** `tchar` of RFC 9110 §5.6.2, indexed by byte value. */
-const TOKEN_CHARS = new Uint8Array(256);
-for (const char of "!#$%&'*+-.^_`|~") TOKEN_CHARS[char.charCodeAt(0)] = 1;
-for (let code = 0x30; code <= 0x39; code++) TOKEN_CHARS[code] = 1;
-for (let code = 0x41; code <= 0x5a; code++) TOKEN_CHARS[code] = 1;
-for (let code = 0x61; code <= 0x7a; code++) TOKEN_CHARS[code] = 1;
+const TOKEN_CHARS = /* @__PURE__ */ charTable(256, "!#$%&'*+-.^_`|~");
 
 /** Whether byte or char code `code` is a `tchar` (RFC 9110 §5.6.2). */
 export function isTokenChar(code: number): boolean {
@@ -80,6 +90,19 @@ export function decodeLatin1(bytes: Uint8Array, start: number, end: number): str
     out += String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
   }
   return out;
+}
+
+/**
+ * Whether `text` is a non-empty run of visible ASCII (no space, control or char above U+007E): what
+ * a request target may hold once percent-encoded (RFC 3986 §2, RFC 9112 §3.2).
+ */
+export function isVisibleAscii(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f) return false;
+  }
+  return true;
 }
 
 /** Writes `text` (every char ≤ U+00FF, checked by the caller) into `target` at `offset` as ISO-8859-1. */
@@ -175,11 +198,7 @@ export function isHttp11OrLater(version: string): boolean {
 }
 
 /** The chars of a `Host` value: reg-name, IP literal and port (RFC 3986 §3.2). */
-const HOST_CHARS = new Uint8Array(128);
-for (const char of "-._~!$&'()*+,;=%:[]") HOST_CHARS[char.charCodeAt(0)] = 1;
-for (let code = 0x30; code <= 0x39; code++) HOST_CHARS[code] = 1;
-for (let code = 0x41; code <= 0x5a; code++) HOST_CHARS[code] = 1;
-for (let code = 0x61; code <= 0x7a; code++) HOST_CHARS[code] = 1;
+const HOST_CHARS = /* @__PURE__ */ charTable(128, "-._~!$&'()*+,;=%:[]");
 
 /** Whether `value` is a plausible `Host`: non-empty, reg-name/IP-literal/port chars only. */
 export function isValidHost(value: string): boolean {

@@ -1,6 +1,6 @@
 import { REASON_PHRASES } from './constants.js';
 import { type HeaderInit, HeaderList } from './header-list.js';
-import { isFieldValue, isToken, writeLatin1 } from './http-grammar.js';
+import { isFieldValue, isToken, isVisibleAscii, writeLatin1 } from './http-grammar.js';
 
 /** A request head to serialize. */
 export interface RequestHeadInit {
@@ -52,7 +52,13 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
   return new HeaderList(headers);
 }
 
-function encodeHead(startLine: string, headers: HeaderList, body?: Uint8Array): Uint8Array {
+/**
+ * The bytes of a head: `startLine`, one line per field of `headers`, the empty line, then `body`.
+ * Every char must be ≤ U+00FF (a {@link HeaderList} checks its fields; the caller, the start line).
+ *
+ * @internal for the client handshake, whose request line needs none of {@link serializeRequest}'s checks.
+ */
+export function encodeHead(startLine: string, headers: HeaderList, body?: Uint8Array): Uint8Array {
   const fields = [...headers];
   let size = startLine.length + 2 + 2 + (body?.length ?? 0);
   for (const [name, value] of fields) size += name.length + 2 + value.length + 2;
@@ -83,14 +89,8 @@ export function serializeRequest(request: RequestHeadInit): Uint8Array {
   const { method, target, version = '1.1' } = request;
   if (typeof method !== 'string' || !isToken(method))
     throw new TypeError('serializeRequest: method must be a token');
-  if (typeof target !== 'string' || target.length === 0) {
-    throw new TypeError('serializeRequest: target must be a non-empty string');
-  }
-  for (let i = 0; i < target.length; i++) {
-    const code = target.charCodeAt(i);
-    if (code <= 0x20 || code >= 0x7f) {
-      throw new TypeError('serializeRequest: target must be visible ASCII (percent-encode the rest)');
-    }
+  if (typeof target !== 'string' || !isVisibleAscii(target)) {
+    throw new TypeError('serializeRequest: target must be non-empty visible ASCII (percent-encode the rest)');
   }
   checkVersion(version);
   return encodeHead(`${method} ${target} HTTP/${version}`, toHeaderList(request.headers));
