@@ -11,7 +11,6 @@ import { HandshakeFailedError, UpgradeErrorCodes } from './handshake-failed-erro
 import { createHandshakeTimeout } from './handshake-timeout.js';
 import { HandshakeTransport } from './handshake-transport.js';
 import type { Transport } from './port.js';
-import { readResponseBody } from './response-body.js';
 import { clientTarget } from './websocket-url.js';
 
 /** The options of {@link upgradeClient}: what to ask for, and limits. */
@@ -130,8 +129,11 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
       const failure = { url, status: response.status, headers: response.headers };
       if (response.status !== 101) {
         const wanted = options.readBody?.(response) ?? true;
+        // Loaded on demand: a client whose handshakes succeed does not carry the body reader.
         const body = wanted
-          ? await readResponseBody(phase, response.status, response.headers, parsed.rest)
+          ? await import('./read-response-body.js').then(({ readResponseBody }) =>
+              readResponseBody(phase, response.status, response.headers, parsed.rest),
+            )
           : new Uint8Array(0);
         timer.signal.throwIfAborted();
         refused = true;
