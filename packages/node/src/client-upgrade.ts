@@ -67,6 +67,14 @@ export interface ClientHandshakeOptions {
    */
   readonly proxy?: string | URL | false | undefined;
   /**
+   * TLS options for the connection to an `https:` proxy (`ca` to trust its certificate, `cert` and
+   * `key`, `rejectUnauthorized`, … as for `tls.connect`; undici's `proxyTls`), from `proxy` or the
+   * environment. The certificate is checked against the proxy URL's host name; `tls` stays for the
+   * server's TLS inside the tunnel. Not with `dispatcher` (a `TypeError`: give a `ProxyAgent` its own
+   * `proxyTls`).
+   */
+  readonly proxyTls?: TlsConnectionOptions | undefined;
+  /**
    * An undici `Dispatcher` to open the connection with (a `ProxyAgent` with options of your own,
    * an `Agent` with a custom `connect`, …); wins over `proxy`.
    */
@@ -98,6 +106,9 @@ function prepare(url: string | URL, options: ClientHandshakeOptions, extensions:
   const { target } = parsed;
   if (target.socketPath !== undefined && (options.proxy || options.dispatcher !== undefined)) {
     throw new TypeError('A ws+unix: URL connects to a local socket: proxy and dispatcher do not apply');
+  }
+  if (options.dispatcher !== undefined && options.proxyTls !== undefined) {
+    throw new TypeError('proxyTls does not apply with dispatcher: give the ProxyAgent its own proxyTls');
   }
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   const handshakeTimeout = checkCount(
