@@ -85,12 +85,28 @@ export interface ClientHandshakeOptions {
   readonly headLimits?: Partial<HeadLimits> | undefined;
 }
 
-function checkCount(name: string, value: number | undefined, fallback: number): number {
+/** A count option (`handshakeTimeout`, `maxRedirects`): `fallback` when absent, a `RangeError` unless a finite number ≥ 0. */
+export function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative number, not ${String(value)}`);
   }
   return value;
+}
+
+/** The target of a client's URL, or the `TypeError` `connect` throws for a URL that is not a WebSocket URL. */
+export function clientTarget(url: string | URL): WebSocketTarget {
+  const parsed = parseWebSocketUrl(url);
+  if (!parsed.ok)
+    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
+  return parsed.target;
+}
+
+/** Throws the `TypeError` for a `signal` option that is not an `AbortSignal`. */
+export function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
 }
 
 /** The extensions a client offers: a promise of them loads while the connection opens. */
@@ -100,10 +116,7 @@ type OfferedExtensions =
 
 /** Reads the URL and the options, throwing `TypeError`/`RangeError` for misuse. */
 function prepare(url: string | URL, options: ClientHandshakeOptions, extensions: OfferedExtensions) {
-  const parsed = parseWebSocketUrl(url);
-  if (!parsed.ok)
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
-  const { target } = parsed;
+  const target = clientTarget(url);
   if (target.socketPath !== undefined && (options.proxy || options.dispatcher !== undefined)) {
     throw new TypeError('A ws+unix: URL connects to a local socket: proxy and dispatcher do not apply');
   }
@@ -117,9 +130,7 @@ function prepare(url: string | URL, options: ClientHandshakeOptions, extensions:
     DefaultClientOptions.handshakeTimeout,
   );
   const maxRedirects = checkCount('maxRedirects', options.maxRedirects, DefaultClientOptions.maxRedirects);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError('signal must be an AbortSignal');
-  }
+  checkSignal(options.signal);
   const headers = withUrlCredentials(new HeaderList(options.headers), target.url);
   const build = (to: WebSocketTarget, extra: HeaderList, negotiators: readonly ClientExtensionNegotiator[]) =>
     createClientHandshake({
