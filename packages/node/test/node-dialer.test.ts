@@ -63,6 +63,13 @@ describe('nodeDialer', () => {
     expect(proxy.targets).toEqual([`127.0.0.1:${port}`]);
   });
 
+  it('tunnels through a proxy that proxyEnvironment names', async () => {
+    const { url, port } = await upgradeServer(echoing);
+    const proxy = await connectProxy();
+    await roundTrip(nodeDialer, url, { proxyEnvironment: { HTTP_PROXY: proxy.url } });
+    expect(proxy.targets).toEqual([`127.0.0.1:${port}`]);
+  });
+
   it('tunnels wss: through a proxy, with TLS to the server inside the tunnel', async () => {
     const port = await wssServer();
     const proxy = await connectProxy();
