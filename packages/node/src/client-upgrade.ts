@@ -67,6 +67,14 @@ export interface ClientHandshakeOptions {
    */
   readonly proxy?: string | URL | false | undefined;
   /**
+   * TLS options for the connection to an `https:` proxy (`ca` to trust its certificate, `cert` and
+   * `key`, `rejectUnauthorized`, … as for `tls.connect`; undici's `proxyTls`), from `proxy` or the
+   * environment. The certificate is checked against the proxy URL's host name; `tls` stays for the
+   * server's TLS inside the tunnel. Not with `dispatcher` (a `TypeError`: give a `ProxyAgent` its own
+   * `proxyTls`).
+   */
+  readonly proxyTls?: TlsConnectionOptions | undefined;
+  /**
    * An undici `Dispatcher` to open the connection with (a `ProxyAgent` with options of your own,
    * an `Agent` with a custom `connect`, …); wins over `proxy`.
    */
@@ -77,12 +85,28 @@ export interface ClientHandshakeOptions {
   readonly headLimits?: Partial<HeadLimits> | undefined;
 }
 
-function checkCount(name: string, value: number | undefined, fallback: number): number {
+/** A count option (`handshakeTimeout`, `maxRedirects`): `fallback` when absent, a `RangeError` unless a finite number ≥ 0. */
+export function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative number, not ${String(value)}`);
   }
   return value;
+}
+
+/** The target of a client's URL, or the `TypeError` `connect` throws for a URL that is not a WebSocket URL. */
+export function clientTarget(url: string | URL): WebSocketTarget {
+  const parsed = parseWebSocketUrl(url);
+  if (!parsed.ok)
+    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
+  return parsed.target;
+}
+
+/** Throws the `TypeError` for a `signal` option that is not an `AbortSignal`. */
+export function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
 }
 
 /** The extensions a client offers: a promise of them loads while the connection opens. */
@@ -92,12 +116,12 @@ type OfferedExtensions =
 
 /** Reads the URL and the options, throwing `TypeError`/`RangeError` for misuse. */
 function prepare(url: string | URL, options: ClientHandshakeOptions, extensions: OfferedExtensions) {
-  const parsed = parseWebSocketUrl(url);
-  if (!parsed.ok)
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
-  const { target } = parsed;
+  const target = clientTarget(url);
   if (target.socketPath !== undefined && (options.proxy || options.dispatcher !== undefined)) {
     throw new TypeError('A ws+unix: URL connects to a local socket: proxy and dispatcher do not apply');
+  }
+  if (options.dispatcher !== undefined && options.proxyTls !== undefined) {
+    throw new TypeError('proxyTls does not apply with dispatcher: give the ProxyAgent its own proxyTls');
   }
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   const handshakeTimeout = checkCount(
@@ -106,9 +130,7 @@ function prepare(url: string | URL, options: ClientHandshakeOptions, extensions:
     DefaultClientOptions.handshakeTimeout,
   );
   const maxRedirects = checkCount('maxRedirects', options.maxRedirects, DefaultClientOptions.maxRedirects);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError('signal must be an AbortSignal');
-  }
+  checkSignal(options.signal);
   const headers = withUrlCredentials(new HeaderList(options.headers), target.url);
   const build = (to: WebSocketTarget, extra: HeaderList, negotiators: readonly ClientExtensionNegotiator[]) =>
     createClientHandshake({

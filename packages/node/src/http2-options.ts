@@ -3,14 +3,15 @@
  * loader of the HTTP/2 client (`http2-client.ts`, a build entry of its own, loaded on first use).
  */
 import type { ClientHttp2Session } from 'node:http2';
-import {
-  parseWebSocketUrl,
-  refuseUnsupportedOptions,
-  UnsupportedOptionError,
-  type WebSocketTarget,
-} from '@wskit/transport';
+import { refuseUnsupportedOptions, UnsupportedOptionError, type WebSocketTarget } from '@wskit/transport';
 import { proxyFromEnvironment } from '@wskit/transport/proxy-environment';
-import { type ClientHandshakeOptions, DefaultClientOptions } from './client-upgrade.js';
+import {
+  type ClientHandshakeOptions,
+  checkCount,
+  checkSignal,
+  clientTarget,
+  DefaultClientOptions,
+} from './client-upgrade.js';
 
 /** The option of `connect` that carries the WebSocket over HTTP/2. */
 export interface Http2ConnectOption {
@@ -69,10 +70,7 @@ export function prepareHttp2(
     throw new TypeError('http2 must be true or a ClientHttp2Session from http2.connect()');
   }
   refuseUnsupportedOptions(RUNTIME, options, given === undefined ? UNSUPPORTED : UNSUPPORTED_WITH_SESSION);
-  const parsed = parseWebSocketUrl(url);
-  if (!parsed.ok)
-    throw new TypeError(`Invalid WebSocket URL ${JSON.stringify(String(url))}: ${parsed.message}`);
-  const { target } = parsed;
+  const target = clientTarget(url);
   if (target.socketPath !== undefined) {
     throw new UnsupportedOptionError(RUNTIME, 'http2', 'not for ws+unix: URLs');
   }
@@ -93,13 +91,13 @@ export function prepareHttp2(
       `The HTTP/2 session is ${given.encrypted ? 'TLS' : 'cleartext (h2c)'}: it cannot carry a ${target.url.protocol} URL`,
     );
   }
-  const handshakeTimeout = options.handshakeTimeout ?? DefaultClientOptions.handshakeTimeout;
-  if (typeof handshakeTimeout !== 'number' || !Number.isFinite(handshakeTimeout) || handshakeTimeout < 0) {
-    throw new RangeError(`handshakeTimeout must be a non-negative number, not ${String(handshakeTimeout)}`);
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError('signal must be an AbortSignal');
-  }
+  const handshakeTimeout = checkCount(
+    'handshakeTimeout',
+    // This path has always taken null for the default.
+    options.handshakeTimeout ?? undefined,
+    DefaultClientOptions.handshakeTimeout,
+  );
+  checkSignal(options.signal);
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   return { target, given, protocols, handshakeTimeout };
 }

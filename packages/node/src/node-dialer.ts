@@ -28,13 +28,26 @@ function openSocket(target: DialTarget): Socket {
  * `rejectUnauthorized`, `servername`, …), which win over `servername`. Rejects with Node's error
  * (`ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …) or the signal's reason, destroying the socket.
  *
+ * With `proxy` (`dialWebSocket`'s `proxy` option), it tunnels through that HTTP proxy: TCP to the
+ * proxy (TLS for an `https:` proxy, with `proxyTls` as its `tls.connect` options), a `CONNECT` to
+ * the target, then TLS with the server inside the tunnel for `wss:`. A refusal rejects with a
+ * `HandshakeFailedError` `WS_ERR_UPGRADE_PROXY` (with the proxy's `status`: a 407 wants credentials
+ * in the proxy URL). This path is loaded on demand; `connect` goes through undici instead.
+ *
  * ```ts
  * import { dialWebSocket } from '@wskit/transport';
  * const ws = await dialWebSocket(nodeDialer, 'wss://example.com/chat');
  * ```
  */
-export const nodeDialer: Dialer = (target) =>
-  new Promise((resolve, reject) => {
+export const nodeDialer: Dialer = (target) => {
+  const { proxy } = target;
+  if (proxy === undefined) return dialDirect(target);
+  return import('./dial-proxy.js').then((module) => module.dialThroughProxy(target, proxy));
+};
+
+/** {@link nodeDialer} without a proxy: TCP, TLS or a Unix domain socket to the target itself. */
+function dialDirect(target: DialTarget): Promise<NodeSocketTransport> {
+  return new Promise((resolve, reject) => {
     const { signal } = target;
     if (signal?.aborted) {
       reject(signal.reason);
@@ -65,3 +78,4 @@ export const nodeDialer: Dialer = (target) =>
     socket.once('error', onError);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}

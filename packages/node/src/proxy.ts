@@ -67,6 +67,7 @@ export async function selectDispatcher(
     readonly dispatcher?: UndiciDispatcher | undefined;
     readonly proxy?: string | URL | false | undefined;
     readonly tls?: TlsConnectionOptions | undefined;
+    readonly proxyTls?: TlsConnectionOptions | undefined;
   },
   url: string,
 ): Promise<SelectedDispatcher | undefined> {
@@ -75,14 +76,22 @@ export async function selectDispatcher(
   if (options.proxy !== undefined) {
     const { ProxyAgent } = await loadUndici(url, 'The proxy option is set');
     return {
-      dispatcher: new ProxyAgent({ uri: String(options.proxy), requestTls: options.tls }),
+      dispatcher: new ProxyAgent({
+        uri: String(options.proxy),
+        requestTls: options.tls,
+        ...(options.proxyTls === undefined ? {} : { proxyTls: options.proxyTls }),
+      }),
       owned: true,
     };
   }
   if (!hasProxyEnvironment()) return undefined;
   const { EnvHttpProxyAgent } = await loadUndici(url, 'HTTP_PROXY or HTTPS_PROXY is set in the environment');
   return {
-    dispatcher: new EnvHttpProxyAgent({ connect: options.tls, requestTls: options.tls }),
+    dispatcher: new EnvHttpProxyAgent({
+      connect: options.tls,
+      requestTls: options.tls,
+      ...(options.proxyTls === undefined ? {} : { proxyTls: options.proxyTls }),
+    }),
     owned: true,
   };
 }

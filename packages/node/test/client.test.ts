@@ -360,6 +360,44 @@ describe('connect', () => {
       expect(proxy.targets).toHaveLength(1);
     });
 
+    it('tunnel through an https: proxy, trusting its certificate with proxyTls', async () => {
+      const server = createHttpsServer({ key: privateKey, cert: certificate });
+      server.on('upgrade', accepting());
+      const port = await listen(server);
+      const proxy = await connectProxy({ tls: true });
+      const url = `wss://localhost:${port}/`;
+      // The proxy's certificate is not trusted without proxyTls: no tunnel is asked for.
+      await expect(connect(url, { proxy: proxy.url, tls: { ca: certificate } })).rejects.toMatchObject({
+        code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      });
+      expect(proxy.targets).toEqual([]);
+      const result = await upgrade(url, {
+        proxy: proxy.url,
+        proxyTls: { ca: certificate },
+        tls: { ca: certificate },
+      });
+      expect(proxy.targets).toEqual([`localhost:${port}`]);
+      expect(await nextMessage(result)).toBe('early');
+    });
+
+    it('apply proxyTls to an https: proxy named by HTTPS_PROXY', async () => {
+      const server = createHttpsServer({ key: privateKey, cert: certificate });
+      server.on('upgrade', accepting());
+      const port = await listen(server);
+      const proxy = await connectProxy({ tls: true });
+      setEnvironment({ HTTPS_PROXY: proxy.url, HTTP_PROXY: undefined, NO_PROXY: undefined });
+      await upgrade(`wss://localhost:${port}/`, { proxyTls: { ca: certificate }, tls: { ca: certificate } });
+      expect(proxy.targets).toEqual([`localhost:${port}`]);
+    });
+
+    it('refuse proxyTls with a dispatcher of the caller (it has its own)', async () => {
+      const dispatcher = new ProxyAgent({ uri: 'http://127.0.0.1:9' });
+      defer(() => dispatcher.close());
+      expect(() => connect('ws://127.0.0.1:9/', { dispatcher, proxyTls: { ca: certificate } })).toThrow(
+        TypeError,
+      );
+    });
+
     it('use HTTPS_PROXY for wss:', async () => {
       const server = createHttpsServer({ key: privateKey, cert: certificate });
       server.on('upgrade', accepting());

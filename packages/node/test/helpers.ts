@@ -1,6 +1,12 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import {
   type AddressInfo,
   connect,
@@ -100,12 +106,16 @@ export async function upgradeServer(
 /**
  * An HTTP CONNECT proxy on loopback: tunnels each `CONNECT host:port` to that address and records
  * the targets and request headers it saw. `requireAuth` answers 407 without the right
- * `Proxy-Authorization`.
+ * `Proxy-Authorization`. `tls`: an `https:` proxy (the test certificate, for `localhost` and
+ * `127.0.0.1`).
  */
-export async function connectProxy(options: { requireAuth?: string } = {}) {
+export async function connectProxy(options: { requireAuth?: string; tls?: boolean } = {}) {
   const targets: string[] = [];
   const headers: IncomingMessage['headers'][] = [];
-  const server = createHttpServer((_request, response) => response.writeHead(405).end());
+  const refuse = (_request: IncomingMessage, response: ServerResponse) => response.writeHead(405).end();
+  const server = options.tls
+    ? createHttpsServer({ key: privateKey, cert: certificate }, refuse)
+    : createHttpServer(refuse);
   server.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
     targets.push(request.url ?? '');
     headers.push(request.headers);
@@ -131,7 +141,8 @@ export async function connectProxy(options: { requireAuth?: string } = {}) {
     client.on('close', () => upstream.destroy());
   });
   const port = await listen(server);
-  return { server, port, url: `http://127.0.0.1:${port}`, targets, headers };
+  const scheme = options.tls ? 'https' : 'http';
+  return { server, port, url: `${scheme}://127.0.0.1:${port}`, targets, headers };
 }
 
 function splitHostPort(authority: string): [string, number] {

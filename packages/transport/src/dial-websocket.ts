@@ -5,6 +5,7 @@ import {
   type HeaderInit,
   HeaderList,
   type HeadLimits,
+  HeadParser,
 } from '@wskit/handshake';
 import { dialedWith } from './adapter-helpers.js';
 import type { Dialer, DialTarget } from './dialer.js';
@@ -16,7 +17,7 @@ import type { Transport } from './port.js';
 import type { ProxyEnvironment } from './proxy-environment.js';
 import { type ProxyTarget, parseProxyUrl } from './proxy-url.js';
 import { DefaultRedirectOptions, isRedirectResponse, withUrlCredentials } from './redirect.js';
-import { upgradeClient } from './upgrade-client.js';
+import { type ClientUpgrade, exchangeClientHandshake } from './upgrade-client.js';
 import { openWebSocket, type WebSocket } from './websocket.js';
 import { clientTarget, isIpAddress, type WebSocketTarget } from './websocket-url.js';
 
@@ -111,7 +112,7 @@ function checkCount(name: string, value: number | undefined, fallback: number): 
 
 /**
  * A whole client over a runtime's {@link Dialer}: parses the URL (`ws:`, `wss:`, `ws+unix:`), dials
- * (TCP, TLS for `wss:`, or a Unix socket), runs {@link upgradeClient} (following redirects when
+ * (TCP, TLS for `wss:`, or a Unix socket), runs `upgradeClient`'s exchange (following redirects when
  * asked) and opens the session with {@link openWebSocket}, the frames that followed the `101` first
  * and the agreed extensions running. Resolves with the open `WebSocket`. With `proxy`, the dialer
  * tunnels through it.
@@ -159,15 +160,21 @@ export function dialWebSocket(
   const session = pickSessionOptions(options);
   const protocols = typeof options.protocols === 'string' ? [options.protocols] : (options.protocols ?? []);
   const firstHeaders = withUrlCredentials(new HeaderList(options.headers), first.url);
+  const buildHandshake = (
+    target: WebSocketTarget,
+    headers: HeaderList,
+    extensions: readonly ClientExtensionNegotiator[],
+  ) =>
+    createClientHandshake({
+      host: target.host,
+      path: target.path,
+      protocols,
+      headers,
+      extensions,
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+    });
   // Misuse of the handshake options (a reserved header, a bad subprotocol) throws now, before dialing.
-  createClientHandshake({
-    host: first.host,
-    path: first.path,
-    protocols,
-    headers: firstHeaders,
-    extensions: isPromiseLike(offered) ? [] : offered,
-    ...(options.origin === undefined ? {} : { origin: options.origin }),
-  });
+  buildHandshake(first, firstHeaders, isPromiseLike(offered) ? [] : offered);
   const servernameFor = (target: WebSocketTarget) =>
     target.hostname === first.hostname && options.servername !== undefined
       ? options.servername
@@ -194,18 +201,17 @@ export function dialWebSocket(
       });
       // Extensions still loading (a promise) load while the connection opens.
       const [transport, extensions] = await dialedWith(dialing, offered);
-      let upgrade: Awaited<ReturnType<typeof upgradeClient>>;
+      let upgrade: ClientUpgrade;
       try {
-        upgrade = await upgradeClient(transport, {
-          url: target.url,
-          protocols,
-          headers,
-          origin: options.origin,
-          extensions,
-          headLimits: options.headLimits,
+        // What upgradeClient checks was checked above: the exchange runs under this function's timer.
+        upgrade = await exchangeClientHandshake(
+          transport,
+          target,
+          buildHandshake(target, headers, extensions),
+          new HeadParser('response', options.headLimits),
           signal,
-          readBody: (response) => !(followRedirects && isRedirectResponse(response.status, response.headers)),
-        });
+          (response) => !(followRedirects && isRedirectResponse(response.status, response.headers)),
+        );
       } catch (error) {
         if (
           !followRedirects ||

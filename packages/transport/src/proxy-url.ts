@@ -1,3 +1,5 @@
+import { basicCredentials } from './basic-credentials.js';
+
 /** An HTTP proxy to tunnel through with `CONNECT` (RFC 9110 §9.3.6): where it is and how to log in. */
 export interface ProxyTarget {
   /** The proxy's host name or IP address (IPv6 without brackets). */
@@ -15,13 +17,6 @@ export interface ProxyTarget {
   readonly url: string;
 }
 
-/** Base64 of a UTF-8 string. */
-function base64(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /**
  * Reads a proxy URL (`http://user:password@proxy:3128`, or `https:` for TLS to the proxy). Throws a
  * `TypeError` for a malformed URL or another scheme.
@@ -37,10 +32,7 @@ export function parseProxyUrl(proxy: string | URL): ProxyTarget {
     throw new TypeError(`proxy must be an http: or https: URL, not ${JSON.stringify(String(proxy))}`);
   }
   const secure = url.protocol === 'https:';
-  const authorization =
-    url.username === '' && url.password === ''
-      ? undefined
-      : `Basic ${base64(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)}`;
+  const authorization = basicCredentials(url);
   return {
     host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
     port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),

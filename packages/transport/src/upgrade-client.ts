@@ -1,5 +1,6 @@
 import {
   type ClientExtensionNegotiator,
+  type ClientHandshake,
   createClientHandshake,
   type Extension,
   type HeaderInit,
@@ -11,8 +12,7 @@ import { HandshakeFailedError, UpgradeErrorCodes } from './handshake-failed-erro
 import { createHandshakeTimeout } from './handshake-timeout.js';
 import { HandshakeTransport } from './handshake-transport.js';
 import type { Transport } from './port.js';
-import { readResponseBody } from './response-body.js';
-import { clientTarget } from './websocket-url.js';
+import { clientTarget, type WebSocketTarget } from './websocket-url.js';
 
 /** The options of {@link upgradeClient}: what to ask for, and limits. */
 export interface UpgradeClientOptions {
@@ -92,17 +92,44 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
     ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
   });
   const parser = new HeadParser('response', options.headLimits);
-  const url = target.url.href;
   const timer = createHandshakeTimeout(timeout === 0 ? Number.POSITIVE_INFINITY : timeout, {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  const done = () => timer.clear();
+  const upgrading = exchangeClientHandshake(
+    transport,
+    target,
+    handshake,
+    parser,
+    timer.signal,
+    options.readBody,
+  );
+  upgrading.then(done, done);
+  return upgrading;
+}
+
+/**
+ * The exchange of {@link upgradeClient} once its options were checked and its request built: what
+ * `dialWebSocket` runs for each attempt, with the handshake it checked and built itself and the
+ * signal of its own timer (so that a bundled client carries neither check twice). `signal` aborts
+ * the exchange with its reason. Internal to `@wskit/transport`.
+ */
+export function exchangeClientHandshake(
+  transport: Transport,
+  target: WebSocketTarget,
+  handshake: ClientHandshake,
+  parser: HeadParser<'response'>,
+  signal: AbortSignal,
+  readBody: ((response: ResponseHead) => boolean) | undefined,
+): Promise<ClientUpgrade> {
+  const url = target.url.href;
   const phase = new HandshakeTransport(transport);
   const onAbort = () => {
-    const reason: unknown = timer.signal.reason;
+    const reason: unknown = signal.reason;
     phase.abort(reason instanceof Error ? reason : undefined);
   };
-  if (timer.signal.aborted) onAbort();
-  else timer.signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
 
   /** Whether the server answered with a complete refusal: the connection then ends gracefully. */
   let refused = false;
@@ -129,11 +156,14 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
       const response = parsed.head;
       const failure = { url, status: response.status, headers: response.headers };
       if (response.status !== 101) {
-        const wanted = options.readBody?.(response) ?? true;
+        const wanted = readBody?.(response) ?? true;
+        // Loaded on demand: a client whose handshakes succeed does not carry the body reader.
         const body = wanted
-          ? await readResponseBody(phase, response.status, response.headers, parsed.rest)
+          ? await import('./read-response-body.js').then(({ readResponseBody }) =>
+              readResponseBody(phase, response.status, response.headers, parsed.rest),
+            )
           : new Uint8Array(0);
-        timer.signal.throwIfAborted();
+        signal.throwIfAborted();
         refused = true;
         const reason = response.reason ? ` ${response.reason}` : '';
         throw new HandshakeFailedError({
@@ -151,7 +181,7 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
           message: `Invalid handshake response: ${checked.error.message}`,
         });
       }
-      timer.signal.throwIfAborted();
+      signal.throwIfAborted();
       return {
         transport: phase.handOver(),
         earlyData: parsed.rest,
@@ -164,16 +194,14 @@ export function upgradeClient(transport: Transport, options: UpgradeClientOption
   };
   return run().then(
     (upgrade) => {
-      timer.signal.removeEventListener('abort', onAbort);
-      timer.clear();
+      signal.removeEventListener('abort', onAbort);
       return upgrade;
     },
     (error: unknown) => {
-      timer.signal.removeEventListener('abort', onAbort);
-      timer.clear();
+      signal.removeEventListener('abort', onAbort);
       if (refused) closeAfterRefusal(phase);
       else phase.abort(error instanceof Error ? error : undefined);
-      throw timer.signal.aborted ? timer.signal.reason : error;
+      throw signal.aborted ? signal.reason : error;
     },
   );
 }
