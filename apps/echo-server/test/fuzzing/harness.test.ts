@@ -5,8 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { fuzzCases } from './cases.ts';
 import { runAgainstServer } from './endpoints.ts';
-import type { CaseResult } from './peer.ts';
-import { checkResult } from './verdicts.ts';
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
