@@ -1,8 +1,29 @@
 import type { Socket } from 'node:net';
 import { formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
 
-/** The largest piece one `socket.write` gets (see `write`): 256 KiB. */
+/** The largest piece one `socket.write` gets while a large write is paced (see `write`): 256 KiB. */
 const WRITE_SLICE = 256 * 1024;
+
+/**
+ * How much a paced write keeps in the socket at once: two slices, so that the next one is queued
+ * in Node's stream when the one being written completes (the kernel never waits for us).
+ */
+const IN_SOCKET_LIMIT = 2 * WRITE_SLICE;
+
+/**
+ * What a large write has left to hand to the socket: made when a write does not fit in
+ * {@link IN_SOCKET_LIMIT} (a connection that never writes that much owns none).
+ */
+interface PacedWrites {
+  /** Chunks not yet given to the socket, oldest first (the first may be the rest of a chunk). */
+  readonly chunks: Uint8Array[];
+  /** Their bytes. */
+  bytes: number;
+  /** `end()` or `close()` came while chunks were left: the socket is ended once they are written. */
+  endWhenWritten: (() => void) | undefined;
+  /** The callback of each slice's `socket.write`: hands the socket the next slice. */
+  readonly written: (error?: Error | null) => void;
+}
 
 /** Options of a {@link NodeSocketTransport}. */
 export interface NodeSocketTransportOptions {
@@ -72,6 +93,8 @@ export class NodeSocketTransport implements Transport {
   #peerEnded = false;
   #closing = false;
   #closed = false;
+  /** The rest of a large write, given to the socket a slice at a time (see `write`). */
+  #paced: PacedWrites | undefined;
 
   constructor(socket: Socket, options: NodeSocketTransportOptions = {}) {
     this.socket = socket;
@@ -99,9 +122,13 @@ export class NodeSocketTransport implements Transport {
     return this.#remoteAddress;
   }
 
-  /** Bytes written and not yet handed to the operating system (`socket.writableLength`). */
+  /**
+   * Bytes written and not yet handed to the operating system: `socket.writableLength`, plus what a
+   * paced large write has not given to the socket yet.
+   */
   get bufferedAmount(): number {
-    return this.socket.writableLength;
+    const paced = this.#paced;
+    return paced === undefined ? this.socket.writableLength : this.socket.writableLength + paced.bytes;
   }
 
   start(handler: TransportHandler): void {
@@ -126,6 +153,14 @@ export class NodeSocketTransport implements Transport {
     }
   }
 
+  /**
+   * Writes `chunks` in order. What fits in two slices (512 KiB) goes to the socket at once, as one
+   * `writev` when there are several. A larger write is paced: the socket gets a 256 KiB slice at a
+   * time, the next one when one is written, so that `bufferedAmount` falls as the peer reads. Node
+   * reports a write's progress only once it completes; a multi-megabyte `writev` would look stalled
+   * to the session's write timeout until its last byte went, and a peer that reads a large message
+   * slowly but steadily would be cut off. Returns `false` when the caller should wait for drain.
+   */
   write(chunks: readonly Uint8Array[]): boolean {
     if (!this.#writable) return false;
     const socket = this.socket;
@@ -133,33 +168,80 @@ export class NodeSocketTransport implements Transport {
       this.#writable = false;
       return false;
     }
-    let ok = true;
     const count = chunks.length;
-    if (count === 1 && chunks[0]!.byteLength <= WRITE_SLICE) {
+    let ok: boolean;
+    if (this.#paced !== undefined) {
+      // A large write is still being paced: these go behind it.
+      this.#pace(chunks);
+      ok = this.#paced === undefined && socket.writableLength < socket.writableHighWaterMark;
+    } else if (count === 1 && chunks[0]!.byteLength <= IN_SOCKET_LIMIT) {
       ok = socket.write(chunks[0]!);
-    } else if (count > 0) {
-      // Corked: the writes are queued and leave as one writev when uncorked.
-      socket.cork();
-      for (let index = 0; index < count; index++) {
-        const chunk = chunks[index]!;
-        // A large payload goes as views of WRITE_SLICE bytes: `writableLength` then shrinks as the
-        // peer reads, so the session's write timeout sees progress within a large message.
-        for (let offset = 0; offset < chunk.byteLength; offset += WRITE_SLICE) {
-          ok = socket.write(
-            offset === 0 && chunk.byteLength <= WRITE_SLICE
-              ? chunk
-              : chunk.subarray(offset, Math.min(offset + WRITE_SLICE, chunk.byteLength)),
-          );
-        }
-      }
-      socket.uncork();
-      // What the kernel took at once is no longer buffered: push back only for what is.
-      ok = socket.writableLength < socket.writableHighWaterMark;
     } else {
-      ok = socket.writableLength < socket.writableHighWaterMark;
+      let total = 0;
+      for (let index = 0; index < count; index++) total += chunks[index]!.byteLength;
+      if (total > IN_SOCKET_LIMIT) {
+        this.#pace(chunks);
+        // The kernel may have taken it all at once: push back only while some of it waits.
+        ok = this.#paced === undefined && socket.writableLength < socket.writableHighWaterMark;
+      } else {
+        // Corked: the writes are queued and leave as one writev when uncorked.
+        socket.cork();
+        for (let index = 0; index < count; index++) socket.write(chunks[index]!);
+        socket.uncork();
+        // What the kernel took at once is no longer buffered: push back only for what is.
+        ok = socket.writableLength < socket.writableHighWaterMark;
+      }
     }
     if (!ok) this.#waitingForDrain = true;
     return ok;
+  }
+
+  /** Queues `chunks` behind the paced write (starting one) and gives the socket what fits. */
+  #pace(chunks: readonly Uint8Array[]): void {
+    let paced = this.#paced;
+    if (paced === undefined) {
+      paced = { chunks: [], bytes: 0, endWhenWritten: undefined, written: () => this.#pump() };
+      this.#paced = paced;
+    }
+    for (const chunk of chunks) {
+      if (chunk.byteLength === 0) continue;
+      paced.chunks.push(chunk);
+      paced.bytes += chunk.byteLength;
+    }
+    this.#pump();
+  }
+
+  /**
+   * Gives the socket slices of the paced write while it holds less than {@link IN_SOCKET_LIMIT};
+   * called again by each slice's write callback. Once everything went, pacing ends (and a deferred
+   * end runs); the socket's `drain` then reaches the handler.
+   */
+  #pump(): void {
+    const paced = this.#paced;
+    if (paced === undefined) return;
+    const socket = this.socket;
+    if (socket.destroyed) {
+      this.#paced = undefined;
+      return;
+    }
+    const { chunks } = paced;
+    while (paced.bytes > 0 && socket.writableLength < IN_SOCKET_LIMIT) {
+      const head = chunks[0]!;
+      let slice = head;
+      if (head.byteLength > WRITE_SLICE) {
+        slice = head.subarray(0, WRITE_SLICE);
+        chunks[0] = head.subarray(WRITE_SLICE);
+      } else chunks.shift();
+      paced.bytes -= slice.byteLength;
+      socket.write(slice, paced.written);
+    }
+    if (paced.bytes === 0) {
+      this.#paced = undefined;
+      // The socket's `drain` tells the handler, unless none is coming (the last slices fitted
+      // under its high-water mark, or it drained between slices): then tell it here.
+      if (!socket.writableNeedDrain) process.nextTick(() => this.#onDrain());
+      paced.endWhenWritten?.();
+    }
   }
 
   pause(): void {
@@ -175,7 +257,14 @@ export class NodeSocketTransport implements Transport {
   end(): void {
     if (!this.#writable) return;
     this.#writable = false;
-    this.socket.end();
+    this.#afterPacedWrite(() => this.socket.end());
+  }
+
+  /** Runs `step` now, or once a paced write has given the socket everything. */
+  #afterPacedWrite(step: () => void): void {
+    const paced = this.#paced;
+    if (paced === undefined) step();
+    else paced.endWhenWritten = step;
   }
 
   close(): void {
@@ -188,8 +277,10 @@ export class NodeSocketTransport implements Transport {
     const release = () => {
       if (this.#peerEnded && !socket.destroyed) socket.destroy();
     };
-    if (wasWritable || !socket.writableEnded) socket.end(release);
-    else if (socket.writableFinished) release();
+    if (wasWritable || !socket.writableEnded) {
+      // After what a paced write still holds (a plain end() may have deferred its end already).
+      this.#afterPacedWrite(() => socket.end(release));
+    } else if (socket.writableFinished) release();
     else socket.once('finish', release);
   }
 
@@ -205,6 +296,7 @@ export class NodeSocketTransport implements Transport {
 
   abort(_error?: Error): void {
     this.#writable = false;
+    this.#paced = undefined;
     const socket = this.socket;
     if (socket.destroyed) return;
     // resetAndDestroy sends an RST on a TCP handle; a TLS socket's handle refuses it.
@@ -276,7 +368,8 @@ export class NodeSocketTransport implements Transport {
   }
 
   #onDrain(): void {
-    if (!this.#waitingForDrain || this.#closed) return;
+    // While a write is paced, the socket drains between slices: only the end of it counts.
+    if (!this.#waitingForDrain || this.#closed || this.#paced !== undefined) return;
     this.#waitingForDrain = false;
     this.#handler?.onDrain();
   }

@@ -27,3 +27,40 @@ it('fails a peer that reads nothing of its 8 MiB echo with 1008 after writeTimeo
   expect(errors).toContainEqual(expect.objectContaining({ code: 'WS_ERR_WRITE_TIMEOUT' }));
   expect(server.clients.size).toBe(0);
 }, 30_000);
+
+// The other side of the write timeout: a peer that reads slowly but steadily is making progress, so
+// a message that takes longer than writeTimeout to reach it must not fail. Progress has to be
+// visible while one large message is being written, not only once it is whole.
+it('keeps a peer that reads a large echo slowly but steadily, past writeTimeout', async () => {
+  const size = 16 * 1024 * 1024;
+  const server = createServer({ port: 0, host: '127.0.0.1', writeTimeout: 300 }, (ws) => {
+    ws.on('message', (data) => void ws.send(data).catch(() => {}));
+  });
+  defer(() => server.close());
+  await once(server, 'listening');
+  const accepted = new Promise<WebSocketSession>((resolve) => server.once('connection', resolve));
+  const peer = await RawClient.connect(server.port!);
+  defer(() => peer.destroy());
+  expect(await peer.upgrade()).toBe(101);
+  // About 1.3 MB/s: each chunk read is followed by a 50 ms pause, so the echo takes over 2 s.
+  let read = 0;
+  peer.socket.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    peer.socket.pause();
+    setTimeout(() => peer.socket.resume(), 10);
+  });
+  const ws = await accepted;
+  const errors: unknown[] = [];
+  ws.on('error', (error) => errors.push(error));
+  const started = Date.now();
+  await peer.write(clientFrame(0x2, new Uint8Array(size)));
+  // The unmasked echo: a 10-byte header (64-bit length) and the payload.
+  while (read < size + 10) {
+    if (ws.readyState === ws.CLOSED || Date.now() - started > 10_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(errors).toEqual([]);
+  expect(read).toBe(size + 10);
+  expect(Date.now() - started).toBeGreaterThan(600);
+  expect(ws.readyState).toBe(ws.OPEN);
+}, 30_000);
