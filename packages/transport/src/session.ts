@@ -130,6 +130,20 @@ function runTurnBatch(): void {
 /** Runs `task` on the next turn of the event loop, after the pending promise jobs (and I/O, on Node). */
 const nextTurn: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
+/** The bits of `Session`'s `#flags`. */
+const SessionFlag = {
+  HostPaused: 1,
+  BudgetPaused: 2,
+  Probing: 4,
+  Blocked: 8,
+  Flushing: 16,
+  FlushAgain: 32,
+  Dispatching: 64,
+  DrainWanted: 128,
+  CloseAnnounced: 256,
+  CloseStepScheduled: 512,
+} as const;
+
 /**
  * Joins, in place, chunks that continue one another in memory: small frames encoded one after
  * another into the codec's frame pool. A burst of small messages then reaches the transport as one
@@ -221,32 +235,95 @@ export class Session {
   #abortedBy: SessionInput | undefined;
   /** The read side: `paused` while the API above or the byte budget holds it; `ended` once the engine got the end of stream. */
   #reading: 'flowing' | 'paused' | 'ended' = 'flowing';
-  /** The API above asked to stop reading (`pauseReading`). */
-  #hostPaused = false;
-  /** What the connection holds reached `maxBufferedBytes`: reading stops until it falls below. */
-  #budgetPaused = false;
-  /** While paused, the transport reads once so that a keepalive ping can be answered (see `#startProbe`). */
-  #probing = false;
   /** Bytes read by keepalive probes during this pause; once `highWaterMark`, the keepalive waits for the resume. */
   #probeBytes = 0;
+  /**
+   * The session's yes/no states, one bit each (see `SessionFlag`): one field instead of ten, on every
+   * connection. Read and written through the private accessors below, as if they were fields.
+   */
+  #flags = 0;
+  /** The API above asked to stop reading (`pauseReading`). */
+  get #hostPaused(): boolean {
+    return (this.#flags & SessionFlag.HostPaused) !== 0;
+  }
+  set #hostPaused(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.HostPaused : this.#flags & ~SessionFlag.HostPaused;
+  }
+  /** What the connection holds reached `maxBufferedBytes`: reading stops until it falls below. */
+  get #budgetPaused(): boolean {
+    return (this.#flags & SessionFlag.BudgetPaused) !== 0;
+  }
+  set #budgetPaused(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.BudgetPaused : this.#flags & ~SessionFlag.BudgetPaused;
+  }
+  /** While paused, the transport reads once so that a keepalive ping can be answered (see `#startProbe`). */
+  get #probing(): boolean {
+    return (this.#flags & SessionFlag.Probing) !== 0;
+  }
+  set #probing(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.Probing : this.#flags & ~SessionFlag.Probing;
+  }
   /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
-  #blocked = false;
+  get #blocked(): boolean {
+    return (this.#flags & SessionFlag.Blocked) !== 0;
+  }
+  set #blocked(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.Blocked : this.#flags & ~SessionFlag.Blocked;
+  }
+  /** `#flush` is running (a nested call only asks for another round). */
+  get #flushing(): boolean {
+    return (this.#flags & SessionFlag.Flushing) !== 0;
+  }
+  set #flushing(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.Flushing : this.#flags & ~SessionFlag.Flushing;
+  }
+  /** A nested `#flush` asked for another round. */
+  get #flushAgain(): boolean {
+    return (this.#flags & SessionFlag.FlushAgain) !== 0;
+  }
+  set #flushAgain(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.FlushAgain : this.#flags & ~SessionFlag.FlushAgain;
+  }
+  /** `#dispatch` is delivering the engine's events (the outer loop picks up new ones). */
+  get #dispatching(): boolean {
+    return (this.#flags & SessionFlag.Dispatching) !== 0;
+  }
+  set #dispatching(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.Dispatching : this.#flags & ~SessionFlag.Dispatching;
+  }
+  /** A sender met backpressure: `drain` is reported once it is gone. */
+  get #drainWanted(): boolean {
+    return (this.#flags & SessionFlag.DrainWanted) !== 0;
+  }
+  set #drainWanted(value: boolean) {
+    this.#flags = value ? this.#flags | SessionFlag.DrainWanted : this.#flags & ~SessionFlag.DrainWanted;
+  }
+  /** The front end was told of the peer's close frame (`SessionHost.closeReceived`). */
+  get #closeAnnounced(): boolean {
+    return (this.#flags & SessionFlag.CloseAnnounced) !== 0;
+  }
+  set #closeAnnounced(value: boolean) {
+    this.#flags = value
+      ? this.#flags | SessionFlag.CloseAnnounced
+      : this.#flags & ~SessionFlag.CloseAnnounced;
+  }
+  /** The close step (writing the due close frame) is scheduled. */
+  get #closeStepScheduled(): boolean {
+    return (this.#flags & SessionFlag.CloseStepScheduled) !== 0;
+  }
+  set #closeStepScheduled(value: boolean) {
+    this.#flags = value
+      ? this.#flags | SessionFlag.CloseStepScheduled
+      : this.#flags & ~SessionFlag.CloseStepScheduled;
+  }
   /** A flush is scheduled: after this turn's promise jobs (`later`), or in a microtask (`soon`). */
   #flushPlanned: 'none' | 'later' | 'soon' = 'none';
-  #flushing = false;
-  #flushAgain = false;
-  #dispatching = false;
-  #drainWanted = false;
   /** Control frames written at the next flush, whose promises settle then. */
   #controlWaiters: Deferred[] = NO_DEFERREDS;
   /** Messages handed to the engine while it was encoding, oldest first. */
   #encodingBatches: EncodingBatch[] = NO_BATCHES;
   /** Payload bytes of {@link #encodingBatches}. */
   #encodingBytes = 0;
-  /** The front end was told of the peer's close frame (`SessionHost.closeReceived`). */
-  #closeAnnounced = false;
-  /** The close step (writing the due close frame) is scheduled. */
-  #closeStepScheduled = false;
   /** Early data, and what arrived behind it, held until the next turn (see `start`). */
   #held: Uint8Array[] | undefined;
   #transportError: Error | undefined;
