@@ -102,22 +102,25 @@ export class FrameEncoder {
     if (this.#mask) {
       const maskKey = this.#keys!.next();
       // The common case kept small, so that the compiler inlines all of it.
-      if (length <= MAX_7BIT_LENGTH) return [maskedShortFrame(first, payload, maskKey)];
+      if (length <= MAX_7BIT_LENGTH) return [maskedShortFrame(first, payload, maskKey, this.#allocate)];
       return [this.#encodeMasked(first, payload, maskKey)];
     }
     if (length > this.#copyThreshold) {
       if (length <= MAX_7BIT_LENGTH) {
-        const header = framePool.bytes(2);
+        const header = framePool.bytes(2, this.#allocate);
         header[0] = first;
         header[1] = length;
         return [header, payload];
       }
-      const header = framePool.bytes(baseHeaderSize(length));
+      const header = framePool.bytes(baseHeaderSize(length), this.#allocate);
       writeHeaderStart(header, 0, first, 0, length);
       return [header, payload];
     }
     const size = baseHeaderSize(length) + length;
-    const frame = size <= POOLED_FRAME_LIMIT ? framePool.bytes(size) : allocateChecked(this.#allocate, size);
+    const frame =
+      size <= POOLED_FRAME_LIMIT
+        ? framePool.bytes(size, this.#allocate)
+        : allocateChecked(this.#allocate, size);
     copyPayload(payload, frame, writeHeaderStart(frame, 0, first, 0, length));
     return [frame];
   }
@@ -177,11 +180,11 @@ export class FrameEncoder {
     let written: number;
     if (ascii < 0x80) {
       // ASCII: one byte per unit, written here (no view for TextEncoder, no unused space).
-      frame = framePool.frame(headerLength + units, headerLength);
+      frame = framePool.frame(headerLength + units, headerLength, this.#allocate);
       for (let i = 0; i < units; i++) frame[headerLength + i] = text.charCodeAt(i);
       written = units;
     } else {
-      frame = framePool.frame(headerLength + units * 3, headerLength);
+      frame = framePool.frame(headerLength + units * 3, headerLength, this.#allocate);
       written = utf8Encoder.encodeInto(text, frame.subarray(headerLength)).written;
       frame = frame.subarray(0, headerLength + written);
     }
@@ -207,7 +210,7 @@ export class FrameEncoder {
       return this.encode(Opcode.Text, utf8Encoder.encode(text), options);
     }
     const reserve = (units * 3 <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
-    const region = framePool.frame(reserve + units * 3, reserve);
+    const region = framePool.frame(reserve + units * 3, reserve, this.#allocate);
     const written = utf8Encoder.encodeInto(text, region.subarray(reserve)).written;
     const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const frame = region.subarray(reserve - headerLength, reserve + written);
@@ -226,7 +229,9 @@ export class FrameEncoder {
     const headerLength = baseHeaderSize(length) + 4;
     const size = headerLength + length;
     const pooled = size <= POOLED_FRAME_LIMIT;
-    const frame = pooled ? framePool.frame(size, headerLength) : allocateChecked(this.#allocate, size);
+    const frame = pooled
+      ? framePool.frame(size, headerLength, this.#allocate)
+      : allocateChecked(this.#allocate, size);
     writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
     if (pooled && length < SIMD_THRESHOLD) {
       frame.set(payload, headerLength);
@@ -239,9 +244,14 @@ export class FrameEncoder {
 }
 
 /** A masked frame of at most 125 bytes, from the pool: a 6-byte header, the payload 8-byte aligned. */
-function maskedShortFrame(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
+function maskedShortFrame(
+  first: number,
+  payload: Uint8Array,
+  maskKey: number,
+  allocate: Allocate,
+): Uint8Array {
   const length = payload.length;
-  const frame = framePool.frame(6 + length, 6);
+  const frame = framePool.frame(6 + length, 6, allocate);
   frame[0] = first;
   frame[1] = 0x80 | length;
   writeMaskKey(frame, 2, maskKey);

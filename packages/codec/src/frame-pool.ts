@@ -1,3 +1,5 @@
+import { type Allocate, allocateZeroed } from './allocate.js';
+
 /**
  * The pool that small frames are carved from. Allocating an `ArrayBuffer` costs far more than
  * encoding a small frame (a backing store, an allocation outside the JavaScript heap, zero-filling),
@@ -18,7 +20,7 @@ const SLAB_SIZE = 64 * 1024;
 
 /** A slab being carved: its bytes as words (for masking pooled payloads a word at a time) and the next free byte. */
 class FramePool {
-  #buffer: ArrayBuffer = new ArrayBuffer(0);
+  #buffer: ArrayBufferLike = new ArrayBuffer(0);
   #words: Int32Array = new Int32Array(0);
   /** The next free byte; starts past the end, so that the first region starts the first slab. */
   #offset = SLAB_SIZE;
@@ -33,10 +35,10 @@ class FramePool {
    * 8-byte aligned in the slab, so a payload placed there can be masked in whole words from its
    * first byte. The region's bytes are unspecified: the caller writes every one of them.
    */
-  frame(size: number, payloadOffset: number): Uint8Array {
+  frame(size: number, payloadOffset: number, allocate: Allocate): Uint8Array {
     let start = ((this.#offset + payloadOffset + 7) & ~7) - payloadOffset;
     if (start + size > SLAB_SIZE) {
-      this.#renew();
+      this.#renew(allocate);
       start = ((payloadOffset + 7) & ~7) - payloadOffset;
     }
     this.#offset = start + size;
@@ -44,19 +46,32 @@ class FramePool {
   }
 
   /** A region of `size` bytes (at most {@link POOLED_FRAME_LIMIT}) with no alignment, e.g. a lone header. */
-  bytes(size: number): Uint8Array {
+  bytes(size: number, allocate: Allocate): Uint8Array {
     let start = this.#offset;
     if (start + size > SLAB_SIZE) {
-      this.#renew();
+      this.#renew(allocate);
       start = 0;
     }
     this.#offset = start + size;
     return new Uint8Array(this.#buffer, start, size);
   }
 
-  /** Starts a new slab; the old one lives on in the frames carved from it. */
-  #renew(): void {
-    this.#buffer = new ArrayBuffer(SLAB_SIZE);
+  /**
+   * Starts a new slab; the old one lives on in the frames carved from it. The slab comes from the
+   * encoder's `allocate` when that gives a buffer of its own (Node's `Buffer.allocUnsafe`, Bun's
+   * `allocUnsafe`): its bytes need no zero-filling, as every byte handed out is written before it is
+   * read, and zero-filling 64 KiB cost as much as encoding a few dozen small frames. Otherwise (the
+   * default allocator, or one that returns views of a shared block) a plain `ArrayBuffer`.
+   */
+  #renew(allocate: Allocate): void {
+    let buffer: ArrayBufferLike | undefined;
+    if (allocate !== allocateZeroed) {
+      const bytes = allocate(SLAB_SIZE);
+      if (bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.buffer.byteLength === SLAB_SIZE) {
+        buffer = bytes.buffer;
+      }
+    }
+    this.#buffer = buffer ?? new ArrayBuffer(SLAB_SIZE);
     this.#words = new Int32Array(this.#buffer);
     this.#offset = 0;
   }
