@@ -25,6 +25,18 @@ const TOP_OFF = 16 * 1024;
 
 let gathering: Uint8Array | undefined;
 
+/**
+ * Transports with received chunks waiting for {@link deliverReceived}. Bun runs the promise jobs
+ * after every socket callback, and that costs when there are any: a session answering in a
+ * promise job (`for await`, a `send()` promise) would pay it for every socket with data. Instead,
+ * the `data` handler only keeps the chunk, and one task after the loop's I/O delivers the chunks of
+ * every socket that read, so their promise jobs run together once.
+ */
+let received: BunSocketTransport[] = [];
+let spareReceived: BunSocketTransport[] = [];
+let receivedScheduled = false;
+let deliverReceived!: () => void;
+
 let handlers!: BunSocketHandlers;
 
 /**
@@ -41,7 +53,9 @@ let handlers!: BunSocketHandlers;
  *   is, after the bytes before it topped off with its first 16 KiB (a header never leaves alone).
  * - `pause()`/`resume()` are the socket's, so a paused transport pushes back through TCP. Chunks
  *   read are handed over without a copy, as plain `Uint8Array`s (the handlers ask Bun for
- *   `binaryType: 'uint8array'`).
+ *   `binaryType: 'uint8array'`), in one task after the event loop's I/O for every socket that read
+ *   (`setImmediate`): Bun runs the promise jobs after each socket callback, so the handlers' promise
+ *   jobs (a `for await` reader, `send()` promises) run once per turn rather than once per socket.
  * - `end()` half-closes (`shutdown`) once the queue is written; `close()` also lets Bun release the
  *   socket once the peer has ended; `abort()` drops the queue and resets the connection
  *   (`terminate`).
@@ -68,8 +82,14 @@ export class BunSocketTransport implements Transport {
   /** The queue size from which `write` returns `false`. */
   readonly highWaterMark: number;
   #handler: TransportHandler | undefined;
-  /** Events for the handler, kept while one may not be delivered yet (before start, inside a call). */
-  #pending: (() => void)[] = [];
+  /**
+   * Events for the handler, in order, kept until delivered (received chunks as they are, any other
+   * event as the call that delivers it): before start, inside a call, and chunks until the task
+   * that delivers them.
+   */
+  #pending: (Uint8Array | (() => void))[] = [];
+  /** Whether this transport is in {@link received}. */
+  #listed = false;
   #started = false;
   #calling = 0;
   #deliveryScheduled = false;
@@ -316,13 +336,43 @@ export class BunSocketTransport implements Transport {
     this.#deliveryScheduled = true;
     queueMicrotask(() => {
       this.#deliveryScheduled = false;
-      while (this.#pending.length > 0) this.#pending.shift()!();
+      this.#deliverPending();
     });
+  }
+
+  /** Delivers the events kept, in order (a handler may add more meanwhile). */
+  #deliverPending(): void {
+    const pending = this.#pending;
+    while (pending.length > 0) {
+      const event = pending.shift()!;
+      if (typeof event === 'function') event();
+      else this.#handler!.onData(event);
+    }
   }
 
   static {
     const of = (socket: BunSocket) =>
       socket.data instanceof BunSocketTransport ? (socket.data as BunSocketTransport) : undefined;
+    deliverReceived = () => {
+      receivedScheduled = false;
+      const list = received;
+      received = spareReceived;
+      spareReceived = list;
+      for (let index = 0; index < list.length; index++) {
+        const transport = list[index]!;
+        transport.#listed = false;
+        try {
+          if (transport.#calling === 0) transport.#deliverPending();
+          else transport.#scheduleDelivery();
+        } catch (error) {
+          // What Bun does with an exception from a socket callback: the socket's error handler
+          // gets it. The other sockets' chunks, and this one's later events, are still delivered.
+          if (transport.#pending.length > 0) transport.#scheduleDelivery();
+          handlers.error?.(transport.socket, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      list.length = 0;
+    };
     handlers = {
       // Bun hands `data` a plain Uint8Array: no Buffer to re-view (reading its `buffer` costs).
       binaryType: 'uint8array',
@@ -334,10 +384,17 @@ export class BunSocketTransport implements Transport {
           data.constructor === Uint8Array
             ? data
             : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        // The usual case without a closure: started, not inside a call, nothing kept before it.
-        if (transport.#started && transport.#calling === 0 && transport.#pending.length === 0) {
-          transport.#handler!.onData(chunk);
-        } else transport.#emit(() => transport.#handler!.onData(chunk));
+        // Kept without a closure, behind the events kept before it, for the task after this turn's
+        // I/O (or for start, or the delivery already planned).
+        transport.#pending.push(chunk);
+        if (transport.#started && !transport.#listed) {
+          transport.#listed = true;
+          received.push(transport);
+          if (!receivedScheduled) {
+            receivedScheduled = true;
+            setImmediate(deliverReceived);
+          }
+        }
       },
       drain(socket) {
         const transport = of(socket);

@@ -11,7 +11,7 @@ import {
   type WebSocket,
 } from '@wskit/transport';
 import { bunDialer } from './bun-dialer.js';
-import { type BunTlsOptions, bunRuntime } from './runtime.js';
+import { allocateUnsafe, type BunTlsOptions, bunRuntime } from './runtime.js';
 
 /**
  * The options of {@link connect}: `@wskit/transport`'s `DialWebSocketOptions` (`protocols`,
@@ -76,6 +76,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     ...(environment === undefined ? {} : { proxyEnvironment: environment }),
     // Bun's native UTF-8 check (node:buffer's isUtf8): text is validated in one native pass.
     utf8Check: isUtf8,
+    allocate: allocateUnsafe,
     ...options,
     ...(deflate === undefined
       ? {}

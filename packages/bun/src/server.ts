@@ -22,7 +22,7 @@ import {
   type WebSocket,
 } from '@wskit/transport';
 import { BunSocketTransport } from './bun-socket-transport.js';
-import { type BunListener, type BunTlsOptions, bunRuntime } from './runtime.js';
+import { allocateUnsafe, type BunListener, type BunTlsOptions, bunRuntime } from './runtime.js';
 
 /** The defaults of {@link WebSocketServerOptions}. */
 export const DefaultServerOptions = Object.freeze({
@@ -153,6 +153,7 @@ export class WebSocketServer extends TypedEmitter<WebSocketServerEvents> {
       keepaliveInterval: DefaultServerOptions.keepaliveInterval,
       // Bun's native UTF-8 check (node:buffer's isUtf8): text is validated in one native pass.
       utf8Check: isUtf8,
+      allocate: allocateUnsafe,
       ...pickSessionOptions(options),
     };
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);

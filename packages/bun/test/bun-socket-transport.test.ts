@@ -219,4 +219,50 @@ describe('BunSocketTransport', () => {
     expect(() => server.start(late.handler)).toThrow(TypeError);
     expect(server.remoteAddress).toMatch(/^127\.0\.0\.1:\d+$/);
   });
+
+  it('hands an exception from onData to onError, as Bun does, and still delivers what follows in order', async () => {
+    const { client, server } = await transportPair();
+    client.start(recorder().handler);
+    const seen = recorder();
+    let thrown = false;
+    server.start({
+      ...seen.handler,
+      onData(chunk) {
+        seen.handler.onData(chunk);
+        if (!thrown) {
+          thrown = true;
+          throw new Error('boom');
+        }
+      },
+    });
+    client.write([new TextEncoder().encode('first')]);
+    await until(() => seen.events.includes('error:boom'));
+    client.write([new TextEncoder().encode(' then more')]);
+    client.end();
+    await until(() => seen.events.includes('end'));
+    expect(new TextDecoder().decode(seen.bytes())).toBe('first then more');
+    expect(seen.events).toEqual(['error:boom', 'end']);
+  });
+
+  it('delivers the reads of many sockets, each in order, and their ends after their data', async () => {
+    const pairs = await Promise.all(Array.from({ length: 8 }, () => transportPair()));
+    const seen = pairs.map(({ client, server }) => {
+      client.start(recorder().handler);
+      const events = recorder();
+      server.start(events.handler);
+      return events;
+    });
+    for (let round = 0; round < 20; round++) {
+      for (const [index, { client }] of pairs.entries()) client.write([pattern(3000, index + round)]);
+      await Bun.sleep(0);
+    }
+    for (const { client } of pairs) client.end();
+    await until(() => seen.every((events) => events.events.includes('end')));
+    for (const [index, events] of seen.entries()) {
+      const expected = new Uint8Array(20 * 3000);
+      for (let round = 0; round < 20; round++) expected.set(pattern(3000, index + round), round * 3000);
+      expect(events.bytes()).toEqual(expected);
+      expect(events.events).toEqual(['end']);
+    }
+  });
 });
