@@ -1,5 +1,5 @@
 import { REASON_PHRASES } from './constants.js';
-import { type HeaderInit, HeaderList } from './header-list.js';
+import { fieldsOf, type HeaderInit, HeaderList } from './header-list.js';
 import { isFieldValue, isToken, isVisibleAscii, writeLatin1 } from './http-grammar.js';
 
 /** A request head to serialize. */
@@ -52,6 +52,31 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
   return new HeaderList(headers);
 }
 
+/** The size of the blocks that heads are carved from (see {@link allocateHead}). */
+const HEAD_BLOCK = 8 * 1024;
+
+/** The block the next heads are carved from, and how much of it is taken. */
+let headBlock: Uint8Array | undefined;
+let headBlockUsed = 0;
+
+/**
+ * Memory for one head: a view of a shared block rather than an array of its own. A new `Uint8Array`
+ * over 64 bytes gets its own off-heap buffer, which costs a handshake more than the rest of the
+ * serializing; the views of a block share one. A view is never handed out twice, so the bytes of a
+ * head stay as written for as long as it is kept; the block is freed once no view of it is.
+ */
+function allocateHead(size: number): Uint8Array {
+  if (size > HEAD_BLOCK / 4) return new Uint8Array(size);
+  if (headBlock === undefined || headBlockUsed + size > HEAD_BLOCK) {
+    headBlock = new Uint8Array(HEAD_BLOCK);
+    headBlockUsed = 0;
+  }
+  const start = headBlockUsed;
+  // Each view starts at a multiple of 8, as an array of its own would.
+  headBlockUsed += (size + 7) & ~7;
+  return headBlock.subarray(start, start + size);
+}
+
 /**
  * The bytes of a head: `startLine`, one line per field of `headers`, the empty line, then `body`.
  * Every char must be ≤ U+00FF (a {@link HeaderList} checks its fields; the caller, the start line).
@@ -59,18 +84,22 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
  * @internal for the client handshake, whose request line needs none of {@link serializeRequest}'s checks.
  */
 export function encodeHead(startLine: string, headers: HeaderList, body?: Uint8Array): Uint8Array {
-  const fields = [...headers];
+  const fields = fieldsOf(headers);
   let size = startLine.length + 2 + 2 + (body?.length ?? 0);
-  for (const [name, value] of fields) size += name.length + 2 + value.length + 2;
-  const bytes = new Uint8Array(size);
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    size += field.name.length + 2 + field.value.length + 2;
+  }
+  const bytes = allocateHead(size);
   let offset = writeLatin1(startLine, bytes, 0);
   bytes[offset++] = 0x0d;
   bytes[offset++] = 0x0a;
-  for (const [name, value] of fields) {
-    offset = writeLatin1(name, bytes, offset);
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    offset = writeLatin1(field.name, bytes, offset);
     bytes[offset++] = 0x3a;
     bytes[offset++] = 0x20;
-    offset = writeLatin1(value, bytes, offset);
+    offset = writeLatin1(field.value, bytes, offset);
     bytes[offset++] = 0x0d;
     bytes[offset++] = 0x0a;
   }

@@ -3,7 +3,7 @@ import { WEBSOCKET_VERSION } from './constants.js';
 import { HandshakeError, isHandshakeError } from './errors.js';
 import type { Extension } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
-import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
+import { appendChecked, type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
 import { asciiLowerCase, isHttp11OrLater, isValidHost } from './http-grammar.js';
 import { reasonPhrase, serializeResponse } from './serialize.js';
 import {
@@ -149,13 +149,13 @@ export function acceptServerHandshake(
   if (agreement instanceof HandshakeError) {
     return { ok: false, error: agreement, response: rejectHandshake(agreement) };
   }
-  const headers = new HeaderList([
-    ['Upgrade', 'websocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Accept', computeAccept(key)],
-  ]);
+  // The handshake's own fields need no checking; the agreement's and the extra ones are checked.
+  const headers = new HeaderList();
+  appendChecked(headers, 'Upgrade', 'upgrade', 'websocket');
+  appendChecked(headers, 'Connection', 'connection', 'Upgrade');
+  appendChecked(headers, 'Sec-WebSocket-Accept', 'sec-websocket-accept', computeAccept(key));
   appendAgreement(headers, agreement);
-  for (const [name, value] of extraHeaders) headers.append(name, value);
+  if (extraHeaders !== undefined) for (const [name, value] of extraHeaders) headers.append(name, value);
   return {
     ok: true,
     protocol: agreement.protocol,
