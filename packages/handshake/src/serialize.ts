@@ -56,7 +56,7 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
 const HEAD_BLOCK = 8 * 1024;
 
 /** The block the next heads are carved from, and how much of it is taken. */
-let headBlock: Uint8Array | undefined;
+let headBlock: ArrayBuffer | undefined;
 let headBlockUsed = 0;
 
 /**
@@ -68,13 +68,13 @@ let headBlockUsed = 0;
 function allocateHead(size: number): Uint8Array {
   if (size > HEAD_BLOCK / 4) return new Uint8Array(size);
   if (headBlock === undefined || headBlockUsed + size > HEAD_BLOCK) {
-    headBlock = new Uint8Array(HEAD_BLOCK);
+    headBlock = new ArrayBuffer(HEAD_BLOCK);
     headBlockUsed = 0;
   }
   const start = headBlockUsed;
   // Each view starts at a multiple of 8, as an array of its own would.
   headBlockUsed += (size + 7) & ~7;
-  return headBlock.subarray(start, start + size);
+  return new Uint8Array(headBlock, start, size);
 }
 
 /**
