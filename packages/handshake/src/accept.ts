@@ -49,32 +49,14 @@ export function isValidKey(key: string): boolean {
 export function computeAccept(key: string): string {
   if (typeof key !== 'string') throw new TypeError('computeAccept: key must be a string');
   const length = key.length;
-  // The key's chars, then the GUID's: written into a reused array for the usual 24-char key (sha1
-  // copies its input and keeps nothing), rather than joined into a string and copied again.
-  const bytes =
-    length === KEY_LENGTH ? acceptInput() : withGuid(new Uint8Array(length + WEBSOCKET_GUID.length));
+  // The key's chars and the GUID's written into one array (60 bytes for a 24-char key: small enough
+  // for V8 to keep on its heap), not joined into a string that is then flattened and copied.
+  const bytes = new Uint8Array(length + WEBSOCKET_GUID.length);
   for (let i = 0; i < length; i++) {
     const code = key.charCodeAt(i);
     if (code > 0x7f) throw new TypeError('computeAccept: the key must be ASCII');
     bytes[i] = code;
   }
+  for (let i = 0; i < WEBSOCKET_GUID.length; i++) bytes[length + i] = WEBSOCKET_GUID.charCodeAt(i);
   return encodeBase64(sha1(bytes));
-}
-
-/** The length of a valid `Sec-WebSocket-Key`: 16 bytes in base64. */
-const KEY_LENGTH = 24;
-
-/** The input of {@link computeAccept} for a 24-char key, the GUID already in place after it. */
-let sharedInput: Uint8Array | undefined;
-
-function acceptInput(): Uint8Array {
-  sharedInput ??= withGuid(new Uint8Array(KEY_LENGTH + WEBSOCKET_GUID.length));
-  return sharedInput;
-}
-
-/** `bytes` with {@link WEBSOCKET_GUID} written at its end. */
-function withGuid(bytes: Uint8Array): Uint8Array {
-  const start = bytes.length - WEBSOCKET_GUID.length;
-  for (let i = 0; i < WEBSOCKET_GUID.length; i++) bytes[start + i] = WEBSOCKET_GUID.charCodeAt(i);
-  return bytes;
 }

@@ -52,45 +52,30 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
   return new HeaderList(headers);
 }
 
-/** The size of the blocks that heads are carved from (see {@link allocateHead}). */
-const HEAD_BLOCK = 8 * 1024;
-
-/** The block the next heads are carved from, and how much of it is taken. */
-let headBlock: ArrayBuffer | undefined;
-let headBlockUsed = 0;
-
-/**
- * Memory for one head: a view of a shared block rather than an array of its own. A new `Uint8Array`
- * over 64 bytes gets its own off-heap buffer, which costs a handshake more than the rest of the
- * serializing; the views of a block share one. A view is never handed out twice, so the bytes of a
- * head stay as written for as long as it is kept; the block is freed once no view of it is.
- */
-function allocateHead(size: number): Uint8Array {
-  if (size > HEAD_BLOCK / 4) return new Uint8Array(size);
-  if (headBlock === undefined || headBlockUsed + size > HEAD_BLOCK) {
-    headBlock = new ArrayBuffer(HEAD_BLOCK);
-    headBlockUsed = 0;
-  }
-  const start = headBlockUsed;
-  // Each view starts at a multiple of 8, as an array of its own would.
-  headBlockUsed += (size + 7) & ~7;
-  return new Uint8Array(headBlock, start, size);
+function newArray(size: number): Uint8Array {
+  return new Uint8Array(size);
 }
 
 /**
  * The bytes of a head: `startLine`, one line per field of `headers`, the empty line, then `body`.
  * Every char must be ≤ U+00FF (a {@link HeaderList} checks its fields; the caller, the start line).
  *
- * @internal for the client handshake, whose request line needs none of {@link serializeRequest}'s checks.
+ * @internal for the client handshake, whose request line needs none of {@link serializeRequest}'s checks,
+ * and the server's responses, which take their memory from `allocate`.
  */
-export function encodeHead(startLine: string, headers: HeaderList, body?: Uint8Array): Uint8Array {
+export function encodeHead(
+  startLine: string,
+  headers: HeaderList,
+  body?: Uint8Array,
+  allocate: (size: number) => Uint8Array = newArray,
+): Uint8Array {
   const fields = fieldsOf(headers);
   let size = startLine.length + 2 + 2 + (body?.length ?? 0);
   for (let index = 0; index < fields.length; index++) {
     const field = fields[index]!;
     size += field.name.length + 2 + field.value.length + 2;
   }
-  const bytes = allocateHead(size);
+  const bytes = allocate(size);
   let offset = writeLatin1(startLine, bytes, 0);
   bytes[offset++] = 0x0d;
   bytes[offset++] = 0x0a;
