@@ -38,7 +38,12 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
-function valueAt(text: string, index: number): number {
+/**
+ * The 6-bit value of the base64 char at `index` of `text`, or -1 for any other char.
+ *
+ * @internal
+ */
+export function valueAt(text: string, index: number): number {
   const code = text.charCodeAt(index);
   return code < 128 ? VALUES[code]! : -1;
 }

@@ -45,6 +45,7 @@ export interface ServerExtensionNegotiator {
 export interface ExtensionNegotiator extends ClientExtensionNegotiator, ServerExtensionNegotiator {}
 
 function checkNames(negotiators: readonly { name: string }[], method: 'offer' | 'accept'): void {
+  if (negotiators.length === 0) return;
   const seen = new Set<string>();
   for (const negotiator of negotiators) {
     if (typeof negotiator?.name !== 'string' || !isToken(negotiator.name)) {

@@ -30,11 +30,28 @@ export function isHeaderList(value: unknown): value is HeaderList {
   );
 }
 
-interface Field {
+/** One field line: its name as given, lower-cased, and its trimmed value. @internal */
+export interface Field {
   readonly name: string;
   readonly lowerName: string;
   readonly value: string;
 }
+
+/**
+ * The fields of a list, in order, for the serializer: read without copying (never changed through
+ * it). Set by the static block of {@link HeaderList}, which reaches its private members.
+ *
+ * @internal
+ */
+export let fieldsOf: (list: HeaderList) => readonly Field[];
+
+/**
+ * Appends a field the handshake itself built (a known name, a value it produced or a {@link HeaderList}
+ * already checked and trimmed), without checking it again.
+ *
+ * @internal
+ */
+export let appendChecked: (list: HeaderList, name: string, lowerName: string, value: string) => void;
 
 /**
  * An ordered, case-insensitive multi-map of HTTP header fields, one entry per field line, like the
@@ -51,6 +68,13 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
    * parser's default limit is 100), where a scan is as fast as a map and needs no second structure.
    */
   readonly #fields: Field[] = [];
+
+  static {
+    fieldsOf = (list) => list.#fields;
+    appendChecked = (list, name, lowerName, value) => {
+      list.#fields.push({ name, lowerName, value });
+    };
+  }
 
   /** @param init fields to append, in order. */
   constructor(init?: HeaderInit) {

@@ -289,7 +289,8 @@ export function acceptHttp2ServerHandshake(
   if (agreement instanceof HandshakeError) return rejectHttp2(agreement);
   const response = new HeaderList();
   appendAgreement(response, agreement, true);
-  for (const [name, value] of extraHeaders) response.append(asciiLowerCase(name), value);
+  if (extraHeaders !== undefined)
+    for (const [name, value] of extraHeaders) response.append(asciiLowerCase(name), value);
   return {
     ok: true,
     protocol: agreement.protocol,

@@ -1,5 +1,5 @@
 import { REASON_PHRASES } from './constants.js';
-import { type HeaderInit, HeaderList } from './header-list.js';
+import { fieldsOf, type HeaderInit, HeaderList } from './header-list.js';
 import { isFieldValue, isToken, isVisibleAscii, writeLatin1 } from './http-grammar.js';
 
 /** A request head to serialize. */
@@ -52,25 +52,39 @@ function toHeaderList(headers: HeaderInit | undefined): HeaderList {
   return new HeaderList(headers);
 }
 
+function newArray(size: number): Uint8Array {
+  return new Uint8Array(size);
+}
+
 /**
  * The bytes of a head: `startLine`, one line per field of `headers`, the empty line, then `body`.
  * Every char must be ≤ U+00FF (a {@link HeaderList} checks its fields; the caller, the start line).
  *
- * @internal for the client handshake, whose request line needs none of {@link serializeRequest}'s checks.
+ * @internal for the client handshake, whose request line needs none of {@link serializeRequest}'s checks,
+ * and the server's responses, which take their memory from `allocate`.
  */
-export function encodeHead(startLine: string, headers: HeaderList, body?: Uint8Array): Uint8Array {
-  const fields = [...headers];
+export function encodeHead(
+  startLine: string,
+  headers: HeaderList,
+  body?: Uint8Array,
+  allocate: (size: number) => Uint8Array = newArray,
+): Uint8Array {
+  const fields = fieldsOf(headers);
   let size = startLine.length + 2 + 2 + (body?.length ?? 0);
-  for (const [name, value] of fields) size += name.length + 2 + value.length + 2;
-  const bytes = new Uint8Array(size);
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    size += field.name.length + 2 + field.value.length + 2;
+  }
+  const bytes = allocate(size);
   let offset = writeLatin1(startLine, bytes, 0);
   bytes[offset++] = 0x0d;
   bytes[offset++] = 0x0a;
-  for (const [name, value] of fields) {
-    offset = writeLatin1(name, bytes, offset);
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    offset = writeLatin1(field.name, bytes, offset);
     bytes[offset++] = 0x3a;
     bytes[offset++] = 0x20;
-    offset = writeLatin1(value, bytes, offset);
+    offset = writeLatin1(field.value, bytes, offset);
     bytes[offset++] = 0x0d;
     bytes[offset++] = 0x0a;
   }

@@ -3,9 +3,9 @@ import { WEBSOCKET_VERSION } from './constants.js';
 import { HandshakeError, isHandshakeError } from './errors.js';
 import type { Extension } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
-import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
+import { appendChecked, type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
 import { asciiLowerCase, isHttp11OrLater, isValidHost } from './http-grammar.js';
-import { reasonPhrase, serializeResponse } from './serialize.js';
+import { encodeHead, reasonPhrase } from './serialize.js';
 import {
   appendAgreement,
   checkServerOptions,
@@ -18,7 +18,10 @@ import {
 export interface HandshakeResponse extends ResponseHead {
   /** The body (empty for a 101). */
   readonly body: Uint8Array;
-  /** The whole response, head and body, ready to write. */
+  /**
+   * The whole response, head and body, ready to write: possibly a view of a larger buffer shared
+   * with other responses (`byteOffset` not 0), as a pooled Node `Buffer` is; never written over.
+   */
   readonly bytes: Uint8Array;
 }
 
@@ -149,13 +152,13 @@ export function acceptServerHandshake(
   if (agreement instanceof HandshakeError) {
     return { ok: false, error: agreement, response: rejectHandshake(agreement) };
   }
-  const headers = new HeaderList([
-    ['Upgrade', 'websocket'],
-    ['Connection', 'Upgrade'],
-    ['Sec-WebSocket-Accept', computeAccept(key)],
-  ]);
+  // The handshake's own fields need no checking; the agreement's and the extra ones are checked.
+  const headers = new HeaderList();
+  appendChecked(headers, 'Upgrade', 'upgrade', 'websocket');
+  appendChecked(headers, 'Connection', 'connection', 'Upgrade');
+  appendChecked(headers, 'Sec-WebSocket-Accept', 'sec-websocket-accept', computeAccept(key));
   appendAgreement(headers, agreement);
-  for (const [name, value] of extraHeaders) headers.append(name, value);
+  if (extraHeaders !== undefined) for (const [name, value] of extraHeaders) headers.append(name, value);
   return {
     ok: true,
     protocol: agreement.protocol,
@@ -164,9 +167,35 @@ export function acceptServerHandshake(
   };
 }
 
+/** The size of the blocks that heads are carved from (see {@link allocateHead}). */
+const HEAD_BLOCK = 8 * 1024;
+
+/** The block the next heads are carved from, and how much of it is taken. */
+let headBlock: ArrayBuffer | undefined;
+let headBlockUsed = 0;
+
+/**
+ * Memory for one head: a view of a shared block rather than an array of its own. A new `Uint8Array`
+ * over 64 bytes gets its own off-heap buffer, which costs a handshake more than the rest of the
+ * serializing; the views of a block share one. A view is never handed out twice, so the bytes of a
+ * head stay as written for as long as it is kept; the block is freed once no view of it is.
+ */
+function allocateHead(size: number): Uint8Array {
+  if (size > HEAD_BLOCK / 4) return new Uint8Array(size);
+  if (headBlock === undefined || headBlockUsed + size > HEAD_BLOCK) {
+    headBlock = new ArrayBuffer(HEAD_BLOCK);
+    headBlockUsed = 0;
+  }
+  const start = headBlockUsed;
+  // Each view starts at a multiple of 8, as an array of its own would.
+  headBlockUsed += (size + 7) & ~7;
+  return new Uint8Array(headBlock, start, size);
+}
+
 function buildResponse(status: number, headers: HeaderList, body: Uint8Array): HandshakeResponse {
   const reason = reasonPhrase(status);
-  const bytes = serializeResponse({ status, reason, headers }, body);
+  // serializeResponse's checks hold: the status is 101 or checked by rejectHandshake, the reason ours.
+  const bytes = encodeHead(`HTTP/1.1 ${status} ${reason}`, headers, body, allocateHead);
   return { version: '1.1', status, reason, headers, body, bytes };
 }
 

@@ -50,8 +50,8 @@ const RESERVED_RESPONSE_HEADERS = new Set([
   'transfer-encoding',
 ]);
 
-/** Checks the options for misuse (throws) and returns the caller's extra response headers. */
-export function checkServerOptions(options: ServerHandshakeOptions): HeaderList {
+/** Checks the options for misuse (throws) and returns the caller's extra response headers (`undefined`: none). */
+export function checkServerOptions(options: ServerHandshakeOptions): HeaderList | undefined {
   if (options.protocols !== undefined) {
     if (
       !Array.isArray(options.protocols) ||
@@ -68,6 +68,7 @@ export function checkServerOptions(options: ServerHandshakeOptions): HeaderList 
   if (options.extensions !== undefined && !Array.isArray(options.extensions)) {
     throw new TypeError('extensions must be an array of negotiators');
   }
+  if (options.headers === undefined) return undefined;
   const headers = new HeaderList(options.headers);
   for (const name of headers.names()) {
     if (RESERVED_RESPONSE_HEADERS.has(name)) {

@@ -127,6 +127,25 @@ describe('Sec-WebSocket-Key and Sec-WebSocket-Accept', () => {
     expect(isValidKey('')).toBe(false);
   });
 
+  it('says of any 24 chars what decoding them says: 16 bytes of canonical base64', () => {
+    const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \u00e9';
+    const nearKeys = fc
+      .uint8Array({ minLength: 16, maxLength: 16 })
+      .chain((bytes) =>
+        fc.tuple(fc.constant(Buffer.from(bytes).toString('base64')), fc.nat(23), fc.constantFrom(...chars)),
+      )
+      .map(([key, at, char]) => key.slice(0, at) + char + key.slice(at + 1));
+    const anyChars = fc
+      .array(fc.constantFrom(...chars), { minLength: 24, maxLength: 24 })
+      .map((list) => list.join(''));
+    fc.assert(
+      fc.property(fc.oneof(nearKeys, anyChars), (key) => {
+        expect(isValidKey(key)).toBe(decodeBase64(key)?.length === 16);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('refuses a non-ASCII key as misuse', () => {
     expect(() => computeAccept('clé')).toThrow(TypeError);
   });

@@ -34,6 +34,34 @@ function serve(data: string | Uint8Array, options?: ServerHandshakeOptions) {
 }
 
 describe('acceptServerHandshake (RFC 6455 §4.2)', () => {
+  it('keeps every response as written while later ones are made (their bytes may share a buffer)', () => {
+    const kept: Array<{ key: string; bytes: Uint8Array }> = [];
+    // Enough 101s and refusals to fill several of the blocks that heads are carved from.
+    for (let index = 0; index < 300; index++) {
+      const key = Buffer.from(`key number ${String(index).padStart(5, '0')}`).toString('base64');
+      const request = requestHead(
+        head(
+          'GET / HTTP/1.1',
+          'Host: a',
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          `Sec-WebSocket-Key: ${key}`,
+          'Sec-WebSocket-Version: 13',
+        ),
+      );
+      const result = acceptServerHandshake(request);
+      if (!result.ok) throw new Error('refused');
+      kept.push({ key, bytes: result.response.bytes });
+      if (index % 7 === 0) kept.push({ key: '', bytes: rejectHandshake(400 + (index % 50)).bytes });
+    }
+    for (const { key, bytes } of kept) {
+      const text = latin1(bytes);
+      if (key === '') expect(text).toMatch(/^HTTP\/1\.1 4\d\d /);
+      else expect(text).toContain(`\r\nSec-WebSocket-Accept: ${computeAccept(key)}\r\n\r\n`);
+      expect(responseHead(bytes).status).toBe(key === '' ? Number(text.slice(9, 12)) : 101);
+    }
+  });
+
   it('answers the RFC 6455 §1.3 request with the §1.3 response', () => {
     const result = acceptServerHandshake(requestHead(RFC_REQUEST), { protocols: ['chat'] });
     expect(result.ok).toBe(true);

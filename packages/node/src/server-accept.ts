@@ -129,15 +129,21 @@ export function startUpgrade(
   extensions: readonly ServerExtensionNegotiator[] = [],
 ): AcceptedUpgrade | RefusedUpgrade | Promise<AcceptedUpgrade | RefusedUpgrade> {
   socket.pause();
-  socket.on('error', swallow);
   // The decision (validation, subprotocol, verify) is @wskit/transport's, shared by every server.
   const decision = decideUpgrade(requestHead(request), request, hooks, {
     secure: isSecure(socket),
     extensions,
   });
   if (decision instanceof Promise) {
-    return decision.then((settled) => finishUpgrade(settled, request, socket, head, stillAccepting));
+    // A socket error while verify runs must not be thrown: nobody else listens until it settles.
+    socket.on('error', swallow);
+    return decision.then((settled) => {
+      socket.off('error', swallow);
+      return finishUpgrade(settled, request, socket, head, stillAccepting);
+    });
   }
+  // Decided in this turn: Node emits a socket's errors on a later one, when the transport or the
+  // refusal listens.
   return finishUpgrade(decision, request, socket, head, stillAccepting);
 }
 
@@ -153,17 +159,14 @@ function finishUpgrade(
   stillAccepting: () => boolean,
 ): AcceptedUpgrade | RefusedUpgrade {
   if (!decision.ok) {
-    socket.off('error', swallow);
     refuseUpgrade(socket, decision.response);
     return { status: decision.response.status, error: decision.error };
   }
   if (socket.destroyed || !socket.writable) {
-    socket.off('error', swallow);
     return { status: 0 };
   }
   // The server may have started closing while verify ran.
   if (!stillAccepting()) {
-    socket.off('error', swallow);
     const response = rejectHandshake(503);
     refuseUpgrade(socket, response);
     return { status: response.status };
@@ -172,7 +175,6 @@ function finishUpgrade(
   // Node's `upgrade` event types the socket as a `Duplex`; it is a `net.Socket` (a `TLSSocket` for
   // https), and the transport only uses what every Duplex has where it is not.
   const transport = new NodeSocketTransport(socket as Socket);
-  socket.off('error', swallow);
   return {
     transport,
     earlyData: head,

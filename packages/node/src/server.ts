@@ -204,6 +204,10 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   readonly #binaryView: ((data: Uint8Array) => Uint8Array) | undefined;
   /** The permessage-deflate negotiator, shared by this server's connections; none when off. */
   readonly #deflate: PerMessageDeflate | undefined;
+  /** The negotiators of the extensions this server takes: the deflate one, if any. */
+  readonly #extensions: readonly PerMessageDeflate[];
+  /** Whether this server still opens WebSockets (asked before a 101 is written): one function for all upgrades. */
+  readonly #stillAccepting = (): boolean => !this.#closing;
   readonly #httpServer: HttpServer | HttpsServer | AnyHttp2Server | undefined;
   /** Detaches from an HTTP/2 server's extended CONNECT streams. */
   #detachHttp2: (() => void) | undefined;
@@ -257,6 +261,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     };
     this.#binaryView = binaryViewFor(checkBinaryType(options.binaryType));
     this.#deflate = serverPerMessageDeflate(options.perMessageDeflate);
+    this.#extensions = this.#deflate === undefined ? [] : [this.#deflate];
     this.#topics = new TopicHub(options.topics);
     if (options.server) {
       this.#httpServer = options.server;
@@ -434,14 +439,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       this.#pending++;
       let outcome: ReturnType<typeof startUpgrade>;
       try {
-        outcome = startUpgrade(
-          request,
-          socket,
-          head,
-          this.#options,
-          () => !this.#closing,
-          this.#deflate === undefined ? [] : [this.#deflate],
-        );
+        outcome = startUpgrade(request, socket, head, this.#options, this.#stillAccepting, this.#extensions);
       } catch (error) {
         this.#pending--;
         throw error;
@@ -527,7 +525,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         request,
         this.#options,
         () => !this.#closing,
-        this.#deflate === undefined ? [] : [this.#deflate],
+        this.#extensions,
       );
     } finally {
       this.#pending--;

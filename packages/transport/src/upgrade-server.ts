@@ -110,13 +110,15 @@ export function decideUpgrade<Request>(
   let result: ReturnType<typeof acceptServerHandshake>;
   try {
     const extra = typeof hooks.headers === 'function' ? hooks.headers(request) : hooks.headers;
+    // One object of one shape (an absent option is `undefined`), not one built by spreading.
     result = acceptServerHandshake(head, {
-      ...(hooks.protocols === undefined ? {} : { protocols: hooks.protocols }),
-      ...(hooks.selectProtocol === undefined
-        ? {}
-        : { selectProtocol: (offered: readonly string[]) => hooks.selectProtocol!(offered, request) }),
-      ...(context.extensions === undefined ? {} : { extensions: context.extensions }),
-      ...(extra === undefined ? {} : { headers: extra }),
+      protocols: hooks.protocols,
+      selectProtocol:
+        hooks.selectProtocol === undefined
+          ? undefined
+          : (offered: readonly string[]) => hooks.selectProtocol!(offered, request),
+      extensions: context.extensions,
+      headers: extra,
     });
   } catch (error) {
     return refuseUpgradeWith(rejectHandshake(500), error);
