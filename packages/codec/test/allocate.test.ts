@@ -122,7 +122,7 @@ describe('MessageDecoder allocate', () => {
 
 describe('FrameEncoder allocate', () => {
   it('is called for masked frames over 4 KiB, with their exact size; smaller ones come from the pool', () => {
-    const { allocate, calls, arrays } = recordingAllocate();
+    const { allocate, calls } = recordingAllocate();
     const encoder = new FrameEncoder({ role: 'client', maskKeys: fixedKeys(0x37fa213d), allocate });
     for (const length of [0, 1, 125, 4000, 4088, 4089, 10_000, 70_000]) {
       const data = randomBytes(length, length);
