@@ -37,6 +37,9 @@ export function decodeClosePayload(payload: Uint8Array): ClosePayload | CodecErr
   }
 }
 
+/** The reason bytes of a close without a reason (never written to: callers copy from it). */
+const NO_REASON = new Uint8Array(0);
+
 /**
  * Checks a close code and reason that the local application wants to send, and returns the reason's
  * UTF-8 bytes. Throws `RangeError` for a code that may not be sent or a reason over 123 bytes, and
@@ -45,13 +48,15 @@ export function decodeClosePayload(payload: Uint8Array): ClosePayload | CodecErr
 export function validateLocalClose(code: number | undefined, reason = ''): Uint8Array {
   if (code === undefined) {
     if (reason !== '') throw new TypeError('A close reason needs a close code');
-    return new Uint8Array(0);
+    return NO_REASON;
   }
   if (!Number.isInteger(code) || !isValidWireCloseCode(code)) {
     throw new RangeError(
       `Close code ${code} may not be sent: use 1000, 1001–1003, 1007–1014 or 3000–4999 (RFC 6455 §7.4)`,
     );
   }
+  // Most closes give no reason: no encoder call (it made an array every time).
+  if (reason === '') return NO_REASON;
   const reasonBytes = utf8Encoder.encode(reason);
   if (reasonBytes.length > MAX_CLOSE_REASON_BYTES) {
     throw new RangeError(`Close reason is ${reasonBytes.length} bytes of UTF-8; the limit is 123`);

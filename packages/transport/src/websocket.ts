@@ -567,7 +567,9 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
   /** Gives messages kept while nobody listened to listeners that appeared (when no iterator takes them). */
   #scheduleHandOver(): void {
-    if (this.#handOverScheduled) return;
+    // Nothing kept, nothing to hand over (a later kept message schedules its own): no microtask,
+    // which on Node costs an async resource and a bound function per call.
+    if (this.#handOverScheduled || this.#inbox === undefined || this.#inbox.length === 0) return;
     this.#handOverScheduled = true;
     queueMicrotask(() => {
       this.#handOverScheduled = false;
