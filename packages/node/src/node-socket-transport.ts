@@ -1,8 +1,12 @@
 import type { Socket } from 'node:net';
 import { formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
 
-/** The largest piece one `socket.write` gets while a large write is paced (see `write`): 256 KiB. */
-const WRITE_SLICE = 256 * 1024;
+/**
+ * The largest piece one `socket.write` gets while a large write is paced (see `write`): 1 MiB, so
+ * that pacing costs next to nothing per byte (256 KiB slices cost a 1 MiB echo 9 % more CPU), and a
+ * peer still shows progress at 1 MiB per write timeout (35 KB/s at the default 30 s).
+ */
+const WRITE_SLICE = 1024 * 1024;
 
 /**
  * How much a paced write keeps in the socket at once: two slices, so that the next one is queued
@@ -154,8 +158,8 @@ export class NodeSocketTransport implements Transport {
   }
 
   /**
-   * Writes `chunks` in order. What fits in two slices (512 KiB) goes to the socket at once, as one
-   * `writev` when there are several. A larger write is paced: the socket gets a 256 KiB slice at a
+   * Writes `chunks` in order. What fits in two slices (2 MiB) goes to the socket at once, as one
+   * `writev` when there are several. A larger write is paced: the socket gets a 1 MiB slice at a
    * time, the next one when one is written, so that `bufferedAmount` falls as the peer reads. Node
    * reports a write's progress only once it completes; a multi-megabyte `writev` would look stalled
    * to the session's write timeout until its last byte went, and a peer that reads a large message
