@@ -156,6 +156,27 @@ describe('NodeSocketTransport', () => {
     expect(transport.bufferedAmount).toBe(0);
   });
 
+  it('close() during a paced write ends the socket only after all of it', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    transport.start(recorder().handler);
+    server.pause();
+    const big = new Uint8Array(16 * 1024 * 1024).fill(7);
+    transport.write([big]);
+    expect(transport.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);
+    transport.close();
+    let received = 0;
+    server.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    const ended = once(server, 'end');
+    server.resume();
+    await ended;
+    expect(received).toBe(big.length);
+    server.end(); // the peer's end lets close() release the socket
+    await once(client, 'close');
+  });
+
   it('drops a paced write on abort', async () => {
     const { client, server } = await socketPair();
     const transport = new NodeSocketTransport(client);

@@ -460,26 +460,24 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
         const websocket = this.#websocket;
         if (typeof data !== 'string') {
           // Text as bytes (`decodeText: false`) is labelled as text, so `send()` sends it back as text.
-          if (type === 'text') data = encodedText(data);
-          else if (websocket.#binaryView !== undefined) data = websocket.#binaryView(data);
+          data = type === 'text' ? encodedText(data) : websocket.#view(data);
         }
         websocket.#received(data, 'message');
       }
 
       messagePiece(type: MessageType, data: Uint8Array, final: boolean): void {
         const websocket = this.#websocket;
-        const view = websocket.#binaryView;
-        websocket.#received({ type, data: view === undefined ? data : view(data), final }, 'messagePiece');
+        websocket.#received({ type, data: websocket.#view(data), final }, 'messagePiece');
       }
 
       ping(data: Uint8Array): void {
         const websocket = this.#websocket;
-        websocket.emit('ping', websocket.#binaryView === undefined ? data : websocket.#binaryView(data));
+        websocket.emit('ping', websocket.#view(data));
       }
 
       pong(data: Uint8Array): void {
         const websocket = this.#websocket;
-        websocket.emit('pong', websocket.#binaryView === undefined ? data : websocket.#binaryView(data));
+        websocket.emit('pong', websocket.#view(data));
       }
 
       error(error: Error): void {
@@ -547,6 +545,12 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
       return;
     }
     this.#keptMessages().push(item);
+  }
+
+  /** Received binary data as the `binaryView` option wants it (as it is without one). */
+  #view(data: Uint8Array): Uint8Array {
+    const view = this.#binaryView;
+    return view === undefined ? data : view(data);
   }
 
   /** The inbox, made when a message is first kept or an iterator first waits (closed already once the socket is). */

@@ -7,7 +7,15 @@ import { clientFrame, RawClient } from '@wskit/tooling/cve-attacks';
 import { expect, it } from 'vitest';
 import { defer } from '../helpers.js';
 
-it('fails a peer that reads nothing of its 8 MiB echo with 1008 after writeTimeout', async () => {
+/**
+ * An echo server with `writeTimeout: 300` and a raw peer upgraded to it; `accepted` is the server's
+ * session, `server` the server (both stopped after the test).
+ */
+async function echoWithRawPeer(): Promise<{
+  server: ReturnType<typeof createServer>;
+  peer: RawClient;
+  accepted: Promise<WebSocketSession>;
+}> {
   const server = createServer({ port: 0, host: '127.0.0.1', writeTimeout: 300 }, (ws) => {
     ws.on('message', (data) => void ws.send(data).catch(() => {}));
   });
@@ -17,6 +25,11 @@ it('fails a peer that reads nothing of its 8 MiB echo with 1008 after writeTimeo
   const peer = await RawClient.connect(server.port!);
   defer(() => peer.destroy());
   expect(await peer.upgrade()).toBe(101);
+  return { server, peer, accepted };
+}
+
+it('fails a peer that reads nothing of its 8 MiB echo with 1008 after writeTimeout', async () => {
+  const { server, peer, accepted } = await echoWithRawPeer();
   peer.socket.pause(); // reads nothing from here on, and sends nothing after the message
   const ws = await accepted;
   const errors: unknown[] = [];
@@ -33,16 +46,9 @@ it('fails a peer that reads nothing of its 8 MiB echo with 1008 after writeTimeo
 // visible while one large message is being written, not only once it is whole.
 it('keeps a peer that reads a large echo slowly but steadily, past writeTimeout', async () => {
   const size = 16 * 1024 * 1024;
-  const server = createServer({ port: 0, host: '127.0.0.1', writeTimeout: 300 }, (ws) => {
-    ws.on('message', (data) => void ws.send(data).catch(() => {}));
-  });
-  defer(() => server.close());
-  await once(server, 'listening');
-  const accepted = new Promise<WebSocketSession>((resolve) => server.once('connection', resolve));
-  const peer = await RawClient.connect(server.port!);
-  defer(() => peer.destroy());
-  expect(await peer.upgrade()).toBe(101);
-  // About 1.3 MB/s: each chunk read is followed by a 50 ms pause, so the echo takes over 2 s.
+  const { peer, accepted } = await echoWithRawPeer();
+  // Each chunk read is followed by a 10 ms pause: about 13 MB/s, so the 16 MiB echo takes over a
+  // second, several times writeTimeout.
   let read = 0;
   peer.socket.on('data', (chunk: Buffer) => {
     read += chunk.length;
