@@ -76,13 +76,19 @@ async function transportPair(options: { highWaterMark?: number } = {}) {
   return { client, server };
 }
 
+/** A connected pair, both started: `writer` records the client's events, `reader` the server's. */
+async function startedPair() {
+  const { client, server } = await transportPair();
+  const writer = recorder();
+  const reader = recorder();
+  client.start(writer.handler);
+  server.start(reader.handler);
+  return { client, server, writer, reader };
+}
+
 describe('BunSocketTransport', () => {
   it('keeps what a partial write leaves, resumes on drain, and loses nothing (64 MiB through a paused reader)', async () => {
-    const { client, server } = await transportPair();
-    const reader = recorder();
-    const writer = recorder();
-    client.start(writer.handler);
-    server.start(reader.handler);
+    const { client, server, writer, reader } = await startedPair();
     server.pause();
     setTimeout(() => server.resume(), 200); // the kernel's buffers fill first, then Bun writes partially
     const total = 64 * 1024 * 1024;
@@ -123,11 +129,7 @@ describe('BunSocketTransport', () => {
   }, 30_000);
 
   it('gathers small chunks, tops off before large ones, and resumes partial writes mid-chunk in order', async () => {
-    const { client, server } = await transportPair();
-    const reader = recorder();
-    const writer = recorder();
-    client.start(writer.handler);
-    server.start(reader.handler);
+    const { client, server, writer, reader } = await startedPair();
     server.pause();
     setTimeout(() => server.resume(), 200);
     // Headers, small and large payloads, empty chunks, runs larger than the gathering buffer.
@@ -177,11 +179,7 @@ describe('BunSocketTransport', () => {
   });
 
   it('half-closes with end(): the peer sees the end and can still write back', async () => {
-    const { client, server } = await transportPair();
-    const clientEvents = recorder();
-    const serverEvents = recorder();
-    client.start(clientEvents.handler);
-    server.start(serverEvents.handler);
+    const { client, server, writer: clientEvents, reader: serverEvents } = await startedPair();
     client.write([new TextEncoder().encode('last words')]);
     client.end();
     expect(client.write([new Uint8Array(1)])).toBe(false);
@@ -195,11 +193,7 @@ describe('BunSocketTransport', () => {
   });
 
   it('abort() resets the connection; the peer sees an error, then close', async () => {
-    const { client, server } = await transportPair();
-    const clientEvents = recorder();
-    const serverEvents = recorder();
-    client.start(clientEvents.handler);
-    server.start(serverEvents.handler);
+    const { client, writer: clientEvents, reader: serverEvents } = await startedPair();
     client.write([pattern(1000)]);
     client.abort();
     await until(() => serverEvents.events.includes('close') && clientEvents.events.includes('close'));
