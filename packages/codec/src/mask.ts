@@ -15,8 +15,12 @@
  *   than the word loop). Where WebAssembly or its SIMD is missing or forbidden (Workers refuse to
  *   compile code at run time, a page's CSP may too), the word loop does the work.
  *
- * The WebAssembly module is compiled on first use by a long payload, never at import.
+ * The WebAssembly kernel lives in its own module (`mask-simd.ts`), loaded by `import()` on the first
+ * long payload and compiled then, never at import: the payloads masked while it loads go through
+ * the word loop, and a bundle whose payloads stay short never carries it.
  */
+
+import type { SimdMask } from './mask-simd.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -29,12 +33,6 @@ const WORD_THRESHOLD = 128;
  * @internal exported for the frame encoder.
  */
 export const SIMD_THRESHOLD = 512;
-
-/**
- * Bytes staged through the SIMD kernel's memory per call (a multiple of 16, at most 64 KiB): small
- * enough that the source block, the staging block and the target block all stay in L1 cache.
- */
-const SIMD_BLOCK = 8 * 1024;
 
 /** The key byte that masks payload byte `index` when the payload starts at key position 0. */
 function keyByte(key: number, index: number): number {
@@ -74,125 +72,33 @@ export function platformKeyWord(key: number, phase: number): number {
   return LITTLE_ENDIAN ? littleEndianKeyWord(key, phase) : rotatedKey(key, phase) | 0;
 }
 
-// --- WebAssembly SIMD kernel -------------------------------------------------------------------
+// --- WebAssembly SIMD kernel, loaded on demand -----------------------------------------------
+
+/** The kernel once loaded; `undefined` until then (and while loading), `null` once unavailable. */
+let simdMask: SimdMask | null | undefined;
+/** The load of the kernel's module, once asked for (it loads once). */
+let simdLoad: Promise<boolean> | undefined;
 
 /**
- * The kernel, hand-assembled (202 bytes). Its text form:
+ * Starts loading the kernel's module (`mask-simd.js`) unless it was already asked for, and returns
+ * whether the kernel is in use once the load settled. Called by the first long payload: a bundled
+ * client whose payloads stay short never fetches the module. Until it has loaded, the word loop
+ * masks (results are the same); a module that fails to load leaves the word loop in charge for good.
  *
- * ```wat
- * (module
- *   (memory (export "memory") 2 2)            ;; two fixed 64 KiB pages: never grows, never detaches
- *   (func (export "xor") (param $at i32) (param $length i32) (param $word i32)
- *     (local $key v128)
- *     (local.set $key (i32x4.splat (local.get $word)))
- *     (block $end (loop $wide                  ;; 64 bytes per iteration
- *       (br_if $end (i32.lt_u (local.get $length) (i32.const 64)))
- *       (v128.store offset=0 (local.get $at) (v128.xor (v128.load offset=0 (local.get $at)) (local.get $key)))
- *       ;; … the same at offsets 16, 32 and 48
- *       (local.set $at (i32.add (local.get $at) (i32.const 64)))
- *       (local.set $length (i32.sub (local.get $length) (i32.const 64)))
- *       (br $wide)))
- *     (block $end (loop $narrow                ;; then 16 bytes per iteration
- *       (br_if $end (i32.lt_u (local.get $length) (i32.const 16)))
- *       (v128.store (local.get $at) (v128.xor (v128.load (local.get $at)) (local.get $key)))
- *       (local.set $at (i32.add (local.get $at) (i32.const 16)))
- *       (local.set $length (i32.sub (local.get $length) (i32.const 16)))
- *       (br $narrow)))))
- * ```
- *
- * `xor(at, length, word)` masks `length` bytes (a multiple of 16) at `at` in its memory in place.
+ * @internal exported for the tests, which wait for the kernel before checking it.
  */
-// biome-ignore format: one row per 16 bytes
-const SIMD_MODULE = [
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x03, 0x7f, 0x7f, 0x7f,
-  0x00, 0x03, 0x02, 0x01, 0x00, 0x05, 0x04, 0x01, 0x01, 0x02, 0x02, 0x07, 0x10, 0x02, 0x06, 0x6d,
-  0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x03, 0x78, 0x6f, 0x72, 0x00, 0x00, 0x0a, 0x9a, 0x01,
-  0x01, 0x97, 0x01, 0x01, 0x01, 0x7b, 0x20, 0x02, 0xfd, 0x11, 0x21, 0x03, 0x02, 0x40, 0x03, 0x40,
-  0x20, 0x01, 0x41, 0xc0, 0x00, 0x49, 0x0d, 0x01, 0x20, 0x00, 0x20, 0x00, 0xfd, 0x00, 0x04, 0x00,
-  0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x00, 0x20, 0x00, 0x20, 0x00, 0xfd, 0x00, 0x04, 0x10,
-  0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x10, 0x20, 0x00, 0x20, 0x00, 0xfd, 0x00, 0x04, 0x20,
-  0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x20, 0x20, 0x00, 0x20, 0x00, 0xfd, 0x00, 0x04, 0x30,
-  0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x30, 0x20, 0x00, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0x00,
-  0x20, 0x01, 0x41, 0xc0, 0x00, 0x6b, 0x21, 0x01, 0x0c, 0x00, 0x0b, 0x0b, 0x02, 0x40, 0x03, 0x40,
-  0x20, 0x01, 0x41, 0x10, 0x49, 0x0d, 0x01, 0x20, 0x00, 0x20, 0x00, 0xfd, 0x00, 0x04, 0x00, 0x20,
-  0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x00, 0x20, 0x00, 0x41, 0x10, 0x6a, 0x21, 0x00, 0x20, 0x01,
-  0x41, 0x10, 0x6b, 0x21, 0x01, 0x0c, 0x00, 0x0b, 0x0b, 0x0b,
-];
-
-/** What the kernel exports, bound for calls from JavaScript. */
-interface SimdKernel {
-  /** Masks `length` bytes (a multiple of 16) at `at` in `memory`, in place. */
-  readonly xor: (at: number, length: number, word: number) => void;
-  /** The kernel's memory: 128 KiB, fixed, so this view never detaches. */
-  readonly memory: Uint8Array;
-  /** The first {@link SIMD_BLOCK} bytes of `memory`, so a full block needs no new view. */
-  readonly block: Uint8Array;
-}
-
-/** The slice of the WebAssembly JS API the kernel needs (declared here: no DOM or runtime types). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
-/** `undefined` until first needed; `null` once known to be unavailable. */
-let simdKernel: SimdKernel | null | undefined;
-
-function loadSimdKernel(): SimdKernel | null {
-  simdKernel = null;
-  try {
-    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    const bytes = new Uint8Array(SIMD_MODULE);
-    // `validate` is false where the engine lacks SIMD; compiling throws where code generation is
-    // forbidden (workerd, a strict CSP). Either way the word loop stays in charge.
-    if (api === undefined || !api.validate(bytes)) return null;
-    const exports = new api.Instance(new api.Module(bytes)).exports;
-    const memory = new Uint8Array((exports.memory as { buffer: ArrayBuffer }).buffer);
-    const xor = exports.xor as SimdKernel['xor'];
-    const kernel: SimdKernel = { xor, memory, block: memory.subarray(0, SIMD_BLOCK) };
-    // Self-test once: a miscompiled or misassembled kernel must never corrupt payloads.
-    kernel.memory.fill(0x5a, 0, 80);
-    xor(0, 80, 0x01020304);
-    if (memory[0] !== 0x5e || memory[1] !== 0x59 || memory[79] !== 0x5b) return null;
-    simdKernel = kernel;
-  } catch {
-    simdKernel = null;
-  }
-  return simdKernel;
-}
-
-/**
- * Masks `length` bytes of `source` into `target` at `targetOffset` through the SIMD kernel, a block
- * at a time; `source` and `target` may be the same bytes. Blocks are multiples of 16 bytes, so the
- * key phase is the same at the start of every block; the last block is XORed up to the next
- * multiple of 16 (bytes past the payload in the kernel's memory are scratch) and copied out exactly.
- */
-function simdMask(
-  kernel: SimdKernel,
-  source: Uint8Array,
-  target: Uint8Array,
-  targetOffset: number,
-  length: number,
-  word: number,
-): void {
-  const memory = kernel.memory;
-  if (length <= SIMD_BLOCK) {
-    memory.set(source);
-    kernel.xor(0, (length + 15) & ~15, word);
-    target.set(length === SIMD_BLOCK ? kernel.block : memory.subarray(0, length), targetOffset);
-    return;
-  }
-  // Blocks of the source as plain views: `subarray` would go through the species constructor of a
-  // subclass such as Node's Buffer, several times slower.
-  const buffer = source.buffer;
-  const base = source.byteOffset;
-  for (let at = 0; at < length; at += SIMD_BLOCK) {
-    const size = Math.min(length - at, SIMD_BLOCK);
-    memory.set(new Uint8Array(buffer, base + at, size));
-    kernel.xor(0, (size + 15) & ~15, word);
-    target.set(size === SIMD_BLOCK ? kernel.block : memory.subarray(0, size), targetOffset + at);
-  }
+export function loadSimd(): Promise<boolean> {
+  simdLoad ??= import('./mask-simd.js').then(
+    ({ loadSimdKernel }) => {
+      simdMask = loadSimdKernel();
+      return simdMask !== null;
+    },
+    () => {
+      simdMask = null;
+      return false;
+    },
+  );
+  return simdLoad;
 }
 
 // --- JavaScript kernels ------------------------------------------------------------------------
@@ -295,10 +201,11 @@ function maskWords(bytes: Uint8Array, start: number, end: number, key: number, p
   maskBytes(bytes, tail, end, key, phase + (tail - start));
 }
 
-/** The SIMD kernel, when `length` is worth it and the runtime has one. */
-function simdFor(length: number): SimdKernel | null {
+/** The SIMD kernel, when `length` is worth it and the runtime has one loaded. */
+function simdFor(length: number): SimdMask | null | undefined {
   if (length < SIMD_THRESHOLD) return null;
-  return simdKernel === undefined ? loadSimdKernel() : simdKernel;
+  if (simdLoad === undefined) void loadSimd();
+  return simdMask;
 }
 
 /**
@@ -316,7 +223,7 @@ export function applyMask(data: Uint8Array, key: number, phase = 0): void {
     return;
   }
   const kernel = simdFor(length);
-  if (kernel !== null) simdMask(kernel, data, data, 0, length, littleEndianKeyWord(key, phase));
+  if (kernel) kernel(data, data, 0, length, littleEndianKeyWord(key, phase));
   else maskWords(data, 0, length, key, phase);
 }
 
@@ -342,8 +249,8 @@ export function maskInto(
     return;
   }
   const kernel = simdFor(length);
-  if (kernel !== null) {
-    simdMask(kernel, source, target, offset, length, littleEndianKeyWord(key, phase));
+  if (kernel) {
+    kernel(source, target, offset, length, littleEndianKeyWord(key, phase));
     return;
   }
   // A native copy, then the in-place word kernel on the target: whatever the two alignments, and

@@ -1,9 +1,10 @@
 /**
  * The masking kernels where the WebAssembly SIMD kernel cannot run: no `WebAssembly` at all, an
  * engine without SIMD (`validate` is false), and a runtime that forbids compiling code (workerd, a
- * strict CSP: compiling throws). Each case loads a fresh copy of the package with `WebAssembly`
- * replaced before first use, so the word loop is in charge; and the kernel is compiled on first use
- * by a long payload, once, never at import.
+ * strict CSP: compiling throws), or its module failing to load. Each case loads a fresh copy of
+ * the package with `WebAssembly` replaced before first use, so the word loop is in charge; and the
+ * kernel's module is loaded (`import()`) and compiled on first use by a long payload, once, never at
+ * import, with the word loop masking correctly until it has loaded.
  *
  * vitest only (`.node.test.ts`: `bun test` skips it), for `vi.resetModules()`.
  */
@@ -14,6 +15,9 @@ type Codec = typeof import('@wskit/codec');
 
 const realWebAssembly = globalThis.WebAssembly;
 
+/** The kernel load of the last fresh copy, awaited after each test (it reads `WebAssembly`). */
+let settle: (() => Promise<boolean>) | undefined;
+
 /** A fresh copy of the package, loaded while `globalThis.WebAssembly` is `replacement`. */
 async function loadWith(replacement: unknown): Promise<Codec> {
   vi.resetModules();
@@ -22,10 +26,15 @@ async function loadWith(replacement: unknown): Promise<Codec> {
     configurable: true,
     writable: true,
   });
-  return (await import('@wskit/codec')) as Codec;
+  const codec = (await import('@wskit/codec')) as Codec;
+  settle = (await import('../src/mask.js')).loadSimd;
+  return codec;
 }
 
-afterEach(() => {
+afterEach(async () => {
+  // A load a test started must not run under the next test's WebAssembly.
+  await settle?.();
+  settle = undefined;
   Object.defineProperty(globalThis, 'WebAssembly', {
     value: realWebAssembly,
     configurable: true,
@@ -65,7 +74,7 @@ describe('masking without the WebAssembly SIMD kernel', () => {
     codec.applyMask(new Uint8Array(511), 1);
     expect(calls.validate).toBe(0);
     codec.applyMask(new Uint8Array(512), 1);
-    expect(calls.validate).toBe(1);
+    await vi.waitFor(() => expect(calls.validate).toBe(1));
     expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
     expect(calls).toEqual({ validate: 1, compile: 0 });
   });
@@ -74,7 +83,52 @@ describe('masking without the WebAssembly SIMD kernel', () => {
     const { api, calls } = fakeWebAssembly({ validates: true, compiles: false });
     const codec = await loadWith(api);
     expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
+    await vi.waitFor(() => expect(calls.compile).toBe(1));
+    expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
     expect(calls).toEqual({ validate: 1, compile: 1 });
+  });
+
+  it('while the kernel loads the word loop masks long payloads; then the kernel, compiled once', async () => {
+    const calls = { validate: 0, compile: 0 };
+    const counting = {
+      validate: (bytes: Uint8Array<ArrayBuffer>) => {
+        calls.validate++;
+        return realWebAssembly.validate(bytes);
+      },
+      Module: class {
+        constructor(bytes: Uint8Array<ArrayBuffer>) {
+          calls.compile++;
+          // biome-ignore lint/correctness/noConstructorReturn: stands in for the real module
+          return new realWebAssembly.Module(bytes);
+        }
+      },
+      Instance: realWebAssembly.Instance,
+    };
+    const codec = await loadWith(counting);
+    const { loadSimd } = await import('../src/mask.js');
+    expect(calls.validate).toBe(0);
+    // Every length, before the module has loaded: the first long payload only asks for it.
+    expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
+    expect(calls.validate).toBe(0);
+    expect(await loadSimd()).toBe(true);
+    expect(calls).toEqual({ validate: 1, compile: 1 });
+    expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
+    expect(calls).toEqual({ validate: 1, compile: 1 });
+  });
+
+  it('its module failing to load (a chunk not fetched): the word loop for good', async () => {
+    vi.doMock('../src/mask-simd.js', () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    });
+    try {
+      const codec = await loadWith(realWebAssembly);
+      const { loadSimd } = await import('../src/mask.js');
+      expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
+      expect(await loadSimd()).toBe(false);
+      expect(checkKernels(codec.applyMask, codec.maskInto)).toEqual([]);
+    } finally {
+      vi.doUnmock('../src/mask-simd.js');
+    }
   });
 
   it('the encoder and decoder round-trip large masked messages without it', async () => {
