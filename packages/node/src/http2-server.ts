@@ -4,16 +4,15 @@
  * `acceptHttp2ServerHandshake`), asked to the same hooks as HTTP/1.1 upgrades, answered 200 or
  * refused, and handed over as an {@link Http2StreamTransport}.
  */
-import {
-  constants,
-  type Http2SecureServer,
-  type Http2Server,
+import type {
+  Http2SecureServer,
+  Http2Server,
   Http2ServerRequest,
-  type Http2ServerResponse,
-  type IncomingHttpHeaders,
-  type OutgoingHttpHeaders,
-  type ServerHttp2Session,
-  type ServerHttp2Stream,
+  Http2ServerResponse,
+  IncomingHttpHeaders,
+  OutgoingHttpHeaders,
+  ServerHttp2Session,
+  ServerHttp2Stream,
 } from 'node:http2';
 import {
   acceptHttp2ServerHandshake,
@@ -26,6 +25,7 @@ import {
   type ServerExtensionNegotiator,
 } from '@wskit/handshake';
 import type { UpgradeHooks, UpgradeRejection, VerifyResult } from '@wskit/transport';
+import { nodeHttp2 } from './builtins.js';
 import { Http2StreamTransport } from './http2-transport.js';
 
 /** An HTTP/2 server a `WebSocketServer` can attach to: `http2.createSecureServer` or `http2.createServer`. */
@@ -82,7 +82,7 @@ function toHttp2Refusal(response: HandshakeResponse): { headers: OutgoingHttpHea
 /** Answers a refusal on the stream: the header block, then the body with END_STREAM. */
 export function refuseStream(stream: ServerHttp2Stream, response: HandshakeResponse): void {
   if (stream.destroyed || stream.closed || stream.headersSent) {
-    if (!stream.destroyed) stream.close(constants.NGHTTP2_CANCEL);
+    if (!stream.destroyed) stream.close(nodeHttp2().constants.NGHTTP2_CANCEL);
     return;
   }
   const { headers, body } = toHttp2Refusal(response);
@@ -258,7 +258,7 @@ export function attachHttp2(server: AnyHttp2Server, listener: Http2StreamListene
     rawHeaders: string[],
   ) => {
     if (!isWebSocketConnect(headers) || taken.has(stream)) return;
-    take(stream, headers, new Http2ServerRequest(stream, headers, {}, rawHeaders));
+    take(stream, headers, new (nodeHttp2().Http2ServerRequest)(stream, headers, {}, rawHeaders));
   };
   const onConnect = (request: Http2ServerRequest, response: Http2ServerResponse) => {
     if (isWebSocketConnect(request.headers)) {
@@ -269,7 +269,7 @@ export function attachHttp2(server: AnyHttp2Server, listener: Http2StreamListene
       server.listeners('connect').every((other) => connectListeners.has(other as never))
     ) {
       // The compatibility layer's own answer when nobody else listens for CONNECT.
-      response.statusCode = constants.HTTP_STATUS_METHOD_NOT_ALLOWED;
+      response.statusCode = nodeHttp2().constants.HTTP_STATUS_METHOD_NOT_ALLOWED;
       response.end();
     }
   };

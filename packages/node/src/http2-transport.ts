@@ -1,6 +1,7 @@
-import { constants, type Http2Session, type Http2Stream } from 'node:http2';
+import type { Http2Session, Http2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { formatAddress } from '@wskit/transport';
+import { nodeHttp2 } from './builtins.js';
 import { NodeSocketTransport } from './node-socket-transport.js';
 
 /** The options of an {@link Http2StreamTransport}. */
@@ -68,7 +69,7 @@ export class Http2StreamTransport extends NodeSocketTransport {
     this.#closing = true;
     const stream = this.stream;
     const release = () => {
-      if (!stream.closed && !stream.destroyed) stream.close(constants.NGHTTP2_NO_ERROR);
+      if (!stream.closed && !stream.destroyed) stream.close(nodeHttp2().constants.NGHTTP2_NO_ERROR);
     };
     if (stream.writableFinished) release();
     else stream.once('finish', release);
@@ -82,7 +83,7 @@ export class Http2StreamTransport extends NodeSocketTransport {
       return;
     }
     // Destroyed only once the reset is out: destroying at once would drop it.
-    stream.close(constants.NGHTTP2_CANCEL, () => super.abort(error));
+    stream.close(nodeHttp2().constants.NGHTTP2_CANCEL, () => super.abort(error));
   }
 
   /** Lets the process exit while this WebSocket is open: its own session only (`http2: true`). */

@@ -1,17 +1,6 @@
 import { EventEmitter } from 'node:events';
-import {
-  createServer as createHttpServer,
-  type Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
-import {
-  constants as Http2Constants,
-  Http2ServerRequest,
-  type IncomingHttpHeaders,
-  type ServerHttp2Session,
-  type ServerHttp2Stream,
-} from 'node:http2';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import {
   createServer as createHttpsServer,
   type ServerOptions as HttpsOptions,
@@ -35,6 +24,7 @@ import {
   WebSocket,
 } from '@wskit/transport';
 import { type BinaryTypeOption, binaryViewFor, checkBinaryType } from './binary-type.js';
+import { nodeHttp, nodeHttp2 } from './builtins.js';
 import { engineExtensions, type PerMessageDeflateOption, serverPerMessageDeflate } from './compression.js';
 import {
   type AcceptedStream,
@@ -281,7 +271,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain' });
         response.end('Upgrade Required\n');
       };
-      this.#httpServer = options.tls ? createHttpsServer(options.tls, refuse) : createHttpServer(refuse);
+      this.#httpServer = options.tls ? createHttpsServer(options.tls, refuse) : nodeHttp.createServer(refuse);
       this.#ownsServer = true;
       const server = this.#httpServer;
       this.#listened = new Promise((resolve) => {
@@ -491,11 +481,11 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   async handleStream(
     stream: ServerHttp2Stream,
     headers: IncomingHttpHeaders,
-    request: WebSocketServerRequest = new Http2ServerRequest(stream, headers, {}, []),
+    request: WebSocketServerRequest = new (nodeHttp2().Http2ServerRequest)(stream, headers, {}, []),
     callback?: (socket: WebSocket, request: WebSocketServerRequest) => void,
   ): Promise<WebSocket | undefined> {
     const timer = createHandshakeTimeout(this.#handshakeTimeout === 0 ? Infinity : this.#handshakeTimeout);
-    const onTimeout = () => stream.close(Http2Constants.NGHTTP2_CANCEL);
+    const onTimeout = () => stream.close(nodeHttp2().constants.NGHTTP2_CANCEL);
     timer.signal.addEventListener('abort', onTimeout, { once: true });
     const rejected = (status: number, error?: unknown) => {
       const late = timer.signal.aborted;

@@ -1,7 +1,7 @@
 /**
  * The event classes of the WHATWG WebSocket API: the runtime's own `MessageEvent`, `CloseEvent` and
  * `ErrorEvent` where they exist (browsers, Bun, workerd; Node has `MessageEvent`, and `CloseEvent`
- * from 23), else small compatible classes.
+ * from 23), else small compatible classes; chosen on first use, not at import.
  */
 import { enumerableMembers } from './standard-steps.js';
 
@@ -184,21 +184,65 @@ for (const [fallback, name] of [
 
 const globals = globalThis as { CloseEvent?: unknown; MessageEvent?: unknown; ErrorEvent?: unknown };
 
+/**
+ * Chooses a class on first use rather than at import: Node defines `MessageEvent` and `CloseEvent`
+ * as lazy globals, and the first read of either loads its bundled undici (in Node 24: 2.8 MB more
+ * heap and 18 MB more RSS, which every later full collection marks again), a price a server that
+ * never dispatches a WHATWG event should not pay for importing the package.
+ */
+function chosenOnFirstUse<E extends Event, Init>(
+  choose: () => StandardEventClass<E, Init>,
+): () => StandardEventClass<E, Init> {
+  let chosen: StandardEventClass<E, Init> | undefined;
+  return () => {
+    chosen ??= choose();
+    return chosen;
+  };
+}
+
+/** The runtime's class where it has one, else `fallback`; chosen on first use. */
 function runtimeOr<E extends Event, Init>(
-  runtime: unknown,
+  runtime: () => unknown,
   fallback: StandardEventClass<E, Init>,
-): StandardEventClass<E, Init> {
-  return typeof runtime === 'function' ? (runtime as StandardEventClass<E, Init>) : fallback;
+): () => StandardEventClass<E, Init> {
+  return chosenOnFirstUse(() => {
+    const candidate = runtime();
+    return typeof candidate === 'function' ? (candidate as StandardEventClass<E, Init>) : fallback;
+  });
 }
 
 /**
- * `CloseEvent`: the runtime's own where it has one (browsers, Bun, workerd, Node 23+), else a
- * compatible class (`code`, `reason`, `wasClean`). The WHATWG classes dispatch these.
+ * The exported stand-in for a class chosen on first use: it behaves as the chosen class (`new`,
+ * `instanceof`, `extends`, `name`, `prototype`, statics), and the first such use chooses it. A
+ * proxy over a plain function: it must be constructible, and its own `prototype` is writable, so
+ * the proxy may report the chosen class's.
  */
-export const CloseEvent: StandardEventClass<StandardCloseEvent, StandardCloseEventInit> = runtimeOr(
-  globals.CloseEvent,
-  FallbackCloseEvent,
-);
+function standIn<E extends Event, Init>(
+  chosen: () => StandardEventClass<E, Init>,
+): StandardEventClass<E, Init> {
+  // A function expression, not an arrow: a proxy's target must be constructible.
+  const target = function eventClass(): void {};
+  const proxy: StandardEventClass<E, Init> = new Proxy(target, {
+    construct: (_, args, newTarget) =>
+      Reflect.construct(chosen(), args, newTarget === proxy ? chosen() : newTarget),
+    apply: (_, self, args) => Reflect.apply(chosen() as unknown as () => void, self, args),
+    get: (_, key) => Reflect.get(chosen(), key),
+    has: (_, key) => Reflect.has(chosen(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(chosen()),
+  }) as unknown as StandardEventClass<E, Init>;
+  return proxy;
+}
+
+const closeEventClass = runtimeOr(() => globals.CloseEvent, FallbackCloseEvent);
+
+/**
+ * `CloseEvent`: the runtime's own where it has one (browsers, Bun, workerd, Node 23+), else a
+ * compatible class (`code`, `reason`, `wasClean`). The WHATWG classes dispatch these. Looked up on
+ * first use (see `chosenOnFirstUse`): the export behaves as that class, though it is not the
+ * global's identity (`CloseEvent !== globalThis.CloseEvent`; `instanceof` either works).
+ */
+export const CloseEvent: StandardEventClass<StandardCloseEvent, StandardCloseEventInit> =
+  standIn(closeEventClass);
 
 /** Whether the runtime's `MessageEvent` keeps `origin` from its init dictionary (workerd's drops it). */
 function keepsOrigin(candidate: unknown): boolean {
@@ -213,34 +257,46 @@ function keepsOrigin(candidate: unknown): boolean {
   }
 }
 
+const messageEventClass = chosenOnFirstUse(() => {
+  const runtime = globals.MessageEvent;
+  return typeof runtime === 'function' && keepsOrigin(runtime)
+    ? (runtime as StandardEventClass<StandardMessageEvent, StandardMessageEventInit>)
+    : FallbackMessageEvent;
+});
+
 /**
  * `MessageEvent`: the runtime's own where it has a complete one (browsers, Node, Bun), else a
- * compatible class (workerd's drops `origin`, which WebSocket messages carry).
+ * compatible class (workerd's drops `origin`, which WebSocket messages carry). Looked up on first
+ * use, as {@link CloseEvent}.
  */
 export const MessageEvent: StandardEventClass<StandardMessageEvent, StandardMessageEventInit> =
-  typeof globals.MessageEvent === 'function' && keepsOrigin(globals.MessageEvent)
-    ? (globals.MessageEvent as StandardEventClass<StandardMessageEvent, StandardMessageEventInit>)
-    : FallbackMessageEvent;
+  standIn(messageEventClass);
+
+const errorEventClass = runtimeOr(() => globals.ErrorEvent, FallbackErrorEvent);
 
 /**
  * `ErrorEvent`: the runtime's own where it has one (browsers, Bun, workerd), else a compatible
  * class (`message`, `filename`, `lineno`, `colno`, `error`; Node has none as a global). The WHATWG
- * class's `error` events are these, with the failure as `error`.
+ * class's `error` events are these, with the failure as `error`. Looked up on first use, as
+ * {@link CloseEvent}.
  */
-export const ErrorEvent: StandardEventClass<StandardErrorEvent, StandardErrorEventInit> = runtimeOr(
-  globals.ErrorEvent,
-  FallbackErrorEvent,
-);
+export const ErrorEvent: StandardEventClass<StandardErrorEvent, StandardErrorEventInit> =
+  standIn(errorEventClass);
 
 /** A `message` event with `data` and `origin`. */
 export function createMessageEvent(data: unknown, origin: string): StandardMessageEvent {
-  return new MessageEvent('message', { data, origin });
+  return new (messageEventClass())('message', { data, origin });
+}
+
+/** A `close` event. */
+export function createCloseEvent(code: number, reason: string, wasClean: boolean): StandardCloseEvent {
+  return new (closeEventClass())('close', { code, reason, wasClean });
 }
 
 /** An `error` event carrying `error` (and its message), also where the runtime's constructor drops it. */
 export function createErrorEvent(error: unknown): StandardErrorEvent {
   const message = error instanceof Error ? error.message : String(error ?? '');
-  const event = new ErrorEvent('error', { message, error });
+  const event = new (errorEventClass())('error', { message, error });
   if (event.error !== error) Object.defineProperty(event, 'error', { value: error, enumerable: true });
   return event;
 }

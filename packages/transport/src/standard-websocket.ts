@@ -2,7 +2,7 @@ import { type BinaryData, toBytes, utf8Length } from './bytes.js';
 import { EncodedText } from './encoded-text.js';
 import { HandshakeFailedError } from './handshake-failed-error.js';
 import {
-  CloseEvent,
+  createCloseEvent,
   createErrorEvent,
   createMessageEvent,
   runtimeCallsEventHandlers,
@@ -407,7 +407,7 @@ export class StandardWebSocket extends EventTarget {
         this.#failure ?? domError(`The WebSocket connection closed uncleanly (${code})`, 'NetworkError');
       this.dispatchEvent(createErrorEvent(failure));
     }
-    this.dispatchEvent(new CloseEvent('close', { code, reason, wasClean }));
+    this.dispatchEvent(createCloseEvent(code, reason, wasClean));
   }
 
   #binary(data: Uint8Array): ArrayBuffer | Blob {
