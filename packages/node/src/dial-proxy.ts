@@ -4,9 +4,10 @@
  * for `dialWebSocket(nodeDialer, …)` and other users of the `Dialer` port.)
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { DialTarget, ProxyTarget } from '@wskit/transport';
 import { ConnectResponseReader, formatConnectRequest } from '@wskit/transport/proxy-tunnel';
+import { nodeTls } from './builtins.js';
 import { NodeSocketTransport } from './node-socket-transport.js';
 
 /** A socket whose errors no longer matter, destroyed. */
@@ -118,7 +119,7 @@ export async function dialThroughProxy(target: DialTarget, proxy: ProxyTarget): 
   }
   signal?.throwIfAborted();
   const toProxy: Socket = proxy.secure
-    ? tlsConnect({
+    ? nodeTls.connect({
         host: proxy.host,
         port: proxy.port,
         ALPNProtocols: ['http/1.1'],
@@ -133,7 +134,7 @@ export async function dialThroughProxy(target: DialTarget, proxy: ProxyTarget): 
     await waitFor(toProxy, proxy.secure ? 'secureConnect' : 'connect', signal);
     await requestTunnel(toProxy, target, proxy);
     if (target.secure) {
-      socket = tlsConnect({
+      socket = nodeTls.connect({
         socket: toProxy,
         ALPNProtocols: ['http/1.1'],
         ...(target.servername === undefined ? {} : { servername: target.servername }),

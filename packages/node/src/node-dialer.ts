@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Dialer, DialTarget } from '@wskit/transport';
+import { nodeTls } from './builtins.js';
 import { NodeSocketTransport } from './node-socket-transport.js';
 
 /** Opens a TCP or TLS socket to the target, half-open allowed (the close handshake needs it). */
@@ -17,7 +18,7 @@ function openSocket(target: DialTarget): Socket {
     // tls.connect passes it on to the TLSSocket (not in its types).
     allowHalfOpen: true,
   };
-  return tlsConnect(options);
+  return nodeTls.connect(options);
 }
 
 /**

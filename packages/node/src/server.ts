@@ -8,7 +8,6 @@ import {
 } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Server as TlsServer } from 'node:tls';
 import { CloseCode } from '@wskit/codec';
 import { formatExtensions, rejectHandshake } from '@wskit/handshake';
 import type { PerMessageDeflate } from '@wskit/permessage-deflate';
@@ -24,7 +23,7 @@ import {
   WebSocket,
 } from '@wskit/transport';
 import { type BinaryTypeOption, binaryViewFor, checkBinaryType } from './binary-type.js';
-import { nodeHttp, nodeHttp2 } from './builtins.js';
+import { nodeHttp, nodeHttp2, nodeTls } from './builtins.js';
 import { engineExtensions, type PerMessageDeflateOption, serverPerMessageDeflate } from './compression.js';
 import {
   type AcceptedStream,
@@ -298,7 +297,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
 
   /** The event that hands over a socket ready for its request: after TLS on an `https` server. */
   get #connectionEvent(): 'connection' | 'secureConnection' {
-    return this.#httpServer instanceof TlsServer ? 'secureConnection' : 'connection';
+    return this.#httpServer instanceof nodeTls.Server ? 'secureConnection' : 'connection';
   }
 
   /** Arms the handshake deadline of a socket, unless one runs already: it destroys the socket. */
@@ -345,7 +344,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     // An HTTP/2 connection is timed by its session (#onSession), its WebSockets per stream.
     if (isHttp2Server(this.#httpServer!)) {
       const alpn = (socket as { alpnProtocol?: string | false }).alpnProtocol;
-      if (!(this.#httpServer instanceof TlsServer) || alpn === 'h2') return;
+      if (!(this.#httpServer instanceof nodeTls.Server) || alpn === 'h2') return;
       // An HTTP/1.1 connection (allowHTTP1): a request listener may have come since.
       this.#listenForRequests();
     }
