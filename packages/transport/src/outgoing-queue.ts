@@ -19,7 +19,8 @@ interface WholeEntry {
   readonly size: number;
   /** The engine's per-message options (`compress`), or `undefined` for none. */
   readonly options: SendOptions | undefined;
-  readonly done: Deferred;
+  /** Settled when handed on (or dropped); `undefined` for a message sent without a promise. */
+  readonly done: Deferred | undefined;
 }
 
 /** A message streamed in fragments: its place in the queue is taken when the stream is created. */
@@ -52,16 +53,25 @@ type Entry = WholeEntry | StreamEntry | FramesEntry;
 /** The empty queue every idle session shares; never written to. */
 const NO_ENTRIES = Object.freeze([]) as unknown as Entry[];
 
+/** What `take` returns when no handed unit has a promise; never written to. */
+const NO_DEFERREDS = Object.freeze([]) as unknown as Deferred[];
+
 export class OutgoingQueue {
   /** The queue; the shared empty {@link NO_ENTRIES} while empty (no array allocated per flush or held idle). */
   #entries: Entry[] = NO_ENTRIES;
   #head = 0;
   #bytes = 0;
   #handedMessages = 0;
+  #lastTakeUnits = 0;
 
   /** Payload bytes waiting in the queue. */
   get bytes(): number {
     return this.#bytes;
+  }
+
+  /** Messages and fragments the last {@link take} handed on (some without a promise). */
+  get lastTakeUnits(): number {
+    return this.#lastTakeUnits;
   }
 
   /** Whole messages handed to the engine so far (`sendText`/`sendBinary` calls), never reset. */
@@ -90,6 +100,12 @@ export class OutgoingQueue {
     this.#add({ kind: 'whole', type, data, size, options, done });
     this.#bytes += size;
     return done.promise;
+  }
+
+  /** Queues a whole message with no promise to settle (nothing is allocated for it but its entry). */
+  pushMessageQuietly(type: MessageType, data: Payload, size: number, options?: SendOptions): void {
+    this.#add({ kind: 'whole', type, data, size, options, done: undefined });
+    this.#bytes += size;
   }
 
   /** Queues frames already encoded; {@link take} stops in front of them (see {@link takeFrames}). */
@@ -143,12 +159,15 @@ export class OutgoingQueue {
   /**
    * Hands queued messages and fragments to `engine` in order, until `budget` payload bytes were
    * handed (at least one unit goes, however large) or the head is a stream waiting for its next
-   * fragment. Returns the handed units' deferreds, to resolve once the engine's bytes were written.
+   * fragment. Returns the handed units' deferreds, to resolve once the engine's bytes were written
+   * (the shared empty array when none has one), and counts the units in {@link lastTakeUnits}.
    */
   take(budget: number, engine: Connection): Deferred[] {
-    const handed: Deferred[] = [];
+    // Allocated for the first promise to settle: messages sent without one need no array.
+    let handed: Deferred[] = NO_DEFERREDS;
+    let units = 0;
     let spent = 0;
-    while (this.#head < this.#entries.length && (handed.length === 0 || spent < budget)) {
+    while (this.#head < this.#entries.length && (units === 0 || spent < budget)) {
       const entry = this.#entries[this.#head]!;
       if (entry.kind === 'frames') break; // the session writes them behind the engine's output
       if (entry.kind === 'whole') {
@@ -159,7 +178,11 @@ export class OutgoingQueue {
         this.#shift();
         this.#bytes -= entry.size;
         spent += entry.size;
-        handed.push(entry.done);
+        units++;
+        if (entry.done !== undefined) {
+          if (handed === NO_DEFERREDS) handed = [];
+          handed.push(entry.done);
+        }
         continue;
       }
       const fragment = entry.fragments.shift();
@@ -175,12 +198,15 @@ export class OutgoingQueue {
       }
       this.#bytes -= fragment.size;
       spent += fragment.size;
+      units++;
+      if (handed === NO_DEFERREDS) handed = [];
       handed.push(fragment.done);
       if (fragment.final) {
         entry.done = true;
         this.#shift();
       }
     }
+    this.#lastTakeUnits = units;
     return handed;
   }
 
@@ -194,7 +220,7 @@ export class OutgoingQueue {
     for (let index = head; index < entries.length; index++) {
       const entry = entries[index]!;
       if (entry.kind === 'whole') {
-        rejectDeferred(entry.done, error);
+        if (entry.done !== undefined) rejectDeferred(entry.done, error);
       } else if (entry.kind === 'stream') {
         entry.done = true;
         for (const fragment of entry.fragments) rejectDeferred(fragment.done, error);

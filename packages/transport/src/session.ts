@@ -502,6 +502,19 @@ export class Session {
   }
 
   /**
+   * Queues a whole message as {@link send} does, without a promise. Returns `false` when the session
+   * is not open (the message is dropped) or when it now needs drain (`needsDrain`: the sender should
+   * wait for `drain` before sending more); `true` otherwise.
+   */
+  write(type: MessageType, data: Payload, size: number, options?: SendOptions): boolean {
+    if (this.state !== 'OPEN') return false;
+    this.#queue.pushMessageQuietly(type, data, size, options);
+    if (this.#idleTimeout > 0) this.#lastActivity = clock();
+    this.#queued();
+    return !this.needsDrain;
+  }
+
+  /**
    * Queues frames encoded elsewhere (a topic's message, framed once for every subscriber): written
    * as they are, in order with this session's own messages. `bytes` counts in `bufferedAmount`
    * until they are written. Returns `false` (and drops them) unless the session is open.
@@ -964,15 +977,16 @@ export class Session {
   #handOver(budget: number): HandOver {
     const bytesBefore = this.#queue.bytes;
     const taken = this.#queue.take(budget, this.#engine);
+    const count = this.#queue.lastTakeUnits;
     const target = this.#queue.handedMessages;
-    if (!this.#engine.encodes || this.#engine.encodedMessages >= target || taken.length === 0) {
-      return { count: taken.length, resolveNow: taken };
+    if (!this.#engine.encodes || this.#engine.encodedMessages >= target || count === 0) {
+      return { count, resolveNow: taken };
     }
     const bytes = bytesBefore - this.#queue.bytes;
     if (this.#encodingBatches === NO_BATCHES) this.#encodingBatches = [];
     this.#encodingBatches.push({ target, bytes, handed: taken });
     this.#encodingBytes += bytes;
-    return { count: taken.length, resolveNow: NO_DEFERREDS };
+    return { count, resolveNow: NO_DEFERREDS };
   }
 
   /**

@@ -254,19 +254,63 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
    * Throws `TypeError` when `options` is not an object or `compress` not a boolean.
    */
   send(data: string | BinaryData, options?: SendOptions): Promise<void> {
+    return this.#submit(data, options, true) as Promise<void>;
+  }
+
+  /**
+   * Sends a message as {@link send} does, without a promise: for the hot paths that need not know
+   * when each message was written (an echo, a relay, a fan-out). Returns `false` when the sender
+   * should wait before sending more, `true` otherwise, as a Node stream's `write` does:
+   * - after the message was queued, {@link needsDrain} holds (the transport pushes back and
+   *   `bufferedAmount` reached `highWaterMark`): wait for `drain` (`await ws.drained()`);
+   * - the WebSocket is not open (closing or closed): the message is dropped, as `ws` drops what is
+   *   sent after close without a callback; `drained()` then settles at once.
+   *
+   * A message written and then cut off by the connection's end is lost without a report (the `close`
+   * event says why); use {@link send} where that matters. Messages keep their order with those of
+   * `send()` and `stream()`. Throws as `send()` does for bad `data` or `options`.
+   *
+   * ```ts fragment
+   * for await (const message of ws) {
+   *   if (!ws.write(message)) await ws.drained();
+   * }
+   * ```
+   */
+  write(data: string | BinaryData, options?: SendOptions): boolean {
+    return this.#submit(data, options, false) as boolean;
+  }
+
+  /** Queues a message for {@link send} (`promised`) or {@link write}. */
+  #submit(
+    data: string | BinaryData,
+    options: SendOptions | undefined,
+    promised: boolean,
+  ): Promise<void> | boolean {
     const engineOptions = sendOptions(options);
+    let type: MessageType = 'text';
+    let payload: string | Uint8Array;
+    let size: number;
     if (typeof data === 'string') {
       // Short text: counted here, encoded by the engine straight into its frame. Longer text is
       // encoded once here (natively), which also gives its exact size for `bufferedAmount`.
       if (data.length <= COUNTED_TEXT_LIMIT) {
-        return this.#session.send('text', data, utf8Length(data), engineOptions);
+        payload = data;
+        size = utf8Length(data);
+      } else {
+        payload = encodeUtf8(data);
+        size = payload.length;
       }
-      const utf8 = encodeUtf8(data);
-      return this.#session.send('text', utf8, utf8.length, engineOptions);
+    } else if (data instanceof EncodedText) {
+      payload = data;
+      size = data.length;
+    } else {
+      type = 'binary';
+      payload = toBytes(data, promised ? 'send' : 'write');
+      size = payload.length;
     }
-    if (data instanceof EncodedText) return this.#session.send('text', data, data.length, engineOptions);
-    const bytes = toBytes(data, 'send');
-    return this.#session.send('binary', bytes, bytes.length, engineOptions);
+    return promised
+      ? this.#session.send(type, payload, size, engineOptions)
+      : this.#session.write(type, payload, size, engineOptions);
   }
 
   /** Starts a message sent in fragments; see {@link MessageStream}. */

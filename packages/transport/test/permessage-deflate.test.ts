@@ -204,6 +204,20 @@ describe('permessage-deflate over the in-memory pair', () => {
     client.close();
   });
 
+  it('counts a message written without a promise in bufferedAmount until it was compressed', async () => {
+    const { client, server, transports } = deflatePair();
+    const received = nextMessages(server, 1);
+    const message = compressibleBytes(MiB, 4);
+    const before = transports.client.bytesWritten;
+    expect(client.write(message)).toBe(true);
+    for (let index = 0; index < 5; index++) await Promise.resolve();
+    expect(client.bufferedAmount).toBe(MiB);
+    expect(transports.client.bytesWritten).toBe(before);
+    expectSameBytes((await received)[0], message, '1 MiB');
+    await until(() => client.bufferedAmount === 0);
+    client.close();
+  });
+
   // Regression: when a message of highWaterMark or more finished compressing, the session wrote it
   // but did not hand over the next queued message until something else (a send, a drain) came.
   it('hands over the messages queued behind a large one once it is compressed', async () => {
@@ -243,6 +257,42 @@ describe('permessage-deflate over the in-memory pair', () => {
     for (const [index, message] of all.entries()) {
       expectSameBytes(message, messages[index]!, `message ${index}`);
     }
+    client.close();
+    await client.closed;
+  });
+
+  it('write(): pushes back while compression lags, counts what zlib holds, and loses nothing', async () => {
+    const highWaterMark = 64 * KiB;
+    const { client, server } = deflatePair({}, { highWaterMark });
+    const count = 40;
+    const received = nextMessages(server, count);
+    const messages = Array.from({ length: count }, (_, index) => compressibleBytes(32 * KiB, index));
+    let waits = 0;
+    let mostBuffered = 0;
+    for (const [index, message] of messages.entries()) {
+      // Mixed with send(): the messages without a promise are counted in bufferedAmount until
+      // compressed all the same (the session batches them with those that have one).
+      let more: boolean;
+      if (index % 4 === 3) {
+        void client.send(message);
+        more = !client.needsDrain;
+      } else {
+        more = client.write(message);
+      }
+      mostBuffered = Math.max(mostBuffered, client.bufferedAmount);
+      await Promise.resolve(); // let the session hand the message over
+      if (!more || client.needsDrain) {
+        waits++;
+        await client.drained();
+      }
+    }
+    expect(waits).toBeGreaterThan(0);
+    expect(mostBuffered).toBeLessThanOrEqual(highWaterMark + 2 * 32 * KiB);
+    const all = await received;
+    for (const [index, message] of all.entries()) {
+      expectSameBytes(message, messages[index]!, `message ${index}`);
+    }
+    await until(() => client.bufferedAmount === 0);
     client.close();
     await client.closed;
   });

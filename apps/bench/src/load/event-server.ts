@@ -20,8 +20,8 @@ const listener = await runtime.listen({
   deflate: false,
   onConnection(session) {
     session.on('error', () => {});
-    // Rejects only when the session closed meanwhile, as in apps/echo-server's `echo`.
-    session.on('message', (data) => void session.send(data));
+    // No promise per message, as in apps/echo-server's `echo`.
+    session.on('message', (data) => session.write(data));
   },
 });
 process.stdout.write(`${JSON.stringify({ type: 'ready', port: listener.port })}\n`);
