@@ -36,9 +36,7 @@ function start(request: ServerRequest): { port: number; stop: () => Promise<void
   if (request.server === 'bun-wskit') {
     if (request.deflate) throw new Error('@wskit/bun is not measured with permessage-deflate');
     const server = serve({ hostname: '127.0.0.1', port: 0 }, (ws) => {
-      ws.on('message', (message) => {
-        ws.send(message).catch(ignore);
-      });
+      ws.on('message', (message) => ws.write(message)); // no promise per message
       ws.on('error', ignore);
     });
     return { port: server.port, stop: () => server.close() };

@@ -37,7 +37,7 @@ function opener(request: ClientRequest): OpenConnection {
         ws.on('error', ignore);
         return {
           send: () => {
-            ws.send(payload).catch(ignore);
+            ws.write(payload); // no promise per message
           },
           close: async () => {
             ws.close(1000);

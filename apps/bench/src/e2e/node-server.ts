@@ -17,9 +17,7 @@ async function start(request: ServerRequest): Promise<{ port: number; stop: () =
   if (request.server === 'wskit') {
     const server = new WskitServer({ host: '127.0.0.1', port: 0, perMessageDeflate: request.deflate });
     server.on('connection', (ws) => {
-      ws.on('message', (data) => {
-        ws.send(data).catch(ignore);
-      });
+      ws.on('message', (data) => ws.write(data)); // no promise per message
       ws.on('error', ignore);
     });
     await new Promise<void>((resolve) => server.on('listening', () => resolve()));
