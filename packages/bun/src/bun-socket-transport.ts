@@ -26,6 +26,23 @@ const TOP_OFF = 16 * 1024;
 let gathering: Uint8Array | undefined;
 
 /**
+ * The largest frame the transports lend their scratch buffer for (`frameScratch`): a 1 MiB
+ * message and its header fit. Larger frames are allocated as usual.
+ */
+const SCRATCH_LIMIT = 1024 * 1024 + 16;
+/**
+ * The buffer lent to the masking encoders of every socket of the process, one frame at a time
+ * (`frameScratch`): Bun's `socket.write` copies nothing and keeps nothing, so once the `write` that
+ * carries the frame returns, what the kernel did not take has been copied into the queue and the
+ * buffer is free again. Grown to the largest frame lent (at most {@link SCRATCH_LIMIT}).
+ */
+let scratch: Uint8Array | undefined;
+/** Whether {@link scratch} is lent: a frame was encoded into it and not yet written. */
+let scratchLent = false;
+/** The transport it is lent to: freed when that one is lost before writing it. */
+let scratchBorrower: BunSocketTransport | undefined;
+
+/**
  * Transports with received chunks waiting for {@link deliverReceived}. Bun runs the promise jobs
  * after every socket callback, and that costs when there are any: a session answering in a
  * promise job (`for await`, a `send()` promise) would pay it for every socket with data. Instead,
@@ -134,7 +151,40 @@ export class BunSocketTransport implements Transport {
     if (!this.#paused && !this.#closed) this.#call(() => this.socket.resume());
   }
 
+  /**
+   * Lends the process's scratch buffer for one large masked frame (see `Transport.frameScratch`):
+   * a client sending large messages reuses it instead of allocating, page-faulting and collecting
+   * a fresh buffer per frame. `undefined` while it is lent or for frames over 1 MiB.
+   */
+  frameScratch(length: number): Uint8Array | undefined {
+    if (scratchLent || length > SCRATCH_LIMIT || !this.#writable) return undefined;
+    if (scratch === undefined || scratch.length < length) {
+      scratch = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(length, 2 * (scratch?.length ?? 0))));
+    }
+    scratchLent = true;
+    scratchBorrower = this;
+    return scratch.subarray(0, length);
+  }
+
   write(chunks: readonly Uint8Array[]): boolean {
+    if (scratchLent) {
+      // The lent buffer is in this write when one of its chunks is a view of it: once the write
+      // returns, whatever it keeps of it was copied (#keep), so it can be lent again.
+      for (const chunk of chunks) {
+        if (chunk.buffer === scratch!.buffer) {
+          try {
+            return this.#write(chunks);
+          } finally {
+            scratchLent = false;
+            scratchBorrower = undefined;
+          }
+        }
+      }
+    }
+    return this.#write(chunks);
+  }
+
+  #write(chunks: readonly Uint8Array[]): boolean {
     if (!this.#writable) return false;
     if (this.#queue.length > 0) {
       // Bun's drain comes first: writing now would only be refused.
@@ -165,6 +215,8 @@ export class BunSocketTransport implements Transport {
 
   #keep(chunk: Uint8Array): void {
     if (chunk.byteLength === 0) return;
+    // The lent scratch buffer is reused after this write: keep a copy of what is left of it.
+    if (scratchLent && chunk.buffer === scratch!.buffer) chunk = chunk.slice();
     this.#queue.push(chunk);
     this.#queued += chunk.byteLength;
   }
@@ -232,6 +284,11 @@ export class BunSocketTransport implements Transport {
   /** The socket closed under a write: drop what is kept (the close event follows). */
   #lost(): void {
     this.#writable = false;
+    if (scratchBorrower === this) {
+      // What was encoded into the lent buffer will never be written.
+      scratchLent = false;
+      scratchBorrower = undefined;
+    }
     this.#queue = [];
     this.#headOffset = 0;
     this.#queued = 0;

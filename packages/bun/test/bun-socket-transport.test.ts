@@ -128,6 +128,48 @@ describe('BunSocketTransport', () => {
     expect(client.bufferedAmount).toBe(0);
   }, 30_000);
 
+  it('lends one scratch buffer at a time; a write carrying it frees it, keeping a copy of what the kernel did not take', async () => {
+    const { client, server, reader } = await startedPair();
+    expect(client.frameScratch(1024 * 1024 + 17)).toBeUndefined(); // over the limit: allocate as usual
+    const first = client.frameScratch(256 * 1024)!;
+    expect(first.length).toBe(256 * 1024);
+    expect(client.frameScratch(1024)).toBeUndefined(); // lent until a write carries it
+    // A write without the lent bytes leaves it lent.
+    client.write([pattern(8, 7)]);
+    expect(client.frameScratch(1024)).toBeUndefined();
+    // The reader is paused: the kernel takes part of what follows, the transport keeps the rest.
+    server.pause();
+    const frames: Uint8Array[] = [];
+    let lent = first;
+    for (let index = 0; index < 64; index++) {
+      lent.set(pattern(lent.length, index));
+      frames.push(pattern(lent.length, index));
+      client.write([lent]);
+      const next = client.frameScratch(256 * 1024);
+      expect(next).toBeDefined(); // free again once the write returned
+      expect(next!.buffer).toBe(first.buffer); // the same buffer, reused
+      lent = next!;
+    }
+    expect(client.bufferedAmount).toBeGreaterThan(0); // some of it was kept (copied)
+    server.resume();
+    const total = 8 + 64 * 256 * 1024;
+    await until(() => reader.received === total, 20_000);
+    const bytes = reader.bytes();
+    expect(bytes.subarray(0, 8)).toEqual(pattern(8, 7));
+    for (const [index, frame] of frames.entries()) {
+      const at = 8 + index * frame.length;
+      if (!bytes.subarray(at, at + frame.length).every((byte, offset) => byte === frame[offset])) {
+        throw new Error(`frame ${index} arrived changed: the lent buffer was reused before it was written`);
+      }
+    }
+    // The last one lent was never written: losing its borrower frees it.
+    expect(client.frameScratch(1024)).toBeUndefined();
+    client.abort();
+    const other = server.frameScratch(1024);
+    expect(other?.buffer).toBe(first.buffer);
+    server.write([other!]);
+  }, 30_000);
+
   it('gathers small chunks, tops off before large ones, and resumes partial writes mid-chunk in order', async () => {
     const { client, server, writer, reader } = await startedPair();
     server.pause();

@@ -36,6 +36,14 @@ export interface FrameEncoderOptions {
    * need not be zeroed: on Node, pass `Buffer.allocUnsafe`.
    */
   allocate?: (length: number) => Uint8Array;
+  /**
+   * Where a masked frame over 4 KiB may be written instead of a new array: returns `length` bytes
+   * that nothing else uses until the frame was written (a transport's reused scratch buffer, see
+   * `@wskit/transport`'s `Transport.frameScratch`), or `undefined` to allocate as usual. A masked
+   * frame cannot reuse the caller's payload, so without it every large frame is fresh memory, which
+   * costs more than the masking (allocation, first-touch page faults, collection). Default: none.
+   */
+  scratch?: (length: number) => Uint8Array | undefined;
 }
 
 /** Per-frame options of {@link FrameEncoder.encode}. */
@@ -77,6 +85,7 @@ export class FrameEncoder {
   readonly #keys: MaskKeyPool | undefined;
   readonly #copyThreshold: number;
   readonly #allocate: Allocate;
+  readonly #scratch: ((length: number) => Uint8Array | undefined) | undefined;
 
   constructor(options: FrameEncoderOptions) {
     checkRole('FrameEncoder', options.role);
@@ -84,6 +93,10 @@ export class FrameEncoder {
     this.#keys = this.#mask ? (options.maskKeys ?? sharedKeyPool()) : undefined;
     this.#copyThreshold = options.copyThreshold ?? 1024;
     this.#allocate = checkAllocate(options.allocate);
+    const { scratch } = options;
+    if (scratch !== undefined && typeof scratch !== 'function')
+      throw new TypeError('scratch must be a function');
+    this.#scratch = scratch;
   }
 
   /** Whether frames from this encoder are masked. */
@@ -223,7 +236,10 @@ export class FrameEncoder {
     return [frame];
   }
 
-  /** A masked frame of over 125 bytes: pooled up to 4 KiB, from {@link FrameEncoderOptions.allocate} beyond. */
+  /**
+   * A masked frame of over 125 bytes: pooled up to 4 KiB, beyond from the `scratch` option when it
+   * lends one, else from {@link FrameEncoderOptions.allocate}.
+   */
   #encodeMasked(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
     const length = payload.length;
     const headerLength = baseHeaderSize(length) + 4;
@@ -231,7 +247,7 @@ export class FrameEncoder {
     const pooled = size <= POOLED_FRAME_LIMIT;
     const frame = pooled
       ? framePool.frame(size, headerLength, this.#allocate)
-      : allocateChecked(this.#allocate, size);
+      : (this.#lentScratch(size) ?? allocateChecked(this.#allocate, size));
     writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
     if (pooled && length < SIMD_THRESHOLD) {
       frame.set(payload, headerLength);
@@ -240,6 +256,18 @@ export class FrameEncoder {
       maskInto(payload, frame, headerLength, maskKey);
     }
     return frame;
+  }
+
+  /** The `scratch` option's buffer for a frame of `size` bytes, checked, or `undefined`. */
+  #lentScratch(size: number): Uint8Array | undefined {
+    const lent = this.#scratch?.(size);
+    if (lent === undefined) return undefined;
+    if (!(lent instanceof Uint8Array) || lent.length !== size) {
+      throw new TypeError(
+        `scratch returned ${lent instanceof Uint8Array ? `${lent.length} bytes` : 'no Uint8Array'} for a ${size}-byte frame`,
+      );
+    }
+    return lent;
   }
 }
 

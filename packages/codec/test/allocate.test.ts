@@ -248,3 +248,40 @@ describe('ByteParts allocate and masked pieces', () => {
     expect(changed <= 8).toBe(true);
   });
 });
+
+describe('FrameEncoder scratch', () => {
+  it('writes a masked frame over 4 KiB into the lent buffer, byte for byte as allocate would; smaller ones and unlent sizes as before', () => {
+    const asked: number[] = [];
+    const buffer = new Uint8Array(80_000).fill(0xa5);
+    let lend = true;
+    const scratch = (length: number): Uint8Array | undefined => {
+      asked.push(length);
+      return lend && length <= buffer.length ? buffer.subarray(0, length) : undefined;
+    };
+    const { allocate, calls } = recordingAllocate();
+    const encoder = new FrameEncoder({ role: 'client', maskKeys: fixedKeys(0x0badf00d), allocate, scratch });
+    const reference = new FrameEncoder({ role: 'client', maskKeys: fixedKeys(0x0badf00d) });
+    for (const length of [0, 125, 4000, 10_000, 70_000, 100_000]) {
+      const data = randomBytes(length, length + 1);
+      const frame = encoder.encode(Opcode.Binary, data);
+      expect(frame).toHaveLength(1);
+      expect(toHex(frame[0]!)).toBe(toHex(concat(reference.encode(Opcode.Binary, data))));
+      expect(frame[0]!.buffer === buffer.buffer).toBe(length === 10_000 || length === 70_000);
+    }
+    // Asked only for masked frames over 4 KiB; allocate got the one the buffer could not hold.
+    expect(asked).toEqual([10_008, 70_014, 100_014]);
+    expect(calls.filter((length) => length !== SLAB)).toEqual([100_014]);
+    lend = false;
+    expect(encoder.encode(Opcode.Binary, randomBytes(10_000, 3))[0]!.buffer === buffer.buffer).toBe(false);
+    // An unmasked encoder never asks (it does not copy large payloads).
+    const plain = new FrameEncoder({ role: 'server', scratch });
+    plain.encode(Opcode.Binary, randomBytes(10_000, 4));
+    expect(asked).toHaveLength(4);
+  });
+
+  it('refuses a scratch that is not a function, or that lends the wrong size', () => {
+    expect(() => new FrameEncoder({ role: 'client', scratch: 1 as never })).toThrow(TypeError);
+    const wrong = new FrameEncoder({ role: 'client', scratch: (length) => new Uint8Array(length - 1) });
+    expect(() => wrong.encode(Opcode.Binary, randomBytes(10_000, 5))).toThrow(/scratch returned 10007 bytes/);
+  });
+});

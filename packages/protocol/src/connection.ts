@@ -1019,10 +1019,10 @@ let sharedDefaultEncoder: FrameEncoder | undefined;
  * connection's own (its mask keys).
  */
 function frameEncoder(options: ConnectionOptions): FrameEncoder {
-  const { role, mask, maskKeys, allocate } = options;
+  const { role, mask, maskKeys, allocate, frameScratch } = options;
   const masking = mask ?? role === 'client';
   if (masking || (role !== 'client' && role !== 'server')) {
-    return new FrameEncoder({ role, mask, maskKeys, allocate });
+    return new FrameEncoder({ role, mask, maskKeys, allocate, scratch: frameScratch });
   }
   if (allocate === undefined) {
     if (sharedDefaultEncoder === undefined) sharedDefaultEncoder = new FrameEncoder({ role, mask: false });

@@ -102,6 +102,12 @@ export interface ConnectionOptions {
    * zero-filling memory that is about to be overwritten anyway.
    */
   allocate?: (length: number) => Uint8Array;
+  /**
+   * Where a masked frame over 4 KiB may be encoded instead of a new array (the codec's
+   * `FrameEncoderOptions.scratch`): a buffer lent until the frame was written, e.g. the transport's
+   * (`Transport.frameScratch` in `@wskit/transport`). Default: none.
+   */
+  frameScratch?: (length: number) => Uint8Array | undefined;
   /** The negotiated extensions, in negotiation order (default none). See {@link ConnectionExtension}. */
   extensions?: readonly ConnectionExtension[];
   /** Mask outgoing frames regardless of role (the websocket.dll-style "masking off" property; default: clients mask). */

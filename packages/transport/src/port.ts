@@ -69,6 +69,15 @@ export interface Transport {
   unref?(): void;
   /** Optional: undoes {@link unref}, so the open transport keeps the event loop alive again. */
   ref?(): void;
+  /**
+   * Optional: lends a buffer of `length` bytes that the next masked frame over 4 KiB may be
+   * encoded into instead of a new array, or returns `undefined` (none free, or `length` too large).
+   * The transport promises that once the {@link write} carrying the lent bytes returns, it needs
+   * them no more (it wrote them, or copied what it keeps), and lends it to no one before that.
+   * For transports whose runtime writes synchronously (Bun's sockets): a client sending large
+   * messages then reuses one buffer instead of allocating, page-faulting and collecting one per frame.
+   */
+  frameScratch?(length: number): Uint8Array | undefined;
 }
 
 /** The callbacks a {@link Transport} delivers to its user. */

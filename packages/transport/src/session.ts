@@ -127,6 +127,13 @@ function runTurnBatch(): void {
   tasks.length = 0;
 }
 
+/** The transport's {@link Transport.frameScratch}, for a masking engine's encoder (absent: none). */
+function scratchOf(transport: Transport): ((length: number) => Uint8Array | undefined) | undefined {
+  return typeof transport.frameScratch === 'function'
+    ? (length) => transport.frameScratch!(length)
+    : undefined;
+}
+
 /** Runs `task` on the next turn of the event loop, after the pending promise jobs (and I/O, on Node). */
 const nextTurn: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
@@ -369,6 +376,7 @@ export class Session {
     this.#engine = new Connection({
       role: options.role,
       clock,
+      frameScratch: (options.mask ?? options.role === 'client') ? scratchOf(this.#transport) : undefined,
       // An extension answered outside any call into the engine: deliver and write what it produced.
       // Only extensions answer later: without them a session owns no closure for it.
       onWake:
