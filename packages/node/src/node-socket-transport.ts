@@ -41,6 +41,46 @@ export interface NodeSocketTransportOptions {
 /** The socket's property that leads its shared listeners (below) to its transport. */
 const kTransport = Symbol('wskit.transport');
 
+/** The largest frame the transports lend their scratch buffer for (`frameScratch`): a 1 MiB message and its header. */
+const SCRATCH_LIMIT = WRITE_SLICE + 16;
+/**
+ * The buffer lent to the masking encoders of every socket of the process, one frame at a time
+ * (`frameScratch`), grown to the largest frame lent. It is free again once the socket no longer
+ * needs its bytes: at once when the kernel took the whole write (`writableLength` 0 when `write`
+ * returns: Node completed it synchronously), else at the write's callback; a write that would be
+ * paced or queued behind a paced one copies it instead.
+ */
+let scratch: Uint8Array | undefined;
+/** The transport {@link scratch} is lent to (a frame was encoded into it and is not written yet). */
+let scratchBorrower: NodeSocketTransport | undefined;
+/** Counts lendings, so that a late write callback frees only the lending it belongs to. */
+let scratchLending = 0;
+
+function freeScratch(): void {
+  scratchBorrower = undefined;
+}
+
+/** Frees the lending `lending` when it is still the current one (a write callback). */
+function freeScratchLending(lending: number): void {
+  if (scratchLending === lending) scratchBorrower = undefined;
+}
+
+/** `chunks` with the one at `index` (in the lent scratch buffer) copied, and the lending freed. */
+function copyLent(chunks: readonly Uint8Array[], index: number): Uint8Array[] {
+  const copied = chunks.slice();
+  copied[index] = chunks[index]!.slice();
+  freeScratch();
+  return copied;
+}
+
+/** The index of the chunk that is a view of the lent scratch buffer, or -1. */
+function scratchIndex(chunks: readonly Uint8Array[]): number {
+  if (scratchBorrower === undefined) return -1;
+  const buffer = scratch!.buffer;
+  for (let index = 0; index < chunks.length; index++) if (chunks[index]!.buffer === buffer) return index;
+  return -1;
+}
+
 /** A socket with its transport attached, as the shared listeners see it (`this`). */
 type TaggedSocket = Socket & { [kTransport]?: NodeSocketTransport };
 
@@ -165,6 +205,23 @@ export class NodeSocketTransport implements Transport {
    * to the session's write timeout until its last byte went, and a peer that reads a large message
    * slowly but steadily would be cut off. Returns `false` when the caller should wait for drain.
    */
+  /**
+   * Lends the process's scratch buffer for one large masked frame (see `Transport.frameScratch`):
+   * a client sending large messages reuses it instead of allocating, page-faulting and collecting
+   * a fresh buffer per frame. `undefined` while it is lent or for frames over 1 MiB.
+   */
+  frameScratch(length: number): Uint8Array | undefined {
+    if (scratchBorrower !== undefined || length > SCRATCH_LIMIT || !this.#writable || this.socket.destroyed) {
+      return undefined;
+    }
+    if (scratch === undefined || scratch.length < length) {
+      scratch = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(length, 2 * (scratch?.length ?? 0))));
+    }
+    scratchBorrower = this;
+    scratchLending++;
+    return scratch.subarray(0, length);
+  }
+
   write(chunks: readonly Uint8Array[]): boolean {
     if (!this.#writable) return false;
     const socket = this.socket;
@@ -173,31 +230,44 @@ export class NodeSocketTransport implements Transport {
       return false;
     }
     const count = chunks.length;
+    // A chunk in the lent scratch buffer: the socket must be done with it before it is lent again.
+    const lent = scratchIndex(chunks);
     let ok: boolean;
     if (this.#paced !== undefined) {
       // A large write is still being paced: these go behind it.
-      this.#pace(chunks);
+      this.#pace(lent < 0 ? chunks : copyLent(chunks, lent));
       ok = this.#paced === undefined && socket.writableLength < socket.writableHighWaterMark;
     } else if (count === 1 && chunks[0]!.byteLength <= IN_SOCKET_LIMIT) {
-      ok = socket.write(chunks[0]!);
+      ok = lent < 0 ? socket.write(chunks[0]!) : this.#writeLent(chunks[0]!);
     } else {
       let total = 0;
       for (let index = 0; index < count; index++) total += chunks[index]!.byteLength;
       if (total > IN_SOCKET_LIMIT) {
-        this.#pace(chunks);
+        this.#pace(lent < 0 ? chunks : copyLent(chunks, lent));
         // The kernel may have taken it all at once: push back only while some of it waits.
         ok = this.#paced === undefined && socket.writableLength < socket.writableHighWaterMark;
       } else {
         // Corked: the writes are queued and leave as one writev when uncorked.
         socket.cork();
-        for (let index = 0; index < count; index++) socket.write(chunks[index]!);
+        for (let index = 0; index < count; index++) {
+          if (index === lent) this.#writeLent(chunks[index]!);
+          else socket.write(chunks[index]!);
+        }
         socket.uncork();
         // What the kernel took at once is no longer buffered: push back only for what is.
         ok = socket.writableLength < socket.writableHighWaterMark;
       }
     }
+    // Node completes a write the kernel took whole synchronously: nothing of it is kept.
+    if (lent >= 0 && scratchBorrower === this && socket.writableLength === 0) freeScratch();
     if (!ok) this.#waitingForDrain = true;
     return ok;
+  }
+
+  /** Writes the chunk in the lent scratch buffer; its callback frees the lending if nothing did before. */
+  #writeLent(chunk: Uint8Array): boolean {
+    const lending = scratchLending;
+    return this.socket.write(chunk, () => freeScratchLending(lending));
   }
 
   /** Queues `chunks` behind the paced write (starting one) and gives the socket what fits. */
@@ -301,6 +371,8 @@ export class NodeSocketTransport implements Transport {
   abort(_error?: Error): void {
     this.#writable = false;
     this.#paced = undefined;
+    // Whatever was encoded into the lent buffer will not be written (a destroyed socket drops its writes).
+    if (scratchBorrower === this) freeScratch();
     const socket = this.socket;
     if (socket.destroyed) return;
     // resetAndDestroy sends an RST on a TCP handle; a TLS socket's handle refuses it.
@@ -364,6 +436,7 @@ export class NodeSocketTransport implements Transport {
 
   #onClose(): void {
     this.#writable = false;
+    if (scratchBorrower === this) freeScratch();
     if (this.#early) {
       this.#early.closed = true;
       return;

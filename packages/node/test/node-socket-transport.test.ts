@@ -123,6 +123,64 @@ describe('NodeSocketTransport', () => {
     expect(transport.bufferedAmount).toBe(0);
   });
 
+  it('lends one scratch buffer at a time, free again once the socket no longer needs its bytes', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    const otherPair = await socketPair();
+    otherPair.server.on('error', () => {}); // the reset of other.abort() below
+    const other = new NodeSocketTransport(otherPair.client);
+    transport.start(recorder().handler);
+    const numbered = (length: number, seed: number) =>
+      Uint8Array.from({ length }, (_, index) => (index * 7 + seed) & 0xff);
+    expect(transport.frameScratch(1024 * 1024 + 17)).toBeUndefined(); // over the limit: allocate as usual
+    // The kernel takes a small write whole: the buffer is free as soon as write() returns.
+    const first = transport.frameScratch(64 * 1024)!;
+    expect(other.frameScratch(1024)).toBeUndefined(); // one lending for the whole process
+    first.set(numbered(first.length, 0));
+    transport.write([first]);
+    expect(client.writableLength).toBe(0);
+    const again = other.frameScratch(1024);
+    expect(again?.buffer).toBe(first.buffer);
+    other.abort(); // its frame will never be written: the lending ends with it
+    // The reader is paused: writes queue in the socket, each lending lasts until its callback.
+    server.pause();
+    const sent: Uint8Array[] = [];
+    let reused = 0;
+    for (let index = 1; index <= 64; index++) {
+      const lent = transport.frameScratch(256 * 1024);
+      const frame = numbered(256 * 1024, index);
+      sent.push(frame);
+      if (lent === undefined) {
+        transport.write([frame]); // still lent to a queued write: allocate as an encoder would
+        continue;
+      }
+      reused++;
+      lent.set(frame);
+      transport.write([lent]);
+    }
+    expect(reused).toBeGreaterThan(0);
+    expect(reused).toBeLessThan(64); // lent to writes the socket still held
+    const received: Buffer[] = [];
+    server.on('data', (chunk: Buffer) => received.push(chunk));
+    server.resume();
+    const total = first.length + 64 * 256 * 1024;
+    await vi.waitFor(() => expect(received.reduce((sum, chunk) => sum + chunk.length, 0)).toBe(total), {
+      timeout: 10_000,
+    });
+    const bytes = Buffer.concat(received);
+    expect(bytes.subarray(0, first.length).equals(numbered(first.length, 0))).toBe(true);
+    for (const [index, frame] of sent.entries()) {
+      const at = first.length + index * frame.length;
+      if (!bytes.subarray(at, at + frame.length).equals(frame)) {
+        throw new Error(
+          `frame ${index + 1} arrived changed: the lent buffer was reused while the socket held it`,
+        );
+      }
+    }
+    await vi.waitFor(() => expect(transport.frameScratch(1024)).toBeDefined());
+    transport.abort();
+  });
+
   it('paces a large write a slice at a time, so that progress shows, and keeps the order and the end', async () => {
     const { client, server } = await socketPair();
     const transport = new NodeSocketTransport(client);
