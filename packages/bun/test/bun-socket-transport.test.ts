@@ -155,7 +155,7 @@ describe('BunSocketTransport', () => {
     const total = 8 + 64 * 256 * 1024;
     await until(() => reader.received === total, 20_000);
     const bytes = reader.bytes();
-    expect(bytes.subarray(0, 8)).toEqual(pattern(8, 7));
+    expect([...bytes.subarray(0, 8)]).toEqual([...pattern(8, 7)]);
     for (const [index, frame] of frames.entries()) {
       const at = 8 + index * frame.length;
       if (!bytes.subarray(at, at + frame.length).every((byte, offset) => byte === frame[offset])) {

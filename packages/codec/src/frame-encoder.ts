@@ -263,9 +263,7 @@ export class FrameEncoder {
     const lent = this.#scratch?.(size);
     if (lent === undefined) return undefined;
     if (!(lent instanceof Uint8Array) || lent.length !== size) {
-      throw new TypeError(
-        `scratch returned ${lent instanceof Uint8Array ? `${lent.length} bytes` : 'no Uint8Array'} for a ${size}-byte frame`,
-      );
+      throw new TypeError(`scratch must return ${size} bytes (a Uint8Array) or undefined`);
     }
     return lent;
   }

@@ -282,6 +282,8 @@ describe('FrameEncoder scratch', () => {
   it('refuses a scratch that is not a function, or that lends the wrong size', () => {
     expect(() => new FrameEncoder({ role: 'client', scratch: 1 as never })).toThrow(TypeError);
     const wrong = new FrameEncoder({ role: 'client', scratch: (length) => new Uint8Array(length - 1) });
-    expect(() => wrong.encode(Opcode.Binary, randomBytes(10_000, 5))).toThrow(/scratch returned 10007 bytes/);
+    expect(() => wrong.encode(Opcode.Binary, randomBytes(10_000, 5))).toThrow(
+      /scratch must return 10008 bytes/,
+    );
   });
 });
