@@ -97,12 +97,36 @@ let socketListeners: {
   drain(this: TaggedSocket): void;
 };
 
-/** What happened to the socket before {@link NodeSocketTransport.start} attached a handler. */
-interface EarlyEvents {
-  error: Error | undefined;
-  ended: boolean;
-  closed: boolean;
-}
+/** The bits of `NodeSocketTransport`'s `#flags`. */
+const Flag = {
+  /** `write` may still write (cleared by `end`, `close`, `abort` and the socket's errors and close). */
+  Writable: 1,
+  /** A write returned `false`: the handler hears of the socket's next `drain`. */
+  WaitingForDrain: 2,
+  /** `pause()` was called (and no `resume()` since). */
+  Paused: 4,
+  /** The peer ended its side (the socket's `end`). */
+  PeerEnded: 8,
+  /** `close()` was called. */
+  Closing: 16,
+  /** The socket closed and the handler was told (`onClose`). */
+  Closed: 32,
+  /** Events are held for the handler: before `start`, and until its replay of them ran. */
+  Early: 64,
+  /** The socket ended before the handler could hear of it (replayed after `start`). */
+  EarlyEnded: 128,
+  /** The socket closed before the handler could hear of it (replayed after `start`). */
+  EarlyClosed: 256,
+} as const;
+
+/** Where `getpeername` writes the peer's address; shared by every transport (filled and read at once). */
+const peerName: { address?: string; port?: number } = {};
+
+/**
+ * The peer address of the previous connection whose address was read: the next one from the same
+ * host keeps this string instead of its own copy (a server behind a proxy, or a load test, sees few).
+ */
+let lastPeerAddress = '';
 
 /**
  * The transport port over a Node `net.Socket` or `tls.TLSSocket`: the adapter between a socket and
@@ -127,24 +151,21 @@ interface EarlyEvents {
 export class NodeSocketTransport implements Transport {
   /** The socket this transport writes to and reads from. */
   readonly socket: Socket;
-  /** `host:port` of the peer, formatted when first read. */
-  #remoteAddress: string | undefined;
+  /** The peer's IP address, read when the transport was made (see {@link remoteAddress}). */
+  #peerAddress: string | undefined;
+  /** The peer's port (0 when unknown). */
+  #peerPort = 0;
   #handler: TransportHandler | undefined;
-  #early: EarlyEvents | undefined = { error: undefined, ended: false, closed: false };
-  #writable = true;
-  #waitingForDrain = false;
-  #paused = false;
-  #peerEnded = false;
-  #closing = false;
-  #closed = false;
+  /** The socket's yes/no states, one bit each (see `Flag`): one field instead of nine. */
+  #flags: number = Flag.Writable | Flag.Early;
+  /** The socket's first error before the handler could hear of it (replayed after `start`). */
+  #earlyError: Error | undefined;
   /** The rest of a large write, given to the socket a slice at a time (see `write`). */
   #paced: PacedWrites | undefined;
 
   constructor(socket: Socket, options: NodeSocketTransportOptions = {}) {
     this.socket = socket;
-    // Node keeps the peer's address once read: read it while the handle is open, so that
-    // `remoteAddress` (formatted on first use) still knows it after the socket closed.
-    void socket.remotePort;
+    this.#readPeer();
     if (options.noDelay !== false && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
     if (typeof socket.setTimeout === 'function') socket.setTimeout(0);
     socket.pause();
@@ -153,17 +174,50 @@ export class NodeSocketTransport implements Transport {
     socket.on('end', socketListeners.end);
     socket.on('close', socketListeners.close);
     socket.on('drain', socketListeners.drain);
-    if (socket.destroyed || !socket.writable) this.#writable = false;
-    if (socket.readableEnded) this.#peerEnded = this.#early!.ended = true;
-    if (socket.closed) this.#early!.closed = true;
+    if (socket.destroyed || !socket.writable) this.#flags &= ~Flag.Writable;
+    if (socket.readableEnded) this.#flags |= Flag.PeerEnded | Flag.EarlyEnded;
+    if (socket.closed) this.#flags |= Flag.EarlyClosed;
   }
 
-  /** `host:port` of the peer (`[::1]:8080` for IPv6), when known. */
-  get remoteAddress(): string | undefined {
-    if (this.#remoteAddress === undefined) {
-      this.#remoteAddress = formatAddress(this.socket.remoteAddress, this.socket.remotePort);
+  /**
+   * Reads the peer's address while the socket's handle is open: a connection the peer resets goes
+   * with its handle, and the address could not be read after that. Asked of the handle directly
+   * (what `socket.remotePort` does inside Node), so that the socket keeps no `{ address, family,
+   * port }` object of its own: the transport keeps the address (one string for every connection
+   * from the same host as the previous one) and the port (a small integer). Sockets without such a
+   * handle (another `Duplex`, a socket still connecting) answer through their public properties, now
+   * or when the address is first asked for.
+   */
+  #readPeer(): void {
+    const socket = this.socket;
+    const handle = (socket as unknown as { _handle?: { getpeername?(out: object): number } | null })._handle;
+    let address: string | undefined;
+    let port: number | undefined;
+    if (
+      typeof handle?.getpeername === 'function' &&
+      !socket.connecting &&
+      handle.getpeername(peerName) === 0
+    ) {
+      address = peerName.address;
+      port = peerName.port;
+    } else {
+      address = socket.remoteAddress;
+      port = socket.remotePort;
     }
-    return this.#remoteAddress;
+    if (address === undefined || address === '') return;
+    if (address === lastPeerAddress) address = lastPeerAddress;
+    else lastPeerAddress = address;
+    this.#peerAddress = address;
+    this.#peerPort = port ?? 0;
+  }
+
+  /**
+   * `host:port` of the peer (`[::1]:8080` for IPv6), when known. Read when the transport was made,
+   * so that it is still known after the socket closed, however it closed.
+   */
+  get remoteAddress(): string | undefined {
+    if (this.#peerAddress === undefined) this.#readPeer();
+    return formatAddress(this.#peerAddress, this.#peerPort);
   }
 
   /**
@@ -181,19 +235,21 @@ export class NodeSocketTransport implements Transport {
       throw new TypeError('NodeSocketTransport.start: handler must implement TransportHandler');
     }
     this.#handler = handler;
-    const early = this.#early!;
     this.socket.on('data', socketListeners.data);
-    if (!this.#paused) this.socket.resume();
-    if (early.error || early.ended || early.closed) {
+    if ((this.#flags & Flag.Paused) === 0) this.socket.resume();
+    if (this.#earlyError !== undefined || (this.#flags & (Flag.EarlyEnded | Flag.EarlyClosed)) !== 0) {
       // Replay on a fresh turn: events never run inside a call the handler made.
       process.nextTick(() => {
-        this.#early = undefined;
-        if (early.ended) handler.onEnd();
-        if (early.error) handler.onError(early.error);
-        if (early.closed) this.#finish();
+        const flags = this.#flags;
+        const error = this.#earlyError;
+        this.#flags = flags & ~(Flag.Early | Flag.EarlyEnded | Flag.EarlyClosed);
+        this.#earlyError = undefined;
+        if ((flags & Flag.EarlyEnded) !== 0) handler.onEnd();
+        if (error !== undefined) handler.onError(error);
+        if ((flags & Flag.EarlyClosed) !== 0) this.#finish();
       });
     } else {
-      this.#early = undefined;
+      this.#flags &= ~Flag.Early;
     }
   }
 
@@ -211,7 +267,12 @@ export class NodeSocketTransport implements Transport {
    * a fresh buffer per frame. `undefined` while it is lent or for frames over 1 MiB.
    */
   frameScratch(length: number): Uint8Array | undefined {
-    if (scratchBorrower !== undefined || length > SCRATCH_LIMIT || !this.#writable || this.socket.destroyed) {
+    if (
+      scratchBorrower !== undefined ||
+      length > SCRATCH_LIMIT ||
+      (this.#flags & Flag.Writable) === 0 ||
+      this.socket.destroyed
+    ) {
       return undefined;
     }
     if (scratch === undefined || scratch.length < length) {
@@ -223,10 +284,10 @@ export class NodeSocketTransport implements Transport {
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (!this.#writable) return false;
+    if ((this.#flags & Flag.Writable) === 0) return false;
     const socket = this.socket;
     if (socket.destroyed) {
-      this.#writable = false;
+      this.#flags &= ~Flag.Writable;
       return false;
     }
     const count = chunks.length;
@@ -260,7 +321,7 @@ export class NodeSocketTransport implements Transport {
     }
     // Node completes a write the kernel took whole synchronously: nothing of it is kept.
     if (lent >= 0 && scratchBorrower === this && socket.writableLength === 0) freeScratch();
-    if (!ok) this.#waitingForDrain = true;
+    if (!ok) this.#flags |= Flag.WaitingForDrain;
     return ok;
   }
 
@@ -319,18 +380,18 @@ export class NodeSocketTransport implements Transport {
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#flags |= Flag.Paused;
     this.socket.pause();
   }
 
   resume(): void {
-    this.#paused = false;
+    this.#flags &= ~Flag.Paused;
     if (this.#handler) this.socket.resume();
   }
 
   end(): void {
-    if (!this.#writable) return;
-    this.#writable = false;
+    if ((this.#flags & Flag.Writable) === 0) return;
+    this.#flags &= ~Flag.Writable;
     this.#afterPacedWrite(() => this.socket.end());
   }
 
@@ -342,14 +403,14 @@ export class NodeSocketTransport implements Transport {
   }
 
   close(): void {
-    if (this.#closing || this.#closed) return;
-    this.#closing = true;
-    const wasWritable = this.#writable;
-    this.#writable = false;
+    const flags = this.#flags;
+    if ((flags & (Flag.Closing | Flag.Closed)) !== 0) return;
+    this.#flags = (flags | Flag.Closing) & ~Flag.Writable;
+    const wasWritable = (flags & Flag.Writable) !== 0;
     const socket = this.socket;
     if (socket.destroyed) return;
     const release = () => {
-      if (this.#peerEnded && !socket.destroyed) socket.destroy();
+      if ((this.#flags & Flag.PeerEnded) !== 0 && !socket.destroyed) socket.destroy();
     };
     if (wasWritable || !socket.writableEnded) {
       // After what a paced write still holds (a plain end() may have deferred its end already).
@@ -369,7 +430,7 @@ export class NodeSocketTransport implements Transport {
   }
 
   abort(_error?: Error): void {
-    this.#writable = false;
+    this.#flags &= ~Flag.Writable;
     this.#paced = undefined;
     // Whatever was encoded into the lent buffer will not be written (a destroyed socket drops its writes).
     if (scratchBorrower === this) freeScratch();
@@ -414,31 +475,31 @@ export class NodeSocketTransport implements Transport {
   }
 
   #onEnd(): void {
-    this.#peerEnded = true;
-    if (this.#early) {
-      this.#early.ended = true;
+    this.#flags |= Flag.PeerEnded;
+    if ((this.#flags & Flag.Early) !== 0) {
+      this.#flags |= Flag.EarlyEnded;
       return;
     }
     this.#handler?.onEnd();
     // close() waits for the peer: release once our own FIN has gone too.
     const socket = this.socket;
-    if (this.#closing && socket.writableFinished && !socket.destroyed) socket.destroy();
+    if ((this.#flags & Flag.Closing) !== 0 && socket.writableFinished && !socket.destroyed) socket.destroy();
   }
 
   #onError(error: Error): void {
-    this.#writable = false;
-    if (this.#early) {
-      this.#early.error ??= error;
+    this.#flags &= ~Flag.Writable;
+    if ((this.#flags & Flag.Early) !== 0) {
+      this.#earlyError ??= error;
       return;
     }
-    if (!this.#closed) this.#handler?.onError(error);
+    if ((this.#flags & Flag.Closed) === 0) this.#handler?.onError(error);
   }
 
   #onClose(): void {
-    this.#writable = false;
+    this.#flags &= ~Flag.Writable;
     if (scratchBorrower === this) freeScratch();
-    if (this.#early) {
-      this.#early.closed = true;
+    if ((this.#flags & Flag.Early) !== 0) {
+      this.#flags |= Flag.EarlyClosed;
       return;
     }
     this.#finish();
@@ -446,14 +507,16 @@ export class NodeSocketTransport implements Transport {
 
   #onDrain(): void {
     // While a write is paced, the socket drains between slices: only the end of it counts.
-    if (!this.#waitingForDrain || this.#closed || this.#paced !== undefined) return;
-    this.#waitingForDrain = false;
+    const flags = this.#flags;
+    if ((flags & Flag.WaitingForDrain) === 0 || (flags & Flag.Closed) !== 0 || this.#paced !== undefined)
+      return;
+    this.#flags = flags & ~Flag.WaitingForDrain;
     this.#handler?.onDrain();
   }
 
   #finish(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if ((this.#flags & Flag.Closed) !== 0) return;
+    this.#flags |= Flag.Closed;
     const socket = this.socket;
     socket.off('data', socketListeners.data);
     socket.off('end', socketListeners.end);

@@ -66,6 +66,18 @@ describe('NodeSocketTransport', () => {
     expect(transport.remoteAddress).toBe(`127.0.0.1:${port}`);
   });
 
+  it('reads the remote address from the handle, so the socket caches no copy of it', async () => {
+    const first = await socketPair();
+    const second = await socketPair();
+    const one = new NodeSocketTransport(first.server);
+    const other = new NodeSocketTransport(second.server);
+    // Node caches `_peername` ({ address, family, port }) on a socket once its remote address is read.
+    expect((first.server as unknown as { _peername?: unknown })._peername).toBeUndefined();
+    expect(one.remoteAddress).toBe(`127.0.0.1:${first.client.localPort}`);
+    expect(other.remoteAddress).toBe(`127.0.0.1:${second.client.localPort}`);
+    expect((first.server as unknown as { _peername?: unknown })._peername).toBeUndefined();
+  });
+
   it('writes a header and a payload in one writev system call', async () => {
     const { client, server } = await socketPair();
     const transport = new NodeSocketTransport(client);
@@ -390,5 +402,6 @@ describe('NodeSocketTransport', () => {
     transport.abort();
     await record.closed;
     expect(socket.destroyed).toBe(true);
+    expect(transport.remoteAddress).toBe(`127.0.0.1:${port}`);
   });
 });
