@@ -215,9 +215,10 @@ let newTransportEvents: (session: Session) => TransportHandler & DeadlineEntry;
  *   when an extension answers. Messages the engine is still encoding count in `bufferedAmount`, and
  *   no more are handed to it while they reach `highWaterMark`, so a compressor slower than the
  *   sender pushes back like a slow transport.
- * - **Timers**: one timer follows the engine's `nextDeadline()` (close handshake timeout, keepalive
- *   ping, pong timeout, a client's wait for the server's close); after `transport.close()` a grace
- *   timer of `closeTimeout` aborts a transport that never finishes closing.
+ * - **Timers**: one entry of the shared deadline queue follows the engine's `nextDeadline()` (close
+ *   handshake timeout, keepalive ping, pong timeout, a client's wait for the server's close) and,
+ *   after `transport.close()`, the grace deadline of `closeTimeout` that aborts a transport that
+ *   never finishes closing.
  */
 export class Session {
   readonly #transport: Transport;
@@ -343,7 +344,12 @@ export class Session {
   readonly #closeReply: 'auto' | 'application';
   readonly #keepalive: 'ping' | 'pong';
   readonly #maxBufferedBytes: number;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * When a transport asked to close (`transport.close()`) is cut off if it has not closed by then
+   * (the clock's milliseconds; -1 when none is due): a deadline of the shared queue, like the
+   * engine's, not a runtime timer of its own.
+   */
+  #graceAt = -1;
 
   constructor(transport: Transport, options: SessionDriverOptions, host: SessionHost) {
     // After a handshake, the connection's own transport (not the handed-over wrapper), when it can.
@@ -1053,10 +1059,8 @@ export class Session {
     if (step.endTransport) {
       this.#transport.close();
       // The transport closes once the peer ended too; a peer that never does is cut off.
-      this.#graceTimer = setTimeout(() => {
-        this.#graceTimer = undefined;
-        this.#step('graceExpired');
-      }, this.#closeTimeout);
+      this.#graceAt = clock() + this.#closeTimeout;
+      this.#armTimer();
     }
     if (step.feedEof) {
       this.#blocked = false;
@@ -1077,17 +1081,18 @@ export class Session {
     if (!this.#queue.isEmpty) this.#queue.clear(new WebSocketError('WS_ERR_CLOSED_BEFORE_SENT'));
   }
 
+  /** Cancels the grace deadline (an entry armed for it fires, finds nothing due and re-arms). */
   #clearGraceTimer(): void {
-    if (this.#graceTimer !== undefined) clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
+    this.#graceAt = -1;
   }
 
   // ---- time ------------------------------------------------------------------------------------
 
   /**
-   * Follows `nextDeadline()`. A later deadline keeps an armed earlier timer: it fires, finds nothing
-   * due and re-arms. While `OPEN` the deadlines are the keepalive's, which runs while reading is
-   * paused too (see `#startProbe`), until the probes of one pause read `highWaterMark` bytes.
+   * Follows `nextDeadline()` and the grace deadline. A later deadline keeps an armed earlier timer:
+   * it fires, finds nothing due and re-arms. While `OPEN` the deadlines are the keepalive's, which
+   * runs while reading is paused too (see `#startProbe`), until the probes of one pause read
+   * `highWaterMark` bytes.
    */
   #armTimer(): void {
     if (this.#phase === SessionPhase.Closed) return;
@@ -1095,6 +1100,7 @@ export class Session {
     const suspended =
       this.#engine.state === 'OPEN' && this.#reading === 'paused' && !this.#keepaliveRunsPaused;
     if (suspended) at = undefined;
+    if (this.#graceAt >= 0 && (at === undefined || this.#graceAt < at)) at = this.#graceAt;
     if (at === undefined) {
       this.#clearTimer();
       return;
@@ -1104,9 +1110,15 @@ export class Session {
     sessionDeadlines.schedule(entry, at);
   }
 
-  /** The deadline queue says the engine's deadline passed. */
+  /** The deadline queue says the engine's deadline (or the grace deadline) passed. */
   #onDeadline(now: number): void {
     if (this.#phase === SessionPhase.Closed) return;
+    if (this.#graceAt >= 0 && now >= this.#graceAt) {
+      this.#graceAt = -1;
+      this.#step('graceExpired');
+      // The step may have ended the session (TypeScript keeps the narrowing from above).
+      if ((this.#phase as SessionPhase) === SessionPhase.Closed) return;
+    }
     const paused = this.#engine.state === 'OPEN' && this.#reading === 'paused';
     if (paused && !this.#keepaliveRunsPaused) {
       this.#armTimer();

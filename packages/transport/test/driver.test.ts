@@ -2,7 +2,7 @@
 import { FrameEncoder } from '@wskit/codec';
 import { createHandshakeTimeout, isWebSocketError, openWebSocket, type WebSocket } from '@wskit/transport';
 import { createTransportPair, createWebSocketPair } from '@wskit/transport/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { concat, recordingHandler, sleep, turn, until } from './helpers.js';
 
 /** Collects every message `ws` receives. */
@@ -252,6 +252,30 @@ describe('timers', () => {
     expect((errors[0] as { code?: string }).code).toBe('WS_ERR_CLOSE_TIMEOUT');
     expect(performance.now() - started).toBeGreaterThanOrEqual(50); // close timeout, then the grace timer
     expect(transports.client.closed).toBe(true);
+  });
+
+  it('cuts off peers that never close through the shared deadline queue, not a runtime timer each', async () => {
+    const sockets: WebSocket[] = [];
+    const transports: ReturnType<typeof createTransportPair>[] = [];
+    for (let index = 0; index < 20; index++) {
+      const pair = createTransportPair();
+      pair.server.start(recordingHandler()); // reads, never answers, never ends
+      transports.push(pair);
+      const ws = openWebSocket(pair.client, { role: 'client', closeTimeout: 20 });
+      ws.on('error', () => {});
+      sockets.push(ws);
+    }
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (const ws of sockets) ws.close(1000);
+      const infos = await Promise.all(sockets.map((ws) => ws.closed));
+      expect(infos.every((info) => info.code === 1006 && !info.wasClean)).toBe(true);
+      expect(transports.every((pair) => pair.client.closed)).toBe(true);
+      // A grace timer per connection made 20 of them; the queue arms one for the earliest deadline.
+      expect(timers.mock.calls.length).toBeLessThan(10);
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it('createHandshakeTimeout aborts its signal after the time, unless cleared', async () => {
