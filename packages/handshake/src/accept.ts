@@ -60,3 +60,24 @@ export function computeAccept(key: string): string {
   for (let i = 0; i < WEBSOCKET_GUID.length; i++) bytes[length + i] = WEBSOCKET_GUID.charCodeAt(i);
   return encodeBase64(sha1(bytes));
 }
+
+/** The hash input of {@link acceptOfValidKey}: a key's 24 chars, then the GUID (made on first use). */
+let acceptInput: Uint8Array | undefined;
+
+/**
+ * {@link computeAccept} of a key that {@link isValidKey} accepted (24 base64 chars), for the server
+ * side, which validated it: the chars are hashed from one array every call reuses (it never yields),
+ * whose GUID stays written, instead of a new one per handshake.
+ *
+ * @internal
+ */
+export function acceptOfValidKey(key: string): string {
+  let bytes = acceptInput;
+  if (bytes === undefined) {
+    bytes = new Uint8Array(24 + WEBSOCKET_GUID.length);
+    for (let i = 0; i < WEBSOCKET_GUID.length; i++) bytes[24 + i] = WEBSOCKET_GUID.charCodeAt(i);
+    acceptInput = bytes;
+  }
+  for (let i = 0; i < 24; i++) bytes[i] = key.charCodeAt(i);
+  return encodeBase64(sha1(bytes));
+}

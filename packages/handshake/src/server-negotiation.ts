@@ -7,7 +7,7 @@ import { HandshakeError } from './errors.js';
 import { negotiateServerExtensions, type ServerExtensionNegotiator } from './extension-negotiation.js';
 import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
 import type { RequestHead } from './head-parser.js';
-import { type HeaderInit, HeaderList } from './header-list.js';
+import { fieldsOf, type HeaderInit, HeaderList } from './header-list.js';
 import { isToken } from './http-grammar.js';
 
 /** How the server side picks a subprotocol and negotiates extensions. */
@@ -80,8 +80,61 @@ export function checkServerOptions(options: ServerHandshakeOptions): HeaderList 
 
 /** Whether the request carries exactly one `Sec-WebSocket-Version: 13` (RFC 6455 §4.2.1, item 6). */
 export function hasSupportedVersion(headers: HeaderList): boolean {
-  const values = headers.getAll('sec-websocket-version');
-  return values.length === 1 && values[0] === String(WEBSOCKET_VERSION);
+  return onlyValue(headers, 'sec-websocket-version') === SUPPORTED_VERSION;
+}
+
+/** {@link WEBSOCKET_VERSION} as the header's value. */
+const SUPPORTED_VERSION = String(WEBSOCKET_VERSION);
+
+/*
+ * Lookups for the server's checks of a request, read from the list's fields: `getAll`, `has` and
+ * `hasToken` each make an array (or a closure) per call, and a handshake makes a dozen of them. A list
+ * from a duplicated copy of this package, whose fields are not reachable from here, answers through
+ * its methods.
+ */
+
+/** The value of the one field line named `lowerName` (lower-case); `undefined` when absent or repeated. */
+export function onlyValue(headers: HeaderList, lowerName: string): string | undefined {
+  if (!(headers instanceof HeaderList)) {
+    const values = (headers as HeaderList).getAll(lowerName);
+    return values.length === 1 ? values[0] : undefined;
+  }
+  // Indexed loops: `for…of` makes an iterator (and its results) until the code is optimized.
+  const fields = fieldsOf(headers);
+  let found: string | undefined;
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    if (field.lowerName !== lowerName) continue;
+    if (found !== undefined) return undefined;
+    found = field.value;
+  }
+  return found;
+}
+
+/** Whether a field line named `lowerName` (lower-case) is present. */
+export function hasField(headers: HeaderList, lowerName: string): boolean {
+  if (!(headers instanceof HeaderList)) return (headers as HeaderList).has(lowerName);
+  const fields = fieldsOf(headers);
+  for (let index = 0; index < fields.length; index++) if (fields[index]!.lowerName === lowerName) return true;
+  return false;
+}
+
+/**
+ * `headers.hasToken(lowerName, token, { protocols })`, answered without it in the usual case: one
+ * field line that is the token in any ASCII case (`Upgrade: websocket`, `Connection: Upgrade`).
+ * `token` is a lower-case token.
+ */
+export function hasToken(headers: HeaderList, lowerName: string, token: string, protocols = false): boolean {
+  const only = onlyValue(headers, lowerName);
+  if (only !== undefined && only.length === token.length) {
+    let same = true;
+    for (let index = 0; same && index < token.length; index++) {
+      const code = only.charCodeAt(index);
+      same = (code >= 0x41 && code <= 0x5a ? code + 0x20 : code) === token.charCodeAt(index);
+    }
+    if (same) return true;
+  }
+  return headers.hasToken(lowerName, token, protocols ? { protocols } : undefined);
 }
 
 /**
@@ -95,7 +148,7 @@ export function negotiate(
 ): ServerAgreement | HandshakeError {
   const headers = request.headers;
   let offeredProtocols: string[] = [];
-  if (headers.has('sec-websocket-protocol')) {
+  if (hasField(headers, 'sec-websocket-protocol')) {
     const parsed = headers.getTokens('sec-websocket-protocol');
     if (parsed === null || parsed.length === 0) {
       return new HandshakeError(
@@ -106,7 +159,7 @@ export function negotiate(
     offeredProtocols = parsed;
   }
   let offeredExtensions: Extension[] = [];
-  if (headers.has('sec-websocket-extensions')) {
+  if (hasField(headers, 'sec-websocket-extensions')) {
     const parsed = parseExtensions(headers.getAll('sec-websocket-extensions'));
     if (parsed === null || parsed.length === 0) {
       return new HandshakeError(

@@ -2,6 +2,7 @@ import {
   acceptServerHandshake,
   computeAccept,
   HandshakeError,
+  type HeaderList,
   HeadParser,
   rejectHandshake,
   type ServerHandshakeOptions,
@@ -477,5 +478,26 @@ describe('server options misuse', () => {
       requestHead(validRequest().replace('dGhlIHNhbXBsZSBub25jZQ==', key)),
     );
     expect(result.ok && result.response.headers.get('sec-websocket-accept')).toBe(computeAccept(key));
+  });
+
+  it('checks a request whose headers are a HeaderList of another copy of the package', () => {
+    // Another copy's class: the same methods, not this copy's instance (its fields are out of reach).
+    const foreign = (list: HeaderList): HeaderList => {
+      const copy = Object.create(null) as Record<string | symbol, unknown>;
+      for (const name of ['get', 'getAll', 'has', 'count', 'getTokens', 'hasToken', 'names', 'entries']) {
+        copy[name] = (...args: unknown[]) =>
+          (list as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+      }
+      copy[Symbol.iterator] = () => list[Symbol.iterator]();
+      return copy as unknown as HeaderList;
+    };
+    const request = requestHead(validRequest());
+    const accepted = acceptServerHandshake({ ...request, headers: foreign(request.headers) });
+    expect(accepted.ok && accepted.response.headers.get('sec-websocket-accept')).toBe(
+      's3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
+    );
+    const twice = requestHead(validRequest().replace('Host: server.example.com', 'Host: a\r\nHost: b'));
+    const refused = acceptServerHandshake({ ...twice, headers: foreign(twice.headers) });
+    expect(!refused.ok && refused.error.code).toBe('WS_HANDSHAKE_ERR_INVALID_HOST');
   });
 });
