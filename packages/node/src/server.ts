@@ -15,6 +15,7 @@ import {
   type BinaryData,
   createHandshakeTimeout,
   type DeadlineEntry,
+  type OpenWebSocketOptions,
   type PublishOptions,
   type SessionOptions,
   sessionDeadlines,
@@ -167,6 +168,9 @@ function disarmOnClose(
   };
 }
 
+/** `T` with its properties writable: an options object filled in property by property. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The WebSocketServers attached to each HTTP server, in order: they share its upgrade requests. */
 const attachedServers = new WeakMap<HttpServer | HttpsServer | AnyHttp2Server, WebSocketServer[]>();
 
@@ -306,7 +310,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     const timed = socket as Duplex & Record<symbol, HandshakeDeadline | undefined>;
     if (timed[this.#deadlineKey] !== undefined) return;
     const deadline = new HandshakeDeadline(socket);
-    sessionDeadlines.schedule(deadline, performance.now() + this.#handshakeTimeout);
+    // A whole number of milliseconds: a small integer in the entry, not a heap number per socket.
+    sessionDeadlines.schedule(deadline, Math.ceil(performance.now()) + this.#handshakeTimeout);
     timed[this.#deadlineKey] = deadline;
     socket.on('close', this.#disarmClosed);
   }
@@ -405,25 +410,20 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     // Synchronous when every hook is: the WebSocket opens in the turn of its request, without a
     // promise hop per step; a promise only carries the result (or an exception) out.
     try {
-      const rejected = (status: number, error?: unknown) => {
-        this.#disarm(socket);
-        this.emit('rejected', request, status, error);
-        return undefined;
-      };
       this.#arm(socket);
       if (this.#closing) {
         refuseUpgrade(socket, rejectHandshake(503));
-        return Promise.resolve(rejected(503));
+        return Promise.resolve(this.#rejected(request, socket, 503));
       }
       const { path } = this.#options;
       if (path !== undefined && pathOf(request.url) !== path) {
         refuseUpgrade(socket, rejectHandshake(404));
-        return Promise.resolve(rejected(404));
+        return Promise.resolve(this.#rejected(request, socket, 404));
       }
       const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
       if (this.#clients.size + this.#pending >= maxConnections) {
         refuseUpgrade(socket, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
-        return Promise.resolve(rejected(503));
+        return Promise.resolve(this.#rejected(request, socket, 503));
       }
       this.#pending++;
       let outcome: ReturnType<typeof startUpgrade>;
@@ -439,7 +439,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         return outcome.then(
           (settled) => {
             this.#pending--;
-            return this.#opened(settled, request, socket, rejected, opened);
+            return this.#opened(settled, request, socket, opened);
           },
           (error: unknown) => {
             this.#pending--;
@@ -448,7 +448,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         );
       }
       this.#pending--;
-      return Promise.resolve(this.#opened(outcome, request, socket, rejected, opened));
+      return Promise.resolve(this.#opened(outcome, request, socket, opened));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -459,12 +459,19 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     outcome: AcceptedUpgrade | RefusedUpgrade,
     request: IncomingMessage,
     socket: Duplex,
-    rejected: (status: number, error?: unknown) => undefined,
     callback: ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined,
   ): WebSocket | undefined {
-    if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
+    if (!('transport' in outcome)) return this.#rejected(request, socket, outcome.status, outcome.error);
     this.#disarm(socket);
-    return this.#open(outcome, request, rejected, callback);
+    const opened = this.#open(outcome, request, callback);
+    return opened instanceof WebSocket ? opened : this.#rejected(request, socket, 0, opened.error);
+  }
+
+  /** An upgrade request was refused (already answered): stops its deadline and says so (`rejected`). */
+  #rejected(request: IncomingMessage, socket: Duplex, status: number, error?: unknown): undefined {
+    this.#disarm(socket);
+    this.emit('rejected', request, status, error);
+    return undefined;
   }
 
   /**
@@ -522,44 +529,61 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     if (!('transport' in outcome)) return rejected(outcome.status, outcome.error);
     timer.signal.removeEventListener('abort', onTimeout);
     timer.clear();
-    return this.#open(outcome, request, rejected, callback);
+    const opened = this.#open(outcome, request, callback);
+    return opened instanceof WebSocket ? opened : rejected(0, opened.error);
   }
 
-  /** Opens the WebSocket of an accepted upgrade or stream and announces it. */
+  /**
+   * Opens the WebSocket of an accepted upgrade or stream and announces it; or, when it cannot be
+   * opened (the server began closing, an extension failed), aborts the transport and returns why,
+   * for the caller's `rejected` (status 0).
+   */
   #open(
     outcome: AcceptedUpgrade | AcceptedStream,
     request: WebSocketServerRequest,
-    rejected: (status: number, error?: unknown) => undefined,
     callback: ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined,
-  ): WebSocket | undefined {
+  ): WebSocket | { readonly error: unknown } {
     if (this.#closing) {
       outcome.transport.abort();
-      return rejected(0);
+      return { error: undefined };
     }
     let extensions: ReturnType<typeof engineExtensions>;
     try {
       extensions = engineExtensions(this.#deflate, outcome.extensions, 'server');
     } catch (error) {
       outcome.transport.abort();
-      return rejected(0, error);
+      return { error };
     }
-    const websocket = new WebSocket(outcome.transport, {
-      ...this.#session,
-      role: 'server',
-      protocol: outcome.protocol ?? '',
-      extensions,
-      extensionsHeader: outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '',
-      url: outcome.url,
-      earlyData: outcome.earlyData,
-      topics: this.#topics,
-      onClosed: this.#untrack,
-      binaryView: this.#binaryView,
-    });
+    // What differs per connection, over this server's options (its prototype): a handful of
+    // properties instead of a copy of every option per connection.
+    const options = Object.create(this.#openOptions) as Mutable<OpenWebSocketOptions>;
+    options.protocol = outcome.protocol ?? '';
+    options.extensions = extensions;
+    options.extensionsHeader = outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '';
+    options.url = outcome.url;
+    options.earlyData = outcome.earlyData;
+    const websocket = new WebSocket(outcome.transport, options);
     this.#track(websocket);
     this.emit('connection', websocket, request);
     callback?.(websocket, request);
     return websocket;
   }
+
+  /** The options every WebSocket of this server opens with, the prototype of each one's own. */
+  get #openOptions(): OpenWebSocketOptions {
+    if (this.#sharedOptions === undefined) {
+      this.#sharedOptions = {
+        ...this.#session,
+        role: 'server',
+        topics: this.#topics,
+        onClosed: this.#untrack,
+        binaryView: this.#binaryView,
+      };
+    }
+    return this.#sharedOptions;
+  }
+
+  #sharedOptions: OpenWebSocketOptions | undefined;
 
   /** Adds an open WebSocket to the clients until it closes (`#untrack`, its `onClosed`). */
   #track(websocket: WebSocket): void {

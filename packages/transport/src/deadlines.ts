@@ -56,7 +56,8 @@ export class DeadlineQueue {
       this.#down(slot);
       this.#up(last.slot);
     }
-    if (heap.length === 0 && !this.#running) this.#disarm();
+    // An emptied queue keeps its timer: it fires, finds nothing due and stops. Disarming here made a
+    // runtime timer for every short-lived entry (a handshake's deadline, cancelled once it completed).
   }
 
   /** Runs every entry whose deadline passed, in order, then arms the timer for the next one. */

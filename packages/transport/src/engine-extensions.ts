@@ -24,6 +24,8 @@ export function engineExtensions(
   agreed: readonly Extension[],
   role: Role,
 ): ConnectionExtension[] | undefined {
+  // Most connections agree none: no arrays for them.
+  if (agreed.length === 0) return undefined;
   const list = (Array.isArray(factories) ? factories : [factories]).filter(
     (factory): factory is EngineExtensionFactory => factory !== undefined,
   );

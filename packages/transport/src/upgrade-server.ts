@@ -124,25 +124,7 @@ export function decideUpgrade<Request>(
     return refuseUpgradeWith(rejectHandshake(500), error);
   }
   if (!result.ok) return refuseUpgradeWith(result.response, result.error);
-  const accepted = result;
-  const judge = (verdict: VerifyResult): UpgradeDecision => {
-    if (verdict === true) {
-      return {
-        ok: true,
-        response: accepted.response,
-        protocol: accepted.protocol,
-        extensions: accepted.extensions,
-      };
-    }
-    if (verdict === false) return refuseUpgradeWith(rejectHandshake(403));
-    try {
-      const { status, headers, body } = verdict as UpgradeRejection;
-      return refuseUpgradeWith(rejectHandshake(status, { headers, body }));
-    } catch (error) {
-      return refuseUpgradeWith(rejectHandshake(500), error);
-    }
-  };
-  if (!hooks.verify) return judge(true);
+  if (!hooks.verify) return judge(result, true);
   let verdict: VerifyResult | PromiseLike<VerifyResult>;
   try {
     verdict = hooks.verify(request, {
@@ -153,10 +135,34 @@ export function decideUpgrade<Request>(
   } catch (error) {
     return refuseUpgradeWith(rejectHandshake(500), error);
   }
-  if (!isThenable(verdict)) return judge(verdict);
-  return Promise.resolve(verdict).then(judge, (error: unknown) =>
-    refuseUpgradeWith(rejectHandshake(500), error),
+  if (!isThenable(verdict)) return judge(result, verdict);
+  const accepted = result;
+  return Promise.resolve(verdict).then(
+    (settled) => judge(accepted, settled),
+    (error: unknown) => refuseUpgradeWith(rejectHandshake(500), error),
   );
+}
+
+/** The decision on a valid request once `verify` answered (`true` without a `verify` hook). */
+function judge(
+  accepted: Extract<ReturnType<typeof acceptServerHandshake>, { ok: true }>,
+  verdict: VerifyResult,
+): UpgradeDecision {
+  if (verdict === true) {
+    return {
+      ok: true,
+      response: accepted.response,
+      protocol: accepted.protocol,
+      extensions: accepted.extensions,
+    };
+  }
+  if (verdict === false) return refuseUpgradeWith(rejectHandshake(403));
+  try {
+    const { status, headers, body } = verdict as UpgradeRejection;
+    return refuseUpgradeWith(rejectHandshake(status, { headers, body }));
+  } catch (error) {
+    return refuseUpgradeWith(rejectHandshake(500), error);
+  }
 }
 
 function refuseUpgradeWith(response: HandshakeResponse, error?: unknown): UpgradeDecision {
