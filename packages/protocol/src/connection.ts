@@ -49,6 +49,8 @@ const NO_STEPS: readonly ExtensionStep[] = Object.freeze([]);
 /** What `dataToSend()` and `events()` return when there is nothing: shared and frozen. */
 const NO_OUTPUT = Object.freeze([]) as unknown as Uint8Array[];
 const NO_EVENTS = Object.freeze([]) as unknown as ConnectionEvent[];
+/** The first `events()` of every connection without a handler: shared and frozen, like {@link NO_EVENTS}. */
+const OPEN_EVENTS = Object.freeze([Object.freeze({ type: 'open' as const })]) as unknown as ConnectionEvent[];
 
 /** The message handed to encoding extensions, with the per-message `compress` flag when given. */
 function outgoingMessage(
@@ -292,7 +294,7 @@ export class Connection {
     this.#encoder = frameEncoder(options);
     this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
     if (this.#handler !== undefined) this.#handler.onOpen?.();
-    else this.#events = [{ type: 'open' }];
+    else this.#events = OPEN_EVENTS;
   }
 
   /** The connection's role. */
@@ -981,6 +983,7 @@ export class Connection {
   #deliver(event: ConnectionEvent): void {
     if (this.#handler !== undefined) deliverEvent(this.#handler, event);
     else if (this.#events === NO_EVENTS) this.#events = [event];
+    else if (this.#events === OPEN_EVENTS) this.#events = [OPEN_EVENTS[0]!, event];
     else this.#events.push(event);
   }
 
