@@ -1,6 +1,6 @@
 import { encodeBase64, valueAt } from './base64.js';
 import { KEY_NONCE_LENGTH, WEBSOCKET_GUID } from './constants.js';
-import { sha1 } from './sha1.js';
+import { sha1, sha1Into } from './sha1.js';
 
 /** A source of cryptographically random bytes, shaped like `crypto.getRandomValues`. */
 export type RandomSource = <T extends Uint8Array>(array: T) => T;
@@ -64,10 +64,13 @@ export function computeAccept(key: string): string {
 /** The hash input of {@link acceptOfValidKey}: a key's 24 chars, then the GUID (made on first use). */
 let acceptInput: Uint8Array | undefined;
 
+/** The digest of {@link acceptOfValidKey}, encoded before the next call (made on first use). */
+let acceptDigest: Uint8Array | undefined;
+
 /**
  * {@link computeAccept} of a key that {@link isValidKey} accepted (24 base64 chars), for the server
  * side, which validated it: the chars are hashed from one array every call reuses (it never yields),
- * whose GUID stays written, instead of a new one per handshake.
+ * whose GUID stays written, into one digest array, instead of new ones per handshake.
  *
  * @internal
  */
@@ -77,7 +80,8 @@ export function acceptOfValidKey(key: string): string {
     bytes = new Uint8Array(24 + WEBSOCKET_GUID.length);
     for (let i = 0; i < WEBSOCKET_GUID.length; i++) bytes[24 + i] = WEBSOCKET_GUID.charCodeAt(i);
     acceptInput = bytes;
+    acceptDigest = new Uint8Array(20);
   }
   for (let i = 0; i < 24; i++) bytes[i] = key.charCodeAt(i);
-  return encodeBase64(sha1(bytes));
+  return encodeBase64(sha1Into(bytes, acceptDigest!));
 }

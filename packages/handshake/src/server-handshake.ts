@@ -199,10 +199,14 @@ function allocateHead(size: number): Uint8Array {
   return new Uint8Array(headBlock, start, size);
 }
 
+/** The status line of every 101 (a string made once, not per handshake). */
+const SWITCHING_LINE = `HTTP/1.1 101 ${reasonPhrase(101)}`;
+
 function buildResponse(status: number, headers: HeaderList, body: Uint8Array): HandshakeResponse {
   const reason = reasonPhrase(status);
   // serializeResponse's checks hold: the status is 101 or checked by rejectHandshake, the reason ours.
-  const bytes = encodeHead(`HTTP/1.1 ${status} ${reason}`, headers, body, allocateHead);
+  const line = status === 101 ? SWITCHING_LINE : `HTTP/1.1 ${status} ${reason}`;
+  const bytes = encodeHead(line, headers, body, allocateHead);
   return { version: '1.1', status, reason, headers, body, bytes };
 }
 

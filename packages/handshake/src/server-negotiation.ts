@@ -147,7 +147,7 @@ export function negotiate(
   options: ServerHandshakeOptions,
 ): ServerAgreement | HandshakeError {
   const headers = request.headers;
-  let offeredProtocols: string[] = [];
+  let offeredProtocols: readonly string[] = NONE_OFFERED;
   if (hasField(headers, 'sec-websocket-protocol')) {
     const parsed = headers.getTokens('sec-websocket-protocol');
     if (parsed === null || parsed.length === 0) {
@@ -158,7 +158,7 @@ export function negotiate(
     }
     offeredProtocols = parsed;
   }
-  let offeredExtensions: Extension[] = [];
+  let offeredExtensions: readonly Extension[] = NONE_OFFERED as readonly Extension[];
   if (hasField(headers, 'sec-websocket-extensions')) {
     const parsed = parseExtensions(headers.getAll('sec-websocket-extensions'));
     if (parsed === null || parsed.length === 0) {
@@ -170,12 +170,15 @@ export function negotiate(
     offeredExtensions = parsed;
   }
   const protocol = selectProtocol(offeredProtocols, request, options);
-  const extensions = negotiateServerExtensions(offeredExtensions, options.extensions ?? []);
+  const extensions = negotiateServerExtensions(offeredExtensions, options.extensions ?? NONE_OFFERED);
   return { protocol, extensions };
 }
 
+/** What a request offered when it offered nothing (read only): one empty list for every request. */
+const NONE_OFFERED: readonly never[] = Object.freeze([]);
+
 function selectProtocol(
-  offered: string[],
+  offered: readonly string[],
   request: RequestHead,
   options: ServerHandshakeOptions,
 ): string | null {

@@ -23,6 +23,15 @@ const scratch = new Uint8Array(2 * BLOCK_SIZE);
  */
 export function sha1(data: Uint8Array): Uint8Array {
   if (!(data instanceof Uint8Array)) throw new TypeError('sha1: data must be a Uint8Array');
+  return sha1Into(data, new Uint8Array(20));
+}
+
+/**
+ * The SHA-1 digest of `data` written into `digest` (20 bytes), which is returned.
+ *
+ * @internal for the server's accept value, which hashes into an array it reuses.
+ */
+export function sha1Into(data: Uint8Array, digest: Uint8Array): Uint8Array {
   const length = data.length;
   // Message, a 0x80 byte, zero padding, and the bit length in the last 8 bytes of the last block.
   const size = Math.ceil((length + 9) / BLOCK_SIZE) * BLOCK_SIZE;
@@ -94,7 +103,6 @@ export function sha1(data: Uint8Array): Uint8Array {
     h4 = (h4 + e) | 0;
   }
 
-  const digest = new Uint8Array(20);
   writeUint32(digest, 0, h0);
   writeUint32(digest, 4, h1);
   writeUint32(digest, 8, h2);

@@ -407,51 +407,64 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     head: Uint8Array,
     callback?: (socket: WebSocket, request: IncomingMessage) => void,
   ): Promise<WebSocket | undefined> {
-    // Synchronous when every hook is: the WebSocket opens in the turn of its request, without a
-    // promise hop per step; a promise only carries the result (or an exception) out.
     try {
-      this.#arm(socket);
-      if (this.#closing) {
-        refuseUpgrade(socket, rejectHandshake(503));
-        return Promise.resolve(this.#rejected(request, socket, 503));
-      }
-      const { path } = this.#options;
-      if (path !== undefined && pathOf(request.url) !== path) {
-        refuseUpgrade(socket, rejectHandshake(404));
-        return Promise.resolve(this.#rejected(request, socket, 404));
-      }
-      const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
-      if (this.#clients.size + this.#pending >= maxConnections) {
-        refuseUpgrade(socket, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
-        return Promise.resolve(this.#rejected(request, socket, 503));
-      }
-      this.#pending++;
-      let outcome: ReturnType<typeof startUpgrade>;
-      try {
-        outcome = startUpgrade(request, socket, head, this.#options, this.#stillAccepting, this.#extensions);
-      } catch (error) {
-        this.#pending--;
-        throw error;
-      }
-      // The callback was given an upgrade's request type: this request is one.
-      const opened = callback as ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined;
-      if (outcome instanceof Promise) {
-        return outcome.then(
-          (settled) => {
-            this.#pending--;
-            return this.#opened(settled, request, socket, opened);
-          },
-          (error: unknown) => {
-            this.#pending--;
-            throw error;
-          },
-        );
-      }
-      this.#pending--;
-      return Promise.resolve(this.#opened(outcome, request, socket, opened));
+      const outcome = this.#upgrade(request, socket, head, callback);
+      return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * {@link handleUpgrade} without a promise when every hook is synchronous: the WebSocket opens in
+   * the turn of its request, without a promise hop per step (nor one for the result: the server's
+   * own `upgrade` listener takes it as it is). Throws what `handleUpgrade` rejects with.
+   */
+  #upgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Uint8Array,
+    callback: ((socket: WebSocket, request: IncomingMessage) => void) | undefined,
+  ): WebSocket | undefined | Promise<WebSocket | undefined> {
+    this.#arm(socket);
+    if (this.#closing) {
+      refuseUpgrade(socket, rejectHandshake(503));
+      return this.#rejected(request, socket, 503);
+    }
+    const { path } = this.#options;
+    if (path !== undefined && pathOf(request.url) !== path) {
+      refuseUpgrade(socket, rejectHandshake(404));
+      return this.#rejected(request, socket, 404);
+    }
+    const maxConnections = this.#options.maxConnections ?? DefaultServerOptions.maxConnections;
+    if (this.#clients.size + this.#pending >= maxConnections) {
+      refuseUpgrade(socket, rejectHandshake(503, { headers: { 'Retry-After': '1' } }));
+      return this.#rejected(request, socket, 503);
+    }
+    this.#pending++;
+    let outcome: ReturnType<typeof startUpgrade>;
+    try {
+      outcome = startUpgrade(request, socket, head, this.#options, this.#stillAccepting, this.#extensions);
+    } catch (error) {
+      this.#pending--;
+      throw error;
+    }
+    // The callback was given an upgrade's request type: this request is one.
+    const opened = callback as ((socket: WebSocket, request: WebSocketServerRequest) => void) | undefined;
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (settled) => {
+          this.#pending--;
+          return this.#opened(settled, request, socket, opened);
+        },
+        (error: unknown) => {
+          this.#pending--;
+          throw error;
+        },
+      );
+    }
+    this.#pending--;
+    return this.#opened(outcome, request, socket, opened);
   }
 
   /** The end of {@link handleUpgrade} once the upgrade was decided: the WebSocket, or the refusal. */
@@ -650,7 +663,13 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
       this.#disarm(socket);
       return;
     }
-    void this.handleUpgrade(request, socket, head);
+    // As `void this.handleUpgrade(…)`, without its promise when the upgrade completes at once: a
+    // failure still ends as an unhandled rejection.
+    try {
+      void this.#upgrade(request, socket, head, undefined);
+    } catch (error) {
+      void Promise.reject(error);
+    }
   };
 
   /**
