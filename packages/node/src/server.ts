@@ -573,7 +573,11 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     options.protocol = outcome.protocol ?? '';
     options.extensions = extensions;
     options.extensionsHeader = outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '';
-    options.url = outcome.url;
+    // Clients mostly ask for the same few paths: one string for a run of them, not one per socket.
+    let url = outcome.url;
+    if (url === this.#lastUrl) url = this.#lastUrl;
+    else this.#lastUrl = url;
+    options.url = url;
     options.earlyData = outcome.earlyData;
     const websocket = new WebSocket(outcome.transport, options);
     this.#track(websocket);
@@ -597,6 +601,8 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   }
 
   #sharedOptions: OpenWebSocketOptions | undefined;
+  /** The request target of the last WebSocket opened (see `#open`). */
+  #lastUrl = '';
 
   /** Adds an open WebSocket to the clients until it closes (`#untrack`, its `onClosed`). */
   #track(websocket: WebSocket): void {

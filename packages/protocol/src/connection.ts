@@ -45,7 +45,6 @@ const EMPTY = new Uint8Array(0);
  */
 const SEPARATE_PONGS = 32;
 const NO_EXTENSIONS: readonly ConnectionExtension[] = Object.freeze([]);
-const NO_STEPS: readonly ExtensionStep[] = Object.freeze([]);
 /** What `dataToSend()` and `events()` return when there is nothing: shared and frozen. */
 const NO_OUTPUT = Object.freeze([]) as unknown as Uint8Array[];
 const NO_EVENTS = Object.freeze([]) as unknown as ConnectionEvent[];
@@ -71,6 +70,19 @@ interface CloseDetails {
   reason?: string;
   payload?: Uint8Array;
   error?: ConnectionFailure | undefined;
+}
+
+/** A connection's negotiated extensions and what they need (made only when there are some). */
+interface Extended {
+  readonly extensions: readonly ConnectionExtension[];
+  /** The RSV bits they claim. */
+  readonly rsv: number;
+  /** Outgoing messages pass these in order. */
+  readonly encodeSteps: readonly ExtensionStep[];
+  /** Incoming messages pass these in order. */
+  readonly decodeSteps: readonly ExtensionStep[];
+  /** How messages an extension decoded are delivered. */
+  readonly delivery: DeliveryOptions;
 }
 
 /** The bits of `Connection`'s `#flags`. */
@@ -113,8 +125,8 @@ export class Connection {
   readonly #keepaliveFrame: 'ping' | 'pong';
   readonly #decoder: MessageDecoder;
   readonly #encoder: FrameEncoder;
-  readonly #extensions: readonly ConnectionExtension[];
-  readonly #extensionRsv: number;
+  /** The negotiated extensions and what they need; `undefined` without any (most connections). */
+  readonly #extended: Extended | undefined;
   /**
    * Events in arrival order, behind messages an extension is still decoding: created when an
    * extension first decodes a message (until then events are delivered directly).
@@ -127,10 +139,6 @@ export class Connection {
   #outgoing: OutgoingPipeline | undefined;
   /** The decoder's handler and the pipelines' host: one object with shared prototype methods. */
   readonly #callbacks: MessageHandler & PipelineHost;
-  readonly #decodeSteps: readonly ExtensionStep[];
-  readonly #encodeSteps: readonly ExtensionStep[];
-  /** How messages an extension decoded are delivered; only with extensions. */
-  readonly #delivery: DeliveryOptions | undefined;
 
   #state: ConnectionState = 'OPEN';
   /**
@@ -203,8 +211,11 @@ export class Connection {
   #closeReceived: ClosePayload | undefined;
   /** The peer's failure while `FAILING`: the close frame that is due and the close event's values. */
   #failure: CloseDetails | undefined;
+  /**
+   * While `CLOSING`, when the close handshake times out; once `CLOSED`, when a client stops waiting
+   * for the server to close the transport. One field for both: a connection is in one state.
+   */
   #closeDeadline: number | undefined;
-  #transportDeadline: number | undefined;
   #pongDeadline: number | undefined;
   /** The payload of the automatic pong that is due: the latest ping's (RFC 6455 §5.5.3). */
   #duePong: Uint8Array | undefined;
@@ -242,39 +253,38 @@ export class Connection {
       throw new TypeError(`keepalive must be 'ping' or 'pong', not ${String(keepalive)}`);
     }
     this.#keepaliveFrame = keepalive;
-    // Without extensions (the common case) the lists are shared: a connection owns no arrays for them.
+    // Without extensions (the common case) the connection holds none of this: one field, undefined.
     const given = options.extensions;
-    this.#extensions = given === undefined || given.length === 0 ? NO_EXTENSIONS : [...given];
-    this.#extensionRsv = claimedRsv(this.#extensions);
-    const maxMessageSize = effectiveMaxMessageSize(options);
-    let encodeSteps: readonly ExtensionStep[] = NO_STEPS;
-    let decodeSteps: readonly ExtensionStep[] = NO_STEPS;
-    if (this.#extensions.length > 0) {
+    const extensions = given === undefined || given.length === 0 ? NO_EXTENSIONS : [...given];
+    const extensionRsv = extensions.length === 0 ? 0 : claimedRsv(extensions);
+    if (extensions.length > 0) {
+      const maxMessageSize = effectiveMaxMessageSize(options);
       const context: ExtensionContext = Object.freeze({ role: options.role, maxMessageSize });
       // Outgoing: each extension in negotiated order; incoming: in reverse, each on its own RSV bits.
-      encodeSteps = this.#extensions
+      const encodeSteps: readonly ExtensionStep[] = extensions
         .filter((extension) => typeof extension.encodeMessage === 'function')
         .map((extension) => (message) => extension.encodeMessage!(message, context));
-      decodeSteps = [...this.#extensions]
+      const decodeSteps: readonly ExtensionStep[] = [...extensions]
         .reverse()
         .map(
           (extension) => (message) =>
             (message.rsv & extension.rsv) === 0 ? message : extension.decodeMessage(message, context),
         );
+      this.#encodes = encodeSteps.length > 0;
+      this.#extended = {
+        extensions,
+        rsv: extensionRsv,
+        encodeSteps,
+        decodeSteps,
+        delivery: {
+          maxMessageSize,
+          pieces: options.delivery === 'pieces',
+          decodeText: options.decodeText ?? true,
+          validateUtf8: options.validateUtf8 ?? true,
+          utf8Check: options.utf8Check,
+        },
+      };
     }
-    this.#encodes = encodeSteps.length > 0;
-    this.#encodeSteps = encodeSteps;
-    this.#decodeSteps = decodeSteps;
-    this.#delivery =
-      this.#extensions.length === 0
-        ? undefined
-        : {
-            maxMessageSize,
-            pieces: options.delivery === 'pieces',
-            decodeText: options.decodeText ?? true,
-            validateUtf8: options.validateUtf8 ?? true,
-            utf8Check: options.utf8Check,
-          };
     // One object with shared prototype methods, instead of a closure per callback and connection.
     const host = newCallbacks(this);
     this.#callbacks = host;
@@ -287,7 +297,7 @@ export class Connection {
       decodeText: options.decodeText,
       validateUtf8: options.validateUtf8,
       utf8Check: options.utf8Check,
-      allowedRsv: this.#extensionRsv,
+      allowedRsv: extensionRsv,
       enforceMasking: options.enforceMasking,
       allocate: options.allocate,
     });
@@ -476,7 +486,9 @@ export class Connection {
   setTimeouts(timeouts: { closeTimeout?: number; keepaliveInterval?: number; pongTimeout?: number }): void {
     if (timeouts.closeTimeout !== undefined) {
       this.#closeTimeout = checkDuration('closeTimeout', timeouts.closeTimeout, this.#closeTimeout);
-      if (this.#closeDeadline !== undefined) this.#closeDeadline = this.#clock() + this.#closeTimeout;
+      if (this.#state === 'CLOSING' && this.#closeDeadline !== undefined) {
+        this.#closeDeadline = this.#clock() + this.#closeTimeout;
+      }
     }
     if (timeouts.keepaliveInterval !== undefined) {
       const before = this.#keepaliveInterval;
@@ -618,7 +630,7 @@ export class Connection {
    */
   nextDeadline(): number | undefined {
     if (this.#state === 'CLOSING') return this.#closeDeadline;
-    if (this.#state === 'CLOSED') return this.#endTransport ? undefined : this.#transportDeadline;
+    if (this.#state === 'CLOSED') return this.#endTransport ? undefined : this.#closeDeadline;
     if (this.#keepaliveInterval === 0) return undefined;
     return this.#pongDeadline ?? this.#lastReceivedAt + this.#keepaliveInterval;
   }
@@ -632,7 +644,7 @@ export class Connection {
       );
       this.#apply('closeTimeout', { error });
     } else if (this.#state === 'CLOSED') {
-      if (!this.#endTransport && this.#transportDeadline !== undefined && now >= this.#transportDeadline) {
+      if (!this.#endTransport && this.#closeDeadline !== undefined && now >= this.#closeDeadline) {
         this.#apply('transportTimeout');
       }
     } else if (this.#state === 'OPEN' && this.#keepaliveInterval > 0) {
@@ -774,9 +786,9 @@ export class Connection {
       (step.transport === 'afterHandshake' && (this.#role === 'server' || this.#eofReceived))
     ) {
       this.#endTransport = true;
-      this.#transportDeadline = undefined;
+      this.#closeDeadline = undefined;
     } else if (step.transport === 'afterHandshake') {
-      this.#transportDeadline = this.#clock() + this.#closeTimeout;
+      this.#closeDeadline = this.#clock() + this.#closeTimeout;
     }
     this.#disposeIfIdle();
     if (step.announce === 'closeReceived') {
@@ -968,7 +980,8 @@ export class Connection {
   /** The incoming pipeline, created when an extension first decodes a message. */
   #incomingPipeline(): IncomingPipeline {
     if (this.#incoming === undefined) {
-      this.#incoming = new IncomingPipeline(this.#callbacks, this.#decodeSteps, this.#delivery!);
+      const extended = this.#extended!;
+      this.#incoming = new IncomingPipeline(this.#callbacks, extended.decodeSteps, extended.delivery);
     }
     return this.#incoming;
   }
@@ -976,7 +989,7 @@ export class Connection {
   /** The outgoing pipeline, created when an extension first encodes a message. */
   #outgoingPipeline(): OutgoingPipeline {
     if (this.#outgoing === undefined)
-      this.#outgoing = new OutgoingPipeline(this.#callbacks, this.#encodeSteps);
+      this.#outgoing = new OutgoingPipeline(this.#callbacks, this.#extended!.encodeSteps);
     return this.#outgoing;
   }
 
@@ -990,7 +1003,7 @@ export class Connection {
   /** Frames a message an extension encoded, with the RSV bits it set on the first frame. */
   #frameMessage(message: ExtensionMessage): Uint8Array[] {
     const opcode = message.type === 'text' ? Opcode.Text : Opcode.Binary;
-    const rsv = message.rsv & this.#extensionRsv;
+    const rsv = message.rsv & (this.#extended?.rsv ?? 0);
     return this.#encoder.encode(opcode, message.data, rsv === 0 ? undefined : { rsv });
   }
 
@@ -1002,7 +1015,7 @@ export class Connection {
       return;
     }
     this.#disposed = true;
-    for (const extension of this.#extensions) {
+    for (const extension of this.#extended?.extensions ?? NO_EXTENSIONS) {
       try {
         extension.dispose?.();
       } catch {

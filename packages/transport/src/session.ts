@@ -149,6 +149,10 @@ const SessionFlag = {
   DrainWanted: 128,
   CloseAnnounced: 256,
   CloseStepScheduled: 512,
+  /** The `closeReply` option is `'application'` (otherwise `'auto'`). */
+  ApplicationReplies: 1024,
+  /** The `keepalive` option is `'pong'` (otherwise `'ping'`). */
+  KeepalivePongs: 2048,
 } as const;
 
 /**
@@ -341,8 +345,6 @@ export class Session {
    * (`deadlines.ts`): one object for both, with methods on a shared prototype.
    */
   readonly #events: TransportHandler & DeadlineEntry;
-  readonly #closeReply: 'auto' | 'application';
-  readonly #keepalive: 'ping' | 'pong';
   readonly #maxBufferedBytes: number;
   /**
    * When a transport asked to close (`transport.close()`) is cut off if it has not closed by then
@@ -362,8 +364,9 @@ export class Session {
     if (closeReply !== 'auto' && closeReply !== 'application') {
       throw new TypeError(`closeReply must be 'auto' or 'application', not ${String(closeReply)}`);
     }
-    this.#closeReply = closeReply;
-    this.#keepalive = options.keepalive ?? 'ping';
+    // Two settings as bits of `#flags` rather than two fields per connection.
+    if (closeReply === 'application') this.#flags |= SessionFlag.ApplicationReplies;
+    if (options.keepalive === 'pong') this.#flags |= SessionFlag.KeepalivePongs;
     this.#maxBufferedBytes = checkSize(
       'maxBufferedBytes',
       options.maxBufferedBytes,
@@ -697,7 +700,7 @@ export class Session {
 
   /** Whether a keepalive deadline may run while reading is paused. */
   get #keepaliveRunsPaused(): boolean {
-    return this.#keepalive === 'pong' || this.#probeBytes < this.#highWaterMark;
+    return (this.#flags & SessionFlag.KeepalivePongs) !== 0 || this.#probeBytes < this.#highWaterMark;
   }
 
   // ---- the transport's events -----------------------------------------------------------------
@@ -832,7 +835,7 @@ export class Session {
       case 'closeReceived':
         this.#closeAnnounced = true;
         this.#host.closeReceived?.(event.code, event.reason);
-        if (this.#closeReply === 'auto') this.#scheduleCloseStep();
+        if ((this.#flags & SessionFlag.ApplicationReplies) === 0) this.#scheduleCloseStep();
         return;
       case 'close':
         // The peer's Close answered ours: the front end hears of it now, not once the transport closed.
@@ -1126,7 +1129,8 @@ export class Session {
     }
     this.#engine.onDeadline(now);
     // A keepalive ping went out while reading is paused: let the peer's answer in.
-    if (paused && this.#keepalive === 'ping' && this.#engine.state === 'OPEN') this.#startProbe();
+    const pings = (this.#flags & SessionFlag.KeepalivePongs) === 0;
+    if (paused && pings && this.#engine.state === 'OPEN') this.#startProbe();
     this.#afterEngine();
   }
 
