@@ -119,6 +119,9 @@ const Flag = {
   EarlyClosed: 256,
 } as const;
 
+/** The bits of `#flags` above these hold the peer's port (16 bits: the field stays a small integer). */
+const PORT_SHIFT = 9;
+
 /** Where `getpeername` writes the peer's address; shared by every transport (filled and read at once). */
 const peerName: { address?: string; port?: number } = {};
 
@@ -153,10 +156,11 @@ export class NodeSocketTransport implements Transport {
   readonly socket: Socket;
   /** The peer's IP address, read when the transport was made (see {@link remoteAddress}). */
   #peerAddress: string | undefined;
-  /** The peer's port (0 when unknown). */
-  #peerPort = 0;
   #handler: TransportHandler | undefined;
-  /** The socket's yes/no states, one bit each (see `Flag`): one field instead of nine. */
+  /**
+   * The socket's yes/no states, one bit each (see `Flag`), and above them the peer's port (0 when
+   * unknown): one field instead of ten.
+   */
   #flags: number = Flag.Writable | Flag.Early;
   /** The socket's first error before the handler could hear of it (replayed after `start`). */
   #earlyError: Error | undefined;
@@ -208,7 +212,7 @@ export class NodeSocketTransport implements Transport {
     if (address === lastPeerAddress) address = lastPeerAddress;
     else lastPeerAddress = address;
     this.#peerAddress = address;
-    this.#peerPort = port ?? 0;
+    this.#flags = (this.#flags & ((1 << PORT_SHIFT) - 1)) | ((port ?? 0) << PORT_SHIFT);
   }
 
   /**
@@ -217,7 +221,7 @@ export class NodeSocketTransport implements Transport {
    */
   get remoteAddress(): string | undefined {
     if (this.#peerAddress === undefined) this.#readPeer();
-    return formatAddress(this.#peerAddress, this.#peerPort);
+    return formatAddress(this.#peerAddress, this.#flags >>> PORT_SHIFT);
   }
 
   /**

@@ -68,6 +68,15 @@ const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
 /** Makes a WebSocket's session host; set by the static block of `WebSocket`, which reaches its private members. */
 let newHost: (websocket: WebSocket) => SessionHost & InboxHost;
 
+/** The bits of `WebSocket`'s `#flags`. */
+const WebSocketFlag = {
+  Pieces: 1,
+  CloseCalled: 2,
+  InboxFull: 4,
+  Paused: 8,
+  HandOverScheduled: 16,
+} as const;
+
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
  * `openWebSocket(transport, options)` after an opening handshake (runtime adapters do this).
@@ -113,19 +122,54 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   /** The session's and the inbox's host. */
   readonly #host: SessionHost & InboxHost;
   readonly #maxBufferedBytes: number;
-  readonly #pieces: boolean;
   readonly #maxBufferedMessages: number;
+  /**
+   * The socket's yes/no states, one bit each (see `WebSocketFlag`): one field instead of five, on
+   * every connection. Read and written through the private accessors below, as if they were fields.
+   */
+  #flags = 0;
+  /** Messages are delivered in pieces (`delivery: 'pieces'`). */
+  get #pieces(): boolean {
+    return (this.#flags & WebSocketFlag.Pieces) !== 0;
+  }
+  set #pieces(value: boolean) {
+    this.#flags = value ? this.#flags | WebSocketFlag.Pieces : this.#flags & ~WebSocketFlag.Pieces;
+  }
+  /** `close()` was called. */
+  get #closeCalled(): boolean {
+    return (this.#flags & WebSocketFlag.CloseCalled) !== 0;
+  }
+  set #closeCalled(value: boolean) {
+    this.#flags = value ? this.#flags | WebSocketFlag.CloseCalled : this.#flags & ~WebSocketFlag.CloseCalled;
+  }
+  /** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
+  get #inboxFull(): boolean {
+    return (this.#flags & WebSocketFlag.InboxFull) !== 0;
+  }
+  set #inboxFull(value: boolean) {
+    this.#flags = value ? this.#flags | WebSocketFlag.InboxFull : this.#flags & ~WebSocketFlag.InboxFull;
+  }
+  /** `pause()` was called (and not `resume()`). */
+  get #paused(): boolean {
+    return (this.#flags & WebSocketFlag.Paused) !== 0;
+  }
+  set #paused(value: boolean) {
+    this.#flags = value ? this.#flags | WebSocketFlag.Paused : this.#flags & ~WebSocketFlag.Paused;
+  }
+  /** The hand-over of kept messages to new listeners is scheduled. */
+  get #handOverScheduled(): boolean {
+    return (this.#flags & WebSocketFlag.HandOverScheduled) !== 0;
+  }
+  set #handOverScheduled(value: boolean) {
+    this.#flags = value
+      ? this.#flags | WebSocketFlag.HandOverScheduled
+      : this.#flags & ~WebSocketFlag.HandOverScheduled;
+  }
   /** The {@link closed} promise, made when first asked for (most sockets never are). */
   #closed: Promise<CloseInfo> | undefined;
   #resolveClosed: ((info: CloseInfo) => void) | undefined;
   #closeInfo: CloseInfo | undefined;
-  #closeCalled = false;
-  /** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
-  #inboxFull = false;
-  /** `pause()` was called (and not `resume()`). */
-  #paused = false;
   #iterators = 0;
-  #handOverScheduled = false;
   /** Who waits for drain; the shared empty {@link NO_WAITERS} while nobody does. */
   #drainWaiters: (() => void)[] = NO_WAITERS;
   /** The server's topics (server-side WebSockets of a server with topics). */

@@ -271,8 +271,10 @@ describe('timers', () => {
       const infos = await Promise.all(sockets.map((ws) => ws.closed));
       expect(infos.every((info) => info.code === 1006 && !info.wasClean)).toBe(true);
       expect(transports.every((pair) => pair.client.closed)).toBe(true);
-      // A grace timer per connection made 20 of them; the queue arms one for the earliest deadline.
-      expect(timers.mock.calls.length).toBeLessThan(10);
+      // A grace timer per connection made 20 closures; the queue arms its one callback (as often as
+      // the deadlines fall apart in time, which depends on the machine's load).
+      const callbacks = new Set(timers.mock.calls.map((call) => call[0]));
+      expect(callbacks.size).toBeLessThan(10);
     } finally {
       timers.mockRestore();
     }
