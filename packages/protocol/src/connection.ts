@@ -77,21 +77,9 @@ interface CloseDetails {
  * The options of each connection's `MessageDecoder`, filled in by the connection's constructor: the
  * decoder reads them in its own constructor and keeps none (it copies them), so one object serves
  * every connection, where an object of eleven properties per connection was garbage of every
- * handshake.
+ * handshake (it takes its shape from the first connection's assignments, always in the same order).
  */
-const decoderOptions: { -readonly [K in keyof MessageDecoderOptions]: MessageDecoderOptions[K] } = {
-  role: 'server',
-  maxFrameSize: undefined,
-  maxMessageSize: undefined,
-  maxFragments: undefined,
-  delivery: undefined,
-  decodeText: undefined,
-  validateUtf8: undefined,
-  utf8Check: undefined,
-  allowedRsv: undefined,
-  enforceMasking: undefined,
-  allocate: undefined,
-};
+const decoderOptions = {} as { -readonly [K in keyof MessageDecoderOptions]: MessageDecoderOptions[K] };
 
 /** A connection's negotiated extensions and what they need (made only when there are some). */
 interface Extended {

@@ -206,36 +206,13 @@ const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
 /**
  * The options of each session's engine, filled in by the session's constructor: `Connection` reads
  * them in its constructor and keeps none, so one object serves every session, where an object of two
- * dozen properties per connection was garbage of every handshake. `clock`, `handler` and
- * `autoFlushClose` are the same for all: the close frame that is due (the reply to the peer's Close,
- * or the failing close after a protocol error) waits for the close step, so that the application
- * answers what came before first.
+ * dozen properties per connection was garbage of every handshake (it takes its shape from the first
+ * session's assignments, always in the same order). `clock` and `autoFlushClose` are the same for
+ * all: the close frame that is due (the reply to the peer's Close, or the failing close after a
+ * protocol error) waits for the close step, so that the application answers what came before first.
  */
-const engineOptions: { -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K] } = {
-  role: 'server',
-  clock,
-  handler: undefined,
-  frameScratch: undefined,
-  onWake: undefined,
-  extensions: undefined,
-  autoPong: undefined,
-  maxPendingPings: undefined,
-  autoFlushClose: false,
-  closeTimeout: undefined,
-  keepaliveInterval: undefined,
-  pongTimeout: undefined,
-  keepalive: undefined,
-  maxFrameSize: undefined,
-  maxMessageSize: undefined,
-  maxFragments: undefined,
-  delivery: undefined,
-  decodeText: undefined,
-  validateUtf8: undefined,
-  utf8Check: undefined,
-  allocate: undefined,
-  mask: undefined,
-  enforceMasking: undefined,
-  maskKeys: undefined,
+const engineOptions = { clock, autoFlushClose: false } as {
+  -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K];
 };
 
 /** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
@@ -420,7 +397,8 @@ export class Session {
     this.#idleTimeout = idleTimeout === Number.POSITIVE_INFINITY ? 0 : idleTimeout;
     const engine = engineOptions;
     engine.role = options.role;
-    engine.frameScratch = (options.mask ?? options.role === 'client') ? scratchOf(this.#transport) : undefined;
+    engine.frameScratch =
+      (options.mask ?? options.role === 'client') ? scratchOf(this.#transport) : undefined;
     // An extension answered outside any call into the engine: deliver and write what it produced.
     // Only extensions answer later: without them a session owns no closure for it.
     engine.onWake =

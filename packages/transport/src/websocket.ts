@@ -68,14 +68,17 @@ const COMPRESS_ON: SendOptions = Object.freeze({ compress: true });
 /** Makes a WebSocket's session host; set by the static block of `WebSocket`, which reaches its private members. */
 let newHost: (websocket: WebSocket) => SessionHost & InboxHost;
 
-/** The bits of `WebSocket`'s `#flags`. */
-const WebSocketFlag = {
-  Pieces: 1,
-  CloseCalled: 2,
-  InboxFull: 4,
-  Paused: 8,
-  HandOverScheduled: 16,
-} as const;
+/* The bits of `WebSocket`'s `#flags`. */
+/** Messages are delivered in pieces (`delivery: 'pieces'`). */
+const PIECES = 1;
+/** `close()` was called. */
+const CLOSE_CALLED = 2;
+/** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
+const INBOX_FULL = 4;
+/** `pause()` was called (and not `resume()`). */
+const PAUSED = 8;
+/** The hand-over of kept messages to new listeners is scheduled. */
+const HAND_OVER_SCHEDULED = 16;
 
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
@@ -123,48 +126,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   readonly #host: SessionHost & InboxHost;
   readonly #maxBufferedBytes: number;
   readonly #maxBufferedMessages: number;
-  /**
-   * The socket's yes/no states, one bit each (see `WebSocketFlag`): one field instead of five, on
-   * every connection. Read and written through the private accessors below, as if they were fields.
-   */
+  /** The socket's yes/no states, one bit each (`PIECES`, `CLOSE_CALLED`, …): one field instead of five. */
   #flags = 0;
-  /** Messages are delivered in pieces (`delivery: 'pieces'`). */
-  get #pieces(): boolean {
-    return (this.#flags & WebSocketFlag.Pieces) !== 0;
-  }
-  set #pieces(value: boolean) {
-    this.#flags = value ? this.#flags | WebSocketFlag.Pieces : this.#flags & ~WebSocketFlag.Pieces;
-  }
-  /** `close()` was called. */
-  get #closeCalled(): boolean {
-    return (this.#flags & WebSocketFlag.CloseCalled) !== 0;
-  }
-  set #closeCalled(value: boolean) {
-    this.#flags = value ? this.#flags | WebSocketFlag.CloseCalled : this.#flags & ~WebSocketFlag.CloseCalled;
-  }
-  /** The inbox holds `maxBufferedMessages`: reading waits for a consumer. */
-  get #inboxFull(): boolean {
-    return (this.#flags & WebSocketFlag.InboxFull) !== 0;
-  }
-  set #inboxFull(value: boolean) {
-    this.#flags = value ? this.#flags | WebSocketFlag.InboxFull : this.#flags & ~WebSocketFlag.InboxFull;
-  }
-  /** `pause()` was called (and not `resume()`). */
-  get #paused(): boolean {
-    return (this.#flags & WebSocketFlag.Paused) !== 0;
-  }
-  set #paused(value: boolean) {
-    this.#flags = value ? this.#flags | WebSocketFlag.Paused : this.#flags & ~WebSocketFlag.Paused;
-  }
-  /** The hand-over of kept messages to new listeners is scheduled. */
-  get #handOverScheduled(): boolean {
-    return (this.#flags & WebSocketFlag.HandOverScheduled) !== 0;
-  }
-  set #handOverScheduled(value: boolean) {
-    this.#flags = value
-      ? this.#flags | WebSocketFlag.HandOverScheduled
-      : this.#flags & ~WebSocketFlag.HandOverScheduled;
-  }
   /** The {@link closed} promise, made when first asked for (most sockets never are). */
   #closed: Promise<CloseInfo> | undefined;
   #resolveClosed: ((info: CloseInfo) => void) | undefined;
@@ -192,7 +155,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     this.url = options.url ?? '';
     this.protocol = options.protocol ?? '';
     this.extensions = options.extensionsHeader ?? '';
-    this.#pieces = options.delivery === 'pieces';
+    if (options.delivery === 'pieces') this.#flags = PIECES;
     this.#maxBufferedMessages = checkSize(
       'maxBufferedMessages',
       options.maxBufferedMessages,
@@ -387,8 +350,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     if (reason !== undefined && typeof reason !== 'string')
       throw new TypeError('The close reason must be a string');
     this.#session.close(code, reason);
-    if (!this.#closeCalled) {
-      this.#closeCalled = true;
+    if ((this.#flags & CLOSE_CALLED) === 0) {
+      this.#flags |= CLOSE_CALLED;
       // Keep reading so the peer's close frame arrives; messages beyond the limit are dropped now.
       this.#updateReading();
     }
@@ -401,19 +364,19 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
    * handshake started, reading goes on regardless, so that the peer's close frame arrives.
    */
   pause(): void {
-    this.#paused = true;
+    this.#flags |= PAUSED;
     this.#updateReading();
   }
 
   /** Resumes reading after {@link pause} (unless the held messages reached `maxBufferedMessages`). */
   resume(): void {
-    this.#paused = false;
+    this.#flags &= ~PAUSED;
     this.#updateReading();
   }
 
   /** Whether {@link pause} was called and {@link resume} not since. */
   get isPaused(): boolean {
-    return this.#paused;
+    return (this.#flags & PAUSED) !== 0;
   }
 
   /**
@@ -495,7 +458,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
    * early does not close the WebSocket. Not available with `delivery: 'pieces'`.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<string | Uint8Array> {
-    if (this.#pieces) {
+    if ((this.#flags & PIECES) !== 0) {
       throw new TypeError("Async iteration needs delivery 'whole'; with 'pieces' listen to messagePiece");
     }
     let finished = false;
@@ -595,13 +558,13 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
 
       inboxFull(): void {
         const websocket = this.#websocket;
-        websocket.#inboxFull = true;
+        websocket.#flags |= INBOX_FULL;
         websocket.#updateReading();
       }
 
       inboxRoom(): void {
         const websocket = this.#websocket;
-        websocket.#inboxFull = false;
+        websocket.#flags &= ~INBOX_FULL;
         websocket.#updateReading();
       }
 
@@ -625,7 +588,7 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
     if (listened) this.#emitReceived(item);
     if (this.#iterators === 0 && listened) return;
     if (
-      this.#closeCalled &&
+      (this.#flags & CLOSE_CALLED) !== 0 &&
       inbox !== undefined &&
       inbox.length >= this.#maxBufferedMessages &&
       !inbox.hasWaiters
@@ -661,20 +624,22 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   #scheduleHandOver(): void {
     // Nothing kept, nothing to hand over (a later kept message schedules its own): no microtask,
     // which on Node costs an async resource and a bound function per call.
-    if (this.#handOverScheduled || this.#inbox === undefined || this.#inbox.length === 0) return;
-    this.#handOverScheduled = true;
+    if ((this.#flags & HAND_OVER_SCHEDULED) !== 0 || this.#inbox === undefined || this.#inbox.length === 0)
+      return;
+    this.#flags |= HAND_OVER_SCHEDULED;
     queueMicrotask(() => {
-      this.#handOverScheduled = false;
+      this.#flags &= ~HAND_OVER_SCHEDULED;
       const inbox = this.#inbox;
       if (this.#iterators > 0 || inbox === undefined || inbox.length === 0) return;
-      if (this.listenerCount(this.#pieces ? 'messagePiece' : 'message') === 0) return;
+      if (this.listenerCount((this.#flags & PIECES) !== 0 ? 'messagePiece' : 'message') === 0) return;
       for (const item of inbox.takeAll()) this.#emitReceived(item);
     });
   }
 
   /** Reads unless paused (by {@link pause} or a full inbox) before the close handshake started. */
   #updateReading(): void {
-    if (!this.#closeCalled && (this.#paused || this.#inboxFull)) this.#session.pauseReading();
+    const flags = this.#flags;
+    if ((flags & CLOSE_CALLED) === 0 && (flags & (PAUSED | INBOX_FULL)) !== 0) this.#session.pauseReading();
     else this.#session.resumeReading();
   }
 
