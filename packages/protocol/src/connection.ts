@@ -6,7 +6,6 @@ import {
   FrameEncoder,
   MAX_CONTROL_PAYLOAD,
   MessageDecoder,
-  type MessageDecoderOptions,
   type MessageHandler,
   type MessageType,
   Opcode,
@@ -72,14 +71,6 @@ interface CloseDetails {
   payload?: Uint8Array;
   error?: ConnectionFailure | undefined;
 }
-
-/**
- * The options of each connection's `MessageDecoder`, filled in by the connection's constructor: the
- * decoder reads them in its own constructor and keeps none (it copies them), so one object serves
- * every connection, where an object of eleven properties per connection was garbage of every
- * handshake (it takes its shape from the first connection's assignments, always in the same order).
- */
-const decoderOptions = {} as { -readonly [K in keyof MessageDecoderOptions]: MessageDecoderOptions[K] };
 
 /** A connection's negotiated extensions and what they need (made only when there are some). */
 interface Extended {
@@ -297,25 +288,19 @@ export class Connection {
     // One object with shared prototype methods, instead of a closure per callback and connection.
     const host = newCallbacks(this);
     this.#callbacks = host;
-    const decoding = decoderOptions;
-    decoding.role = options.role;
-    decoding.maxFrameSize = options.maxFrameSize;
-    decoding.maxMessageSize = options.maxMessageSize;
-    decoding.maxFragments = options.maxFragments;
-    decoding.delivery = options.delivery;
-    decoding.decodeText = options.decodeText;
-    decoding.validateUtf8 = options.validateUtf8;
-    decoding.utf8Check = options.utf8Check;
-    decoding.allowedRsv = extensionRsv;
-    decoding.enforceMasking = options.enforceMasking;
-    decoding.allocate = options.allocate;
-    try {
-      this.#decoder = new MessageDecoder(host, decoding);
-    } finally {
-      // Nothing of one connection stays reachable from the shared object.
-      decoding.utf8Check = undefined;
-      decoding.allocate = undefined;
-    }
+    this.#decoder = new MessageDecoder(host, {
+      role: options.role,
+      maxFrameSize: options.maxFrameSize,
+      maxMessageSize: options.maxMessageSize,
+      maxFragments: options.maxFragments,
+      delivery: options.delivery,
+      decodeText: options.decodeText,
+      validateUtf8: options.validateUtf8,
+      utf8Check: options.utf8Check,
+      allowedRsv: extensionRsv,
+      enforceMasking: options.enforceMasking,
+      allocate: options.allocate,
+    });
     this.#encoder = frameEncoder(options);
     this.#lastReceivedAt = this.#keepaliveInterval > 0 ? this.#clock() : 0;
     if (this.#handler !== undefined) this.#handler.onOpen?.();

@@ -2,7 +2,6 @@ import { type MessageType, validateLocalClose } from '@wskit/codec';
 import {
   Connection,
   type ConnectionEvent,
-  type ConnectionOptions,
   DefaultTimeouts,
   isConnectionError,
   type SendOptions,
@@ -203,18 +202,6 @@ interface HandOver {
 
 const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
 
-/**
- * The options of each session's engine, filled in by the session's constructor: `Connection` reads
- * them in its constructor and keeps none, so one object serves every session, where an object of two
- * dozen properties per connection was garbage of every handshake (it takes its shape from the first
- * session's assignments, always in the same order). `clock` and `autoFlushClose` are the same for
- * all: the close frame that is due (the reply to the peer's Close, or the failing close after a
- * protocol error) waits for the close step, so that the application answers what came before first.
- */
-const engineOptions = { clock, autoFlushClose: false } as {
-  -readonly [K in keyof ConnectionOptions]: ConnectionOptions[K];
-};
-
 /** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
 let newTransportEvents: (session: Session) => TransportHandler & DeadlineEntry;
 
@@ -395,45 +382,38 @@ export class Session {
     this.#writeTimeout = writeTimeout === Number.POSITIVE_INFINITY ? 0 : writeTimeout;
     const idleTimeout = checkSize('idleTimeout', options.idleTimeout, 0);
     this.#idleTimeout = idleTimeout === Number.POSITIVE_INFINITY ? 0 : idleTimeout;
-    const engine = engineOptions;
-    engine.role = options.role;
-    engine.frameScratch =
-      (options.mask ?? options.role === 'client') ? scratchOf(this.#transport) : undefined;
-    // An extension answered outside any call into the engine: deliver and write what it produced.
-    // Only extensions answer later: without them a session owns no closure for it.
-    engine.onWake =
-      options.extensions === undefined || options.extensions.length === 0
-        ? undefined
-        : () => this.#afterEngine();
-    engine.extensions = options.extensions;
-    engine.autoPong = options.autoPong;
-    engine.maxPendingPings = options.maxPendingPings;
-    engine.closeTimeout = options.closeTimeout;
-    engine.keepaliveInterval = options.keepaliveInterval;
-    engine.pongTimeout = options.pongTimeout;
-    engine.keepalive = options.keepalive;
-    engine.maxFrameSize = options.maxFrameSize;
-    engine.maxMessageSize = options.maxMessageSize;
-    engine.maxFragments = options.maxFragments;
-    engine.delivery = options.delivery;
-    engine.decodeText = options.decodeText;
-    engine.validateUtf8 = options.validateUtf8;
-    engine.utf8Check = options.utf8Check;
-    engine.allocate = options.allocate;
-    engine.mask = options.mask;
-    engine.enforceMasking = options.enforceMasking;
-    engine.maskKeys = options.maskKeys;
-    try {
-      this.#engine = new Connection(engine);
-    } finally {
-      // Nothing of one session stays reachable from the shared object.
-      engine.onWake = undefined;
-      engine.frameScratch = undefined;
-      engine.extensions = undefined;
-      engine.utf8Check = undefined;
-      engine.allocate = undefined;
-      engine.maskKeys = undefined;
-    }
+    this.#engine = new Connection({
+      role: options.role,
+      clock,
+      frameScratch: (options.mask ?? options.role === 'client') ? scratchOf(this.#transport) : undefined,
+      // An extension answered outside any call into the engine: deliver and write what it produced.
+      // Only extensions answer later: without them a session owns no closure for it.
+      onWake:
+        options.extensions === undefined || options.extensions.length === 0
+          ? undefined
+          : () => this.#afterEngine(),
+      extensions: options.extensions,
+      autoPong: options.autoPong,
+      maxPendingPings: options.maxPendingPings,
+      // The close frame that is due (the reply to the peer's Close, or the failing close after a
+      // protocol error) waits for the close step: the application answers what came before first.
+      autoFlushClose: false,
+      closeTimeout: options.closeTimeout,
+      keepaliveInterval: options.keepaliveInterval,
+      pongTimeout: options.pongTimeout,
+      keepalive: options.keepalive,
+      maxFrameSize: options.maxFrameSize,
+      maxMessageSize: options.maxMessageSize,
+      maxFragments: options.maxFragments,
+      delivery: options.delivery,
+      decodeText: options.decodeText,
+      validateUtf8: options.validateUtf8,
+      utf8Check: options.utf8Check,
+      allocate: options.allocate,
+      mask: options.mask,
+      enforceMasking: options.enforceMasking,
+      maskKeys: options.maskKeys,
+    });
   }
 
   /**
