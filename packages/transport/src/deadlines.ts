@@ -26,6 +26,8 @@ export class DeadlineQueue {
   readonly #heap: DeadlineEntry[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
+  /** Whether the runtime's timers can be unref'd (Node, Bun): then an emptied queue keeps its timer. */
+  #timersUnref = false;
   #running = false;
 
   /** How many entries are scheduled. */
@@ -56,8 +58,12 @@ export class DeadlineQueue {
       this.#down(slot);
       this.#up(last.slot);
     }
-    // An emptied queue keeps its timer: it fires, finds nothing due and stops. Disarming here made a
-    // runtime timer for every short-lived entry (a handshake's deadline, cancelled once it completed).
+    // On Node and Bun an emptied queue keeps its (unref'd) timer: it fires, finds nothing due and
+    // stops; disarming here made a runtime timer for every short-lived entry (a handshake's deadline,
+    // cancelled once it completed). Elsewhere it is disarmed: workerd binds a timer to the request
+    // that made it and drops it with that request, so a timer kept from an earlier request would
+    // never fire, and the queue, believing it armed, would never fire the next request's deadlines.
+    if (heap.length === 0 && !this.#running && !this.#timersUnref) this.#disarm();
   }
 
   /** Runs every entry whose deadline passed, in order, then arms the timer for the next one. */
@@ -90,7 +96,8 @@ export class DeadlineQueue {
     this.#disarm();
     this.#timerAt = next.at;
     const timer = setTimeout(this.#fire, Math.max(0, Math.ceil(next.at - clock())));
-    if (typeof timer === 'object' && timer !== null && typeof timer.unref === 'function') timer.unref();
+    this.#timersUnref = typeof timer === 'object' && timer !== null && typeof timer.unref === 'function';
+    if (this.#timersUnref) (timer as { unref(): void }).unref();
     this.#timer = timer;
   }
 

@@ -42,4 +42,33 @@ describe('DeadlineQueue', () => {
     await until(() => log.length === 1);
     expect(log).toEqual(['due']);
   });
+
+  it("disarms when emptied where timers cannot be unref'd (workerd drops a timer with its request)", () => {
+    const queue = new DeadlineQueue();
+    let next = 1;
+    const armed = new Set<number>();
+    // Timers as workerd and browsers make them: plain numbers, no unref.
+    const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation((() => {
+      armed.add(next);
+      return next++;
+    }) as unknown as typeof setTimeout);
+    const clears = vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((id: number) => {
+      armed.delete(id);
+    }) as unknown as typeof clearTimeout);
+    try {
+      const first = entry([], 'first');
+      queue.schedule(first, performance.now() + 10_000);
+      queue.cancel(first);
+      expect(armed.size).toBe(0); // disarmed: a later request arms a timer of its own
+      const second = entry([], 'second');
+      queue.schedule(second, performance.now() + 20_000);
+      expect(armed.size).toBe(1);
+      expect(timers).toHaveBeenCalledTimes(2);
+      queue.cancel(second);
+      expect(armed.size).toBe(0);
+    } finally {
+      timers.mockRestore();
+      clears.mockRestore();
+    }
+  });
 });
