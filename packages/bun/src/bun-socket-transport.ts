@@ -1,4 +1,10 @@
-import { checkHighWaterMark, formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
+import {
+  checkHighWaterMark,
+  FrameScratch,
+  formatAddress,
+  type Transport,
+  type TransportHandler,
+} from '@wskit/transport';
 import type { BunSocket, BunSocketHandlers } from './runtime.js';
 
 /** Options of a {@link BunSocketTransport}. */
@@ -26,21 +32,12 @@ const TOP_OFF = 16 * 1024;
 let gathering: Uint8Array | undefined;
 
 /**
- * The largest frame the transports lend their scratch buffer for (`frameScratch`): a 1 MiB
- * message and its header fit. Larger frames are allocated as usual.
+ * The buffer lent to the masking encoders of every socket of the process, one frame of up to 1 MiB
+ * at a time (`frameScratch`): Bun's `socket.write` copies nothing and keeps nothing, so once the
+ * `write` that carries the frame returns, what the kernel did not take has been copied into the
+ * queue (`#keep`) and the buffer is free again.
  */
-const SCRATCH_LIMIT = 1024 * 1024 + 16;
-/**
- * The buffer lent to the masking encoders of every socket of the process, one frame at a time
- * (`frameScratch`): Bun's `socket.write` copies nothing and keeps nothing, so once the `write` that
- * carries the frame returns, what the kernel did not take has been copied into the queue and the
- * buffer is free again. Grown to the largest frame lent (at most {@link SCRATCH_LIMIT}).
- */
-let scratch: Uint8Array | undefined;
-/** Whether {@link scratch} is lent: a frame was encoded into it and not yet written. */
-let scratchLent = false;
-/** The transport it is lent to: freed when that one is lost before writing it. */
-let scratchBorrower: BunSocketTransport | undefined;
+const scratch = new FrameScratch(1024 * 1024 + 16);
 
 /**
  * Transports with received chunks waiting for {@link deliverReceived}. Bun runs the promise jobs
@@ -157,31 +154,18 @@ export class BunSocketTransport implements Transport {
    * a fresh buffer per frame. `undefined` while it is lent or for frames over 1 MiB.
    */
   frameScratch(length: number): Uint8Array | undefined {
-    if (scratchLent || length > SCRATCH_LIMIT || !this.#writable) return undefined;
-    if (scratch === undefined || scratch.length < length) {
-      scratch = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(length, 2 * (scratch?.length ?? 0))));
-    }
-    scratchLent = true;
-    scratchBorrower = this;
-    return scratch.subarray(0, length);
+    return this.#writable ? scratch.lend(this, length) : undefined;
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (scratchLent) {
-      // The lent buffer is in this write when one of its chunks is a view of it: once the write
-      // returns, whatever it keeps of it was copied (#keep), so it can be lent again.
-      for (const chunk of chunks) {
-        if (chunk.buffer === scratch!.buffer) {
-          try {
-            return this.#write(chunks);
-          } finally {
-            scratchLent = false;
-            scratchBorrower = undefined;
-          }
-        }
-      }
+    // When the lent buffer is in this write, whatever the write keeps of it is copied (#keep): once
+    // it returns, the buffer can be lent again.
+    if (scratch.indexIn(chunks) < 0) return this.#write(chunks);
+    try {
+      return this.#write(chunks);
+    } finally {
+      scratch.free();
     }
-    return this.#write(chunks);
   }
 
   #write(chunks: readonly Uint8Array[]): boolean {
@@ -216,7 +200,7 @@ export class BunSocketTransport implements Transport {
   #keep(chunk: Uint8Array): void {
     if (chunk.byteLength === 0) return;
     // The lent scratch buffer is reused after this write: keep a copy of what is left of it.
-    if (scratchLent && chunk.buffer === scratch!.buffer) chunk = chunk.slice();
+    if (scratch.holds(chunk)) chunk = chunk.slice();
     this.#queue.push(chunk);
     this.#queued += chunk.byteLength;
   }
@@ -284,11 +268,8 @@ export class BunSocketTransport implements Transport {
   /** The socket closed under a write: drop what is kept (the close event follows). */
   #lost(): void {
     this.#writable = false;
-    if (scratchBorrower === this) {
-      // What was encoded into the lent buffer will never be written.
-      scratchLent = false;
-      scratchBorrower = undefined;
-    }
+    // What was encoded into the lent buffer will never be written.
+    if (scratch.lentTo(this)) scratch.free();
     this.#queue = [];
     this.#headOffset = 0;
     this.#queued = 0;

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
+import { FrameScratch, formatAddress, type Transport, type TransportHandler } from '@wskit/transport';
 
 /**
  * The largest piece one `socket.write` gets while a large write is paced (see `write`): 1 MiB, so
@@ -41,44 +41,21 @@ export interface NodeSocketTransportOptions {
 /** The socket's property that leads its shared listeners (below) to its transport. */
 const kTransport = Symbol('wskit.transport');
 
-/** The largest frame the transports lend their scratch buffer for (`frameScratch`): a 1 MiB message and its header. */
-const SCRATCH_LIMIT = WRITE_SLICE + 16;
 /**
- * The buffer lent to the masking encoders of every socket of the process, one frame at a time
- * (`frameScratch`), grown to the largest frame lent. It is free again once the socket no longer
- * needs its bytes: at once when the kernel took the whole write (`writableLength` 0 when `write`
- * returns: Node completed it synchronously), else at the write's callback; a write that would be
- * paced or queued behind a paced one copies it instead.
+ * The buffer lent to the masking encoders of every socket of the process, one frame of up to 1 MiB
+ * at a time (`frameScratch`). It is free again once the socket no longer needs its bytes: at once
+ * when the kernel took the whole write (`writableLength` 0 when `write` returns: Node completed it
+ * synchronously), else at that write's callback; a write that is paced, or queued behind a paced
+ * one, copies it instead.
  */
-let scratch: Uint8Array | undefined;
-/** The transport {@link scratch} is lent to (a frame was encoded into it and is not written yet). */
-let scratchBorrower: NodeSocketTransport | undefined;
-/** Counts lendings, so that a late write callback frees only the lending it belongs to. */
-let scratchLending = 0;
-
-function freeScratch(): void {
-  scratchBorrower = undefined;
-}
-
-/** Frees the lending `lending` when it is still the current one (a write callback). */
-function freeScratchLending(lending: number): void {
-  if (scratchLending === lending) scratchBorrower = undefined;
-}
+const scratch = new FrameScratch(WRITE_SLICE + 16);
 
 /** `chunks` with the one at `index` (in the lent scratch buffer) copied, and the lending freed. */
 function copyLent(chunks: readonly Uint8Array[], index: number): Uint8Array[] {
   const copied = chunks.slice();
   copied[index] = chunks[index]!.slice();
-  freeScratch();
+  scratch.free();
   return copied;
-}
-
-/** The index of the chunk that is a view of the lent scratch buffer, or -1. */
-function scratchIndex(chunks: readonly Uint8Array[]): number {
-  if (scratchBorrower === undefined) return -1;
-  const buffer = scratch!.buffer;
-  for (let index = 0; index < chunks.length; index++) if (chunks[index]!.buffer === buffer) return index;
-  return -1;
 }
 
 /** A socket with its transport attached, as the shared listeners see it (`this`). */
@@ -258,6 +235,16 @@ export class NodeSocketTransport implements Transport {
   }
 
   /**
+   * Lends the process's scratch buffer for one large masked frame (see `Transport.frameScratch`):
+   * a client sending large messages reuses it instead of allocating, page-faulting and collecting
+   * a fresh buffer per frame. `undefined` while it is lent or for frames over 1 MiB.
+   */
+  frameScratch(length: number): Uint8Array | undefined {
+    if ((this.#flags & Flag.Writable) === 0 || this.socket.destroyed) return undefined;
+    return scratch.lend(this, length);
+  }
+
+  /**
    * Writes `chunks` in order. What fits in two slices (2 MiB) goes to the socket at once, as one
    * `writev` when there are several. A larger write is paced: the socket gets a 1 MiB slice at a
    * time, the next one when one is written, so that `bufferedAmount` falls as the peer reads. Node
@@ -265,28 +252,6 @@ export class NodeSocketTransport implements Transport {
    * to the session's write timeout until its last byte went, and a peer that reads a large message
    * slowly but steadily would be cut off. Returns `false` when the caller should wait for drain.
    */
-  /**
-   * Lends the process's scratch buffer for one large masked frame (see `Transport.frameScratch`):
-   * a client sending large messages reuses it instead of allocating, page-faulting and collecting
-   * a fresh buffer per frame. `undefined` while it is lent or for frames over 1 MiB.
-   */
-  frameScratch(length: number): Uint8Array | undefined {
-    if (
-      scratchBorrower !== undefined ||
-      length > SCRATCH_LIMIT ||
-      (this.#flags & Flag.Writable) === 0 ||
-      this.socket.destroyed
-    ) {
-      return undefined;
-    }
-    if (scratch === undefined || scratch.length < length) {
-      scratch = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(length, 2 * (scratch?.length ?? 0))));
-    }
-    scratchBorrower = this;
-    scratchLending++;
-    return scratch.subarray(0, length);
-  }
-
   write(chunks: readonly Uint8Array[]): boolean {
     if ((this.#flags & Flag.Writable) === 0) return false;
     const socket = this.socket;
@@ -296,7 +261,7 @@ export class NodeSocketTransport implements Transport {
     }
     const count = chunks.length;
     // A chunk in the lent scratch buffer: the socket must be done with it before it is lent again.
-    const lent = scratchIndex(chunks);
+    const lent = scratch.indexIn(chunks);
     let ok: boolean;
     if (this.#paced !== undefined) {
       // A large write is still being paced: these go behind it.
@@ -324,15 +289,15 @@ export class NodeSocketTransport implements Transport {
       }
     }
     // Node completes a write the kernel took whole synchronously: nothing of it is kept.
-    if (lent >= 0 && scratchBorrower === this && socket.writableLength === 0) freeScratch();
+    if (lent >= 0 && scratch.lentTo(this) && socket.writableLength === 0) scratch.free();
     if (!ok) this.#flags |= Flag.WaitingForDrain;
     return ok;
   }
 
   /** Writes the chunk in the lent scratch buffer; its callback frees the lending if nothing did before. */
   #writeLent(chunk: Uint8Array): boolean {
-    const lending = scratchLending;
-    return this.socket.write(chunk, () => freeScratchLending(lending));
+    const lending = scratch.lending;
+    return this.socket.write(chunk, () => scratch.freeLending(lending));
   }
 
   /** Queues `chunks` behind the paced write (starting one) and gives the socket what fits. */
@@ -437,7 +402,7 @@ export class NodeSocketTransport implements Transport {
     this.#flags &= ~Flag.Writable;
     this.#paced = undefined;
     // Whatever was encoded into the lent buffer will not be written (a destroyed socket drops its writes).
-    if (scratchBorrower === this) freeScratch();
+    if (scratch.lentTo(this)) scratch.free();
     const socket = this.socket;
     if (socket.destroyed) return;
     // resetAndDestroy sends an RST on a TCP handle; a TLS socket's handle refuses it.
@@ -501,7 +466,7 @@ export class NodeSocketTransport implements Transport {
 
   #onClose(): void {
     this.#flags &= ~Flag.Writable;
-    if (scratchBorrower === this) freeScratch();
+    if (scratch.lentTo(this)) scratch.free();
     if ((this.#flags & Flag.Early) !== 0) {
       this.#flags |= Flag.EarlyClosed;
       return;

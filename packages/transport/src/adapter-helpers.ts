@@ -81,3 +81,67 @@ export async function dialedWith<T>(
   );
   return Promise.all([dialing, loaded]);
 }
+
+/**
+ * One buffer a runtime adapter lends, one large masked frame at a time, for its transports'
+ * `Transport.frameScratch`: a client sending large messages then reuses it instead of allocating,
+ * page-faulting and collecting a fresh buffer per frame. It grows to the largest frame lent (at most
+ * `limit`). The adapter decides when its socket no longer needs the bytes and frees the lending
+ * (`free`, or `freeLending` from a write callback, which frees only the lending it belongs to).
+ */
+export class FrameScratch {
+  readonly #limit: number;
+  #buffer: Uint8Array | undefined;
+  #borrower: object | undefined;
+  #lending = 0;
+
+  /** @param limit the largest frame lent; larger ones are allocated as usual. */
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** `length` bytes lent to `borrower`, or `undefined` while lent or over the limit. */
+  lend(borrower: object, length: number): Uint8Array | undefined {
+    if (this.#borrower !== undefined || length > this.#limit) return undefined;
+    let buffer = this.#buffer;
+    if (buffer === undefined || buffer.length < length) {
+      buffer = new Uint8Array(Math.min(this.#limit, Math.max(length, 2 * (buffer?.length ?? 0))));
+      this.#buffer = buffer;
+    }
+    this.#borrower = borrower;
+    this.#lending++;
+    return buffer.subarray(0, length);
+  }
+
+  /** Whether it is lent to `borrower`. */
+  lentTo(borrower: object): boolean {
+    return this.#borrower === borrower;
+  }
+
+  /** Whether `chunk` is a view of the buffer while it is lent. */
+  holds(chunk: Uint8Array): boolean {
+    return this.#borrower !== undefined && chunk.buffer === this.#buffer!.buffer;
+  }
+
+  /** The index of the chunk of `chunks` that is a view of the lent buffer, or -1. */
+  indexIn(chunks: readonly Uint8Array[]): number {
+    if (this.#borrower === undefined) return -1;
+    for (let index = 0; index < chunks.length; index++) if (this.holds(chunks[index]!)) return index;
+    return -1;
+  }
+
+  /** Which lending this is (for {@link freeLending}). */
+  get lending(): number {
+    return this.#lending;
+  }
+
+  /** Frees the current lending. */
+  free(): void {
+    this.#borrower = undefined;
+  }
+
+  /** Frees lending `lending` when it is still the current one (a write callback after a new lending). */
+  freeLending(lending: number): void {
+    if (this.#lending === lending) this.#borrower = undefined;
+  }
+}

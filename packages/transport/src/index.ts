@@ -15,6 +15,7 @@ export {
   checkHighWaterMark,
   DEFAULT_HIGH_WATER_MARK,
   dialedWith,
+  FrameScratch,
   formatAddress,
   JOIN_LIMIT,
   type JoinedRun,

@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { buildLoadGenerator } from './build.ts';
-import { SCENARIOS } from './plan.ts';
+import { loadArguments, SCENARIOS } from './plan.ts';
 import { launch, loadCores, serverCores } from './processes.ts';
 
 const { values } = parseArgs({
@@ -67,16 +67,7 @@ for (let repetition = 0; repetition < Number(values.repetitions); repetition++) 
         const load = launch(
           loadGenerator,
           [
-            'load',
-            '--port',
-            String(ready.port),
-            '--connections',
-            String(scenario.connections),
-            '--size',
-            String(scenario.size),
-            '--inflight',
-            String(scenario.inflight),
-            ...(mode === 'text' ? ['--text'] : []),
+            ...loadArguments(ready.port as number, scenario, mode === 'text' ? 'text' : 'binary'),
             '--warmup',
             '2',
             '--duration',

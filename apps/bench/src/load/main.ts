@@ -21,6 +21,7 @@ import {
   describeScenario,
   HANDSHAKE_SERVERS,
   type LoadOptions,
+  loadArguments,
   type Mode,
   parseLoadOptions,
   type Scenario,
@@ -118,17 +119,7 @@ async function throughput(
         for (const name of interleave(options.servers, cell++)) {
           const server = await servers.get(name);
           const result = await runWsload(loadGenerator, [
-            'load',
-            '--port',
-            String(server.port),
-            '--connections',
-            String(scenario.connections),
-            '--size',
-            String(scenario.size),
-            '--inflight',
-            String(scenario.inflight),
-            ...(mode === 'text' ? ['--text'] : []),
-            ...(name === 'net' ? ['--raw'] : []),
+            ...loadArguments(server.port, scenario, mode, name === 'net'),
             ...common(options),
             '--watch',
             server.process.tree().join(','),

@@ -28,6 +28,27 @@ export type Section = (typeof SECTIONS)[number];
 export const MODES = ['binary', 'text'] as const;
 export type Mode = (typeof MODES)[number];
 
+/**
+ * The arguments of `wsload load` for `scenario` against `port`: the one place the echo scenarios
+ * become a command line (`main.ts`, `profile.ts` and `compare-trees.ts` add their warm-up, duration
+ * and `--watch`).
+ */
+export function loadArguments(port: number, scenario: Scenario, mode: Mode, raw = false): string[] {
+  return [
+    'load',
+    '--port',
+    String(port),
+    '--connections',
+    String(scenario.connections),
+    '--size',
+    String(scenario.size),
+    '--inflight',
+    String(scenario.inflight),
+    ...(mode === 'text' ? ['--text'] : []),
+    ...(raw ? ['--raw'] : []),
+  ];
+}
+
 /** The servers of the handshake rows. */
 export const HANDSHAKE_SERVERS: readonly ServerName[] = ['wskit', 'ws', 'bun-wskit', 'bun-native'];
 /** The clients of the client rows (e2e's client processes), against the C neutral server. */

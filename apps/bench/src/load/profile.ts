@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildLoadGenerator } from './build.ts';
-import { SCENARIOS } from './plan.ts';
+import { loadArguments, SCENARIOS } from './plan.ts';
 import { launch, loadCores, serverCores } from './processes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -102,19 +102,17 @@ const load = launch(
   loadGenerator,
   [
     ...(scenario === undefined
-      ? ['handshakes', '--port', String(ready.port), '--concurrency', '16', '--size', '64']
-      : [
-          'load',
+      ? [
+          'handshakes',
           '--port',
           String(ready.port),
-          '--connections',
-          String(scenario.connections),
+          '--concurrency',
+          '16',
           '--size',
-          String(scenario.size),
-          '--inflight',
-          String(scenario.inflight),
-        ]),
-    ...(values.text ? ['--text'] : []),
+          '64',
+          ...(values.text ? ['--text'] : []),
+        ]
+      : loadArguments(ready.port as number, scenario, values.text ? 'text' : 'binary')),
     '--warmup',
     '1',
     '--duration',
