@@ -1,4 +1,4 @@
-import { formatAddress, JOIN_LIMIT, joinSmallChunks } from '@wskit/transport';
+import { FrameScratch, formatAddress, JOIN_LIMIT, joinSmallChunks } from '@wskit/transport';
 import { describe, expect, it } from 'vitest';
 
 const bytes = (length: number, fill = 1) => new Uint8Array(length).fill(fill);
@@ -33,5 +33,29 @@ describe('formatAddress', () => {
     expect(formatAddress('127.0.0.1', 80)).toBe('127.0.0.1:80');
     expect(formatAddress('127.0.0.1', undefined)).toBe('127.0.0.1');
     expect(formatAddress(undefined, 80)).toBeUndefined();
+  });
+});
+
+describe('FrameScratch', () => {
+  it('lends one buffer at a time up to its limit, grows it, and frees only the lending a late callback belongs to', () => {
+    const scratch = new FrameScratch(1000);
+    const [a, b] = [{}, {}];
+    expect(scratch.lend(a, 1001)).toBeUndefined(); // over the limit: the caller allocates
+    const first = scratch.lend(a, 100)!;
+    expect(first).toHaveLength(100);
+    expect(scratch.lend(b, 10)).toBeUndefined(); // lent
+    expect(scratch.lentTo(a) && !scratch.lentTo(b)).toBe(true);
+    expect(scratch.holds(first.subarray(10))).toBe(true);
+    expect(scratch.indexIn([new Uint8Array(4), first])).toBe(1);
+    const lending = scratch.lending;
+    scratch.free();
+    expect(scratch.holds(first)).toBe(false); // free: no chunk is its
+    expect(scratch.indexIn([first])).toBe(-1);
+    const second = scratch.lend(b, 600)!; // grown (to the larger of the length and twice the size)
+    expect(second).toHaveLength(600);
+    scratch.freeLending(lending); // the first lending's late write callback
+    expect(scratch.lentTo(b)).toBe(true);
+    scratch.freeLending(scratch.lending);
+    expect(scratch.lend(a, 1000)).toHaveLength(1000); // grown to the limit
   });
 });

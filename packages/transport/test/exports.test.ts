@@ -21,6 +21,7 @@ describe('exports', () => {
       'DefaultTopicOptions',
       'EncodedText',
       'ErrorEvent',
+      'FrameScratch',
       'HandshakeFailedError',
       'HandshakeTransport',
       'InProcessBroker',
