@@ -135,6 +135,31 @@ describe('NodeSocketTransport', () => {
     expect(transport.bufferedAmount).toBe(0);
   });
 
+  it('copies a lent buffer that goes behind a paced write, and frees it at once', async () => {
+    const { client, server } = await socketPair();
+    const transport = new NodeSocketTransport(client);
+    transport.start(recorder().handler);
+    server.pause();
+    const big = new Uint8Array(8 * 1024 * 1024).fill(7);
+    transport.write([big]); // paced: most of it waits in the transport
+    const lent = transport.frameScratch(64 * 1024)!;
+    lent.fill(1);
+    transport.write([lent]); // behind the paced write: copied, so the buffer is free again
+    const again = transport.frameScratch(64 * 1024);
+    expect(again?.buffer).toBe(lent.buffer);
+    again!.fill(2); // must not change what was queued
+    const received: Buffer[] = [];
+    server.on('data', (chunk: Buffer) => received.push(chunk));
+    server.resume();
+    const total = big.length + lent.length;
+    await vi.waitFor(() => expect(received.reduce((sum, chunk) => sum + chunk.length, 0)).toBe(total), {
+      timeout: 10_000,
+    });
+    const tail = Buffer.concat(received).subarray(big.length);
+    expect(tail.every((byte) => byte === 1)).toBe(true);
+    transport.abort();
+  });
+
   it('lends one scratch buffer at a time, free again once the socket no longer needs its bytes', async () => {
     const { client, server } = await socketPair();
     const transport = new NodeSocketTransport(client);
