@@ -8,15 +8,15 @@ import { expect, it } from 'vitest';
 import { defer } from '../helpers.js';
 
 /**
- * An echo server with `writeTimeout: 300` and a raw peer upgraded to it; `accepted` is the server's
+ * An echo server with `writeTimeout` (ms) and a raw peer upgraded to it; `accepted` is the server's
  * session, `server` the server (both stopped after the test).
  */
-async function echoWithRawPeer(): Promise<{
+async function echoWithRawPeer(writeTimeout = 300): Promise<{
   server: ReturnType<typeof createServer>;
   peer: RawClient;
   accepted: Promise<WebSocketSession>;
 }> {
-  const server = createServer({ port: 0, host: '127.0.0.1', writeTimeout: 300 }, (ws) => {
+  const server = createServer({ port: 0, host: '127.0.0.1', writeTimeout }, (ws) => {
     ws.on('message', (data) => void ws.send(data).catch(() => {}));
   });
   defer(() => server.close());
@@ -45,10 +45,13 @@ it('fails a peer that reads nothing of its 8 MiB echo with 1008 after writeTimeo
 // a message that takes longer than writeTimeout to reach it must not fail. Progress has to be
 // visible while one large message is being written, not only once it is whole.
 it('keeps a peer that reads a large echo slowly but steadily, past writeTimeout', async () => {
-  const size = 16 * 1024 * 1024;
-  const { peer, accepted } = await echoWithRawPeer();
-  // Each chunk read is followed by a 10 ms pause: about 13 MB/s, so the 16 MiB echo takes over a
-  // second, several times writeTimeout.
+  // writeTimeout 600 ms: the reader runs in this test's own event loop, which a loaded CI machine
+  // may stall for a few hundred ms (300 ms failed once so, with the reader still steady).
+  const writeTimeout = 600;
+  const size = 16 * 1024 * 1024; // the default maxMessageSize
+  const { peer, accepted } = await echoWithRawPeer(writeTimeout);
+  // Each chunk read is followed by a 10 ms pause: at most 64 KiB per 10 ms, so the 16 MiB echo takes over two
+  // seconds, several times writeTimeout.
   let read = 0;
   peer.socket.on('data', (chunk: Buffer) => {
     read += chunk.length;
@@ -67,6 +70,6 @@ it('keeps a peer that reads a large echo slowly but steadily, past writeTimeout'
   }
   expect(errors).toEqual([]);
   expect(read).toBe(size + 10);
-  expect(Date.now() - started).toBeGreaterThan(600);
+  expect(Date.now() - started).toBeGreaterThan(2 * writeTimeout);
   expect(ws.readyState).toBe(ws.OPEN);
 }, 30_000);
