@@ -58,6 +58,10 @@ test.skipIf(skip)(
           expect(cells.has(`${scenario} ${mode} ${server}`), `${scenario} ${mode} ${server}`).toBe(true);
     expect(document.memory?.servers.wskit?.heapBytesPerConnection).toBeTypeOf('number');
     expect(document.memory?.servers.ws?.rssBytesPerConnection).toBeTypeOf('number');
+    // Warm-up connections first (not counted), then one run per repetition and server.
+    expect(document.memory?.warmup).toBeGreaterThan(0);
+    expect(document.memory?.runs?.wskit).toHaveLength(document.settings.repetitions);
+    expect(document.memory?.runs?.ws).toHaveLength(document.settings.repetitions);
 
     const report = readFileSync(markdown, 'utf8');
     expect(report).toMatch(/<!-- load:begin -->\n## Under load[\s\S]*<!-- load:end -->\n$/);

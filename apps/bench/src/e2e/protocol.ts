@@ -42,6 +42,8 @@ export interface ClientRequest {
 export interface MemoryRequest {
   server: 'wskit' | 'ws';
   connections: number;
+  /** Connections opened first and not counted (see memory-server.ts); none by default. */
+  warmup?: number;
 }
 
 /** Memory per idle connection, from the difference before and after `connections` were opened. */

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeAtomically, writeSection } from '../docs-section.ts';
+import type { MemoryResult } from '../e2e/protocol.ts';
 import { bufferutilVersion, wsVersion } from '../ws-reference.ts';
 import { buildLoadGenerator, compilerVersion, findCompiler } from './build.ts';
 import {
@@ -27,7 +28,7 @@ import {
   type Scenario,
 } from './plan.ts';
 import { canPin, hardFileLimit, type Launched, launch, loadCores, serverCores } from './processes.ts';
-import { LOAD_CPU_FLAG, renderLoadMarkdown, renderLoadSvg } from './report.ts';
+import { LOAD_CPU_FLAG, median, renderLoadMarkdown, renderLoadSvg } from './report.ts';
 import type { LoadDocument, MemoryMeasurement, Sample, WsloadResult } from './results.ts';
 import { bunBinary, isBunServer, type RunningServer, type ServerName, startServer } from './servers.ts';
 
@@ -200,42 +201,74 @@ async function memory(
 ): Promise<MemoryMeasurement> {
   const hard = hardFileLimit();
   const wanted = options.memoryConnections;
+  // Connections opened first and not counted: what a process spends once (code compiled on the
+  // first connections, the malloc arenas of the compiler and GC threads, which vary by several MB
+  // from run to run of the same server) stays out of the per-connection figure.
+  const warmupWanted = Math.max(100, Math.round(wanted / 10));
   const margin = 256;
-  const connections = Number.isFinite(hard) && hard < wanted + margin ? Math.max(100, hard - margin) : wanted;
-  const files = connections + margin;
+  const fits = (count: number): boolean =>
+    !Number.isFinite(hard) || count + Math.max(100, count / 10) + margin <= hard;
+  let connections = wanted;
+  while (!fits(connections) && connections > 100) connections = Math.max(100, Math.floor(connections * 0.9));
+  const warmup = connections === wanted ? warmupWanted : Math.max(100, Math.round(connections / 10));
+  const files = connections + warmup + margin;
   const note =
     connections < wanted
       ? `scaled down from ${wanted} to ${connections} connections: the hard limit of open files is ${hard}`
       : undefined;
-  const results: MemoryMeasurement['servers'] = {};
-  for (const server of ['ws', 'wskit'] as const) {
-    const memoryServer = launch(
-      process.execPath,
-      [
-        '--expose-gc',
-        resolve(appDirectory, 'src/e2e/memory-server.ts'),
-        JSON.stringify({ server, connections }),
-      ],
-      { cores: serverCores, files },
-    );
-    let clients: Launched | undefined;
-    try {
-      const ready = await memoryServer.next();
-      clients = launch(
-        loadGenerator,
-        ['hold', '--port', String(ready.port), '--connections', String(connections)],
-        { cores: loadCores, files },
+  const runs: Record<'wskit' | 'ws', MemoryResult[]> = { wskit: [], ws: [] };
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    const order = repetition % 2 === 0 ? (['ws', 'wskit'] as const) : (['wskit', 'ws'] as const);
+    for (const server of order) {
+      const memoryServer = launch(
+        process.execPath,
+        [
+          '--expose-gc',
+          resolve(appDirectory, 'src/e2e/memory-server.ts'),
+          JSON.stringify({ server, connections, warmup }),
+        ],
+        { cores: serverCores, files },
       );
-      await clients.next(120_000);
-      const result = await memoryServer.next(120_000);
-      results[server] = result.result as MemoryMeasurement['servers']['ws'];
-      log(started, `idle memory ${server}: ${JSON.stringify(result.result)}`);
-    } finally {
-      await clients?.stop();
-      await memoryServer.stop();
+      const holders: Launched[] = [];
+      try {
+        for (const count of [warmup, connections]) {
+          const ready = await memoryServer.next();
+          if (ready.type !== 'ready') throw new Error(`memory server ${server}: ${JSON.stringify(ready)}`);
+          const holder = launch(
+            loadGenerator,
+            ['hold', '--port', String(ready.port), '--connections', String(count)],
+            { cores: loadCores, files },
+          );
+          holders.push(holder);
+          await holder.next(120_000);
+        }
+        const result = await memoryServer.next(120_000);
+        if (result.type !== 'result') throw new Error(`memory server ${server}: ${JSON.stringify(result)}`);
+        runs[server].push(result.result as MemoryResult);
+        log(started, `idle memory ${server} (${repetition + 1}): ${JSON.stringify(result.result)}`);
+      } finally {
+        for (const holder of holders) await holder.stop();
+        await memoryServer.stop();
+      }
     }
   }
-  return { connections, requested: wanted, note, servers: results };
+  const summary = (results: MemoryResult[]): MemoryResult => {
+    const field = (name: keyof MemoryResult): number => median(results.map((result) => result[name]));
+    return {
+      connections,
+      rssBytesPerConnection: field('rssBytesPerConnection'),
+      heapBytesPerConnection: field('heapBytesPerConnection'),
+      externalBytesPerConnection: field('externalBytesPerConnection'),
+    };
+  };
+  return {
+    connections,
+    requested: wanted,
+    warmup,
+    note,
+    servers: { ws: summary(runs.ws), wskit: summary(runs.wskit) },
+    runs,
+  };
 }
 
 /** One run of e2e's client process (Node or Bun) against `port`; its messages/s. */

@@ -389,13 +389,29 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
   const memory = document.memory;
   if (memory?.servers.wskit !== undefined && memory.servers.ws !== undefined) {
     const { wskit, ws } = memory.servers;
+    const runs = memory.runs;
+    /** The median, then the range of the runs when there were several. */
+    const cell = (
+      server: 'wskit' | 'ws',
+      field: 'heapBytesPerConnection' | 'rssBytesPerConnection' | 'externalBytesPerConnection',
+    ): string => {
+      const values = (runs?.[server] ?? []).map((run) => run[field]);
+      const value = kib(memory.servers[server]![field]);
+      if (values.length < 2) return value;
+      return `${value} (${(Math.min(...values) / 1024).toFixed(1)}–${(Math.max(...values) / 1024).toFixed(1)})`;
+    };
+    const repetitions = runs?.wskit?.length ?? 1;
+    const held =
+      memory.warmup === undefined
+        ? `${memory.connections.toLocaleString('en-US')} connections held by \`wsload hold\``
+        : `${memory.connections.toLocaleString('en-US')} connections held by \`wsload hold\` after ${memory.warmup.toLocaleString('en-US')} not counted`;
     lines.push(
-      `### Idle memory per connection (${memory.connections.toLocaleString('en-US')} connections held by \`wsload hold\`)`,
+      `### Idle memory per connection (${held}${repetitions > 1 ? `; medians of ${repetitions} runs, ranges in parentheses` : ''})`,
       '',
       '| server | V8 heap used | RSS | external |',
       '| --- | ---: | ---: | ---: |',
-      `| wskit (\`@wskit/node\` \`WebSocketServer\`) | ${kib(wskit.heapBytesPerConnection)} | ${kib(wskit.rssBytesPerConnection)} | ${kib(wskit.externalBytesPerConnection)} |`,
-      `| ws | ${kib(ws.heapBytesPerConnection)} | ${kib(ws.rssBytesPerConnection)} | ${kib(ws.externalBytesPerConnection)} |`,
+      `| wskit (\`@wskit/node\` \`WebSocketServer\`) | ${cell('wskit', 'heapBytesPerConnection')} | ${cell('wskit', 'rssBytesPerConnection')} | ${kib(wskit.externalBytesPerConnection)} |`,
+      `| ws | ${cell('ws', 'heapBytesPerConnection')} | ${cell('ws', 'rssBytesPerConnection')} | ${kib(ws.externalBytesPerConnection)} |`,
       `| ws ÷ wskit (>1: wskit smaller) | ${ratio(ws.heapBytesPerConnection / wskit.heapBytesPerConnection)} | ${ratio(ws.rssBytesPerConnection / wskit.rssBytesPerConnection)} | |`,
       '',
     );
@@ -484,7 +500,7 @@ export function renderLoadMarkdown(document: LoadDocument, options: LoadOptions)
     "- **Servers**: wskit's `apps/echo-server` with default flags (`for await` and `write`, the send without a promise), the same runtime and listener written the event way (`apps/bench/src/load/event-server.ts`: `session.on('message', (data) => session.write(data))`), ws 8 with bufferutil (`ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }))`), `apps/echo-server --runtime bun` and `Bun.serve`. Each server runs in its own process for the whole run; the contenders of a cell run one after another, in a rotated and alternately reversed order.",
     "- **CPU**: the load generator reads its own `getrusage` and the server's `/proc/<pid>/stat` (user + system, all threads, descendants included) at the start and end of the window; 100 % is one core. A server at about 100 % is the bottleneck, as intended.",
     "- **Handshakes**: `wsload handshakes` keeps 16 connections cycling through connect, upgrade, one 64 B message and its echo, a Close and the server's Close; whole cycles per second.",
-    "- **Idle memory**: `apps/bench/src/e2e/memory-server.ts` (wskit's `WebSocketServer` from `@wskit/node` or ws's, `--expose-gc`) measures `process.memoryUsage()` after full collections before and after `wsload hold` opened the connections from another process, and divides by their number. The runner raises the open-file limit of both processes (`ulimit -n`) as far as the hard limit allows.",
+    "- **Idle memory**: `apps/bench/src/e2e/memory-server.ts` (wskit's `WebSocketServer` from `@wskit/node` or ws's, `--expose-gc`) measures `process.memoryUsage()` after full collections before and after `wsload hold` opened the connections from another process, and divides by their number. A tenth as many connections are opened first and not counted: what a process spends once (code compiled on the first connections, the malloc arenas of V8's compiler and GC threads, which vary between 5 and 12 MB from run to run of the same server: 0.5–1.2 KiB per connection at 10,000) stays out of the per-connection figure. Each repetition measures both servers, in alternating order; the table gives medians. The runner raises the open-file limit of both processes (`ulimit -n`) as far as the hard limit allows.",
     "- **Clients**: e2e's client processes (`apps/bench/src/e2e/node-client.ts`, `bun-client.ts`; echoes counted by size) on the core the servers use, against `wsload server` on the other core: a minimal epoll echo server in C that is not the bottleneck (its CPU share is in the last column).",
     "- **permessage-deflate**: e2e's client and server processes (wskit client ↔ wskit `WebSocketServer`, ws+bufferutil ↔ ws), both sides with their defaults, JSON-like text; the run fails unless the extension was agreed.",
     '',

@@ -52,10 +52,16 @@ export interface Sample {
 
 /** Idle memory per connection, wskit's server against ws's. */
 export interface MemoryMeasurement {
+  /** Connections counted per run. */
   connections: number;
   requested: number;
+  /** Connections opened first in each run and not counted (absent in runs before it existed). */
+  warmup?: number;
   note: string | undefined;
+  /** The medians of the runs. */
   servers: Partial<Record<'wskit' | 'ws', MemoryResult>>;
+  /** Every run, in order (absent in runs before repetitions). */
+  runs?: Partial<Record<'wskit' | 'ws', MemoryResult[]>>;
 }
 
 /** `results/load.json`. */
