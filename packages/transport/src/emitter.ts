@@ -60,7 +60,9 @@ export class TypedEmitter<M extends EventMap<M>> {
   protected emit<E extends keyof M>(event: E, ...args: M[E]): boolean {
     const list = this.#listeners?.get(event);
     if (list === undefined) return false;
-    for (const registration of list) {
+    // The list is replaced, never changed, when listeners are added or removed (see #add, #remove).
+    for (let index = 0; index < list.length; index++) {
+      const registration = list[index]!;
       if (registration.once) this.#remove(event, registration);
       try {
         (registration.listener as (...args: M[E]) => void)(...args);

@@ -792,7 +792,9 @@ export class Session {
     this.#dispatching = true;
     try {
       for (let events = this.#engine.events(); events.length > 0; events = this.#engine.events()) {
-        for (const event of events) this.#deliver(event);
+        // Indexed loops on the per-message path: `for…of` costs an iterator (~10 ns in V8) even over
+        // the engine's shared empty list.
+        for (let index = 0; index < events.length; index++) this.#deliver(events[index]!);
       }
     } finally {
       this.#dispatching = false;
@@ -953,15 +955,15 @@ export class Session {
               this.#startWriteTimer();
             }
           }
-          for (const deferred of handed) deferred.resolve();
+          for (let index = 0; index < handed.length; index++) handed[index]!.resolve();
           handed = NO_DEFERREDS;
-          for (const deferred of taken) deferred.resolve();
+          for (let index = 0; index < taken.length; index++) taken[index]!.resolve();
           // Encoded messages make room for more: go round again even if nothing was taken this time.
           const settled = this.#settleEncoded();
           if (this.#controlWaiters.length > 0) {
             const waiters = this.#controlWaiters;
             this.#controlWaiters = NO_DEFERREDS;
-            for (const deferred of waiters) deferred.resolve();
+            for (let index = 0; index < waiters.length; index++) waiters[index]!.resolve();
           }
           if (
             (count === 0 && frames === 0 && !settled) ||
