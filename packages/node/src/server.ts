@@ -294,13 +294,13 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     const http = this.#httpServer as HttpServer | undefined;
     http?.on('upgrade', this.#onUpgrade);
     if (http && this.#handshakeTimeout > 0) {
-      http.on(this.#connectionEvent, this.#onConnection);
+      http.on(this.#connectionEvent(), this.#onConnection);
       this.#listenForRequests();
     }
   }
 
   /** The event that hands over a socket ready for its request: after TLS on an `https` server. */
-  get #connectionEvent(): 'connection' | 'secureConnection' {
+  #connectionEvent(): 'connection' | 'secureConnection' {
     return this.#httpServer instanceof nodeTls.Server ? 'secureConnection' : 'connection';
   }
 
@@ -569,7 +569,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     }
     // What differs per connection, over this server's options (its prototype): a handful of
     // properties instead of a copy of every option per connection.
-    const options = Object.create(this.#openOptions) as Mutable<OpenWebSocketOptions>;
+    const options = Object.create(this.#openOptions()) as Mutable<OpenWebSocketOptions>;
     options.protocol = outcome.protocol ?? '';
     options.extensions = extensions;
     options.extensionsHeader = outcome.extensions.length > 0 ? formatExtensions(outcome.extensions) : '';
@@ -587,7 +587,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   }
 
   /** The options every WebSocket of this server opens with, the prototype of each one's own. */
-  get #openOptions(): OpenWebSocketOptions {
+  #openOptions(): OpenWebSocketOptions {
     if (this.#sharedOptions === undefined) {
       this.#sharedOptions = {
         ...this.#session,
@@ -623,7 +623,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     if (this.#closing) return this.#closing;
     const http = this.#httpServer as HttpServer | undefined;
     http?.off('upgrade', this.#onUpgrade);
-    http?.off(this.#connectionEvent, this.#onConnection);
+    http?.off(this.#connectionEvent(), this.#onConnection);
     http?.off('request', this.#onRequest);
     http?.off('session', this.#onSession);
     this.#detachHttp2?.();

@@ -139,15 +139,25 @@ const nextTurn: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => setImmediate(task) : (task) => setTimeout(task, 0);
 /** The bits of `Session`'s `#flags`. */
 const SessionFlag = {
+  /** The API above asked to stop reading (`pauseReading`). */
   HostPaused: 1,
+  /** What the connection holds reached `maxBufferedBytes`: reading stops until it falls below. */
   BudgetPaused: 2,
+  /** While paused, the transport reads once so that a keepalive ping can be answered (see `#startProbe`). */
   Probing: 4,
+  /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
   Blocked: 8,
+  /** `#flush` is running (a nested call only asks for another round). */
   Flushing: 16,
+  /** A nested `#flush` asked for another round. */
   FlushAgain: 32,
+  /** `#dispatch` is delivering the engine's events (the outer loop picks up new ones). */
   Dispatching: 64,
+  /** A sender met backpressure: `drain` is reported once it is gone. */
   DrainWanted: 128,
+  /** The front end was told of the peer's close frame (`SessionHost.closeReceived`). */
   CloseAnnounced: 256,
+  /** The close step (writing the due close frame) is scheduled. */
   CloseStepScheduled: 512,
   /** The `closeReply` option is `'application'` (otherwise `'auto'`). */
   ApplicationReplies: 1024,
@@ -251,82 +261,19 @@ export class Session {
   #probeBytes = 0;
   /**
    * The session's yes/no states, one bit each (see `SessionFlag`): one field instead of ten, on every
-   * connection. Read and written through the private accessors below, as if they were fields.
+   * connection. Read and written through `#has` and `#mark`.
    */
   #flags = 0;
-  /** The API above asked to stop reading (`pauseReading`). */
-  get #hostPaused(): boolean {
-    return (this.#flags & SessionFlag.HostPaused) !== 0;
+  /**
+   * Whether `flag` (one of `SessionFlag`) is set. Private methods rather than a private accessor per
+   * flag: V8 inlines private methods but calls private accessors (about 5 ns each, a dozen per message).
+   */
+  #has(flag: number): boolean {
+    return (this.#flags & flag) !== 0;
   }
-  set #hostPaused(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.HostPaused : this.#flags & ~SessionFlag.HostPaused;
-  }
-  /** What the connection holds reached `maxBufferedBytes`: reading stops until it falls below. */
-  get #budgetPaused(): boolean {
-    return (this.#flags & SessionFlag.BudgetPaused) !== 0;
-  }
-  set #budgetPaused(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.BudgetPaused : this.#flags & ~SessionFlag.BudgetPaused;
-  }
-  /** While paused, the transport reads once so that a keepalive ping can be answered (see `#startProbe`). */
-  get #probing(): boolean {
-    return (this.#flags & SessionFlag.Probing) !== 0;
-  }
-  set #probing(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.Probing : this.#flags & ~SessionFlag.Probing;
-  }
-  /** The transport's last `write` returned `false` and its `onDrain` has not come yet. */
-  get #blocked(): boolean {
-    return (this.#flags & SessionFlag.Blocked) !== 0;
-  }
-  set #blocked(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.Blocked : this.#flags & ~SessionFlag.Blocked;
-  }
-  /** `#flush` is running (a nested call only asks for another round). */
-  get #flushing(): boolean {
-    return (this.#flags & SessionFlag.Flushing) !== 0;
-  }
-  set #flushing(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.Flushing : this.#flags & ~SessionFlag.Flushing;
-  }
-  /** A nested `#flush` asked for another round. */
-  get #flushAgain(): boolean {
-    return (this.#flags & SessionFlag.FlushAgain) !== 0;
-  }
-  set #flushAgain(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.FlushAgain : this.#flags & ~SessionFlag.FlushAgain;
-  }
-  /** `#dispatch` is delivering the engine's events (the outer loop picks up new ones). */
-  get #dispatching(): boolean {
-    return (this.#flags & SessionFlag.Dispatching) !== 0;
-  }
-  set #dispatching(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.Dispatching : this.#flags & ~SessionFlag.Dispatching;
-  }
-  /** A sender met backpressure: `drain` is reported once it is gone. */
-  get #drainWanted(): boolean {
-    return (this.#flags & SessionFlag.DrainWanted) !== 0;
-  }
-  set #drainWanted(value: boolean) {
-    this.#flags = value ? this.#flags | SessionFlag.DrainWanted : this.#flags & ~SessionFlag.DrainWanted;
-  }
-  /** The front end was told of the peer's close frame (`SessionHost.closeReceived`). */
-  get #closeAnnounced(): boolean {
-    return (this.#flags & SessionFlag.CloseAnnounced) !== 0;
-  }
-  set #closeAnnounced(value: boolean) {
-    this.#flags = value
-      ? this.#flags | SessionFlag.CloseAnnounced
-      : this.#flags & ~SessionFlag.CloseAnnounced;
-  }
-  /** The close step (writing the due close frame) is scheduled. */
-  get #closeStepScheduled(): boolean {
-    return (this.#flags & SessionFlag.CloseStepScheduled) !== 0;
-  }
-  set #closeStepScheduled(value: boolean) {
-    this.#flags = value
-      ? this.#flags | SessionFlag.CloseStepScheduled
-      : this.#flags & ~SessionFlag.CloseStepScheduled;
+  /** Sets (`value` true) or clears `flag`. */
+  #mark(flag: number, value: boolean): void {
+    this.#flags = value ? this.#flags | flag : this.#flags & ~flag;
   }
   /** A flush is scheduled: after this turn's promise jobs (`later`), or in a microtask (`soon`). */
   #flushPlanned: 'none' | 'later' | 'soon' = 'none';
@@ -462,7 +409,7 @@ export class Session {
   }
 
   /** Whether the transport has closed (its `onClose` came). */
-  get #transportGone(): boolean {
+  #transportGone(): boolean {
     return this.#phase === SessionPhase.Gone || this.#phase === SessionPhase.Closed;
   }
 
@@ -488,14 +435,14 @@ export class Session {
    */
   get needsDrain(): boolean {
     return (
-      (this.#blocked || this.#encodingFull) &&
+      (this.#has(SessionFlag.Blocked) || this.#encodingFull()) &&
       this.#phase !== SessionPhase.Closed &&
       this.bufferedAmount >= this.#highWaterMark
     );
   }
 
   /** Extensions are still encoding at least `highWaterMark` bytes: hand them no more for now. */
-  get #encodingFull(): boolean {
+  #encodingFull(): boolean {
     return this.#encodingBytes >= this.#highWaterMark;
   }
 
@@ -637,34 +584,34 @@ export class Session {
    * (see `#startProbe`).
    */
   pauseReading(): void {
-    this.#hostPaused = true;
+    this.#mark(SessionFlag.HostPaused, true);
     this.#updateReading();
   }
 
   /** Resumes reading from the transport, unless the byte budget still holds it. */
   resumeReading(): void {
-    this.#hostPaused = false;
-    if (this.#budgetPaused) this.#checkBudget();
+    this.#mark(SessionFlag.HostPaused, false);
+    if (this.#has(SessionFlag.BudgetPaused)) this.#checkBudget();
     this.#updateReading();
   }
 
   /** The API above delivered messages it kept (`SessionHost.heldBytes` fell): the budget may allow reading again. */
   heldBytesChanged(): void {
-    if (this.#budgetPaused) this.#checkBudget();
+    if (this.#has(SessionFlag.BudgetPaused)) this.#checkBudget();
   }
 
   /** Pauses or resumes the transport for what the API above and the byte budget want. */
   #updateReading(): void {
-    if (this.#hostPaused || this.#budgetPaused) {
-      if (this.#reading !== 'flowing' || this.#engine.state === 'CLOSED' || this.#transportGone) return;
+    if (this.#has(SessionFlag.HostPaused) || this.#has(SessionFlag.BudgetPaused)) {
+      if (this.#reading !== 'flowing' || this.#engine.state === 'CLOSED' || this.#transportGone()) return;
       this.#reading = 'paused';
       this.#probeBytes = 0;
-      if (!this.#probing) this.#transport.pause();
+      if (!this.#has(SessionFlag.Probing)) this.#transport.pause();
     } else {
       if (this.#reading !== 'paused') return;
       this.#reading = 'flowing';
-      this.#probing = false;
-      if (!this.#transportGone) this.#transport.resume();
+      this.#mark(SessionFlag.Probing, false);
+      if (!this.#transportGone()) this.#transport.resume();
     }
     this.#armTimer();
   }
@@ -681,8 +628,8 @@ export class Session {
     const over =
       this.#engine.state === 'OPEN' &&
       this.bufferedAmount + (this.#host.heldBytes?.() ?? 0) >= this.#maxBufferedBytes;
-    if (over === this.#budgetPaused) return;
-    this.#budgetPaused = over;
+    if (over === this.#has(SessionFlag.BudgetPaused)) return;
+    this.#mark(SessionFlag.BudgetPaused, over);
     this.#updateReading();
   }
 
@@ -693,13 +640,13 @@ export class Session {
    * at most about `highWaterMark` bytes; after that the keepalive waits for the resume.
    */
   #startProbe(): void {
-    if (this.#probing || this.#transportGone) return;
-    this.#probing = true;
+    if (this.#has(SessionFlag.Probing) || this.#transportGone()) return;
+    this.#mark(SessionFlag.Probing, true);
     this.#transport.resume();
   }
 
   /** Whether a keepalive deadline may run while reading is paused. */
-  get #keepaliveRunsPaused(): boolean {
+  #keepaliveRunsPaused(): boolean {
     return (this.#flags & SessionFlag.KeepalivePongs) !== 0 || this.#probeBytes < this.#highWaterMark;
   }
 
@@ -738,7 +685,7 @@ export class Session {
 
       onDrain(): void {
         const session = this.#session;
-        session.#blocked = false;
+        session.#mark(SessionFlag.Blocked, false);
         session.#stopWriteTimer();
         session.#flush();
       }
@@ -756,9 +703,9 @@ export class Session {
 
   #receive(chunk: Uint8Array): void {
     if (this.#reading === 'ended') return;
-    if (this.#probing) {
+    if (this.#has(SessionFlag.Probing)) {
       // The keepalive probe's one read: the peer answered; reading stops again.
-      this.#probing = false;
+      this.#mark(SessionFlag.Probing, false);
       this.#probeBytes += chunk.length;
       if (this.#reading === 'paused') this.#transport.pause();
     }
@@ -780,16 +727,16 @@ export class Session {
     this.#dispatch();
     if (this.#engine.state === 'CLOSED' && this.#reading === 'paused') {
       // Nothing more is delivered: read on, so that the transport's end is seen.
-      this.#hostPaused = false;
-      this.#budgetPaused = false;
+      this.#mark(SessionFlag.HostPaused, false);
+      this.#mark(SessionFlag.BudgetPaused, false);
       this.#updateReading();
     }
     this.#flush(handed);
   }
 
   #dispatch(): void {
-    if (this.#dispatching) return; // the outer loop picks the new events up
-    this.#dispatching = true;
+    if (this.#has(SessionFlag.Dispatching)) return; // the outer loop picks the new events up
+    this.#mark(SessionFlag.Dispatching, true);
     try {
       for (let events = this.#engine.events(); events.length > 0; events = this.#engine.events()) {
         // Indexed loops on the per-message path: `for…of` costs an iterator (~10 ns in V8) even over
@@ -797,7 +744,7 @@ export class Session {
         for (let index = 0; index < events.length; index++) this.#deliver(events[index]!);
       }
     } finally {
-      this.#dispatching = false;
+      this.#mark(SessionFlag.Dispatching, false);
     }
   }
 
@@ -835,14 +782,14 @@ export class Session {
         if (this.#engine.closeDue) this.#scheduleCloseStep();
         return;
       case 'closeReceived':
-        this.#closeAnnounced = true;
+        this.#mark(SessionFlag.CloseAnnounced, true);
         this.#host.closeReceived?.(event.code, event.reason);
         if ((this.#flags & SessionFlag.ApplicationReplies) === 0) this.#scheduleCloseStep();
         return;
       case 'close':
         // The peer's Close answered ours: the front end hears of it now, not once the transport closed.
-        if (event.wasClean && !this.#closeAnnounced) {
-          this.#closeAnnounced = true;
+        if (event.wasClean && !this.#has(SessionFlag.CloseAnnounced)) {
+          this.#mark(SessionFlag.CloseAnnounced, true);
           this.#host.closeReceived?.(event.code, event.reason);
         }
         this.#closeInfo = { code: event.code, reason: event.reason, wasClean: event.wasClean };
@@ -860,10 +807,10 @@ export class Session {
    * before it (synchronously in a handler, or in the promise jobs of an async loop) goes out first.
    */
   #scheduleCloseStep(): void {
-    if (this.#closeStepScheduled) return;
-    this.#closeStepScheduled = true;
+    if (this.#has(SessionFlag.CloseStepScheduled)) return;
+    this.#mark(SessionFlag.CloseStepScheduled, true);
     nextTurn(() => {
-      this.#closeStepScheduled = false;
+      this.#mark(SessionFlag.CloseStepScheduled, false);
       if (!this.#engine.closeDue) return; // close() answered it already
       // What the application queued is in memory: it goes before the close frame, backpressure or not.
       const handed = this.#handOverAll();
@@ -879,7 +826,7 @@ export class Session {
   }
 
   #queued(): void {
-    if (this.needsDrain) this.#drainWanted = true;
+    if (this.needsDrain) this.#mark(SessionFlag.DrainWanted, true);
     this.#scheduleFlush();
   }
 
@@ -921,23 +868,29 @@ export class Session {
    * when the engine says so, re-arms the timer and reports drain.
    */
   #flush(handed: Deferred[] = NO_DEFERREDS): void {
-    if (this.#flushing) {
-      this.#flushAgain = true;
+    if (this.#has(SessionFlag.Flushing)) {
+      this.#mark(SessionFlag.FlushAgain, true);
       if (handed.length > 0) this.#waitForFlush(handed);
       return;
     }
-    this.#flushing = true;
+    this.#mark(SessionFlag.Flushing, true);
     try {
       do {
-        this.#flushAgain = false;
+        this.#mark(SessionFlag.FlushAgain, false);
         for (;;) {
           const canTake =
-            !this.#blocked && !this.#encodingFull && this.#engineTakesData() && !this.#queue.isEmpty;
+            !this.#has(SessionFlag.Blocked) &&
+            !this.#encodingFull() &&
+            this.#engineTakesData() &&
+            !this.#queue.isEmpty;
           const { count, resolveNow: taken } = canTake ? this.#handOver(this.#highWaterMark) : NOTHING_HANDED;
           // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
           // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
           // instead of piling up in the transport. Once closing, the close frame goes out anyway.
-          let chunks = this.#blocked && this.#engine.state === 'OPEN' ? NO_CHUNKS : this.#engine.dataToSend();
+          let chunks =
+            this.#has(SessionFlag.Blocked) && this.#engine.state === 'OPEN'
+              ? NO_CHUNKS
+              : this.#engine.dataToSend();
           // Frames encoded elsewhere go behind the engine's output, once it encoded what came before.
           let frames = 0;
           if (
@@ -951,7 +904,7 @@ export class Session {
           if (chunks.length > 0 && sessionWrites(this.#phase)) {
             if (chunks.length > 1) joinAdjacent(chunks);
             if (!this.#transport.write(chunks)) {
-              this.#blocked = true;
+              this.#mark(SessionFlag.Blocked, true);
               this.#startWriteTimer();
             }
           }
@@ -967,22 +920,22 @@ export class Session {
           }
           if (
             (count === 0 && frames === 0 && !settled) ||
-            this.#blocked ||
-            this.#encodingFull ||
+            this.#has(SessionFlag.Blocked) ||
+            this.#encodingFull() ||
             this.#queue.isEmpty
           )
             break;
         }
         if (this.#engine.shouldCloseTransport) this.#step('endTransport');
-      } while (this.#flushAgain);
+      } while (this.#has(SessionFlag.FlushAgain));
     } finally {
-      this.#flushing = false;
+      this.#mark(SessionFlag.Flushing, false);
     }
     this.#armTimer();
     if (this.needsDrain) {
-      this.#drainWanted = true;
-    } else if (this.#drainWanted) {
-      this.#drainWanted = false;
+      this.#mark(SessionFlag.DrainWanted, true);
+    } else if (this.#has(SessionFlag.DrainWanted)) {
+      this.#mark(SessionFlag.DrainWanted, false);
       if (this.#phase !== SessionPhase.Closed) this.#host.drain();
     }
     this.#checkBudget();
@@ -1023,7 +976,7 @@ export class Session {
       const chunks = output.length === 0 ? [] : output; // the engine's empty list is shared
       this.#queue.takeFrames(chunks);
       if (sessionWrites(this.#phase) && !this.#transport.write(chunks)) {
-        this.#blocked = true;
+        this.#mark(SessionFlag.Blocked, true);
         this.#startWriteTimer();
       }
       handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY).resolveNow);
@@ -1068,7 +1021,7 @@ export class Session {
       this.#armTimer();
     }
     if (step.feedEof) {
-      this.#blocked = false;
+      this.#mark(SessionFlag.Blocked, false);
       this.#clearGraceTimer();
       this.#releaseHeld();
       this.#receiveEof();
@@ -1103,7 +1056,7 @@ export class Session {
     if (this.#phase === SessionPhase.Closed) return;
     let at = this.#engine.nextDeadline();
     const suspended =
-      this.#engine.state === 'OPEN' && this.#reading === 'paused' && !this.#keepaliveRunsPaused;
+      this.#engine.state === 'OPEN' && this.#reading === 'paused' && !this.#keepaliveRunsPaused();
     if (suspended) at = undefined;
     if (this.#graceAt >= 0 && (at === undefined || this.#graceAt < at)) at = this.#graceAt;
     if (at === undefined) {
@@ -1125,7 +1078,7 @@ export class Session {
       if ((this.#phase as SessionPhase) === SessionPhase.Closed) return;
     }
     const paused = this.#engine.state === 'OPEN' && this.#reading === 'paused';
-    if (paused && !this.#keepaliveRunsPaused) {
+    if (paused && !this.#keepaliveRunsPaused()) {
       this.#armTimer();
       return;
     }
@@ -1170,7 +1123,7 @@ export class Session {
     const buffered = this.#transport.bufferedAmount;
     this.#writeTimer = setTimeout(() => {
       this.#writeTimer = undefined;
-      if (!this.#blocked) return;
+      if (!this.#has(SessionFlag.Blocked)) return;
       if (this.#transport.bufferedAmount < buffered) this.#startWriteTimer();
       else this.#writeTimedOut();
     }, this.#writeTimeout);

@@ -152,7 +152,7 @@ export class WebSocketState extends HandleState {
       return ERROR_INVALID_OPERATION;
     }
     // Sending ends with the server's close frame or a failure, as in WinHTTP.
-    if (!this.#sendingOpen) return ERROR_INVALID_OPERATION;
+    if (!this.#sendingOpen()) return ERROR_INVALID_OPERATION;
     const type = bufferType <= 1 ? 'binary' : 'text';
     const final = bufferType === 0 || bufferType === WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE;
     const sending = this.#sending;
@@ -189,7 +189,7 @@ export class WebSocketState extends HandleState {
   }
 
   /** Whether data may still be sent: no close frame either way and no failure. */
-  get #sendingOpen(): boolean {
+  #sendingOpen(): boolean {
     return this.#peerClose === undefined && this.#failure === undefined && this.#session.state === 'OPEN';
   }
 
