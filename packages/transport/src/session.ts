@@ -202,16 +202,6 @@ interface EncodingBatch {
   readonly handed: Deferred[];
 }
 
-/** What one hand-over to the engine did. */
-interface HandOver {
-  /** Messages and fragments handed. */
-  readonly count: number;
-  /** Their promises, to resolve once the engine's output is written (empty while they are encoded). */
-  readonly resolveNow: Deferred[];
-}
-
-const NOTHING_HANDED: HandOver = { count: 0, resolveNow: NO_DEFERREDS };
-
 /** Makes a connection's callbacks object; set by the static block of `Session`, which reaches its private members. */
 let newTransportEvents: (session: Session) => TransportHandler & DeadlineEntry;
 
@@ -883,7 +873,8 @@ export class Session {
             !this.#encodingFull() &&
             this.#engineTakesData() &&
             !this.#queue.isEmpty;
-          const { count, resolveNow: taken } = canTake ? this.#handOver(this.#highWaterMark) : NOTHING_HANDED;
+          const taken = canTake ? this.#handOver(this.#highWaterMark) : NO_DEFERREDS;
+          const count = canTake ? this.#queue.lastTakeUnits : 0;
           // While the transport pushes back, the engine keeps its output: automatic pongs coalesce
           // there into one (a peer that floods pings and reads nothing fails, WS_ERR_PING_FLOOD)
           // instead of piling up in the transport. Once closing, the close frame goes out anyway.
@@ -942,23 +933,24 @@ export class Session {
   }
 
   /**
-   * Hands queued messages to the engine (up to `budget` payload bytes): how many units went, and
-   * the promises to resolve once the engine's output is written. Those of messages an extension is
-   * still encoding wait in an {@link EncodingBatch} instead, counted in `bufferedAmount` until then.
+   * Hands queued messages to the engine (up to `budget` payload bytes): returns the promises to
+   * resolve once the engine's output is written (how many units went is the queue's
+   * `lastTakeUnits`). Those of messages an extension is still encoding wait in an
+   * {@link EncodingBatch} instead, counted in `bufferedAmount` until then.
    */
-  #handOver(budget: number): HandOver {
+  #handOver(budget: number): Deferred[] {
     const bytesBefore = this.#queue.bytes;
     const taken = this.#queue.take(budget, this.#engine);
     const count = this.#queue.lastTakeUnits;
     const target = this.#queue.handedMessages;
     if (!this.#engine.encodes || this.#engine.encodedMessages >= target || count === 0) {
-      return { count, resolveNow: taken };
+      return taken;
     }
     const bytes = bytesBefore - this.#queue.bytes;
     if (this.#encodingBatches === NO_BATCHES) this.#encodingBatches = [];
     this.#encodingBatches.push({ target, bytes, handed: taken });
     this.#encodingBytes += bytes;
-    return { count, resolveNow: NO_DEFERREDS };
+    return NO_DEFERREDS;
   }
 
   /**
@@ -967,7 +959,7 @@ export class Session {
    * came before them; if an extension is still encoding that, they and what follows are dropped.
    */
   #handOverAll(): Deferred[] {
-    let handed = this.#handOver(Number.POSITIVE_INFINITY).resolveNow;
+    let handed = this.#handOver(Number.POSITIVE_INFINITY);
     while (
       this.#queue.framesAtHead &&
       (!this.#engine.encodes || this.#engine.encodedMessages >= this.#queue.handedMessages)
@@ -979,7 +971,7 @@ export class Session {
         this.#mark(SessionFlag.Blocked, true);
         this.#startWriteTimer();
       }
-      handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY).resolveNow);
+      handed = handed.concat(this.#handOver(Number.POSITIVE_INFINITY));
     }
     return handed;
   }

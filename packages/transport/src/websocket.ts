@@ -79,6 +79,8 @@ const INBOX_FULL = 4;
 const PAUSED = 8;
 /** The hand-over of kept messages to new listeners is scheduled. */
 const HAND_OVER_SCHEDULED = 16;
+/** There are `message` listeners (kept up to date by `listenersChanged`: no lookup per message). */
+const MESSAGE_LISTENED = 32;
 
 /**
  * A WebSocket session over a {@link Transport}, already open: the idiomatic API. Create one with
@@ -489,6 +491,10 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   }
 
   protected override listenersChanged(event: keyof WebSocketEvents): void {
+    if (event === 'message') {
+      this.#flags =
+        this.listenerCount('message') > 0 ? this.#flags | MESSAGE_LISTENED : this.#flags & ~MESSAGE_LISTENED;
+    }
     if (event === 'message' || event === 'messagePiece') this.#scheduleHandOver();
   }
 
@@ -577,7 +583,8 @@ export class WebSocket extends TypedEmitter<WebSocketEvents> implements AsyncIte
   }
 
   #received(item: Received, event: 'message' | 'messagePiece'): void {
-    const listened = this.listenerCount(event) > 0;
+    const listened =
+      event === 'message' ? (this.#flags & MESSAGE_LISTENED) !== 0 : this.listenerCount(event) > 0;
     const inbox = this.#inbox;
     if (listened && this.#iterators === 0 && inbox !== undefined && inbox.length > 0) {
       // Messages kept from before the first listener are still to be handed over: keep the order.

@@ -191,6 +191,30 @@ describe('WebSocket', () => {
     expect(() => client.on('message', 'nope' as never)).toThrow(TypeError);
   });
 
+  it('keeps messages once the last message listener is gone (a once listener too), for the next one', async () => {
+    const { client, server } = createWebSocketPair();
+    const calls: string[] = [];
+    client.once('message', (message) => calls.push(`once ${String(message)}`));
+    void server.send('1');
+    await until(() => calls.length === 1);
+    // No listener now: these are kept, not emitted to nobody.
+    void server.send('2');
+    void server.send('3');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toEqual(['once 1']);
+    const listener = (message: string | Uint8Array): void => {
+      calls.push(`on ${String(message)}`);
+    };
+    client.on('message', listener);
+    await until(() => calls.length === 3);
+    client.off('message', listener);
+    void server.send('4');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const iterator = client[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe('4');
+    expect(calls).toEqual(['once 1', 'on 2', 'on 3']);
+  });
+
   it('terminate() closes with 1006 and no error event', async () => {
     const { client, server } = createWebSocketPair();
     const errors: Error[] = [];
