@@ -19,9 +19,11 @@ export interface InboxReader {
   ended(): void;
 }
 
+type Resolve = (result: IteratorResult<Received, undefined>) => void;
+
 interface Waiter {
   readonly owner: InboxReader;
-  readonly resolve: (result: IteratorResult<Received, undefined>) => void;
+  readonly resolve: Resolve;
 }
 
 /** Whom an {@link Inbox} tells when it fills, has room again, or had messages taken. */
@@ -59,6 +61,12 @@ export class Inbox {
   readonly #host: InboxHost;
   /** Kept messages and waiting readers; the shared empty lists while there are none. */
   #items: Received[] = NO_ITEMS;
+  /**
+   * The iterator that waits longest, in two fields: one iterator is the usual case, and its waits
+   * then allocate no waiter object. The others that wait, in order, are in `#waiters`.
+   */
+  #firstOwner: InboxReader | undefined;
+  #firstResolve: Resolve | undefined;
   #waiters: Waiter[] = NO_WAITERS;
   #closed = false;
   #isFull = false;
@@ -85,14 +93,15 @@ export class Inbox {
 
   /** Whether an iterator waits for the next message. */
   get hasWaiters(): boolean {
-    return this.#waiters.length > 0;
+    return this.#firstResolve !== undefined;
   }
 
   /** Hands `item` to a waiting iterator, or keeps it. */
   push(item: Received): void {
-    const waiter = this.#waiters.length > 0 ? this.#waiters.shift() : undefined;
-    if (waiter !== undefined) {
-      waiter.resolve({ value: item, done: false });
+    const resolve = this.#firstResolve;
+    if (resolve !== undefined) {
+      this.#promote();
+      resolve({ value: item, done: false });
       return;
     }
     if (this.#items === NO_ITEMS) this.#items = [];
@@ -125,31 +134,53 @@ export class Inbox {
       owner.ended();
       return Promise.resolve(DONE);
     }
-    return new Promise((resolve) => {
-      if (this.#waiters === NO_WAITERS) this.#waiters = [];
-      this.#waiters.push({ owner, resolve });
-    });
+    return new Promise((resolve) => this.#wait(owner, resolve));
   }
 
   /** Ends the waits of the iterator `owner` (it returned early). */
   release(owner: InboxReader): void {
-    const kept: Waiter[] = [];
-    for (const waiter of this.#waiters) {
+    for (const waiter of this.#takeWaiters()) {
       if (waiter.owner === owner) waiter.resolve(DONE);
-      else kept.push(waiter);
+      else this.#wait(waiter.owner, waiter.resolve);
     }
-    this.#waiters = kept;
   }
 
   /** No more messages will come: waiting iterators finish, held messages can still be taken. */
   close(): void {
     this.#closed = true;
-    const waiters = this.#waiters;
-    this.#waiters = NO_WAITERS;
-    for (const waiter of waiters) {
+    for (const waiter of this.#takeWaiters()) {
       waiter.resolve(DONE);
       waiter.owner.ended();
     }
+  }
+
+  /** Adds a wait behind the others. */
+  #wait(owner: InboxReader, resolve: Resolve): void {
+    if (this.#firstResolve === undefined) {
+      this.#firstOwner = owner;
+      this.#firstResolve = resolve;
+      return;
+    }
+    if (this.#waiters === NO_WAITERS) this.#waiters = [];
+    this.#waiters.push({ owner, resolve });
+  }
+
+  /** The first wait was answered: the next one moves up (or there is none). */
+  #promote(): void {
+    const next = this.#waiters.length > 0 ? this.#waiters.shift() : undefined;
+    this.#firstOwner = next?.owner;
+    this.#firstResolve = next?.resolve;
+  }
+
+  /** Every wait, in order, removed from the inbox (a rare path: early returns and the close). */
+  #takeWaiters(): Waiter[] {
+    const first = this.#firstResolve;
+    if (first === undefined) return [];
+    const waiters = [{ owner: this.#firstOwner!, resolve: first }, ...this.#waiters];
+    this.#firstOwner = undefined;
+    this.#firstResolve = undefined;
+    this.#waiters = NO_WAITERS;
+    return waiters;
   }
 
   #checkRoom(): void {

@@ -191,6 +191,30 @@ describe('WebSocket', () => {
     expect(() => client.on('message', 'nope' as never)).toThrow(TypeError);
   });
 
+  it('serves several waiting iterators in the order they wait; an early return ends only its own waits', async () => {
+    const { client, server } = createWebSocketPair();
+    const a = client[Symbol.asyncIterator]();
+    const b = client[Symbol.asyncIterator]();
+    const a1 = a.next();
+    const b1 = b.next();
+    const a2 = a.next();
+    void server.send('1');
+    void server.send('2');
+    expect(await a1).toEqual({ value: '1', done: false });
+    expect(await b1).toEqual({ value: '2', done: false });
+    // a2 waits first, b2 behind it; a returns early: a2 ends, b2 is next in line.
+    const b2 = b.next();
+    await a.return?.();
+    expect(await a2).toEqual({ value: undefined, done: true });
+    void server.send('3');
+    expect(await b2).toEqual({ value: '3', done: false });
+    const b3 = b.next();
+    const b4 = b.next();
+    void server.close(1000);
+    expect(await b3).toEqual({ value: undefined, done: true });
+    expect(await b4).toEqual({ value: undefined, done: true });
+  });
+
   it('keeps messages once the last message listener is gone (a once listener too), for the next one', async () => {
     const { client, server } = createWebSocketPair();
     const calls: string[] = [];
