@@ -61,6 +61,8 @@ export class Inbox {
   readonly #host: InboxHost;
   /** Kept messages and waiting readers; the shared empty lists while there are none. */
   #items: Received[] = NO_ITEMS;
+  /** Where the kept messages start in `#items` (taken ones are cleared, not shifted out: `shift` costs ~35 ns in V8). */
+  #itemsHead = 0;
   /**
    * The iterator that waits longest, in two fields: one iterator is the usual case, and its waits
    * then allocate no waiter object. The others that wait, in order, are in `#waiters`.
@@ -83,7 +85,7 @@ export class Inbox {
 
   /** Messages held. */
   get length(): number {
-    return this.#items.length;
+    return this.#items.length - this.#itemsHead;
   }
 
   /** Payload bytes kept (a text message counts its length). */
@@ -107,7 +109,7 @@ export class Inbox {
     if (this.#items === NO_ITEMS) this.#items = [];
     this.#items.push(item);
     this.#bytes += sizeOf(item);
-    if (!this.#isFull && (this.#items.length >= this.#limit || this.#bytes >= this.#byteLimit)) {
+    if (!this.#isFull && (this.length >= this.#limit || this.#bytes >= this.#byteLimit)) {
       this.#isFull = true;
       this.#host.inboxFull();
     }
@@ -115,8 +117,9 @@ export class Inbox {
 
   /** Takes every held message (to deliver them to listeners). */
   takeAll(): Received[] {
-    const items = this.#items;
+    const items = this.#itemsHead === 0 ? this.#items : this.#items.slice(this.#itemsHead);
     this.#items = NO_ITEMS;
+    this.#itemsHead = 0;
     this.#bytes = 0;
     this.#checkRoom();
     return items;
@@ -124,7 +127,7 @@ export class Inbox {
 
   /** The next message for the iterator `owner`: a held one, a later one, or done once closed. */
   next(owner: InboxReader): Promise<IteratorResult<Received, undefined>> {
-    const item = this.#items.length > 0 ? this.#items.shift() : undefined;
+    const item = this.#takeItem();
     if (item !== undefined) {
       this.#bytes -= sizeOf(item);
       this.#checkRoom();
@@ -152,6 +155,22 @@ export class Inbox {
       waiter.resolve(DONE);
       waiter.owner.ended();
     }
+  }
+
+  /** The first kept message, removed, or `undefined`. */
+  #takeItem(): Received | undefined {
+    const items = this.#items;
+    const head = this.#itemsHead;
+    if (head === items.length) return undefined;
+    const item = items[head];
+    if (head + 1 === items.length) {
+      this.#items = NO_ITEMS;
+      this.#itemsHead = 0;
+    } else {
+      items[head] = undefined as unknown as Received; // no reference kept to what was taken
+      this.#itemsHead = head + 1;
+    }
+    return item;
   }
 
   /** Adds a wait behind the others. */
@@ -184,7 +203,7 @@ export class Inbox {
   }
 
   #checkRoom(): void {
-    if (this.#isFull && this.#items.length < this.#limit && this.#bytes < this.#byteLimit) {
+    if (this.#isFull && this.length < this.#limit && this.#bytes < this.#byteLimit) {
       this.#isFull = false;
       this.#host.inboxRoom();
     }

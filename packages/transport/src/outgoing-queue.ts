@@ -57,7 +57,12 @@ const NO_ENTRIES = Object.freeze([]) as unknown as Entry[];
 const NO_DEFERREDS = Object.freeze([]) as unknown as Deferred[];
 
 export class OutgoingQueue {
-  /** The queue; the shared empty {@link NO_ENTRIES} while empty (no array allocated per flush or held idle). */
+  /**
+   * The first entry while it is the only one: the usual queue (one message sent, then taken) holds
+   * no array. A second entry goes to {@link #entries} behind it.
+   */
+  #one: Entry | undefined;
+  /** The entries after {@link #one} (all of them once it was taken); the shared empty {@link NO_ENTRIES} while none (no array allocated per flush or held idle). */
   #entries: Entry[] = NO_ENTRIES;
   #head = 0;
   #bytes = 0;
@@ -81,7 +86,7 @@ export class OutgoingQueue {
 
   /** Whether nothing waits. */
   get isEmpty(): boolean {
-    return this.#head === this.#entries.length;
+    return this.#one === undefined && this.#head === this.#entries.length;
   }
 
   /**
@@ -89,8 +94,8 @@ export class OutgoingQueue {
    * message waiting for its next fragment.
    */
   get settled(): boolean {
-    if (this.#head === this.#entries.length) return true;
-    const head = this.#entries[this.#head]!;
+    const head = this.#peek();
+    if (head === undefined) return true;
     return head.kind === 'stream' && head.fragments.length === 0;
   }
 
@@ -116,14 +121,13 @@ export class OutgoingQueue {
 
   /** Whether frames already encoded are at the head: the engine's output must be written first. */
   get framesAtHead(): boolean {
-    return this.#head < this.#entries.length && this.#entries[this.#head]!.kind === 'frames';
+    return this.#peek()?.kind === 'frames';
   }
 
   /** Takes the frames entries at the head, appending their chunks to `into`; how many entries. */
   takeFrames(into: Uint8Array[]): number {
     let count = 0;
-    while (this.#head < this.#entries.length) {
-      const entry = this.#entries[this.#head]!;
+    for (let entry = this.#peek(); entry !== undefined; entry = this.#peek()) {
       if (entry.kind !== 'frames') break;
       for (const chunk of entry.chunks) into.push(chunk);
       this.#bytes -= entry.size;
@@ -167,8 +171,11 @@ export class OutgoingQueue {
     let handed: Deferred[] = NO_DEFERREDS;
     let units = 0;
     let spent = 0;
-    while (this.#head < this.#entries.length && (units === 0 || spent < budget)) {
-      const entry = this.#entries[this.#head]!;
+    for (
+      let entry = this.#peek();
+      entry !== undefined && (units === 0 || spent < budget);
+      entry = this.#peek()
+    ) {
       if (entry.kind === 'frames') break; // the session writes them behind the engine's output
       if (entry.kind === 'whole') {
         if (entry.type === 'binary') engine.sendBinary(entry.data as Uint8Array, entry.options);
@@ -212,8 +219,9 @@ export class OutgoingQueue {
 
   /** Drops everything queued, rejecting each unit's promise with `error`. */
   clear(error: Error): void {
-    const entries = this.#entries;
-    const head = this.#head;
+    const entries = this.#one === undefined ? this.#entries : [this.#one, ...this.#entries];
+    const head = this.#one === undefined ? this.#head : 0;
+    this.#one = undefined;
     this.#entries = NO_ENTRIES;
     this.#head = 0;
     this.#bytes = 0;
@@ -229,12 +237,26 @@ export class OutgoingQueue {
     }
   }
 
+  /** The first entry, or `undefined` when the queue is empty. */
+  #peek(): Entry | undefined {
+    return this.#one ?? (this.#head < this.#entries.length ? this.#entries[this.#head] : undefined);
+  }
+
   #add(entry: Entry): void {
+    if (this.#one === undefined && this.#entries === NO_ENTRIES) {
+      this.#one = entry;
+      return;
+    }
     if (this.#entries === NO_ENTRIES) this.#entries = [];
     this.#entries.push(entry);
   }
 
+  /** Removes the first entry. */
   #shift(): void {
+    if (this.#one !== undefined) {
+      this.#one = undefined;
+      return;
+    }
     this.#head++;
     if (this.#head === this.#entries.length) {
       this.#entries = NO_ENTRIES;
