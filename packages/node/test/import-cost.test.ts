@@ -5,11 +5,10 @@
  * full collection): the package takes `http` through CommonJS (`builtins.ts`) and `http2` on first
  * use. A child process, because the test runner has loaded both already.
  */
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { runModule } from '@wskit/tooling/child-module';
+import { describe, expect, it } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,16 +24,8 @@ console.log(JSON.stringify({ atImport, listening }));
 `;
 
 describe('importing @wskit/node', () => {
-  beforeAll(() => {
-    if (!existsSync(join(packageDir, 'dist', 'index.js')))
-      execSync('npx tsup', { cwd: packageDir, stdio: 'pipe' });
-  });
-
   it("loads neither Node's bundled undici nor node:http2, also once a server listens", () => {
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: packageDir,
-      encoding: 'utf8',
-    });
+    const output = runModule(packageDir, script);
     const none = { undici: false, http2: false };
     expect(JSON.parse(output)).toEqual({ atImport: none, listening: none });
   });

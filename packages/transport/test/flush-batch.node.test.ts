@@ -4,11 +4,10 @@
  * as its own Immediate would have been, and the other sessions of the batch still flush. Runs in a
  * child process (the built package), because vitest fails a run on any uncaught exception.
  */
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { runModule } from '@wskit/tooling/child-module';
+import { describe, expect, it } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,16 +34,8 @@ setTimeout(() => { say({ timeout: true }); process.exit(1); }, 2000);
 `;
 
 describe('the shared flush batch', () => {
-  beforeAll(() => {
-    if (!existsSync(join(packageDir, 'dist', 'index.js')))
-      execSync('npx tsup', { cwd: packageDir, stdio: 'pipe' });
-  });
-
   it('reports a flush that throws as an uncaught exception, and the other sessions still flush', () => {
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: packageDir,
-      encoding: 'utf8',
-    });
+    const output = runModule(packageDir, script);
     const lines = output
       .trim()
       .split('\n')

@@ -3,11 +3,10 @@
  * (`MessageEvent`, `CloseEvent`: 2.8 MB of heap and 18 MB of RSS in Node 24): the event classes are
  * chosen on first use. A child process, because the test runner has loaded undici already.
  */
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { runModule } from '@wskit/tooling/child-module';
+import { describe, expect, it } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,16 +19,8 @@ console.log(JSON.stringify({ atImport, atFirstUse: undici(), runtimes: event ins
 `;
 
 describe('importing @wskit/transport in Node', () => {
-  beforeAll(() => {
-    if (!existsSync(join(packageDir, 'dist', 'index.js')))
-      execSync('npx tsup', { cwd: packageDir, stdio: 'pipe' });
-  });
-
   it("loads Node's bundled undici only when an event class is first used", () => {
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: packageDir,
-      encoding: 'utf8',
-    });
+    const output = runModule(packageDir, script);
     expect(JSON.parse(output)).toEqual({ atImport: false, atFirstUse: true, runtimes: true });
   });
 });
