@@ -99,17 +99,18 @@ export class OutgoingQueue {
     return head.kind === 'stream' && head.fragments.length === 0;
   }
 
-  /** Queues a whole message; the promise settles when it is handed on (or dropped). */
-  pushMessage(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
-    const done = createDeferred();
+  /**
+   * Queues a whole message; `done` (if any) is resolved once it is handed on, rejected if it is
+   * dropped. Without one nothing is allocated for the message but its entry.
+   */
+  pushMessage(
+    type: MessageType,
+    data: Payload,
+    size: number,
+    options: SendOptions | undefined,
+    done: Deferred | undefined,
+  ): void {
     this.#add({ kind: 'whole', type, data, size, options, done });
-    this.#bytes += size;
-    return done.promise;
-  }
-
-  /** Queues a whole message with no promise to settle (nothing is allocated for it but its entry). */
-  pushMessageQuietly(type: MessageType, data: Payload, size: number, options?: SendOptions): void {
-    this.#add({ kind: 'whole', type, data, size, options, done: undefined });
     this.#bytes += size;
   }
 

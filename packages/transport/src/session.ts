@@ -449,10 +449,9 @@ export class Session {
    */
   send(type: MessageType, data: Payload, size: number, options?: SendOptions): Promise<void> {
     if (this.state !== 'OPEN') return rejected(new WebSocketError('WS_ERR_NOT_OPEN'));
-    const promise = this.#queue.pushMessage(type, data, size, options);
-    if (this.#idleTimeout > 0) this.#lastActivity = clock();
-    this.#queued();
-    return promise;
+    const done = createDeferred();
+    this.#enqueue(type, data, size, options, done);
+    return done.promise;
   }
 
   /**
@@ -462,10 +461,20 @@ export class Session {
    */
   write(type: MessageType, data: Payload, size: number, options?: SendOptions): boolean {
     if (this.state !== 'OPEN') return false;
-    this.#queue.pushMessageQuietly(type, data, size, options);
+    return this.#enqueue(type, data, size, options, undefined);
+  }
+
+  /** Queues a whole message for {@link send} or {@link write}; `false` when the sender should now wait for drain. */
+  #enqueue(
+    type: MessageType,
+    data: Payload,
+    size: number,
+    options: SendOptions | undefined,
+    done: Deferred | undefined,
+  ): boolean {
+    this.#queue.pushMessage(type, data, size, options, done);
     if (this.#idleTimeout > 0) this.#lastActivity = clock();
-    this.#queued();
-    return !this.needsDrain;
+    return this.#queued();
   }
 
   /**
@@ -815,9 +824,12 @@ export class Session {
     for (const deferred of deferreds) this.#controlWaiters.push(deferred);
   }
 
-  #queued(): void {
-    if (this.needsDrain) this.#mark(SessionFlag.DrainWanted, true);
+  /** Something was queued: the flush is scheduled. Returns `false` when the sender should now wait for drain. */
+  #queued(): boolean {
+    const needsDrain = this.needsDrain;
+    if (needsDrain) this.#mark(SessionFlag.DrainWanted, true);
     this.#scheduleFlush();
+    return !needsDrain;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDeferred } from '../src/deferred.js';
 import { OutgoingQueue } from '../src/outgoing-queue.js';
 
 /** An engine that records what it was handed, in order. */
@@ -20,12 +21,12 @@ describe('OutgoingQueue', () => {
     const queue = new OutgoingQueue();
     const { engine, calls } = recordingEngine();
     expect(queue.isEmpty).toBe(true);
-    queue.pushMessageQuietly('text', 'a', 1);
+    queue.pushMessage('text', 'a', 1, undefined, undefined);
     expect(queue.isEmpty).toBe(false);
     expect(queue.framesAtHead).toBe(false);
     queue.pushFrames([Uint8Array.of(1, 2)], 2);
     const stream = queue.openStream('binary');
-    queue.pushMessageQuietly('binary', new Uint8Array(3), 3);
+    queue.pushMessage('binary', new Uint8Array(3), 3, undefined, undefined);
     expect(queue.bytes).toBe(6);
 
     // One unit at a time (budget 0): the text, then the frames stop the take.
@@ -50,8 +51,8 @@ describe('OutgoingQueue', () => {
     expect(queue.bytes).toBe(0);
 
     // Empty again: the next message is first, then one behind it.
-    queue.pushMessageQuietly('text', 'b', 1);
-    queue.pushMessageQuietly('text', 'c', 1);
+    queue.pushMessage('text', 'b', 1, undefined, undefined);
+    queue.pushMessage('text', 'c', 1, undefined, undefined);
     queue.take(Number.POSITIVE_INFINITY, engine);
     expect(calls.slice(-2)).toEqual(['text b', 'text c']);
     expect(queue.isEmpty).toBe(true);
@@ -60,29 +61,32 @@ describe('OutgoingQueue', () => {
   it('puts a message sent after the first was taken behind those still queued', () => {
     const queue = new OutgoingQueue();
     const { engine, calls } = recordingEngine();
-    queue.pushMessageQuietly('text', '1', 1);
-    queue.pushMessageQuietly('text', '2', 1);
+    queue.pushMessage('text', '1', 1, undefined, undefined);
+    queue.pushMessage('text', '2', 1, undefined, undefined);
     queue.take(0, engine); // takes 1: 2 is first now
-    queue.pushMessageQuietly('text', '3', 1);
+    queue.pushMessage('text', '3', 1, undefined, undefined);
     queue.take(Number.POSITIVE_INFINITY, engine);
     expect(calls).toEqual(['text 1', 'text 2', 'text 3']);
   });
 
   it('clear() rejects the promise of every queued unit, the first one included', async () => {
     const queue = new OutgoingQueue();
-    const first = queue.pushMessage('text', 'a', 1);
-    const second = queue.pushMessage('text', 'b', 1);
+    const first = createDeferred();
+    queue.pushMessage('text', 'a', 1, undefined, first);
+    const second = createDeferred();
+    queue.pushMessage('text', 'b', 1, undefined, second);
     const stream = queue.openStream('text');
     const fragment = queue.pushFragment(stream, new Uint8Array(1), 1, false);
     const error = new Error('gone');
     queue.clear(error);
-    await expect(first).rejects.toBe(error);
-    await expect(second).rejects.toBe(error);
+    await expect(first.promise).rejects.toBe(error);
+    await expect(second.promise).rejects.toBe(error);
     await expect(fragment).rejects.toBe(error);
     expect(queue.isEmpty).toBe(true);
     expect(queue.bytes).toBe(0);
-    const alone = queue.pushMessage('text', 'c', 1);
+    const alone = createDeferred();
+    queue.pushMessage('text', 'c', 1, undefined, alone);
     queue.clear(error);
-    await expect(alone).rejects.toBe(error);
+    await expect(alone.promise).rejects.toBe(error);
   });
 });
