@@ -1,73 +1,33 @@
 /**
- * Profiles a server under the load generator: starts it with `node --cpu-prof` pinned to the server
- * core, drives it with `wsload` (scenario c by default), stops it (the profile is written on exit)
- * and prints the functions with the most self time.
+ * Profiles a server under the load generator: starts it with `--cpu-prof` (Node or Bun) pinned to
+ * the server core, drives it with `wsload` (scenario c by default), stops it (the profile is written
+ * on exit) and prints the functions with the most self time, then the server's CPU per message split
+ * into kinds of time (socket writes, outside JavaScript, the collector, the runtime's JavaScript,
+ * wskit's code, ws): what every server on that runtime pays, and what each adds.
  *
- *   node src/load/profile.ts [--server wskit|wskit-event|ws] [--scenario c|handshakes] [--text] [--duration 10] [--top 30]
+ *   node src/load/profile.ts [--server wskit|wskit-event|ws|net|bun-wskit|bun-native]
+ *        [--scenario b|c|d|e|handshakes] [--text] [--duration 10] [--top 30] [--json FILE]
  *
  * `--scenario handshakes` drives `wsload handshakes` (16 at a time: connect, upgrade, one 64 B
- * message, Close) instead of an echo scenario; `--server ws` profiles ws + bufferutil, for comparison.
+ * message, Close) instead of an echo scenario; `--server ws` profiles ws + bufferutil, `net` the raw
+ * Node echo (`--raw` load: the ceiling), `bun-wskit` `apps/echo-server --runtime bun` and
+ * `bun-native` `Bun.serve`, as the load benchmark runs them. `--json FILE` appends the split as one
+ * JSON line. The shares come from sampling (1 ms in Node, 1 ms in Bun): a profile is a guide to
+ * where time goes, the CPU per message is the measure.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildLoadGenerator } from './build.ts';
 import { loadArguments, SCENARIOS } from './plan.ts';
 import { launch, loadCores, serverCores } from './processes.ts';
+import { type CpuProfile, KIND_NOTES, KINDS, kindShares, selfTimes } from './profile-summary.ts';
+import { bunBinary } from './servers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = resolve(here, '../../../..');
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/**
- * Self time per function (name, file and line), largest first, with its share of the busy time:
- * samples from `fromMicroseconds` on (the profile's clock, CLOCK_MONOTONIC), `(idle)` left out.
- */
-export function selfTimes(
-  profile: CpuProfile,
-  fromMicroseconds = 0,
-): Array<{ name: string; where: string; milliseconds: number; share: number }> {
-  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
-  const totals = new Map<string, { name: string; where: string; microseconds: number }>();
-  let all = 0;
-  let time = profile.startTime;
-  profile.samples.forEach((id, index) => {
-    const delta = profile.timeDeltas[index] ?? 0;
-    time += delta;
-    const frame = byNode.get(id)!.callFrame;
-    if (time < fromMicroseconds || frame.functionName === '(idle)') return;
-    all += delta;
-    const file = frame.url.startsWith('file://')
-      ? relative(repositoryRoot, fileURLToPath(frame.url))
-      : frame.url;
-    const where = file === '' ? '' : `${file}:${frame.lineNumber + 1}`;
-    const key = `${frame.functionName}@${where}`;
-    const entry = totals.get(key) ?? { name: frame.functionName || '(anonymous)', where, microseconds: 0 };
-    entry.microseconds += delta;
-    totals.set(key, entry);
-  });
-  return [...totals.values()]
-    .sort((a, b) => b.microseconds - a.microseconds)
-    .map((entry) => ({
-      name: entry.name,
-      where: entry.where,
-      milliseconds: entry.microseconds / 1000,
-      share: entry.microseconds / all,
-    }));
-}
 
 const { values } = parseArgs({
   options: {
@@ -76,28 +36,47 @@ const { values } = parseArgs({
     text: { type: 'boolean', default: false },
     duration: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
+    json: { type: 'string' },
   },
 });
 const handshakes = values.scenario === 'handshakes';
 const scenario = SCENARIOS.find((item) => item.name === values.scenario);
 if (scenario === undefined && !handshakes) throw new Error(`unknown scenario ${values.scenario}`);
-const scripts: Record<string, string[]> = {
-  wskit: [resolve(repositoryRoot, 'apps/echo-server/src/main.ts'), '--port', '0'],
-  'wskit-event': [resolve(here, 'event-server.ts')],
-  ws: [resolve(here, '../e2e/node-server.ts'), JSON.stringify({ server: 'ws', deflate: false })],
+const echoServer = resolve(repositoryRoot, 'apps/echo-server/src/main.ts');
+const e2eServer = (runtime: string, server: string): string[] => [
+  resolve(here, `../e2e/${runtime}-server.ts`),
+  JSON.stringify({ server, deflate: false }),
+];
+const servers: Record<string, { runtime: 'node' | 'bun'; script: string[] }> = {
+  wskit: { runtime: 'node', script: [echoServer, '--port', '0'] },
+  'wskit-event': { runtime: 'node', script: [resolve(here, 'event-server.ts')] },
+  ws: { runtime: 'node', script: e2eServer('node', 'ws') },
+  net: { runtime: 'node', script: e2eServer('node', 'tcp') },
+  'bun-wskit': { runtime: 'bun', script: [echoServer, '--runtime', 'bun', '--port', '0'] },
+  'bun-native': { runtime: 'bun', script: e2eServer('bun', 'bun-native') },
 };
-const script = scripts[values.server];
-if (script === undefined) throw new Error('--server must be wskit, wskit-event or ws');
+const chosen = servers[values.server];
+if (chosen === undefined) throw new Error(`--server must be one of ${Object.keys(servers).join(', ')}`);
+const raw = values.server === 'net';
+if (raw && handshakes) throw new Error('the raw net echo has no handshakes to profile');
 
 const loadGenerator = buildLoadGenerator();
 const directory = mkdtempSync(join(tmpdir(), 'wskit-profile-'));
-const server = launch(process.execPath, ['--cpu-prof', '--cpu-prof-dir', directory, ...script], {
-  cores: serverCores,
-  cwd: repositoryRoot,
-});
+// Bun's own executable rather than the package's shell wrapper, so that the stop signal reaches the
+// process that writes the profile.
+const bunExecutable = (): string => {
+  const executable = resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe');
+  return existsSync(executable) ? executable : bunBinary();
+};
+const server = launch(
+  chosen.runtime === 'bun' ? bunExecutable() : process.execPath,
+  ['--cpu-prof', '--cpu-prof-dir', directory, ...chosen.script],
+  { cores: serverCores, cwd: repositoryRoot },
+);
 const ready = await server.next();
-// The profile's timestamps are CLOCK_MONOTONIC microseconds, as process.hrtime's.
-const loadStarted = Number(process.hrtime.bigint() / 1000n);
+// The profile's timestamps: CLOCK_MONOTONIC microseconds in Node's (as process.hrtime's), the Unix
+// epoch in Bun's.
+const loadStarted = chosen.runtime === 'bun' ? Date.now() * 1000 : Number(process.hrtime.bigint() / 1000n);
 const load = launch(
   loadGenerator,
   [
@@ -112,13 +91,13 @@ const load = launch(
           '64',
           ...(values.text ? ['--text'] : []),
         ]
-      : loadArguments(ready.port as number, scenario, values.text ? 'text' : 'binary')),
+      : loadArguments(ready.port as number, scenario, values.text ? 'text' : 'binary', raw)),
     '--warmup',
     '1',
     '--duration',
     values.duration,
     '--watch',
-    String(server.pid),
+    server.tree().join(','),
   ],
   { cores: loadCores },
 );
@@ -128,7 +107,11 @@ await server.stop();
 console.log(`load: ${JSON.stringify(result.result)}`);
 const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error(`no profile written in ${directory}`);
-const rows = selfTimes(JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile, loadStarted);
+const rows = selfTimes(
+  JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile,
+  loadStarted,
+  repositoryRoot,
+);
 console.log(`profile: ${join(directory, file)}\n`);
 console.log('Self time from the start of the load on, as a share of the busy (not idle) time:\n');
 console.log('| self % | self ms | function | where |\n| ---: | ---: | --- | --- |');
@@ -136,3 +119,31 @@ for (const row of rows.slice(0, Number(values.top)))
   console.log(
     `| ${(row.share * 100).toFixed(1)} | ${row.milliseconds.toFixed(0)} | \`${row.name}\` | ${row.where} |`,
   );
+
+// The split: the server's CPU per message (from the load generator's reading of /proc over the
+// measured window) times each kind's share of the profile.
+const measured = result.result as { counted: number; serverCpuSeconds: number; serverCpuShare: number };
+const perMessage = measured.counted > 0 ? (measured.serverCpuSeconds * 1e6) / measured.counted : 0;
+const shares = kindShares(rows);
+console.log(
+  `\nServer CPU per ${handshakes ? 'handshake cycle' : 'message'}: ${perMessage.toFixed(2)} µs ` +
+    `(server at ${(measured.serverCpuShare * 100).toFixed(0)} % of its core), by kind:\n`,
+);
+console.log('| kind | share | µs | what |\n| --- | ---: | ---: | --- |');
+for (const kind of KINDS) {
+  if (shares[kind] === 0) continue;
+  console.log(
+    `| ${kind} | ${(shares[kind] * 100).toFixed(1)} % | ${(shares[kind] * perMessage).toFixed(2)} | ${KIND_NOTES[kind]} |`,
+  );
+}
+if (values.json !== undefined) {
+  const line = {
+    server: values.server,
+    scenario: values.scenario,
+    text: values.text,
+    microsecondsPerMessage: perMessage,
+    serverCpuShare: measured.serverCpuShare,
+    shares,
+  };
+  appendFileSync(values.json, `${JSON.stringify(line)}\n`);
+}
