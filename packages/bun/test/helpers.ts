@@ -44,14 +44,89 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** A socket of `Bun.connect` or `Bun.listen`, as the proxy uses it. */
+interface ProxySocket {
+  write(data: Uint8Array): number;
+  end(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * One direction of the proxy's relay. Bun's `write` takes what the kernel takes now and keeps
+ * nothing: the rest is kept here, in order, and `from` stops reading until `drain` has written it
+ * all, so a slow reader on one side slows the writer on the other instead of losing bytes.
+ */
+class Relay {
+  readonly #queue: Uint8Array[] = [];
+  #ending = false;
+  #closed = false;
+  constructor(
+    readonly from: ProxySocket,
+    readonly to: ProxySocket,
+    /** Counts the bytes kept, for the tests of the proxy itself. */
+    readonly kept: (bytes: number) => void,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#queue.length > 0) {
+      this.#queue.push(chunk);
+      return;
+    }
+    const written = this.to.write(chunk);
+    if (written < 0) {
+      this.#closed = true;
+      return;
+    }
+    if (written === chunk.byteLength) return;
+    this.#queue.push(chunk.subarray(written));
+    this.kept(chunk.byteLength - written);
+    this.from.pause();
+  }
+
+  /** The side written to can take more. */
+  drain(): void {
+    const queue = this.#queue;
+    while (queue.length > 0 && !this.#closed) {
+      const chunk = queue[0]!;
+      const written = this.to.write(chunk);
+      if (written < 0) this.#closed = true;
+      else if (written < chunk.byteLength) {
+        queue[0] = chunk.subarray(written);
+        return;
+      } else queue.shift();
+    }
+    if (this.#closed) return;
+    this.from.resume();
+    if (this.#ending) this.to.end();
+  }
+
+  /** `from` closed: end `to` once what is kept is written. */
+  end(): void {
+    if (this.#ending) return;
+    this.#ending = true;
+    if (this.#queue.length === 0) this.to.end();
+  }
+}
+
 /**
  * A small HTTP CONNECT proxy on loopback: it counts connections, records each CONNECT target and
- * `Proxy-Authorization`, answers 407 without `requireAuth` when one is set, and relays bytes both ways.
+ * `Proxy-Authorization`, answers 407 without `requireAuth` when one is set, and relays bytes both
+ * ways with backpressure (`stats.kept`: bytes it had to keep because a side was not reading).
  * With `tls` it is an https: proxy (TLS with {@link proxyCertificate}, `url` https:).
  */
 export function connectProxy(requireAuth?: string, options: { tls?: boolean } = {}) {
-  const stats = { connections: 0, targets: [] as string[], authorizations: [] as (string | undefined)[] };
-  type Side = { head: string; upstream?: Awaited<ReturnType<typeof Bun.connect>>; pending: Uint8Array[] };
+  const stats = {
+    connections: 0,
+    targets: [] as string[],
+    authorizations: [] as (string | undefined)[],
+    kept: 0,
+  };
+  const kept = (bytes: number) => {
+    stats.kept += bytes;
+  };
+  type Side = { head: string; up?: Relay; down?: Relay; pending: Uint8Array[] };
   const listener = Bun.listen<Side>({
     hostname: '127.0.0.1',
     port: 0,
@@ -63,8 +138,8 @@ export function connectProxy(requireAuth?: string, options: { tls?: boolean } = 
       },
       async data(client, chunk) {
         const side = client.data;
-        if (side.upstream !== undefined) {
-          side.upstream.write(chunk);
+        if (side.up !== undefined) {
+          side.up.write(chunk);
           return;
         }
         if (side.head.includes('\r\n\r\n')) {
@@ -85,20 +160,26 @@ export function connectProxy(requireAuth?: string, options: { tls?: boolean } = 
           return;
         }
         const colon = authority!.lastIndexOf(':');
-        side.upstream = await Bun.connect({
+        const upstream = await Bun.connect({
           hostname: authority!.slice(0, colon),
           port: Number(authority!.slice(colon + 1)),
           socket: {
-            data: (_upstream, back) => void client.write(back),
-            close: () => void client.end(),
-            error: () => void client.end(),
+            data: (_upstream, back) => side.down?.write(back),
+            drain: () => side.up?.drain(),
+            close: () => side.down?.end(),
+            error: () => side.down?.end(),
           },
         });
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        for (const early of side.pending.splice(0)) side.upstream.write(early);
+        side.up = new Relay(client, upstream, kept);
+        side.down = new Relay(upstream, client, kept);
+        side.down.write(new TextEncoder().encode('HTTP/1.1 200 Connection Established\r\n\r\n'));
+        for (const early of side.pending.splice(0)) side.up.write(early);
+      },
+      drain(client) {
+        client.data?.down?.drain();
       },
       close(client) {
-        client.data?.upstream?.end();
+        client.data?.up?.end();
       },
       error() {},
     },
