@@ -105,6 +105,35 @@ describe('https: proxies', () => {
     // the timeout sees that, so it stays short (10 s is room for a loaded machine, not a hang).
   }, 10_000);
 
+  it('holds the server back for a reader that falls behind, through TLS in TLS and the proxy, losing nothing', async () => {
+    // The server sends 32 MiB at once; the client reads one message per 5 ms with a 1 MiB budget.
+    // Its session pauses the inner TLS session, the tunnel then stops reading the proxy connection
+    // (the outer socket's pause, resumed by the tunnel's read), and the proxy has to keep bytes.
+    const count = 32;
+    const size = 1024 * 1024;
+    const server = serve({ hostname: '127.0.0.1', tls: { key: privateKey, cert: certificate } }, (ws) => {
+      for (let index = 0; index < count; index++) void ws.send(pattern(size, index)).catch(() => {});
+    });
+    defer(() => server.close());
+    const proxy = connectProxy(undefined, { tls: true });
+    const ws = await connect(`wss://localhost:${server.port}/`, {
+      proxy: proxy.url,
+      proxyTls,
+      tls: { ca: certificate },
+      maxBufferedBytes: size,
+    });
+    defer(() => ws.terminate());
+    let index = 0;
+    for await (const message of ws) {
+      expect(Buffer.compare(message as Uint8Array, pattern(size, index))).toBe(0);
+      index++;
+      if (index === count) break;
+      await Bun.sleep(5);
+    }
+    expect(index).toBe(count);
+    expect(proxy.stats.kept).toBeGreaterThan(0);
+  }, 10_000);
+
   it('sees the server close, and the proxy go away, through TLS in TLS', async () => {
     const closer = serve({ hostname: '127.0.0.1', tls: { key: privateKey, cert: certificate } }, (ws) =>
       ws.on('message', () => void ws.close(4001, 'bye')),
