@@ -1,6 +1,15 @@
 import { CLIENT_SIDE_STATUS, HandshakeError, type HandshakeErrorCode } from './errors.js';
-import { HeaderList } from './header-list.js';
-import { decodeLatin1, isFieldValueChar, isTokenChar, isWhitespace } from './http-grammar.js';
+import { appendChecked, HeaderList } from './header-list.js';
+import {
+  asciiLowerCase,
+  decodeLatin1,
+  isDigit,
+  isFieldValue,
+  isToken,
+  isVisibleAscii,
+  isWhitespace,
+  trimWhitespace,
+} from './http-grammar.js';
 
 /** Which head a {@link HeadParser} reads: a request (server side) or a response (client side). */
 export type HeadKind = 'request' | 'response';
@@ -85,8 +94,6 @@ export type HeadParseResult<Head> =
 
 const CR = 0x0d;
 const LF = 0x0a;
-const SP = 0x20;
-const COLON = 0x3a;
 const INCOMPLETE: HeadParseResult<never> = Object.freeze({ done: false });
 
 /** The line buffer of a parser before its first byte and after it is done: nothing is written to it. */
@@ -224,14 +231,18 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
     return { done: true, ok: false, error: new HandshakeError(code, message, status) };
   }
 
-  /** Handles the complete line in the buffer; returns the peer's error, if any. */
+  /**
+   * Handles the complete line in the buffer, read as text (one char per byte) so that it is checked
+   * by the same grammar functions as the fields a caller adds to a {@link HeaderList}; returns the
+   * peer's error, if any.
+   */
   #completeLine(): Failure | undefined {
-    const line = this.#line;
     const length = this.#lineLength;
+    const text = decodeLatin1(this.#line, 0, length);
     if (this.#startLine === undefined) {
       const request = this.kind === 'request';
       if (length === 0 && request) return undefined; // RFC 9112 §2.2: ignore leading empty lines
-      this.#startLine = request ? parseRequestLine(line, length) : parseStatusLine(line, length);
+      this.#startLine = request ? parseRequestLine(text) : parseStatusLine(text);
       if (this.#startLine !== undefined) return undefined;
       return request
         ? this.#fail('WS_HANDSHAKE_ERR_INVALID_REQUEST_LINE', 'The request line is malformed')
@@ -242,7 +253,7 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
       this.#line = NO_LINE;
       return undefined;
     }
-    if (isWhitespace(line[0]!)) {
+    if (isWhitespace(text.charCodeAt(0))) {
       return this.#fail(
         'WS_HANDSHAKE_ERR_OBSOLETE_LINE_FOLDING',
         'A header line starts with whitespace (obsolete line folding)',
@@ -254,40 +265,32 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
         `The head has more than ${this.limits.maxHeaderCount} header fields`,
       );
     }
-    let colon = 0;
-    while (colon < length && isTokenChar(line[colon]!)) colon++;
-    if (colon === 0 || colon === length || line[colon] !== COLON) {
+    // `field-name ":" OWS field-value OWS` (RFC 9112 §5): the name ends at the first colon.
+    const colon = text.indexOf(':');
+    const name = text.slice(0, colon);
+    if (colon < 1 || !isToken(name)) {
       return this.#fail(
         'WS_HANDSHAKE_ERR_INVALID_HEADER_NAME',
         'A header name is empty, not a token, or followed by whitespace before the colon',
       );
     }
-    let start = colon + 1;
-    let end = length;
-    while (start < end && isWhitespace(line[start]!)) start++;
-    while (end > start && isWhitespace(line[end - 1]!)) end--;
-    for (let i = start; i < end; i++) {
-      if (!isFieldValueChar(line[i]!)) {
-        return this.#fail(
-          'WS_HANDSHAKE_ERR_INVALID_HEADER_VALUE',
-          'A header value holds NUL or another control character',
-        );
-      }
+    const value = trimWhitespace(text.slice(colon + 1));
+    if (!isFieldValue(value)) {
+      return this.#fail(
+        'WS_HANDSHAKE_ERR_INVALID_HEADER_VALUE',
+        'A header value holds NUL or another control character',
+      );
     }
-    this.#headers.append(decodeLatin1(line, 0, colon), decodeLatin1(line, start, end));
+    // Both checked: no need for append's checks.
+    appendChecked(this.#headers, name, asciiLowerCase(name), value);
     return undefined;
   }
 }
 
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
-/** Parses `HTTP/` DIGIT `.` DIGIT from `start` to `end` (RFC 9112 §2.3); returns e.g. `1.1`, or undefined. */
-function parseVersion(line: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start !== 8) return undefined;
-  const text = decodeLatin1(line, start, end);
-  return text.startsWith('HTTP/') &&
+/** Parses `HTTP/` DIGIT `.` DIGIT (RFC 9112 §2.3); returns e.g. `1.1`, or undefined. */
+function parseVersion(text: string): string | undefined {
+  return text.length === 8 &&
+    text.startsWith('HTTP/') &&
     isDigit(text.charCodeAt(5)) &&
     text[6] === '.' &&
     isDigit(text.charCodeAt(7))
@@ -296,38 +299,30 @@ function parseVersion(line: Uint8Array, start: number, end: number): string | un
 }
 
 /** `method SP request-target SP HTTP-version` (RFC 9112 §3), single spaces only. */
-function parseRequestLine(
-  line: Uint8Array,
-  length: number,
-): { method: string; target: string; version: string } | undefined {
-  let i = 0;
-  while (i < length && isTokenChar(line[i]!)) i++;
-  if (i === 0 || line[i] !== SP) return undefined;
-  const methodEnd = i;
-  const targetStart = ++i;
+function parseRequestLine(text: string): { method: string; target: string; version: string } | undefined {
+  const [method = '', target = '', version = '', ...more] = text.split(' ');
+  const parsedVersion = parseVersion(version);
   // The request target is a URI reference: visible ASCII only (RFC 3986 §2).
-  while (i < length && line[i]! > SP && line[i]! < 0x7f) i++;
-  if (i === targetStart || line[i] !== SP) return undefined;
-  const version = parseVersion(line, i + 1, length);
-  if (version === undefined) return undefined;
-  return {
-    method: decodeLatin1(line, 0, methodEnd),
-    target: decodeLatin1(line, targetStart, i),
-    version,
-  };
+  if (more.length > 0 || !isToken(method) || !isVisibleAscii(target) || parsedVersion === undefined)
+    return undefined;
+  return { method, target, version: parsedVersion };
 }
 
 /** `HTTP-version SP status-code SP [reason-phrase]` (RFC 9112 §4); a missing final SP is tolerated. */
-function parseStatusLine(
-  line: Uint8Array,
-  length: number,
-): { version: string; status: number; reason: string } | undefined {
-  if (length < 12 || line[8] !== SP) return undefined;
-  const version = parseVersion(line, 0, 8);
-  if (version === undefined || !isDigit(line[9]!) || !isDigit(line[10]!) || !isDigit(line[11]!))
+function parseStatusLine(text: string): { version: string; status: number; reason: string } | undefined {
+  const version = parseVersion(text.slice(0, 8));
+  const reason = text.slice(13);
+  if (
+    version === undefined ||
+    text[8] !== ' ' ||
+    !isDigit(text.charCodeAt(9)) ||
+    !isDigit(text.charCodeAt(10)) ||
+    !isDigit(text.charCodeAt(11)) ||
+    (text.length > 12 && text[12] !== ' ') ||
+    !isFieldValue(reason)
+  )
     return undefined;
-  const status = (line[9]! - 0x30) * 100 + (line[10]! - 0x30) * 10 + line[11]! - 0x30;
-  if (status < 100 || (length > 12 && line[12] !== SP)) return undefined;
-  for (let i = 13; i < length; i++) if (!isFieldValueChar(line[i]!)) return undefined;
-  return { version, status, reason: decodeLatin1(line, 13, length) };
+  // Three digits: Number reads them exactly.
+  const status = Number(text.slice(9, 12));
+  return status < 100 ? undefined : { version, status, reason };
 }

@@ -38,6 +38,11 @@ export function isFieldValueChar(code: number): boolean {
   return code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
 }
 
+/** Whether `code` is an ASCII digit, 0-9. */
+export function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 /** Whether `code` is optional whitespace: SP or HTAB (RFC 9110 §5.6.3). */
 export function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09;
