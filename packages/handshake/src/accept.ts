@@ -9,9 +9,7 @@ export type RandomSource = <T extends Uint8Array>(array: T) => T;
 export function defaultRandomSource(): RandomSource {
   const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
   if (typeof webCrypto?.getRandomValues !== 'function') {
-    throw new Error(
-      'No crypto.getRandomValues in this runtime: pass a random source (the key must be a random nonce, RFC 6455 §4.1)',
-    );
+    throw new Error('No crypto.getRandomValues in this runtime: pass a random source');
   }
   return (array) => webCrypto.getRandomValues!(array);
 }

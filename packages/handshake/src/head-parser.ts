@@ -159,9 +159,7 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
    */
   write(chunk: Uint8Array): HeadParseResult<HeadOf<Kind>> {
     if (this.#finished) {
-      throw new TypeError(
-        'HeadParser.write: the head is already complete or failed; hand later bytes to the next layer',
-      );
+      throw new TypeError('HeadParser.write: the head is already complete or failed');
     }
     if (!(chunk instanceof Uint8Array)) throw new TypeError('HeadParser.write: chunk must be a Uint8Array');
     const { maxHeadSize, maxLineLength } = this.limits;

@@ -122,7 +122,7 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
     const trimmed = trimWhitespace(value);
     if (!isFieldValue(trimmed)) {
       throw new TypeError(
-        `HeaderList: the value of ${name} holds CR, LF, NUL, another control character or a char above U+00FF`,
+        `HeaderList: the value of ${name} holds CR, LF or another control character, or a char above U+00FF`,
       );
     }
     this.#fields.push({ name, lowerName: asciiLowerCase(name), value: trimmed });
@@ -206,13 +206,7 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
   /** Each field line as `[name, value]`, in order, with the name as it was given. */
   entries(): IterableIterator<[name: string, value: string]> {
     // An array's iterator, not a generator: serializing a head iterates this on every handshake.
-    const fields = this.#fields;
-    const pairs = new Array<[name: string, value: string]>(fields.length);
-    for (let index = 0; index < fields.length; index++) {
-      const field = fields[index]!;
-      pairs[index] = [field.name, field.value];
-    }
-    return pairs[Symbol.iterator]();
+    return this.#fields.map((field): [string, string] => [field.name, field.value])[Symbol.iterator]();
   }
 
   /** Same as {@link entries}. */

@@ -54,11 +54,17 @@ export function isFieldValue(text: string): boolean {
   return true;
 }
 
+/** The index of the first char from `start` on that is not SP or HTAB (`text.length` if none). */
+export function skipWhitespace(text: string, start: number): number {
+  let i = start;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  return i;
+}
+
 /** `text` without leading and trailing SP and HTAB. */
 export function trimWhitespace(text: string): string {
-  let start = 0;
+  const start = skipWhitespace(text, 0);
   let end = text.length;
-  while (start < end && isWhitespace(text.charCodeAt(start))) start++;
   while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
@@ -140,8 +146,7 @@ export function parseList(
       const end = scanElement(text, i);
       if (end <= i) return null;
       elements.push(text.slice(i, end));
-      i = end;
-      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      i = skipWhitespace(text, end);
       if (i < length && text.charCodeAt(i) !== 0x2c) return null;
     }
   }
