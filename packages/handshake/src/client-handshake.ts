@@ -257,20 +257,19 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
     ['Upgrade', 'websocket'],
     ['Connection', 'Upgrade'],
     ['Sec-WebSocket-Key', key],
-    ['Sec-WebSocket-Version', String(WEBSOCKET_VERSION)],
+    ['Sec-WebSocket-Version', `${WEBSOCKET_VERSION}`],
   ]);
   if (options.origin !== undefined) headers.append('Origin', options.origin);
   if (offer.protocols.length > 0) headers.append('Sec-WebSocket-Protocol', offer.protocols.join(', '));
   if (extensionElements.length > 0)
     headers.append('Sec-WebSocket-Extensions', formatExtensions(extensionElements));
   for (const [name, value] of extraHeaders) headers.append(name, value);
-  const head = { method: 'GET', target: path, version: '1.1', headers };
   // The method and version are constants and the path was checked: no need for serializeRequest.
   const bytes = encodeHead(`GET ${path} HTTP/1.1`, headers);
   const accept = computeAccept(key);
   return {
     key,
-    request: { ...head, bytes },
+    request: { method: 'GET', target: path, version: '1.1', headers, bytes },
     validateResponse: (response) => validateResponse(response, accept, offer),
   };
 }
