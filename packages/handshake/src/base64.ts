@@ -37,6 +37,15 @@ const codes: number[] = [];
 /** `bytes` as padded base64 (RFC 4648 §4). */
 export function encodeBase64(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('encodeBase64: bytes must be a Uint8Array');
+  return base64Of(bytes);
+}
+
+/**
+ * {@link encodeBase64} of bytes the package made itself (a key's nonce, a digest), without the check.
+ *
+ * @internal
+ */
+export function base64Of(bytes: Uint8Array): string {
   const length = bytes.length;
   let out = '';
   // 96 bytes (128 chars) at a time: a long input would overflow the call's arguments.

@@ -1,4 +1,4 @@
-import { computeAccept, generateKey, type RandomSource } from './accept.js';
+import { acceptOfValidKey, generateKey, type RandomSource } from './accept.js';
 import { WEBSOCKET_VERSION } from './constants.js';
 import { CLIENT_SIDE_STATUS, HandshakeError, type HandshakeErrorCode } from './errors.js';
 import {
@@ -7,7 +7,7 @@ import {
   collectOffers,
   validateClientExtensions,
 } from './extension-negotiation.js';
-import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
+import { type Extension, formatNamedExtensions, parseExtensionValues } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
 import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
 import {
@@ -168,7 +168,7 @@ export function validateAgreement(
   let extensions: Extension[] = [];
   const extensionValues = headers.getAll('sec-websocket-extensions');
   if (extensionValues.length > 0) {
-    const parsed = parseExtensions(extensionValues);
+    const parsed = parseExtensionValues(extensionValues);
     if (parsed === null || parsed.length === 0) {
       return clientError(
         'WS_HANDSHAKE_ERR_INVALID_EXTENSIONS',
@@ -262,11 +262,12 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
   if (options.origin !== undefined) headers.append('Origin', options.origin);
   if (offer.protocols.length > 0) headers.append('Sec-WebSocket-Protocol', offer.protocols.join(', '));
   if (extensionElements.length > 0)
-    headers.append('Sec-WebSocket-Extensions', formatExtensions(extensionElements));
+    headers.append('Sec-WebSocket-Extensions', formatNamedExtensions(extensionElements));
   for (const [name, value] of extraHeaders) headers.append(name, value);
   // The method and version are constants and the path was checked: no need for serializeRequest.
   const bytes = encodeHead(`GET ${path} HTTP/1.1`, headers);
-  const accept = computeAccept(key);
+  // The key is 24 base64 chars, as a valid key: no need for computeAccept's checks.
+  const accept = acceptOfValidKey(key);
   return {
     key,
     request: { method: 'GET', target: path, version: '1.1', headers, bytes },

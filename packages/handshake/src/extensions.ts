@@ -41,6 +41,15 @@ export function parseExtensions(value: string | readonly string[]): Extension[] 
   const texts = typeof value === 'string' ? [value] : value;
   for (const text of texts)
     if (typeof text !== 'string') throw new TypeError('parseExtensions: expected strings');
+  return parseExtensionValues(texts);
+}
+
+/**
+ * {@link parseExtensions} of field values read from a header list (strings), without the check.
+ *
+ * @internal
+ */
+export function parseExtensionValues(texts: readonly string[]): Extension[] | null {
   const extensions: Extension[] = [];
   const list = parseList(texts, (text, start) => {
     let i = scanToken(text, start);
@@ -84,11 +93,23 @@ export function parseExtensions(value: string | readonly string[]): Extension[] 
  * parameter name or value is not a token (§9.1 allows only token values, quoted or not).
  */
 export function formatExtensions(extensions: readonly Extension[]): string {
-  const parts: string[] = [];
   for (const extension of extensions) {
     if (typeof extension?.name !== 'string' || !isToken(extension.name)) {
       throw new TypeError('formatExtensions: an extension name must be a token');
     }
+  }
+  return formatNamedExtensions(extensions);
+}
+
+/**
+ * {@link formatExtensions} of extensions named by negotiators, whose names were checked to be tokens
+ * (their parameters are checked here).
+ *
+ * @internal
+ */
+export function formatNamedExtensions(extensions: readonly Extension[]): string {
+  const parts: string[] = [];
+  for (const extension of extensions) {
     let part = extension.name;
     for (const param of extension.params ?? []) {
       const [name, value] = param;
