@@ -5,23 +5,23 @@ import { sha1, sha1Into } from './sha1.js';
 /** A source of cryptographically random bytes, shaped like `crypto.getRandomValues`. */
 export type RandomSource = <T extends Uint8Array>(array: T) => T;
 
-/** The standard `crypto.getRandomValues`, or a clear error in a runtime without it. */
-export function defaultRandomSource(): RandomSource {
-  const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
-  if (typeof webCrypto?.getRandomValues !== 'function') {
-    throw new Error('No crypto.getRandomValues in this runtime: pass a random source');
-  }
-  return (array) => webCrypto.getRandomValues!(array);
-}
-
 /**
  * A fresh `Sec-WebSocket-Key`: 16 random bytes, base64-encoded (RFC 6455 §4.1, item 7).
  *
- * @param random the random source; defaults to the standard `crypto.getRandomValues`.
+ * @param random the random source; defaults to the standard `crypto.getRandomValues` (an `Error` in
+ *   a runtime without it).
  */
-export function generateKey(random: RandomSource = defaultRandomSource()): string {
+export function generateKey(random?: RandomSource): string {
   const nonce = new Uint8Array(KEY_NONCE_LENGTH);
-  random(nonce);
+  if (random === undefined) {
+    const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
+    if (typeof webCrypto?.getRandomValues !== 'function') {
+      throw new Error('No crypto.getRandomValues in this runtime: pass a random source');
+    }
+    webCrypto.getRandomValues(nonce);
+  } else {
+    random(nonce);
+  }
   return base64Of(nonce);
 }
 
