@@ -1,30 +1,28 @@
-import { encodeBase64, valueAt } from './base64.js';
+import { base64Of, valueAt } from './base64.js';
 import { KEY_NONCE_LENGTH, WEBSOCKET_GUID } from './constants.js';
 import { sha1, sha1Into } from './sha1.js';
 
 /** A source of cryptographically random bytes, shaped like `crypto.getRandomValues`. */
 export type RandomSource = <T extends Uint8Array>(array: T) => T;
 
-/** The standard `crypto.getRandomValues`, or a clear error in a runtime without it. */
-export function defaultRandomSource(): RandomSource {
-  const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
-  if (typeof webCrypto?.getRandomValues !== 'function') {
-    throw new Error(
-      'No crypto.getRandomValues in this runtime: pass a random source (the key must be a random nonce, RFC 6455 §4.1)',
-    );
-  }
-  return (array) => webCrypto.getRandomValues!(array);
-}
-
 /**
  * A fresh `Sec-WebSocket-Key`: 16 random bytes, base64-encoded (RFC 6455 §4.1, item 7).
  *
- * @param random the random source; defaults to the standard `crypto.getRandomValues`.
+ * @param random the random source; defaults to the standard `crypto.getRandomValues` (an `Error` in
+ *   a runtime without it).
  */
-export function generateKey(random: RandomSource = defaultRandomSource()): string {
+export function generateKey(random?: RandomSource): string {
   const nonce = new Uint8Array(KEY_NONCE_LENGTH);
-  random(nonce);
-  return encodeBase64(nonce);
+  if (random === undefined) {
+    const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
+    if (typeof webCrypto?.getRandomValues !== 'function') {
+      throw new Error('No crypto.getRandomValues in this runtime: pass a random source');
+    }
+    webCrypto.getRandomValues(nonce);
+  } else {
+    random(nonce);
+  }
+  return base64Of(nonce);
 }
 
 /**
@@ -58,7 +56,7 @@ export function computeAccept(key: string): string {
     bytes[i] = code;
   }
   for (let i = 0; i < WEBSOCKET_GUID.length; i++) bytes[length + i] = WEBSOCKET_GUID.charCodeAt(i);
-  return encodeBase64(sha1(bytes));
+  return base64Of(sha1(bytes));
 }
 
 /** The hash input of {@link acceptOfValidKey}: a key's 24 chars, then the GUID (made on first use). */
@@ -68,8 +66,8 @@ let acceptInput: Uint8Array | undefined;
 let acceptDigest: Uint8Array | undefined;
 
 /**
- * {@link computeAccept} of a key that {@link isValidKey} accepted (24 base64 chars), for the server
- * side, which validated it: the chars are hashed from one array every call reuses (it never yields),
+ * {@link computeAccept} of a key that {@link isValidKey} accepted or {@link generateKey} made (24
+ * base64 chars), for the server side, which validated it, and the client side: the chars are hashed from one array every call reuses (it never yields),
  * whose GUID stays written, into one digest array, instead of new ones per handshake.
  *
  * @internal
@@ -83,5 +81,5 @@ export function acceptOfValidKey(key: string): string {
     acceptDigest = new Uint8Array(20);
   }
   for (let i = 0; i < 24; i++) bytes[i] = key.charCodeAt(i);
-  return encodeBase64(sha1Into(bytes, acceptDigest!));
+  return base64Of(sha1Into(bytes, acceptDigest!));
 }

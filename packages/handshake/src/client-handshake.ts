@@ -1,4 +1,4 @@
-import { computeAccept, generateKey, type RandomSource } from './accept.js';
+import { acceptOfValidKey, generateKey, type RandomSource } from './accept.js';
 import { WEBSOCKET_VERSION } from './constants.js';
 import { CLIENT_SIDE_STATUS, HandshakeError, type HandshakeErrorCode } from './errors.js';
 import {
@@ -7,7 +7,7 @@ import {
   collectOffers,
   validateClientExtensions,
 } from './extension-negotiation.js';
-import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
+import { type Extension, formatNamedExtensions, parseExtensionValues } from './extensions.js';
 import type { RequestHead, ResponseHead } from './head-parser.js';
 import { type HeaderInit, HeaderList, isHeaderList } from './header-list.js';
 import {
@@ -149,25 +149,26 @@ export function validateAgreement(
   offer: ClientOffer,
 ): { protocol: string | null; extensions: Extension[] } | HandshakeError {
   let protocol: string | null = null;
-  if (headers.has('sec-websocket-protocol')) {
-    const values = headers.getAll('sec-websocket-protocol');
-    if (values.length !== 1 || !isToken(values[0]!)) {
+  const protocols = headers.getAll('sec-websocket-protocol');
+  if (protocols.length > 0) {
+    if (protocols.length !== 1 || !isToken(protocols[0]!)) {
       return clientError(
         'WS_HANDSHAKE_ERR_UNEXPECTED_SUBPROTOCOL',
         'The server must select exactly one subprotocol',
       );
     }
-    if (!offer.protocols.includes(values[0]!)) {
+    protocol = protocols[0]!;
+    if (!offer.protocols.includes(protocol)) {
       return clientError(
         'WS_HANDSHAKE_ERR_UNEXPECTED_SUBPROTOCOL',
         'The server selected a subprotocol not offered',
       );
     }
-    protocol = values[0]!;
   }
   let extensions: Extension[] = [];
-  if (headers.has('sec-websocket-extensions')) {
-    const parsed = parseExtensions(headers.getAll('sec-websocket-extensions'));
+  const extensionValues = headers.getAll('sec-websocket-extensions');
+  if (extensionValues.length > 0) {
+    const parsed = parseExtensionValues(extensionValues);
     if (parsed === null || parsed.length === 0) {
       return clientError(
         'WS_HANDSHAKE_ERR_INVALID_EXTENSIONS',
@@ -185,41 +186,49 @@ function validateResponse(response: ResponseHead, accept: string, offer: ClientO
   if (!response || !isHeaderList(response.headers)) {
     throw new TypeError('validateResponse: response must be a ResponseHead with a HeaderList');
   }
-  const fail = (code: HandshakeErrorCode, message: string): ClientHandshakeResult => ({
-    ok: false,
-    error: clientError(code, message),
-    response,
-  });
+  const agreement = checkResponse(response, accept, offer);
+  return agreement instanceof HandshakeError
+    ? { ok: false, error: agreement, response }
+    : { ok: true, ...agreement, response };
+}
+
+/** The checks of RFC 6455 §4.1 on a response: the agreement, or why the connection must fail. */
+function checkResponse(
+  response: ResponseHead,
+  accept: string,
+  offer: ClientOffer,
+): { protocol: string | null; extensions: Extension[] } | HandshakeError {
   const { headers } = response;
   if (response.status !== 101) {
-    return fail(
+    return clientError(
       'WS_HANDSHAKE_ERR_UNEXPECTED_STATUS',
       `The server answered ${response.status} instead of 101`,
     );
   }
   if (!isHttp11OrLater(response.version)) {
-    return fail('WS_HANDSHAKE_ERR_UNSUPPORTED_HTTP_VERSION', 'The response is not HTTP/1.1');
+    return clientError('WS_HANDSHAKE_ERR_UNSUPPORTED_HTTP_VERSION', 'The response is not HTTP/1.1');
   }
   const upgrade = headers.getTokens('upgrade', { protocols: true });
   if (upgrade === null || upgrade.length !== 1 || asciiLowerCase(upgrade[0]!) !== 'websocket') {
-    return fail('WS_HANDSHAKE_ERR_INVALID_UPGRADE', 'The Upgrade header of the response must be websocket');
+    return clientError(
+      'WS_HANDSHAKE_ERR_INVALID_UPGRADE',
+      'The Upgrade header of the response must be websocket',
+    );
   }
   if (!headers.hasToken('connection', 'upgrade')) {
-    return fail(
+    return clientError(
       'WS_HANDSHAKE_ERR_INVALID_CONNECTION',
       'The Connection header of the response must include Upgrade',
     );
   }
   const accepts = headers.getAll('sec-websocket-accept');
   if (accepts.length !== 1 || accepts[0] !== accept) {
-    return fail(
+    return clientError(
       'WS_HANDSHAKE_ERR_INVALID_ACCEPT',
       'Sec-WebSocket-Accept is missing or does not match the key',
     );
   }
-  const agreement = validateAgreement(headers, offer);
-  if (agreement instanceof HandshakeError) return { ok: false, error: agreement, response };
-  return { ok: true, protocol: agreement.protocol, extensions: agreement.extensions, response };
+  return validateAgreement(headers, offer);
 }
 
 /**
@@ -248,20 +257,20 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
     ['Upgrade', 'websocket'],
     ['Connection', 'Upgrade'],
     ['Sec-WebSocket-Key', key],
-    ['Sec-WebSocket-Version', String(WEBSOCKET_VERSION)],
+    ['Sec-WebSocket-Version', `${WEBSOCKET_VERSION}`],
   ]);
   if (options.origin !== undefined) headers.append('Origin', options.origin);
   if (offer.protocols.length > 0) headers.append('Sec-WebSocket-Protocol', offer.protocols.join(', '));
   if (extensionElements.length > 0)
-    headers.append('Sec-WebSocket-Extensions', formatExtensions(extensionElements));
+    headers.append('Sec-WebSocket-Extensions', formatNamedExtensions(extensionElements));
   for (const [name, value] of extraHeaders) headers.append(name, value);
-  const head = { method: 'GET', target: path, version: '1.1', headers };
   // The method and version are constants and the path was checked: no need for serializeRequest.
   const bytes = encodeHead(`GET ${path} HTTP/1.1`, headers);
-  const accept = computeAccept(key);
+  // The key is 24 base64 chars, as a valid key: no need for computeAccept's checks.
+  const accept = acceptOfValidKey(key);
   return {
     key,
-    request: { ...head, bytes },
+    request: { method: 'GET', target: path, version: '1.1', headers, bytes },
     validateResponse: (response) => validateResponse(response, accept, offer),
   };
 }

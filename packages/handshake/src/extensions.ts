@@ -1,4 +1,4 @@
-import { isToken, isWhitespace, scanQuotedString, scanToken } from './http-grammar.js';
+import { isToken, parseList, scanQuotedString, scanToken, skipWhitespace } from './http-grammar.js';
 
 /**
  * One extension parameter: `[name, value]`, with `true` for a parameter without a value
@@ -21,11 +21,6 @@ export interface Extension {
   readonly params: ExtensionParams;
 }
 
-function skipWhitespace(text: string, i: number): number {
-  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
-  return i;
-}
-
 /**
  * Parses `Sec-WebSocket-Extensions` (RFC 6455 §9.1), given as one field value or as the values of
  * each field line, in order:
@@ -44,51 +39,52 @@ function skipWhitespace(text: string, i: number): number {
  */
 export function parseExtensions(value: string | readonly string[]): Extension[] | null {
   const texts = typeof value === 'string' ? [value] : value;
-  const extensions: Extension[] = [];
-  for (const text of texts) {
+  for (const text of texts)
     if (typeof text !== 'string') throw new TypeError('parseExtensions: expected strings');
-    const length = text.length;
-    let i = 0;
-    while (i < length) {
-      const code = text.charCodeAt(i);
-      if (code === 0x2c || isWhitespace(code)) {
-        i++;
-        continue;
-      }
-      const nameEnd = scanToken(text, i);
-      if (nameEnd === i) return null;
-      const name = text.slice(i, nameEnd);
-      const params: ExtensionParam[] = [];
-      i = skipWhitespace(text, nameEnd);
-      while (i < length && text.charCodeAt(i) === 0x3b) {
+  return parseExtensionValues(texts);
+}
+
+/**
+ * {@link parseExtensions} of field values read from a header list (strings), without the check.
+ *
+ * @internal
+ */
+export function parseExtensionValues(texts: readonly string[]): Extension[] | null {
+  const extensions: Extension[] = [];
+  const list = parseList(texts, (text, start) => {
+    let i = scanToken(text, start);
+    if (i === start) return -1;
+    const name = text.slice(start, i);
+    const params: ExtensionParam[] = [];
+    i = skipWhitespace(text, i);
+    while (text.charCodeAt(i) === 0x3b) {
+      i = skipWhitespace(text, i + 1);
+      const paramEnd = scanToken(text, i);
+      if (paramEnd === i) return -1;
+      const paramName = text.slice(i, paramEnd);
+      i = skipWhitespace(text, paramEnd);
+      let paramValue: string | true = true;
+      if (text.charCodeAt(i) === 0x3d) {
         i = skipWhitespace(text, i + 1);
-        const paramEnd = scanToken(text, i);
-        if (paramEnd === i) return null;
-        const paramName = text.slice(i, paramEnd);
-        i = skipWhitespace(text, paramEnd);
-        let paramValue: string | true = true;
-        if (i < length && text.charCodeAt(i) === 0x3d) {
-          i = skipWhitespace(text, i + 1);
-          if (i < length && text.charCodeAt(i) === 0x22) {
-            const quoted = scanQuotedString(text, i);
-            if (quoted === null || !isToken(quoted.value)) return null;
-            paramValue = quoted.value;
-            i = quoted.end;
-          } else {
-            const valueEnd = scanToken(text, i);
-            if (valueEnd === i) return null;
-            paramValue = text.slice(i, valueEnd);
-            i = valueEnd;
-          }
-          i = skipWhitespace(text, i);
+        if (text.charCodeAt(i) === 0x22) {
+          const quoted = scanQuotedString(text, i);
+          if (quoted === null || !isToken(quoted.value)) return -1;
+          paramValue = quoted.value;
+          i = quoted.end;
+        } else {
+          const valueEnd = scanToken(text, i);
+          if (valueEnd === i) return -1;
+          paramValue = text.slice(i, valueEnd);
+          i = valueEnd;
         }
-        params.push([paramName, paramValue]);
+        i = skipWhitespace(text, i);
       }
-      if (i < length && text.charCodeAt(i) !== 0x2c) return null;
-      extensions.push({ name, params });
+      params.push([paramName, paramValue]);
     }
-  }
-  return extensions;
+    extensions.push({ name, params });
+    return i;
+  });
+  return list === null ? null : extensions;
 }
 
 /**
@@ -97,11 +93,23 @@ export function parseExtensions(value: string | readonly string[]): Extension[] 
  * parameter name or value is not a token (§9.1 allows only token values, quoted or not).
  */
 export function formatExtensions(extensions: readonly Extension[]): string {
-  const parts: string[] = [];
   for (const extension of extensions) {
     if (typeof extension?.name !== 'string' || !isToken(extension.name)) {
       throw new TypeError('formatExtensions: an extension name must be a token');
     }
+  }
+  return formatNamedExtensions(extensions);
+}
+
+/**
+ * {@link formatExtensions} of extensions named by negotiators, whose names were checked to be tokens
+ * (their parameters are checked here).
+ *
+ * @internal
+ */
+export function formatNamedExtensions(extensions: readonly Extension[]): string {
+  const parts: string[] = [];
+  for (const extension of extensions) {
     let part = extension.name;
     for (const param of extension.params ?? []) {
       const [name, value] = param;

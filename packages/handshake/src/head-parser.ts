@@ -1,6 +1,15 @@
 import { CLIENT_SIDE_STATUS, HandshakeError, type HandshakeErrorCode } from './errors.js';
-import { HeaderList } from './header-list.js';
-import { decodeLatin1, isFieldValueChar, isTokenChar, isWhitespace } from './http-grammar.js';
+import { appendChecked, HeaderList } from './header-list.js';
+import {
+  asciiLowerCase,
+  decodeLatin1,
+  isDigit,
+  isFieldValue,
+  isToken,
+  isVisibleAscii,
+  isWhitespace,
+  trimWhitespace,
+} from './http-grammar.js';
 
 /** Which head a {@link HeadParser} reads: a request (server side) or a response (client side). */
 export type HeadKind = 'request' | 'response';
@@ -85,18 +94,16 @@ export type HeadParseResult<Head> =
 
 const CR = 0x0d;
 const LF = 0x0a;
-const SP = 0x20;
-const COLON = 0x3a;
 const INCOMPLETE: HeadParseResult<never> = Object.freeze({ done: false });
+
+/** The line buffer of a parser before its first byte and after it is done: nothing is written to it. */
+const NO_LINE = new Uint8Array(0);
 
 /** The first capacity of the line buffer; it doubles up to `maxLineLength`. */
 const INITIAL_LINE_CAPACITY = 256;
 
-function checkLimit(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`HeadParser: ${name} must be a positive integer`);
-  }
-}
+/** What {@link HeadParser.write} returns for the peer's error. */
+type Failure = { done: true; ok: false; error: HandshakeError };
 
 /**
  * An incremental HTTP/1.x head parser (RFC 9112): feed it bytes in any chunking, one byte at a time
@@ -113,7 +120,7 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
   readonly kind: Kind;
   /** The limits in force. */
   readonly limits: Readonly<HeadLimits>;
-  #line = new Uint8Array(0);
+  #line = NO_LINE;
   #lineLength = 0;
   #headSize = 0;
   #sawCR = false;
@@ -133,14 +140,14 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
     if (kind !== 'request' && kind !== 'response') {
       throw new TypeError("HeadParser: kind must be 'request' or 'response'");
     }
-    const merged: HeadLimits = {
-      maxHeadSize: limits.maxHeadSize ?? DefaultHeadLimits.maxHeadSize,
-      maxHeaderCount: limits.maxHeaderCount ?? DefaultHeadLimits.maxHeaderCount,
-      maxLineLength: limits.maxLineLength ?? DefaultHeadLimits.maxLineLength,
-    };
-    checkLimit('maxHeadSize', merged.maxHeadSize);
-    checkLimit('maxHeaderCount', merged.maxHeaderCount);
-    checkLimit('maxLineLength', merged.maxLineLength);
+    const merged = { ...DefaultHeadLimits };
+    for (const name of Object.keys(merged) as (keyof HeadLimits)[]) {
+      const value = limits[name] ?? merged[name];
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw new RangeError(`HeadParser: ${name} must be a positive integer`);
+      }
+      merged[name] = value;
+    }
     this.kind = kind;
     this.limits = Object.freeze(merged);
   }
@@ -152,9 +159,7 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
    */
   write(chunk: Uint8Array): HeadParseResult<HeadOf<Kind>> {
     if (this.#finished) {
-      throw new TypeError(
-        'HeadParser.write: the head is already complete or failed; hand later bytes to the next layer',
-      );
+      throw new TypeError('HeadParser.write: the head is already complete or failed');
     }
     if (!(chunk instanceof Uint8Array)) throw new TypeError('HeadParser.write: chunk must be a Uint8Array');
     const { maxHeadSize, maxLineLength } = this.limits;
@@ -168,38 +173,27 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
         if (byte !== LF)
           return this.#fail('WS_HANDSHAKE_ERR_INVALID_LINE_ENDING', 'A CR is not followed by LF');
         this.#sawCR = false;
-        const error = this.#completeLine();
-        if (error) return this.#failWith(error);
+        const failure = this.#completeLine();
+        if (failure) return failure;
         this.#lineLength = 0;
         if (this.#finished) {
-          return {
-            done: true,
-            ok: true,
-            head: this.#head(),
-            rest: chunk.subarray(i + 1),
-          };
+          const head = { ...this.#startLine!, headers: this.#headers } as unknown as HeadOf<Kind>;
+          return { done: true, ok: true, head, rest: chunk.subarray(i + 1) };
         }
-        continue;
-      }
-      if (byte === CR) {
+      } else if (byte === CR) {
         this.#sawCR = true;
-        continue;
-      }
-      if (byte === LF)
+      } else if (byte === LF) {
         return this.#fail('WS_HANDSHAKE_ERR_INVALID_LINE_ENDING', 'An LF is not preceded by CR');
-      if (this.#lineLength === maxLineLength) {
-        return this.#startLine === undefined
-          ? this.#fail(
-              'WS_HANDSHAKE_ERR_START_LINE_TOO_LONG',
-              `The start line is longer than ${maxLineLength} bytes`,
-            )
-          : this.#fail(
-              'WS_HANDSHAKE_ERR_HEADER_LINE_TOO_LONG',
-              `A header line is longer than ${maxLineLength} bytes`,
-            );
+      } else if (this.#lineLength === maxLineLength) {
+        const start = this.#startLine === undefined;
+        return this.#fail(
+          start ? 'WS_HANDSHAKE_ERR_START_LINE_TOO_LONG' : 'WS_HANDSHAKE_ERR_HEADER_LINE_TOO_LONG',
+          `${start ? 'The start line' : 'A header line'} is longer than ${maxLineLength} bytes`,
+        );
+      } else {
+        if (this.#lineLength === this.#line.length) this.#growLine();
+        this.#line[this.#lineLength++] = byte;
       }
-      if (this.#lineLength === this.#line.length) this.#growLine();
-      this.#line[this.#lineLength++] = byte;
     }
     return INCOMPLETE;
   }
@@ -210,11 +204,8 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
    */
   end(): HandshakeError | undefined {
     if (this.#finished) return undefined;
-    const result = this.#fail(
-      'WS_HANDSHAKE_ERR_INCOMPLETE_HEAD',
-      'The stream ended before the head was complete',
-    );
-    return result.ok ? undefined : result.error;
+    return this.#fail('WS_HANDSHAKE_ERR_INCOMPLETE_HEAD', 'The stream ended before the head was complete')
+      .error;
   }
 
   #growLine(): void {
@@ -227,136 +218,109 @@ export class HeadParser<Kind extends HeadKind = HeadKind> {
     this.#line = grown;
   }
 
-  #head(): HeadOf<Kind> {
-    return { ...this.#startLine!, headers: this.#headers } as unknown as HeadOf<Kind>;
-  }
-
-  /** The peer's error `code`: with the table's status on the server side, 502 on the client side. */
-  #error(code: HandshakeErrorCode, message: string): HandshakeError {
-    return new HandshakeError(code, message, this.kind === 'response' ? CLIENT_SIDE_STATUS : undefined);
-  }
-
-  #fail(code: HandshakeErrorCode, message: string): { done: true; ok: false; error: HandshakeError } {
-    return this.#failWith(this.#error(code, message));
-  }
-
-  #failWith(error: HandshakeError): { done: true; ok: false; error: HandshakeError } {
+  /**
+   * Ends the parse with the peer's error `code`: with the table's status on the server side, 502 on
+   * the client side.
+   */
+  #fail(code: HandshakeErrorCode, message: string): Failure {
     this.#finished = true;
-    this.#line = new Uint8Array(0);
-    return { done: true, ok: false, error };
+    this.#line = NO_LINE;
+    const status = this.kind === 'response' ? CLIENT_SIDE_STATUS : undefined;
+    return { done: true, ok: false, error: new HandshakeError(code, message, status) };
   }
 
-  /** Handles the complete line in the buffer; returns the peer's error, if any. */
-  #completeLine(): HandshakeError | undefined {
-    const line = this.#line;
+  /**
+   * Handles the complete line in the buffer, read as text (one char per byte) so that it is checked
+   * by the same grammar functions as the fields a caller adds to a {@link HeaderList}; returns the
+   * peer's error, if any.
+   */
+  #completeLine(): Failure | undefined {
     const length = this.#lineLength;
+    const text = decodeLatin1(this.#line, 0, length);
     if (this.#startLine === undefined) {
       const request = this.kind === 'request';
       if (length === 0 && request) return undefined; // RFC 9112 §2.2: ignore leading empty lines
-      const parsed = request ? parseRequestLine(line, length) : parseStatusLine(line, length);
-      if (parsed === undefined) {
-        return request
-          ? this.#error('WS_HANDSHAKE_ERR_INVALID_REQUEST_LINE', 'The request line is malformed')
-          : this.#error('WS_HANDSHAKE_ERR_INVALID_STATUS_LINE', 'The status line is malformed');
-      }
-      this.#startLine = parsed;
-      return undefined;
+      this.#startLine = request ? parseRequestLine(text) : parseStatusLine(text);
+      if (this.#startLine !== undefined) return undefined;
+      return request
+        ? this.#fail('WS_HANDSHAKE_ERR_INVALID_REQUEST_LINE', 'The request line is malformed')
+        : this.#fail('WS_HANDSHAKE_ERR_INVALID_STATUS_LINE', 'The status line is malformed');
     }
     if (length === 0) {
       this.#finished = true;
-      this.#line = new Uint8Array(0);
+      this.#line = NO_LINE;
       return undefined;
     }
-    if (isWhitespace(line[0]!)) {
-      return this.#error(
+    if (isWhitespace(text.charCodeAt(0))) {
+      return this.#fail(
         'WS_HANDSHAKE_ERR_OBSOLETE_LINE_FOLDING',
         'A header line starts with whitespace (obsolete line folding)',
       );
     }
     if (++this.#headerCount > this.limits.maxHeaderCount) {
-      return this.#error(
+      return this.#fail(
         'WS_HANDSHAKE_ERR_TOO_MANY_HEADERS',
         `The head has more than ${this.limits.maxHeaderCount} header fields`,
       );
     }
-    let colon = 0;
-    while (colon < length && isTokenChar(line[colon]!)) colon++;
-    if (colon === 0 || colon === length || line[colon] !== COLON) {
-      return this.#error(
+    // `field-name ":" OWS field-value OWS` (RFC 9112 §5): the name ends at the first colon.
+    const colon = text.indexOf(':');
+    const name = text.slice(0, colon);
+    if (colon < 1 || !isToken(name)) {
+      return this.#fail(
         'WS_HANDSHAKE_ERR_INVALID_HEADER_NAME',
         'A header name is empty, not a token, or followed by whitespace before the colon',
       );
     }
-    let start = colon + 1;
-    let end = length;
-    while (start < end && isWhitespace(line[start]!)) start++;
-    while (end > start && isWhitespace(line[end - 1]!)) end--;
-    for (let i = start; i < end; i++) {
-      if (!isFieldValueChar(line[i]!)) {
-        return this.#error(
-          'WS_HANDSHAKE_ERR_INVALID_HEADER_VALUE',
-          'A header value holds NUL or another control character',
-        );
-      }
+    const value = trimWhitespace(text.slice(colon + 1));
+    if (!isFieldValue(value)) {
+      return this.#fail(
+        'WS_HANDSHAKE_ERR_INVALID_HEADER_VALUE',
+        'A header value holds NUL or another control character',
+      );
     }
-    this.#headers.append(decodeLatin1(line, 0, colon), decodeLatin1(line, start, end));
+    // Both checked: no need for append's checks.
+    appendChecked(this.#headers, name, asciiLowerCase(name), value);
     return undefined;
   }
 }
 
-/** Parses `HTTP/` DIGIT `.` DIGIT at `start` (RFC 9112 §2.3); returns e.g. `1.1`, or undefined. */
-function parseVersion(line: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start !== 8) return undefined;
-  // "HTTP/"
-  if (line[start] !== 0x48 || line[start + 1] !== 0x54 || line[start + 2] !== 0x54) return undefined;
-  if (line[start + 3] !== 0x50 || line[start + 4] !== 0x2f) return undefined;
-  const major = line[start + 5]!;
-  const minor = line[start + 7]!;
-  if (major < 0x30 || major > 0x39 || line[start + 6] !== 0x2e || minor < 0x30 || minor > 0x39)
-    return undefined;
-  return `${major - 0x30}.${minor - 0x30}`;
+/** Parses `HTTP/` DIGIT `.` DIGIT (RFC 9112 §2.3); returns e.g. `1.1`, or undefined. */
+function parseVersion(text: string): string | undefined {
+  return text.length === 8 &&
+    text.startsWith('HTTP/') &&
+    isDigit(text.charCodeAt(5)) &&
+    text[6] === '.' &&
+    isDigit(text.charCodeAt(7))
+    ? text.slice(5)
+    : undefined;
 }
 
 /** `method SP request-target SP HTTP-version` (RFC 9112 §3), single spaces only. */
-function parseRequestLine(
-  line: Uint8Array,
-  length: number,
-): { method: string; target: string; version: string } | undefined {
-  let i = 0;
-  while (i < length && isTokenChar(line[i]!)) i++;
-  if (i === 0 || line[i] !== SP) return undefined;
-  const methodEnd = i;
-  const targetStart = ++i;
+function parseRequestLine(text: string): { method: string; target: string; version: string } | undefined {
+  const [method = '', target = '', version = '', ...more] = text.split(' ');
+  const parsedVersion = parseVersion(version);
   // The request target is a URI reference: visible ASCII only (RFC 3986 §2).
-  while (i < length && line[i]! > SP && line[i]! < 0x7f) i++;
-  if (i === targetStart || line[i] !== SP) return undefined;
-  const targetEnd = i;
-  const version = parseVersion(line, i + 1, length);
-  if (version === undefined) return undefined;
-  return {
-    method: decodeLatin1(line, 0, methodEnd),
-    target: decodeLatin1(line, targetStart, targetEnd),
-    version,
-  };
+  if (more.length > 0 || !isToken(method) || !isVisibleAscii(target) || parsedVersion === undefined)
+    return undefined;
+  return { method, target, version: parsedVersion };
 }
 
 /** `HTTP-version SP status-code SP [reason-phrase]` (RFC 9112 §4); a missing final SP is tolerated. */
-function parseStatusLine(
-  line: Uint8Array,
-  length: number,
-): { version: string; status: number; reason: string } | undefined {
-  if (length < 12 || line[8] !== SP) return undefined;
-  const version = parseVersion(line, 0, 8);
-  if (version === undefined) return undefined;
-  let status = 0;
-  for (let i = 9; i < 12; i++) {
-    const digit = line[i]! - 0x30;
-    if (digit < 0 || digit > 9) return undefined;
-    status = status * 10 + digit;
-  }
-  if (status < 100) return undefined;
-  if (length === 12) return { version, status, reason: '' };
-  if (line[12] !== SP) return undefined;
-  for (let i = 13; i < length; i++) if (!isFieldValueChar(line[i]!)) return undefined;
-  return { version, status, reason: decodeLatin1(line, 13, length) };
+function parseStatusLine(text: string): { version: string; status: number; reason: string } | undefined {
+  const version = parseVersion(text.slice(0, 8));
+  const reason = text.slice(13);
+  if (
+    version === undefined ||
+    text[8] !== ' ' ||
+    !isDigit(text.charCodeAt(9)) ||
+    !isDigit(text.charCodeAt(10)) ||
+    !isDigit(text.charCodeAt(11)) ||
+    (text.length > 12 && text[12] !== ' ') ||
+    !isFieldValue(reason)
+  )
+    return undefined;
+  // Three digits: Number reads them exactly.
+  const status = Number(text.slice(9, 12));
+  return status < 100 ? undefined : { version, status, reason };
 }

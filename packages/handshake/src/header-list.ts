@@ -38,12 +38,13 @@ export interface Field {
 }
 
 /**
- * The fields of a list, in order, for the serializer: read without copying (never changed through
- * it). Set by the static block of {@link HeaderList}, which reaches its private members.
+ * The fields of a list, in order, for the serializer and {@link appendChecked}: read without copying
+ * (changed through it only by {@link appendChecked}). Set by the static block of {@link HeaderList},
+ * which reaches its private members.
  *
  * @internal
  */
-export let fieldsOf: (list: HeaderList) => readonly Field[];
+export let fieldsOf: (list: HeaderList) => Field[];
 
 /**
  * Appends a field the handshake itself built (a known name, a value it produced or a {@link HeaderList}
@@ -51,7 +52,9 @@ export let fieldsOf: (list: HeaderList) => readonly Field[];
  *
  * @internal
  */
-export let appendChecked: (list: HeaderList, name: string, lowerName: string, value: string) => void;
+export function appendChecked(list: HeaderList, name: string, lowerName: string, value: string): void {
+  fieldsOf(list).push({ name, lowerName, value });
+}
 
 /**
  * An ordered, case-insensitive multi-map of HTTP header fields, one entry per field line, like the
@@ -71,17 +74,13 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
 
   static {
     fieldsOf = (list) => list.#fields;
-    appendChecked = (list, name, lowerName, value) => {
-      list.#fields.push({ name, lowerName, value });
-    };
   }
 
   /** @param init fields to append, in order. */
   constructor(init?: HeaderInit) {
     if (init === undefined) return;
-    if (init instanceof HeaderList) {
-      for (const [name, value] of init) this.append(name, value);
-    } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    // A HeaderList is one of these iterables: its pairs are arrays of two.
+    if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
       for (const pair of init as Iterable<readonly [string, string]>) {
         if (!Array.isArray(pair) || pair.length !== 2) {
           throw new TypeError('HeaderList: each header must be a [name, value] pair');
@@ -123,7 +122,7 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
     const trimmed = trimWhitespace(value);
     if (!isFieldValue(trimmed)) {
       throw new TypeError(
-        `HeaderList: the value of ${name} holds CR, LF, NUL, another control character or a char above U+00FF`,
+        `HeaderList: the value of ${name} holds CR, LF or another control character, or a char above U+00FF`,
       );
     }
     this.#fields.push({ name, lowerName: asciiLowerCase(name), value: trimmed });
@@ -207,13 +206,7 @@ export class HeaderList implements Iterable<[name: string, value: string]> {
   /** Each field line as `[name, value]`, in order, with the name as it was given. */
   entries(): IterableIterator<[name: string, value: string]> {
     // An array's iterator, not a generator: serializing a head iterates this on every handshake.
-    const fields = this.#fields;
-    const pairs = new Array<[name: string, value: string]>(fields.length);
-    for (let index = 0; index < fields.length; index++) {
-      const field = fields[index]!;
-      pairs[index] = [field.name, field.value];
-    }
-    return pairs[Symbol.iterator]();
+    return this.#fields.map((field): [string, string] => [field.name, field.value])[Symbol.iterator]();
   }
 
   /** Same as {@link entries}. */

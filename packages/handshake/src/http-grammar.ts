@@ -38,6 +38,11 @@ export function isFieldValueChar(code: number): boolean {
   return code === 0x09 || (code >= 0x20 && code <= 0x7e) || (code >= 0x80 && code <= 0xff);
 }
 
+/** Whether `code` is an ASCII digit, 0-9. */
+export function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 /** Whether `code` is optional whitespace: SP or HTAB (RFC 9110 §5.6.3). */
 export function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09;
@@ -49,26 +54,30 @@ export function isFieldValue(text: string): boolean {
   return true;
 }
 
+/** The index of the first char from `start` on that is not SP or HTAB (`text.length` if none). */
+export function skipWhitespace(text: string, start: number): number {
+  let i = start;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  return i;
+}
+
 /** `text` without leading and trailing SP and HTAB. */
 export function trimWhitespace(text: string): string {
-  let start = 0;
+  const start = skipWhitespace(text, 0);
   let end = text.length;
-  while (start < end && isWhitespace(text.charCodeAt(start))) start++;
   while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** ASCII-only lower-casing: header names and tokens are ASCII, and `toLowerCase` is locale-free for them. */
 export function asciiLowerCase(text: string): string {
-  let needed = false;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
     // Beyond ASCII, `toLowerCase` would change more than A-Z (e.g. U+0130): lower-case by hand.
-    if (code > 0x7f) return lowerAsciiLetters(text);
-    if (code >= 0x41 && code <= 0x5a) needed = true;
+    if (text.charCodeAt(i) > 0x7f) return lowerAsciiLetters(text);
   }
-  // All ASCII: the built-in lower-cases exactly A-Z, in one allocation.
-  return needed ? text.toLowerCase() : text;
+  // All ASCII: the built-in lower-cases exactly A-Z, in one allocation (none when there is no A-Z in
+  // V8, as fast as checking for A-Z first in interleaved runs).
+  return text.toLowerCase();
 }
 
 /** `text` with A-Z lower-cased and every other char kept. */
@@ -135,8 +144,7 @@ export function parseList(
       const end = scanElement(text, i);
       if (end <= i) return null;
       elements.push(text.slice(i, end));
-      i = end;
-      while (i < length && isWhitespace(text.charCodeAt(i))) i++;
+      i = skipWhitespace(text, end);
       if (i < length && text.charCodeAt(i) !== 0x2c) return null;
     }
   }
@@ -188,13 +196,9 @@ export function scanQuotedString(text: string, start: number): { end: number; va
 /** Whether `version` (e.g. `1.1`) is HTTP/1.1 or a later 1.x. */
 export function isHttp11OrLater(version: string): boolean {
   if (typeof version !== 'string' || version.length < 3 || !version.startsWith('1.')) return false;
-  let minor = 0;
-  for (let i = 2; i < version.length; i++) {
-    const digit = version.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return false;
-    minor = Math.min(minor * 10 + digit, 1000);
-  }
-  return minor >= 1;
+  for (let i = 2; i < version.length; i++) if (!isDigit(version.charCodeAt(i))) return false;
+  // Digits only: Number reads them (a long run as a large number or Infinity, still at least 1).
+  return Number(version.slice(2)) >= 1;
 }
 
 /** The chars of a `Host` value: reg-name, IP literal and port (RFC 3986 §3.2). */

@@ -11,7 +11,7 @@ import {
 } from './client-handshake.js';
 import { WEBSOCKET_VERSION } from './constants.js';
 import { CLIENT_SIDE_STATUS, HandshakeError } from './errors.js';
-import { type Extension, formatExtensions } from './extensions.js';
+import { type Extension, formatNamedExtensions } from './extensions.js';
 import type { RequestHead } from './head-parser.js';
 import { HeaderList } from './header-list.js';
 import { asciiLowerCase, isFieldValue, isToken, isValidHost, trimWhitespace } from './http-grammar.js';
@@ -180,7 +180,7 @@ export function createHttp2ClientHandshake(options: Http2ClientHandshakeOptions)
   if (options.origin !== undefined) headers.append('origin', options.origin);
   if (offer.protocols.length > 0) headers.append('sec-websocket-protocol', offer.protocols.join(', '));
   if (extensionElements.length > 0)
-    headers.append('sec-websocket-extensions', formatExtensions(extensionElements));
+    headers.append('sec-websocket-extensions', formatNamedExtensions(extensionElements));
   for (const [name, value] of extraHeaders) headers.append(asciiLowerCase(name), value);
   const block = toHeaderBlock(
     {

@@ -1,6 +1,6 @@
 import { REASON_PHRASES } from './constants.js';
 import { fieldsOf, type HeaderInit, HeaderList } from './header-list.js';
-import { isFieldValue, isToken, isVisibleAscii, writeLatin1 } from './http-grammar.js';
+import { isDigit, isFieldValue, isToken, isVisibleAscii, writeLatin1 } from './http-grammar.js';
 
 /** A request head to serialize. */
 export interface RequestHeadInit {
@@ -29,10 +29,6 @@ export interface ResponseHeadInit {
 /** The standard reason phrase for `status`, or `''`. */
 export function reasonPhrase(status: number): string {
   return REASON_PHRASES.get(status) ?? '';
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }
 
 function checkVersion(version: string): void {

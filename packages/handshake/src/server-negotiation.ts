@@ -5,7 +5,7 @@
 import { WEBSOCKET_VERSION } from './constants.js';
 import { HandshakeError } from './errors.js';
 import { negotiateServerExtensions, type ServerExtensionNegotiator } from './extension-negotiation.js';
-import { type Extension, formatExtensions, parseExtensions } from './extensions.js';
+import { type Extension, formatNamedExtensions, parseExtensionValues } from './extensions.js';
 import type { RequestHead } from './head-parser.js';
 import { fieldsOf, type HeaderInit, HeaderList } from './header-list.js';
 import { isToken } from './http-grammar.js';
@@ -160,7 +160,7 @@ export function negotiate(
   }
   let offeredExtensions: readonly Extension[] = NONE_OFFERED as readonly Extension[];
   if (hasField(headers, 'sec-websocket-extensions')) {
-    const parsed = parseExtensions(headers.getAll('sec-websocket-extensions'));
+    const parsed = parseExtensionValues(headers.getAll('sec-websocket-extensions'));
     if (parsed === null || parsed.length === 0) {
       return new HandshakeError(
         'WS_HANDSHAKE_ERR_INVALID_EXTENSIONS',
@@ -204,7 +204,7 @@ export function appendAgreement(headers: HeaderList, agreement: ServerAgreement,
   if (agreement.extensions.length > 0) {
     headers.append(
       lowerCase ? 'sec-websocket-extensions' : 'Sec-WebSocket-Extensions',
-      formatExtensions(agreement.extensions),
+      formatNamedExtensions(agreement.extensions),
     );
   }
 }
