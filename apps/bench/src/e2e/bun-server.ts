@@ -1,6 +1,8 @@
 /**
- * A Bun echo server process (run with the `bun` binary): wskit's `serve` from `@wskit/bun`, or
- * Bun's native `Bun.serve` with its `websocket` handler. Listens on 127.0.0.1, port 0, prints
+ * A Bun echo server process (run with the `bun` binary): wskit's `serve` from `@wskit/bun`, Bun's
+ * native `Bun.serve` with its `websocket` handler, or `tcp`: a raw `Bun.listen` echo of the same
+ * bytes (no handshake: what any WebSocket server on Bun could at best reach, as the raw `net` echo
+ * is on Node; driven by `wsload load --raw`). Listens on 127.0.0.1, port 0, prints
  * `{"type":"ready","port":…}` and stops when the parent closes its standard input.
  *
  *   bun src/e2e/bun-server.ts '{"server":"bun-native","deflate":false}'
@@ -17,7 +19,22 @@ interface NativeServer {
   upgrade(request: Request): boolean;
   stop(closeActiveConnections?: boolean): void;
 }
+/** A socket of `Bun.listen` with the echo's own state. */
+interface RawSocket {
+  data: { queue: Uint8Array[] };
+  write(data: Uint8Array): number;
+}
 declare const Bun: {
+  listen(options: {
+    hostname: string;
+    port: number;
+    socket: {
+      binaryType: 'uint8array';
+      open(socket: RawSocket): void;
+      data(socket: RawSocket, chunk: Uint8Array): void;
+      drain(socket: RawSocket): void;
+    };
+  }): { port: number; stop(closeActiveConnections?: boolean): void };
   serve(options: {
     hostname: string;
     port: number;
@@ -59,6 +76,52 @@ function start(request: ServerRequest): { port: number; stop: () => Promise<void
       port: server.port,
       stop: async () => {
         server.stop(true);
+      },
+    };
+  }
+  if (request.server === 'tcp') {
+    // Bun's write takes what the kernel takes now and keeps nothing: the rest waits for drain, in
+    // order (the load generator keeps a bounded number of bytes in flight, so this queue is bounded).
+    const flush = (socket: RawSocket): void => {
+      const queue = socket.data.queue;
+      while (queue.length > 0) {
+        const chunk = queue[0]!;
+        const written = socket.write(chunk);
+        if (written < 0) {
+          queue.length = 0;
+          return;
+        }
+        if (written < chunk.byteLength) {
+          queue[0] = chunk.subarray(written);
+          return;
+        }
+        queue.shift();
+      }
+    };
+    const listener = Bun.listen({
+      hostname: '127.0.0.1',
+      port: 0,
+      socket: {
+        binaryType: 'uint8array',
+        open: (socket) => {
+          socket.data = { queue: [] };
+        },
+        data: (socket, chunk) => {
+          const queue = socket.data.queue;
+          if (queue.length > 0) {
+            queue.push(chunk);
+            return;
+          }
+          const written = socket.write(chunk);
+          if (written >= 0 && written < chunk.byteLength) queue.push(chunk.subarray(written));
+        },
+        drain: flush,
+      },
+    });
+    return {
+      port: listener.port,
+      stop: async () => {
+        listener.stop(true);
       },
     };
   }

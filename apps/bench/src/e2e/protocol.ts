@@ -13,7 +13,7 @@ export type ClientKind = NodeClientKind | BunClientKind;
 /** Servers of the Node server process. */
 export type NodeServerKind = 'wskit' | 'ws' | 'tcp';
 /** Servers of the Bun server process. */
-export type BunServerKind = 'bun-wskit' | 'bun-native';
+export type BunServerKind = 'bun-wskit' | 'bun-native' | 'tcp';
 export type ServerKind = NodeServerKind | BunServerKind;
 
 /** The request of a server process. */

@@ -5,15 +5,17 @@
  * into kinds of time (socket writes, outside JavaScript, the collector, the runtime's JavaScript,
  * wskit's code, ws): what every server on that runtime pays, and what each adds.
  *
- *   node src/load/profile.ts [--server wskit|wskit-event|ws|net|bun-wskit|bun-native]
+ *   node src/load/profile.ts [--server wskit|wskit-event|ws|net|bun-wskit|bun-native|bun-tcp]
  *        [--scenario b|c|d|e|handshakes] [--text] [--duration 10] [--top 30] [--json FILE]
  *
  * `--scenario handshakes` drives `wsload handshakes` (16 at a time: connect, upgrade, one 64 B
  * message, Close) instead of an echo scenario; `--server ws` profiles ws + bufferutil, `net` the raw
  * Node echo (`--raw` load: the ceiling), `bun-wskit` `apps/echo-server --runtime bun` and
- * `bun-native` `Bun.serve`, as the load benchmark runs them. `--json FILE` appends the split as one
- * JSON line. The shares come from sampling (1 ms in Node, 1 ms in Bun): a profile is a guide to
- * where time goes, the CPU per message is the measure.
+ * `bun-native` `Bun.serve`, as the load benchmark runs them, and `bun-tcp` a raw `Bun.listen` echo
+ * (Bun's ceiling, as `net` is Node's). `--json FILE` appends the split as one JSON line. The
+ * shares come from sampling (every millisecond): a profile is a guide to where time goes, the CPU
+ * per message is the measure. Bun's profiles name no collector and no native code outside
+ * JavaScript: there, that time falls to the function on top of the stack.
  */
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,10 +56,11 @@ const servers: Record<string, { runtime: 'node' | 'bun'; script: string[] }> = {
   net: { runtime: 'node', script: e2eServer('node', 'tcp') },
   'bun-wskit': { runtime: 'bun', script: [echoServer, '--runtime', 'bun', '--port', '0'] },
   'bun-native': { runtime: 'bun', script: e2eServer('bun', 'bun-native') },
+  'bun-tcp': { runtime: 'bun', script: e2eServer('bun', 'tcp') },
 };
 const chosen = servers[values.server];
 if (chosen === undefined) throw new Error(`--server must be one of ${Object.keys(servers).join(', ')}`);
-const raw = values.server === 'net';
+const raw = values.server === 'net' || values.server === 'bun-tcp';
 if (raw && handshakes) throw new Error('the raw net echo has no handshakes to profile');
 
 const loadGenerator = buildLoadGenerator();
