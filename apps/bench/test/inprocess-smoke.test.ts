@@ -44,6 +44,34 @@ test.each(cases)(
   30_000,
 );
 
+const floorScript = resolve(import.meta.dirname, '../src/inprocess/floor.ts');
+
+test('the floor (the codec alone) decodes and encodes every scenario on Node and Bun', async () => {
+  for (const runtime of [process.execPath, bunBinary()]) {
+    const { stdout } = await run(runtime, [floorScript, '--seconds', '0.05', '--json']);
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((result) => result.scenario)).toEqual(['b', 'c', 'd', 'e']);
+    for (const result of results) {
+      expect(result.messages, runtime).toBeGreaterThan(0);
+      expect(result.cpuNanosecondsPerMessage).toBeGreaterThan(0);
+      // Only d and e span reads, so only they have an assembly figure.
+      if (result.scenario === 'd' || result.scenario === 'e')
+        expect(result.assemblyNanosecondsPerMessage).toBeGreaterThan(0);
+      else expect(result.assemblyNanosecondsPerMessage).toBeUndefined();
+    }
+  }
+}, 60_000);
+
+test('the floor refuses an unknown scenario with a usage line', async () => {
+  await expect(run(process.execPath, [floorScript, '--scenario', 'z'])).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('Unknown scenario: z'),
+  });
+});
+
 test('refuses an unknown option value with a usage line', async () => {
   await expect(run(process.execPath, [script, '--style', 'sideways'])).rejects.toMatchObject({
     code: 2,
