@@ -1,4 +1,10 @@
-import { DefaultLimits, isKnownOpcode, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  isKnownOpcode,
+  MAX_CONTROL_PAYLOAD,
+  OPCODE_CLOSE,
+  type Opcode,
+} from './constants.js';
 import { CodecError } from './errors.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask } from './mask.js';
@@ -93,7 +99,7 @@ export class FrameDecoder {
     this.#handler = handler;
     this.#server = options.role === 'server';
     this.#enforceMasking = options.enforceMasking ?? true;
-    this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DefaultLimits.maxFrameSize);
+    this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DEFAULT_MAX_FRAME_SIZE);
     this.#allowedRsv = (options.allowedRsv ?? 0) & 0x70;
     if (options.unmask !== undefined && options.unmask !== 'in-place' && options.unmask !== 'handler') {
       throw new TypeError(`unmask must be 'in-place' or 'handler', not ${String(options.unmask)}`);
@@ -199,7 +205,7 @@ export class FrameDecoder {
     this.#state = READ_HEADER;
     const result = this.#handler.onFrameEnd(header);
     if (result) return result;
-    if (header.opcode === Opcode.Close) this.#state = CLOSED;
+    if (header.opcode === OPCODE_CLOSE) this.#state = CLOSED;
     return undefined;
   }
 

@@ -1,5 +1,13 @@
 import { type Allocate, allocateChecked, checkAllocate } from './allocate.js';
-import { MAX_7BIT_LENGTH, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import {
+  MAX_7BIT_LENGTH,
+  MAX_CONTROL_PAYLOAD,
+  OPCODE_CLOSE,
+  OPCODE_PING,
+  OPCODE_PONG,
+  OPCODE_TEXT,
+  type Opcode,
+} from './constants.js';
 import {
   baseHeaderSize,
   copyPayload,
@@ -183,7 +191,7 @@ export class FrameEncoder {
   encodeText(text: string, options?: EncodeOptions): Uint8Array[] {
     // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most): encode in place.
     if (text.length > 41) return this.#encodeLongerText(text, options);
-    const first = firstByte(Opcode.Text, 0, options);
+    const first = firstByte(OPCODE_TEXT, 0, options);
     const masked = this.#mask;
     const headerLength = masked ? 6 : 2;
     const units = text.length;
@@ -220,14 +228,14 @@ export class FrameEncoder {
     const masked = this.#mask;
     const keyLength = masked ? 4 : 0;
     if (units * 3 + 4 + keyLength > POOLED_FRAME_LIMIT) {
-      return this.encode(Opcode.Text, utf8Encoder.encode(text), options);
+      return this.encode(OPCODE_TEXT, utf8Encoder.encode(text), options);
     }
     const reserve = (units * 3 <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const region = framePool.frame(reserve + units * 3, reserve, this.#allocate);
     const written = utf8Encoder.encodeInto(text, region.subarray(reserve)).written;
     const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const frame = region.subarray(reserve - headerLength, reserve + written);
-    writeHeaderStart(frame, 0, firstByte(Opcode.Text, 0, options), masked ? 0x80 : 0, written);
+    writeHeaderStart(frame, 0, firstByte(OPCODE_TEXT, 0, options), masked ? 0x80 : 0, written);
     if (masked) {
       const maskKey = this.#keys!.next();
       writeMaskKey(frame, headerLength - 4, maskKey);
@@ -305,7 +313,7 @@ function firstByte(opcode: Opcode, length: number, options: EncodeOptions | unde
 }
 
 function checkControl(opcode: number, length: number, fin: boolean): void {
-  if (opcode !== Opcode.Close && opcode !== Opcode.Ping && opcode !== Opcode.Pong) {
+  if (opcode !== OPCODE_CLOSE && opcode !== OPCODE_PING && opcode !== OPCODE_PONG) {
     throw new RangeError(`Unknown opcode 0x${opcode.toString(16)}`);
   }
   if (length > MAX_CONTROL_PAYLOAD) {

@@ -1,7 +1,14 @@
 import { checkAllocate } from './allocate.js';
 import { ByteParts } from './byte-parts.js';
 import { type ClosePayload, decodeClosePayload } from './close.js';
-import { DefaultLimits, Opcode } from './constants.js';
+import {
+  DEFAULT_MAX_FRAGMENTS,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  OPCODE_CONTINUATION,
+  OPCODE_PING,
+  OPCODE_PONG,
+  OPCODE_TEXT,
+} from './constants.js';
 import { CodecError } from './errors.js';
 import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
@@ -129,8 +136,8 @@ export class MessageDecoder {
 
   constructor(handler: MessageHandler, options: MessageDecoderOptions) {
     this.#handler = handler;
-    this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DefaultLimits.maxMessageSize);
-    this.#maxFragments = checkLimit('maxFragments', options.maxFragments, DefaultLimits.maxFragments);
+    this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
+    this.#maxFragments = checkLimit('maxFragments', options.maxFragments, DEFAULT_MAX_FRAGMENTS);
     this.#pieces = options.delivery === 'pieces';
     if (options.delivery !== undefined && options.delivery !== 'whole' && options.delivery !== 'pieces') {
       throw new TypeError(`delivery must be 'whole' or 'pieces', not ${String(options.delivery)}`);
@@ -216,7 +223,7 @@ export class MessageDecoder {
       this.#control?.clear();
       return undefined;
     }
-    if (opcode === Opcode.Continuation) {
+    if (opcode === OPCODE_CONTINUATION) {
       if (this.#messageOpcode === NONE) {
         return new CodecError(
           'WS_ERR_UNEXPECTED_CONTINUATION',
@@ -257,7 +264,7 @@ export class MessageDecoder {
       this.#controlParts().push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
       return undefined;
     }
-    const text = this.#messageOpcode === Opcode.Text;
+    const text = this.#messageOpcode === OPCODE_TEXT;
     if (this.#messageRsv !== 0 || (!text && !this.#pieces)) {
       // Joined when the message ends, and unmasked as it is: in place if it is one piece.
       this.#messageParts().push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
@@ -288,7 +295,7 @@ export class MessageDecoder {
     if (opcode >= 0x8) return this.#onControlEnd(opcode);
     if (!header.fin) return undefined;
     const messageOpcode = this.#messageOpcode;
-    const type: MessageType = messageOpcode === Opcode.Text ? 'text' : 'binary';
+    const type: MessageType = messageOpcode === OPCODE_TEXT ? 'text' : 'binary';
     this.#messageOpcode = NONE;
     if (this.#messageRsv !== 0) {
       this.#handler.onExtensionMessage(type, this.#takeParts(), this.#messageRsv);
@@ -366,9 +373,9 @@ export class MessageDecoder {
 
   #onControlEnd(opcode: number): CodecError | undefined {
     const payload = this.#control === undefined ? new Uint8Array(0) : this.#control.take();
-    if (opcode === Opcode.Ping) {
+    if (opcode === OPCODE_PING) {
       this.#handler.onPing(payload);
-    } else if (opcode === Opcode.Pong) {
+    } else if (opcode === OPCODE_PONG) {
       this.#handler.onPong(payload);
     } else {
       const close = decodeClosePayload(payload);
