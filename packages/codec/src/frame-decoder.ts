@@ -95,15 +95,13 @@ export class FrameDecoder {
   #header: FrameHeader | undefined;
 
   constructor(handler: FrameHandler, options: FrameDecoderOptions) {
-    checkRole('FrameDecoder', options.role);
+    checkChoice('FrameDecoder role', options.role, 'client', 'server');
     this.#handler = handler;
     this.#server = options.role === 'server';
     this.#enforceMasking = options.enforceMasking ?? true;
     this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DEFAULT_MAX_FRAME_SIZE);
     this.#allowedRsv = (options.allowedRsv ?? 0) & 0x70;
-    if (options.unmask !== undefined && options.unmask !== 'in-place' && options.unmask !== 'handler') {
-      throw new TypeError(`unmask must be 'in-place' or 'handler', not ${String(options.unmask)}`);
-    }
+    checkChoice('unmask', options.unmask, 'in-place', 'handler', true);
     this.#unmask = options.unmask !== 'handler';
   }
 
@@ -296,10 +294,19 @@ function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
-/** Checks the `role` option of `owner` (a class name, for the message). */
-export function checkRole(owner: string, role: Role): void {
-  if (role !== 'client' && role !== 'server') {
-    throw new TypeError(`${owner} role must be 'client' or 'server', not ${String(role)}`);
+/**
+ * Checks an option that takes one of two strings (`undefined` too when `optional`: the default
+ * applies). `name` names the option, with its owner where that helps, in the `TypeError`'s message.
+ */
+export function checkChoice(
+  name: string,
+  value: unknown,
+  first: string,
+  second: string,
+  optional?: boolean,
+): void {
+  if (value !== first && value !== second && !(optional && value === undefined)) {
+    throw new TypeError(`${name} must be '${first}' or '${second}', not ${String(value)}`);
   }
 }
 

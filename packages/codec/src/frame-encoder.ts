@@ -16,7 +16,7 @@ import {
   writeHeaderStart,
   writeMaskKey,
 } from './frame-bytes.js';
-import { checkRole, type Role } from './frame-decoder.js';
+import { checkChoice, type Role } from './frame-decoder.js';
 import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
 import { MaskKeyPool, maskBytesInto, maskInto, SIMD_THRESHOLD } from './mask.js';
 import { utf8Encoder } from './text.js';
@@ -96,7 +96,7 @@ export class FrameEncoder {
   readonly #scratch: ((length: number) => Uint8Array | undefined) | undefined;
 
   constructor(options: FrameEncoderOptions) {
-    checkRole('FrameEncoder', options.role);
+    checkChoice('FrameEncoder role', options.role, 'client', 'server');
     this.#mask = options.mask ?? options.role === 'client';
     this.#keys = this.#mask ? (options.maskKeys ?? sharedKeyPool()) : undefined;
     this.#copyThreshold = options.copyThreshold ?? 1024;

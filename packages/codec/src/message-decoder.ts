@@ -10,7 +10,13 @@ import {
   OPCODE_TEXT,
 } from './constants.js';
 import { CodecError } from './errors.js';
-import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
+import {
+  checkChoice,
+  checkLimit,
+  FrameDecoder,
+  type FrameDecoderOptions,
+  type FrameHandler,
+} from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
 import { applyMask, rotatedKey } from './mask.js';
 import { fatalUtf8Decoder, lenientUtf8Decoder } from './text.js';
@@ -139,9 +145,7 @@ export class MessageDecoder {
     this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
     this.#maxFragments = checkLimit('maxFragments', options.maxFragments, DEFAULT_MAX_FRAGMENTS);
     this.#pieces = options.delivery === 'pieces';
-    if (options.delivery !== undefined && options.delivery !== 'whole' && options.delivery !== 'pieces') {
-      throw new TypeError(`delivery must be 'whole' or 'pieces', not ${String(options.delivery)}`);
-    }
+    checkChoice('delivery', options.delivery, 'whole', 'pieces', true);
     this.#validateUtf8 = options.validateUtf8 ?? true;
     this.#textBytes = options.decodeText === false && !this.#pieces;
     if (this.#textBytes && !handler.onEncodedText) throw new TypeError('no onEncodedText');
