@@ -25,9 +25,6 @@ import { textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';
 /** The type of a data message. */
 export type MessageType = 'text' | 'binary';
 
-/** Makes a decoder's frame handler; set by the static block of `MessageDecoder`, which reaches its private members. */
-let newFrameHandler: (decoder: MessageDecoder) => FrameHandler;
-
 /** Options of {@link MessageDecoder}: the frame decoder's, plus message limits and delivery. */
 export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask'> {
   /** Largest message, summed over its frames (default 16 MiB); checked against declared lengths. */
@@ -110,6 +107,54 @@ const NONE = 0;
  */
 export class MessageDecoder {
   readonly #frames: FrameDecoder;
+  readonly #messages: MessageFrames;
+
+  constructor(handler: MessageHandler, options: MessageDecoderOptions) {
+    this.#messages = new MessageFrames(handler, options);
+    // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
+    // copied (one pass), every other piece in place before it is used.
+    // The frame decoder reads its own options (role, maxFrameSize, allowedRsv, enforceMasking).
+    this.#frames = new FrameDecoder(this.#messages, { ...options, unmask: 'handler' });
+  }
+
+  /** The error that failed the stream, if any. */
+  get error(): CodecError | undefined {
+    return this.#frames.error;
+  }
+
+  /** Whether a close frame was received (later input is ignored). */
+  get closed(): boolean {
+    return this.#messages.closed;
+  }
+
+  /** Whether a fragmented message is in progress. */
+  get inMessage(): boolean {
+    return this.#messages.inMessage;
+  }
+
+  /**
+   * Decodes `chunk`, reporting messages and control frames to the handler. Takes ownership of the
+   * chunk (payloads may be unmasked in place and handed out as views). Returns the error that failed
+   * the stream, or `undefined`.
+   */
+  write(chunk: Uint8Array): CodecError | undefined {
+    // After a close frame the frame decoder ignores all input, even the rest of the same chunk.
+    return this.#frames.write(chunk);
+  }
+
+  /** Fails the stream from outside; later writes are ignored and return `error`. */
+  fail(error: CodecError): CodecError {
+    this.#messages.drop();
+    return this.#frames.fail(error);
+  }
+}
+
+/**
+ * The frame decoder's handler behind a {@link MessageDecoder}: it assembles messages from frames and
+ * keeps all of the decoder's message state. Not exported, so its frame callbacks are not part of
+ * the decoder's API.
+ */
+class MessageFrames implements FrameHandler {
   readonly #handler: MessageHandler;
   readonly #maxMessageSize: number;
   readonly #maxFragments: number;
@@ -126,7 +171,8 @@ export class MessageDecoder {
   #messageRsv = 0;
   #messageSize = 0;
   #fragments = 0;
-  #closed = false;
+  /** Whether a close frame was received. */
+  closed = false;
   /** Offset in the current frame's payload of the next piece: its masking key position. */
   #payloadOffset = 0;
   readonly #allocate: (length: number) => Uint8Array;
@@ -153,21 +199,6 @@ export class MessageDecoder {
     // Whole text is validated natively: with the given check, else with the fatal TextDecoder.
     this.#utf8Check = options.utf8Check ?? (this.#pieces ? undefined : textDecoderUtf8Check);
     this.#allocate = checkAllocate(options.allocate);
-    const frameHandler = newFrameHandler(this);
-    // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
-    // copied (one pass), every other piece in place before it is used.
-    // The frame decoder reads its own options (role, maxFrameSize, allowedRsv, enforceMasking).
-    this.#frames = new FrameDecoder(frameHandler, { ...options, unmask: 'handler' });
-  }
-
-  /** The error that failed the stream, if any. */
-  get error(): CodecError | undefined {
-    return this.#frames.error;
-  }
-
-  /** Whether a close frame was received (later input is ignored). */
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** Whether a fragmented message is in progress. */
@@ -175,52 +206,13 @@ export class MessageDecoder {
     return this.#messageOpcode !== NONE;
   }
 
-  /**
-   * Decodes `chunk`, reporting messages and control frames to the handler. Takes ownership of the
-   * chunk (payloads may be unmasked in place and handed out as views). Returns the error that failed
-   * the stream, or `undefined`.
-   */
-  write(chunk: Uint8Array): CodecError | undefined {
-    // After a close frame the frame decoder ignores all input, even the rest of the same chunk.
-    return this.#frames.write(chunk);
-  }
-
-  /** Fails the stream from outside; later writes are ignored and return `error`. */
-  fail(error: CodecError): CodecError {
+  /** Drops the message in progress (the stream failed). */
+  drop(): void {
     this.#parts?.clear();
     this.#validator?.reset();
-    return this.#frames.fail(error);
   }
 
-  /**
-   * The frame decoder's handler: a class nested here (so it reaches the private members) whose
-   * methods live on one shared prototype, so a decoder allocates one small object, not three
-   * closures.
-   */
-  static {
-    class Frames implements FrameHandler {
-      readonly #decoder: MessageDecoder;
-
-      constructor(decoder: MessageDecoder) {
-        this.#decoder = decoder;
-      }
-
-      onFrameStart(header: FrameHeader): CodecError | undefined {
-        return this.#decoder.#onFrameStart(header);
-      }
-
-      onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
-        return this.#decoder.#onFramePayload(data, last, header);
-      }
-
-      onFrameEnd(header: FrameHeader): CodecError | undefined {
-        return this.#decoder.#onFrameEnd(header);
-      }
-    }
-    newFrameHandler = (decoder) => new Frames(decoder);
-  }
-
-  #onFrameStart(header: FrameHeader): CodecError | undefined {
+  onFrameStart(header: FrameHeader): CodecError | undefined {
     this.#payloadOffset = 0;
     const opcode = header.opcode;
     if (opcode >= 0x8) {
@@ -259,7 +251,7 @@ export class MessageDecoder {
     return undefined;
   }
 
-  #onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
+  onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
     // `data` is still masked (the frame decoder leaves that to us); 0 is the key of unmasked frames.
     const offset = this.#payloadOffset;
     this.#payloadOffset = offset + data.length;
@@ -294,7 +286,7 @@ export class MessageDecoder {
     return undefined;
   }
 
-  #onFrameEnd(header: FrameHeader): CodecError | undefined {
+  onFrameEnd(header: FrameHeader): CodecError | undefined {
     const opcode = header.opcode;
     if (opcode >= 0x8) return this.#onControlEnd(opcode);
     if (!header.fin) return undefined;
@@ -384,7 +376,7 @@ export class MessageDecoder {
     } else {
       const close = decodeClosePayload(payload);
       if (close instanceof CodecError) return close;
-      this.#closed = true;
+      this.closed = true;
       this.#parts?.clear();
       this.#handler.onClose(close);
     }
