@@ -127,12 +127,6 @@ export class FrameEncoder {
       return [this.#encodeMasked(first, payload, maskKey)];
     }
     if (length > this.#copyThreshold) {
-      if (length <= MAX_7BIT_LENGTH) {
-        const header = framePool.bytes(2, this.#allocate);
-        header[0] = first;
-        header[1] = length;
-        return [header, payload];
-      }
       const header = framePool.bytes(baseHeaderSize(length), this.#allocate);
       writeHeaderStart(header, 0, first, 0, length);
       return [header, payload];
@@ -189,44 +183,30 @@ export class FrameEncoder {
    * intermediate array.
    */
   encodeText(text: string, options?: EncodeOptions): Uint8Array[] {
-    // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most): encode in place.
-    if (text.length > 41) return this.#encodeLongerText(text, options);
-    const first = firstByte(OPCODE_TEXT, 0, options);
-    const masked = this.#mask;
-    const headerLength = masked ? 6 : 2;
     const units = text.length;
-    let ascii = 0;
-    for (let i = 0; i < units; i++) ascii |= text.charCodeAt(i);
-    let frame: Uint8Array;
-    let written: number;
-    if (ascii < 0x80) {
-      // ASCII: one byte per unit, written here (no view for TextEncoder, no unused space).
-      frame = framePool.frame(headerLength + units, headerLength, this.#allocate);
-      for (let i = 0; i < units; i++) frame[headerLength + i] = text.charCodeAt(i);
-      written = units;
-    } else {
-      frame = framePool.frame(headerLength + units * 3, headerLength, this.#allocate);
-      written = utf8Encoder.encodeInto(text, frame.subarray(headerLength)).written;
-      frame = frame.subarray(0, headerLength + written);
+    // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most).
+    if (units <= 41) {
+      let ascii = 0;
+      for (let i = 0; i < units; i++) ascii |= text.charCodeAt(i);
+      if (ascii < 0x80) {
+        // ASCII: one byte per unit, written here (no view for TextEncoder, no unused space).
+        const headerLength = this.#mask ? 6 : 2;
+        const frame = framePool.frame(headerLength + units, headerLength, this.#allocate);
+        for (let i = 0; i < units; i++) frame[headerLength + i] = text.charCodeAt(i);
+        return this.#textFrame(frame, headerLength, units, options);
+      }
     }
-    writeHeaderStart(frame, 0, first, masked ? 0x80 : 0, written);
-    if (masked) {
-      const maskKey = this.#keys!.next();
-      writeMaskKey(frame, 2, maskKey);
-      maskPooled(frame, headerLength, written, maskKey);
-    }
-    return [frame];
+    return this.#encodeUtf8Text(text, options);
   }
 
   /**
-   * Text of over 41 units: encoded straight into a pooled frame while it fits one (no intermediate
-   * array, no copy), with room for the longest header it may need; the header written is the
-   * minimal one (RFC 6455 §5.2), placed right before the payload. Longer text is encoded first.
+   * Text that is not short ASCII: encoded straight into a pooled frame while it fits one (no
+   * intermediate array, no copy), with room for the longest header it may need; the header written
+   * is the minimal one (RFC 6455 §5.2), placed right before the payload. Longer text is encoded first.
    */
-  #encodeLongerText(text: string, options: EncodeOptions | undefined): Uint8Array[] {
+  #encodeUtf8Text(text: string, options: EncodeOptions | undefined): Uint8Array[] {
     const units = text.length;
-    const masked = this.#mask;
-    const keyLength = masked ? 4 : 0;
+    const keyLength = this.#mask ? 4 : 0;
     if (units * 3 + 4 + keyLength > POOLED_FRAME_LIMIT) {
       return this.encode(OPCODE_TEXT, utf8Encoder.encode(text), options);
     }
@@ -235,11 +215,22 @@ export class FrameEncoder {
     const written = utf8Encoder.encodeInto(text, region.subarray(reserve)).written;
     const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const frame = region.subarray(reserve - headerLength, reserve + written);
-    writeHeaderStart(frame, 0, firstByte(OPCODE_TEXT, 0, options), masked ? 0x80 : 0, written);
+    return this.#textFrame(frame, headerLength, written, options);
+  }
+
+  /** Writes the header of a text frame whose `length`-byte payload is in place, and masks it. */
+  #textFrame(
+    frame: Uint8Array,
+    headerLength: number,
+    length: number,
+    options: EncodeOptions | undefined,
+  ): Uint8Array[] {
+    const masked = this.#mask;
+    writeHeaderStart(frame, 0, firstByte(OPCODE_TEXT, 0, options), masked ? 0x80 : 0, length);
     if (masked) {
       const maskKey = this.#keys!.next();
       writeMaskKey(frame, headerLength - 4, maskKey);
-      maskPooled(frame, headerLength, written, maskKey);
+      maskPooled(frame, headerLength, length, maskKey);
     }
     return [frame];
   }
