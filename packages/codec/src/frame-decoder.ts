@@ -162,11 +162,8 @@ export class FrameDecoder {
         position += headerSize(chunk[position + 1]!);
       } else {
         // Gather a header split across chunks; check the first two bytes as soon as they are here.
-        let bytes = this.#headerBytes;
-        if (bytes === undefined) {
-          bytes = new Uint8Array(14);
-          this.#headerBytes = bytes;
-        }
+        this.#headerBytes ??= new Uint8Array(14);
+        const bytes = this.#headerBytes;
         if (this.#headerFill < 2) {
           while (this.#headerFill < 2 && position < length) bytes[this.#headerFill++] = chunk[position++]!;
           if (this.#headerFill < 2) return undefined;
@@ -268,11 +265,8 @@ export class FrameDecoder {
         `Frame payload of ${length} bytes exceeds maxFrameSize ${this.#maxFrameSize}`,
       );
     }
-    let header = this.#header;
-    if (header === undefined) {
-      header = { fin: true, rsv: 0, opcode: 0, masked: false, maskKey: 0, payloadLength: 0 };
-      this.#header = header;
-    }
+    this.#header ??= { fin: true, rsv: 0, opcode: 0, masked: false, maskKey: 0, payloadLength: 0 };
+    const header = this.#header;
     header.fin = (first & 0x80) !== 0;
     header.rsv = first & 0x70;
     header.opcode = (first & 0x0f) as Opcode;

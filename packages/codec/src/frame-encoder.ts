@@ -71,7 +71,7 @@ let sharedKeys: MaskKeyPool | undefined;
 
 /** The key pool of encoders given none, created on first use. */
 function sharedKeyPool(): MaskKeyPool {
-  if (sharedKeys === undefined) sharedKeys = new MaskKeyPool(SHARED_KEY_BATCH);
+  sharedKeys ??= new MaskKeyPool(SHARED_KEY_BATCH);
   return sharedKeys;
 }
 

@@ -329,22 +329,14 @@ class MessageFrames implements FrameHandler {
 
   /** The data message's pieces, made with the first piece kept. */
   #messageParts(): ByteParts {
-    let parts = this.#parts;
-    if (parts === undefined) {
-      parts = new ByteParts(this.#allocate);
-      this.#parts = parts;
-    }
-    return parts;
+    this.#parts ??= new ByteParts(this.#allocate);
+    return this.#parts;
   }
 
   /** The control frame's pieces, made with the first control payload. */
   #controlParts(): ByteParts {
-    let parts = this.#control;
-    if (parts === undefined) {
-      parts = new ByteParts(this.#allocate);
-      this.#control = parts;
-    }
-    return parts;
+    this.#control ??= new ByteParts(this.#allocate);
+    return this.#control;
   }
 
   /** Joins the data message's pieces (none: an empty array). */
@@ -354,12 +346,8 @@ class MessageFrames implements FrameHandler {
 
   /** The UTF-8 validator, made with the first text that needs it. */
   #utf8(): Utf8Validator {
-    let validator = this.#validator;
-    if (validator === undefined) {
-      validator = new Utf8Validator(this.#utf8Check);
-      this.#validator = validator;
-    }
-    return validator;
+    this.#validator ??= new Utf8Validator(this.#utf8Check);
+    return this.#validator;
   }
 
   /** Ends the text message for the validator: whether it was valid (no validator yet: nothing was fed). */
