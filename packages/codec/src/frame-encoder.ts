@@ -262,7 +262,7 @@ export class FrameEncoder {
     const lent = this.#scratch?.(size);
     if (lent === undefined) return undefined;
     if (!(lent instanceof Uint8Array) || lent.length !== size) {
-      throw new TypeError(`scratch must return ${size} bytes (a Uint8Array) or undefined`);
+      throw new TypeError(`scratch(${size}) must return a Uint8Array of ${size} bytes or undefined`);
     }
     return lent;
   }
@@ -305,10 +305,10 @@ function firstByte(opcode: Opcode, length: number, options: EncodeOptions | unde
 
 function checkControl(opcode: number, length: number, fin: boolean): void {
   if (opcode !== OPCODE_CLOSE && opcode !== OPCODE_PING && opcode !== OPCODE_PONG) {
-    throw new RangeError(`Unknown opcode 0x${opcode.toString(16)}`);
+    throw new RangeError(`Invalid opcode 0x${opcode.toString(16)}`);
   }
   if (length > MAX_CONTROL_PAYLOAD) {
     throw new RangeError(`Control frame payloads are at most 125 bytes, not ${length} (RFC 6455 §5.5)`);
   }
-  if (!fin) throw new RangeError('Control frames cannot be fragmented (RFC 6455 §5.5)');
+  if (!fin) throw new RangeError('Control frames must not be fragmented (RFC 6455 §5.5)');
 }

@@ -242,7 +242,9 @@ export function maskInto(
 ): void {
   const length = source.length;
   if (offset < 0 || offset + length > target.length) {
-    throw new RangeError(`maskInto: ${length} bytes do not fit in the target at offset ${offset}`);
+    throw new RangeError(
+      `maskInto: a payload of ${length} bytes does not fit in ${target.length} bytes at offset ${offset}`,
+    );
   }
   if (length < WORD_THRESHOLD) {
     maskBytesInto(source, target, offset, key, phase);
@@ -266,7 +268,7 @@ function defaultRandomSource(): RandomSource {
   const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
   if (typeof webCrypto?.getRandomValues !== 'function') {
     throw new Error(
-      'No crypto.getRandomValues in this runtime: pass a random source to MaskKeyPool (masking keys must be unpredictable, RFC 6455 §5.3)',
+      'No crypto.getRandomValues in this runtime: pass MaskKeyPool a cryptographically secure random source',
     );
   }
   return (array) => webCrypto.getRandomValues!(array);
