@@ -1,4 +1,5 @@
 import { type Allocate, allocateChecked, checkAllocate } from './allocate.js';
+import { BLOCK_SIZE, MIN_BLOCK_SIZE, PACK_AFTER_PARTS, SMALL_PART } from './internal-constants.js';
 import { applyMask, maskInto } from './mask.js';
 
 /**
@@ -145,8 +146,3 @@ function copyUnmasked(part: Uint8Array, maskKey: number, target: Uint8Array, off
  */
 const NO_PARTS: Uint8Array[] = [];
 const NO_KEYS: number[] = [];
-
-const PACK_AFTER_PARTS = 8;
-const SMALL_PART = 4096;
-const BLOCK_SIZE = 16384;
-const MIN_BLOCK_SIZE = 1024;

@@ -5,10 +5,8 @@
  */
 import { MAX_7BIT_LENGTH, MAX_16BIT_LENGTH } from './constants.js';
 import { framePool } from './frame-pool.js';
+import { SHORT_PAYLOAD } from './internal-constants.js';
 import { platformKeyWord } from './mask.js';
-
-/** Payloads up to this size are copied or masked straight from the source, a byte at a time. */
-export const SHORT_PAYLOAD = 32;
 
 /** The size of a header for a `length`-byte payload without its masking key (RFC 6455 §5.2). */
 export function baseHeaderSize(length: number): number {

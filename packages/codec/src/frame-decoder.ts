@@ -7,6 +7,7 @@ import {
 } from './constants.js';
 import { CodecError } from './errors.js';
 import type { FrameHeader } from './frame-header.js';
+import { CLOSED, FAILED, READ_HEADER, READ_PAYLOAD } from './internal-constants.js';
 import { applyMask } from './mask.js';
 
 /** Which end of the connection the decoder sits on: a server receives masked frames, a client unmasked. */
@@ -58,12 +59,6 @@ export interface FrameHandler {
   // biome-ignore lint/suspicious/noConfusingVoidType: a callback with no return statement must type-check
   onFrameEnd(header: FrameHeader): CodecError | undefined | void;
 }
-
-const READ_HEADER = 0;
-const READ_PAYLOAD = 1;
-const FAILED = 2;
-/** A close frame was decoded: nothing may follow it (RFC 6455 §5.5.1), so later bytes are ignored. */
-const CLOSED = 3;
 
 /**
  * An incremental RFC 6455 frame decoder. Give it chunks of any size with {@link write}: the same

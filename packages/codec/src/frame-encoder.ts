@@ -8,17 +8,11 @@ import {
   OPCODE_TEXT,
   type Opcode,
 } from './constants.js';
-import {
-  baseHeaderSize,
-  copyPayload,
-  maskPooled,
-  SHORT_PAYLOAD,
-  writeHeaderStart,
-  writeMaskKey,
-} from './frame-bytes.js';
+import { baseHeaderSize, copyPayload, maskPooled, writeHeaderStart, writeMaskKey } from './frame-bytes.js';
 import { checkChoice, type Role } from './frame-decoder.js';
-import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
-import { MaskKeyPool, maskBytesInto, maskInto, SIMD_THRESHOLD } from './mask.js';
+import { framePool } from './frame-pool.js';
+import { POOLED_FRAME_LIMIT, SHARED_KEY_BATCH, SHORT_PAYLOAD, SIMD_THRESHOLD } from './internal-constants.js';
+import { MaskKeyPool, maskBytesInto, maskInto } from './mask.js';
 import { utf8Encoder } from './text.js';
 
 /** Options of {@link FrameEncoder}. */
@@ -62,11 +56,6 @@ export interface EncodeOptions {
   rsv?: number;
 }
 
-/**
- * Keys drawn per refill of the shared pool: `getRandomValues` costs about as much per call as for
- * 4096 keys, so a larger batch makes a key several times cheaper than the per-pool default.
- */
-const SHARED_KEY_BATCH = 4096;
 let sharedKeys: MaskKeyPool | undefined;
 
 /** The key pool of encoders given none, created on first use. */

@@ -18,6 +18,7 @@ import {
   type FrameHandler,
 } from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
+import { NO_MESSAGE } from './internal-constants.js';
 import { applyMask, rotatedKey } from './mask.js';
 import { fatalUtf8Decoder, lenientUtf8Decoder } from './text.js';
 import { textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';
@@ -96,8 +97,6 @@ export interface MessageHandler {
   onClose(close: ClosePayload): void;
 }
 
-const NONE = 0;
-
 /**
  * Decodes a stream of frames into messages and control frames, enforcing RFC 6455's rules on
  * fragmentation (§5.4), UTF-8 (§8.1) and close payloads (§5.5.1), plus the size limits.
@@ -166,8 +165,8 @@ class MessageFrames implements FrameHandler {
   readonly #fastCheck: boolean;
   /** The text message that ends came in one piece, left to be validated by its (fatal) decode. */
   #unchecked = false;
-  /** Opcode of the message in progress (Text or Binary), or NONE. */
-  #messageOpcode = NONE;
+  /** Opcode of the message in progress (Text or Binary), or NO_MESSAGE. */
+  #messageOpcode = NO_MESSAGE;
   #messageRsv = 0;
   #messageSize = 0;
   #fragments = 0;
@@ -203,7 +202,7 @@ class MessageFrames implements FrameHandler {
 
   /** Whether a fragmented message is in progress. */
   get inMessage(): boolean {
-    return this.#messageOpcode !== NONE;
+    return this.#messageOpcode !== NO_MESSAGE;
   }
 
   /** Drops the message in progress (the stream failed). */
@@ -220,7 +219,7 @@ class MessageFrames implements FrameHandler {
       return undefined;
     }
     if (opcode === OPCODE_CONTINUATION) {
-      if (this.#messageOpcode === NONE) {
+      if (this.#messageOpcode === NO_MESSAGE) {
         return new CodecError(
           'WS_ERR_UNEXPECTED_CONTINUATION',
           'Continuation frame with no message in progress',
@@ -233,7 +232,7 @@ class MessageFrames implements FrameHandler {
         );
       }
     } else {
-      if (this.#messageOpcode !== NONE) {
+      if (this.#messageOpcode !== NO_MESSAGE) {
         return new CodecError('WS_ERR_EXPECTED_CONTINUATION', 'New data frame inside a fragmented message');
       }
       this.#messageOpcode = opcode;
@@ -292,7 +291,7 @@ class MessageFrames implements FrameHandler {
     if (!header.fin) return undefined;
     const messageOpcode = this.#messageOpcode;
     const type: MessageType = messageOpcode === OPCODE_TEXT ? 'text' : 'binary';
-    this.#messageOpcode = NONE;
+    this.#messageOpcode = NO_MESSAGE;
     if (this.#messageRsv !== 0) {
       this.#handler.onExtensionMessage(type, this.#takeParts(), this.#messageRsv);
       return undefined;

@@ -8,13 +8,11 @@
  * sequence cut short is refused only when the message ends. Noncharacters are valid.
  */
 
+import { FAST_PATH_THRESHOLD } from './internal-constants.js';
 import { fatalUtf8Decoder } from './text.js';
 
 /** A function that reports whether a complete run of bytes is valid UTF-8 (e.g. Node's `buffer.isUtf8`). */
 export type Utf8Check = (bytes: Uint8Array) => boolean;
-
-/** Runs at least this long go to the fast validator, when one was given. */
-const FAST_PATH_THRESHOLD = 32;
 
 /**
  * A streaming UTF-8 validator. Feed it the pieces of one message with {@link write}, then call
