@@ -340,7 +340,7 @@ class MessageFrames implements FrameHandler {
 
   /** Joins the data message's pieces (none: an empty array). */
   #takeParts(): Uint8Array {
-    return this.#parts === undefined ? new Uint8Array(0) : this.#parts.take();
+    return this.#parts?.take() ?? new Uint8Array(0);
   }
 
   /** The UTF-8 validator, made with the first text that needs it. */
@@ -351,11 +351,11 @@ class MessageFrames implements FrameHandler {
 
   /** Ends the text message for the validator: whether it was valid (no validator yet: nothing was fed). */
   #utf8End(): boolean {
-    return this.#validator === undefined || this.#validator.end();
+    return this.#validator?.end() ?? true;
   }
 
   #onControlEnd(opcode: number): CodecError | undefined {
-    const payload = this.#control === undefined ? new Uint8Array(0) : this.#control.take();
+    const payload = this.#control?.take() ?? new Uint8Array(0);
     if (opcode === OPCODE_PING) {
       this.#handler.onPing(payload);
     } else if (opcode === OPCODE_PONG) {
