@@ -8,7 +8,7 @@ import {
   OPCODE_TEXT,
   type Opcode,
 } from './constants.js';
-import { baseHeaderSize, copyPayload, maskPooled, writeHeaderStart, writeMaskKey } from './frame-bytes.js';
+import { baseHeaderSize, copyPayload, maskPooled, writeHeaderStart, writeUint32 } from './frame-bytes.js';
 import { checkChoice, type Role } from './frame-decoder.js';
 import { framePool } from './frame-pool.js';
 import { POOLED_FRAME_LIMIT, SHARED_KEY_BATCH, SHORT_PAYLOAD, SIMD_THRESHOLD } from './internal-constants.js';
@@ -161,7 +161,7 @@ export class FrameEncoder {
       return end;
     }
     const maskKey = this.#keys!.next();
-    writeMaskKey(target, at, maskKey);
+    writeUint32(target, at, maskKey);
     if (length <= SHORT_PAYLOAD) maskBytesInto(payload, target, at + 4, maskKey, 0);
     else maskInto(payload, target, at + 4, maskKey);
     return end;
@@ -218,7 +218,7 @@ export class FrameEncoder {
     writeHeaderStart(frame, 0, firstByte(OPCODE_TEXT, 0, options), masked ? 0x80 : 0, length);
     if (masked) {
       const maskKey = this.#keys!.next();
-      writeMaskKey(frame, headerLength - 4, maskKey);
+      writeUint32(frame, headerLength - 4, maskKey);
       maskPooled(frame, headerLength, length, maskKey);
     }
     return [frame];
@@ -236,7 +236,7 @@ export class FrameEncoder {
     const frame = pooled
       ? framePool.frame(size, headerLength, this.#allocate)
       : (this.#lentScratch(size) ?? allocateChecked(this.#allocate, size));
-    writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
+    writeUint32(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
     if (pooled && length < SIMD_THRESHOLD) {
       frame.set(payload, headerLength);
       maskPooled(frame, headerLength, length, maskKey);
@@ -268,7 +268,7 @@ function maskedShortFrame(
   const frame = framePool.frame(6 + length, 6, allocate);
   frame[0] = first;
   frame[1] = 0x80 | length;
-  writeMaskKey(frame, 2, maskKey);
+  writeUint32(frame, 2, maskKey);
   if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, 6, maskKey, 0);
   else {
     frame.set(payload, 6);
