@@ -109,12 +109,7 @@ export class FrameEncoder {
   encode(opcode: Opcode, payload: Uint8Array, options?: EncodeOptions): Uint8Array[] {
     const length = payload.length;
     const first = firstByte(opcode, length, options);
-    if (this.#mask) {
-      const maskKey = this.#keys!.next();
-      // The common case kept small, so that the compiler inlines all of it.
-      if (length <= MAX_7BIT_LENGTH) return [maskedShortFrame(first, payload, maskKey, this.#allocate)];
-      return [this.#encodeMasked(first, payload, maskKey)];
-    }
+    if (this.#mask) return [this.#encodeMasked(first, payload, this.#keys!.next())];
     if (length > this.#copyThreshold) {
       const header = framePool.bytes(baseHeaderSize(length), this.#allocate);
       writeHeaderStart(header, 0, first, 0, length);
@@ -162,8 +157,8 @@ export class FrameEncoder {
     }
     const maskKey = this.#keys!.next();
     writeUint32(target, at, maskKey);
-    if (length <= SHORT_PAYLOAD) maskBytesInto(payload, target, at + 4, maskKey, 0);
-    else maskInto(payload, target, at + 4, maskKey);
+    // Short payloads go byte by byte, long ones to the word or SIMD kernel.
+    maskInto(payload, target, at + 4, maskKey);
     return end;
   }
 
@@ -225,8 +220,9 @@ export class FrameEncoder {
   }
 
   /**
-   * A masked frame of over 125 bytes: pooled up to 4 KiB, beyond from the `scratch` option when it
-   * lends one, else from {@link FrameEncoderOptions.allocate}.
+   * A masked frame: pooled up to 4 KiB, beyond from the `scratch` option when it lends one, else
+   * from {@link FrameEncoderOptions.allocate}. Payloads up to 32 bytes are masked straight from the
+   * source a byte at a time, then up to the SIMD threshold copied and masked a word at a time.
    */
   #encodeMasked(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
     const length = payload.length;
@@ -237,7 +233,8 @@ export class FrameEncoder {
       ? framePool.frame(size, headerLength, this.#allocate)
       : (this.#lentScratch(size) ?? allocateChecked(this.#allocate, size));
     writeUint32(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
-    if (pooled && length < SIMD_THRESHOLD) {
+    if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, headerLength, maskKey, 0);
+    else if (pooled && length < SIMD_THRESHOLD) {
       frame.set(payload, headerLength);
       maskPooled(frame, headerLength, length, maskKey);
     } else {
@@ -255,26 +252,6 @@ export class FrameEncoder {
     }
     return lent;
   }
-}
-
-/** A masked frame of at most 125 bytes, from the pool: a 6-byte header, the payload 8-byte aligned. */
-function maskedShortFrame(
-  first: number,
-  payload: Uint8Array,
-  maskKey: number,
-  allocate: Allocate,
-): Uint8Array {
-  const length = payload.length;
-  const frame = framePool.frame(6 + length, 6, allocate);
-  frame[0] = first;
-  frame[1] = 0x80 | length;
-  writeUint32(frame, 2, maskKey);
-  if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, 6, maskKey, 0);
-  else {
-    frame.set(payload, 6);
-    maskPooled(frame, 6, length, maskKey);
-  }
-  return frame;
 }
 
 /**
