@@ -1,4 +1,5 @@
 import { type Allocate, allocateChecked, checkAllocate } from './allocate.js';
+import { BLOCK_SIZE, MIN_BLOCK_SIZE, PACK_AFTER_PARTS, SMALL_PART } from './internal-constants.js';
 import { applyMask, maskInto } from './mask.js';
 
 /**
@@ -73,8 +74,7 @@ export class ByteParts {
       block = allocateChecked(this.#allocate, Math.min(BLOCK_SIZE, Math.max(MIN_BLOCK_SIZE, length * 4)));
       this.#block = block;
     }
-    if (maskKey === 0) block.set(data, this.#blockFill);
-    else maskInto(data, block, this.#blockFill, maskKey);
+    copyUnmasked(data, maskKey, block, this.#blockFill);
     this.#blockFill += length;
   }
 
@@ -97,15 +97,11 @@ export class ByteParts {
     this.#rest = NO_PARTS;
     this.#restKeys = NO_KEYS;
     const joined = allocateChecked(this.#allocate, length);
-    if (firstKey === 0) joined.set(first, 0);
-    else maskInto(first, joined, 0, firstKey);
+    copyUnmasked(first, firstKey, joined, 0);
     let offset = first.length;
     for (let i = 0; i < rest.length; i++) {
-      const part = rest[i]!;
-      const key = keys[i]!;
-      if (key === 0) joined.set(part, offset);
-      else maskInto(part, joined, offset, key);
-      offset += part.length;
+      copyUnmasked(rest[i]!, keys[i]!, joined, offset);
+      offset += rest[i]!.length;
     }
     return joined;
   }
@@ -138,14 +134,15 @@ export class ByteParts {
   }
 }
 
+/** Copies `part` into `target` at `offset`, unmasking it on the way when `maskKey` is not 0. */
+function copyUnmasked(part: Uint8Array, maskKey: number, target: Uint8Array, offset: number): void {
+  if (maskKey === 0) target.set(part, offset);
+  else maskInto(part, target, offset, maskKey);
+}
+
 /**
  * The empty part lists every idle `ByteParts` shares (never written to): a connection at rest holds
  * no arrays of its own; the first part after {@link ByteParts.push}'s first allocates them.
  */
 const NO_PARTS: Uint8Array[] = [];
 const NO_KEYS: number[] = [];
-
-const PACK_AFTER_PARTS = 8;
-const SMALL_PART = 4096;
-const BLOCK_SIZE = 16384;
-const MIN_BLOCK_SIZE = 1024;

@@ -38,7 +38,7 @@ export function decodeClosePayload(payload: Uint8Array): ClosePayload | CodecErr
 }
 
 /** The reason bytes of a close without a reason (never written to: callers copy from it). */
-const NO_REASON = new Uint8Array(0);
+const NO_REASON = /* @__PURE__ */ new Uint8Array(0);
 
 /**
  * Checks a close code and reason that the local application wants to send, and returns the reason's

@@ -16,6 +16,26 @@ export const MAX_7BIT_LENGTH = 125;
 /** The largest payload length a 16-bit extended length field carries (RFC 6455 §5.2). */
 export const MAX_16BIT_LENGTH = 0xffff;
 
+/** The opcodes as primitive constants, which bundlers inline (the codec's own code uses these). @internal */
+export const OPCODE_CONTINUATION = 0x0;
+/** @internal */
+export const OPCODE_TEXT = 0x1;
+/** @internal */
+export const OPCODE_BINARY = 0x2;
+/** @internal */
+export const OPCODE_CLOSE = 0x8;
+/** @internal */
+export const OPCODE_PING = 0x9;
+/** @internal */
+export const OPCODE_PONG = 0xa;
+
+/** The default limits as primitive constants (see {@link DefaultLimits}). @internal */
+export const DEFAULT_MAX_FRAME_SIZE = 0x100_0000;
+/** @internal */
+export const DEFAULT_MAX_MESSAGE_SIZE = 0x100_0000;
+/** @internal */
+export const DEFAULT_MAX_FRAGMENTS = 4096;
+
 /**
  * Frame opcodes.
  *
@@ -23,17 +43,17 @@ export const MAX_16BIT_LENGTH = 0xffff;
  */
 export const Opcode = {
   /** A continuation frame of a fragmented message (RFC 6455 §5.4). */
-  Continuation: 0x0,
+  Continuation: OPCODE_CONTINUATION,
   /** The first frame of a text message: its payload is UTF-8 (RFC 6455 §5.6). */
-  Text: 0x1,
+  Text: OPCODE_TEXT,
   /** The first frame of a binary message (RFC 6455 §5.6). */
-  Binary: 0x2,
+  Binary: OPCODE_BINARY,
   /** A close frame (RFC 6455 §5.5.1). */
-  Close: 0x8,
+  Close: OPCODE_CLOSE,
   /** A ping frame (RFC 6455 §5.5.2). */
-  Ping: 0x9,
+  Ping: OPCODE_PING,
   /** A pong frame (RFC 6455 §5.5.3). */
-  Pong: 0xa,
+  Pong: OPCODE_PONG,
 } as const;
 
 /** One of the opcodes that RFC 6455 defines. */
@@ -113,9 +133,9 @@ export function isValidWireCloseCode(code: number): boolean {
  */
 export const DefaultLimits = {
   /** Largest payload of a single frame: 16 MiB. */
-  maxFrameSize: 16 * 1024 * 1024,
+  maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
   /** Largest message after reassembly (and after decompression where an extension applies): 16 MiB. */
-  maxMessageSize: 16 * 1024 * 1024,
+  maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
   /** Most frames one message may be split into: 4096. */
-  maxFragments: 4096,
+  maxFragments: DEFAULT_MAX_FRAGMENTS,
 } as const;

@@ -1,9 +1,11 @@
 /**
  * Every way decoding can fail, as a stable string code with the close code a peer should be sent:
  * 1002 (`CloseCode.ProtocolError`), 1007 (`CloseCode.InvalidPayload`) or 1009
- * (`CloseCode.MessageTooBig`). The table is the single source of truth; the package README lists it.
+ * (`CloseCode.MessageTooBig`). The table lists every code; the package README lists it too.
  * The close codes are number literals (the table's test checks them) so that a bundle with the
- * decoder does not carry the whole `CloseCode` table.
+ * decoder does not carry the whole `CloseCode` table; `CodecError` takes its close code from a
+ * `switch` that a test checks against this table, so that such a bundle does not carry this one
+ * either.
  */
 export const CodecErrorCodes = {
   /** A frame used a reserved opcode (RFC 6455 §5.2). */
@@ -65,7 +67,7 @@ export class CodecError extends Error {
   constructor(code: CodecErrorCode, message: string) {
     super(message);
     this.code = code;
-    this.closeCode = CodecErrorCodes[code];
+    this.closeCode = closeCodeOf(code);
   }
 }
 
@@ -78,4 +80,19 @@ export function isCodecError(value: unknown): value is CodecError {
       typeof (value as { code?: unknown }).code === 'string' &&
       typeof (value as { closeCode?: unknown }).closeCode === 'number')
   );
+}
+
+/** The close code of `code`, as {@link CodecErrorCodes} lists it (1002 unless listed here). */
+function closeCodeOf(code: CodecErrorCode): number {
+  switch (code) {
+    case 'WS_ERR_FRAME_TOO_LARGE':
+    case 'WS_ERR_MESSAGE_TOO_LARGE':
+    case 'WS_ERR_TOO_MANY_FRAGMENTS':
+      return 1009;
+    case 'WS_ERR_INVALID_UTF8':
+    case 'WS_ERR_INVALID_COMPRESSED_DATA':
+      return 1007;
+    default:
+      return 1002;
+  }
 }

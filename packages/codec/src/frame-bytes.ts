@@ -5,10 +5,8 @@
  */
 import { MAX_7BIT_LENGTH, MAX_16BIT_LENGTH } from './constants.js';
 import { framePool } from './frame-pool.js';
+import { SHORT_PAYLOAD } from './internal-constants.js';
 import { platformKeyWord } from './mask.js';
-
-/** Payloads up to this size are copied or masked straight from the source, a byte at a time. */
-export const SHORT_PAYLOAD = 32;
 
 /** The size of a header for a `length`-byte payload without its masking key (RFC 6455 §5.2). */
 export function baseHeaderSize(length: number): number {
@@ -38,25 +36,20 @@ export function writeHeaderStart(
     return at + 4;
   }
   frame[at + 1] = maskBit | 127;
-  const high = Math.floor(length / 0x1_0000_0000);
-  const low = length >>> 0;
-  frame[at + 2] = high >>> 24;
-  frame[at + 3] = (high >>> 16) & 0xff;
-  frame[at + 4] = (high >>> 8) & 0xff;
-  frame[at + 5] = high & 0xff;
-  frame[at + 6] = low >>> 24;
-  frame[at + 7] = (low >>> 16) & 0xff;
-  frame[at + 8] = (low >>> 8) & 0xff;
-  frame[at + 9] = low & 0xff;
+  writeUint32(frame, at + 2, Math.floor(length / 0x1_0000_0000));
+  writeUint32(frame, at + 6, length >>> 0);
   return at + 10;
 }
 
-/** Writes the masking key (first key byte most significant) at `at`. */
-export function writeMaskKey(frame: Uint8Array, at: number, key: number): void {
-  frame[at] = key >>> 24;
-  frame[at + 1] = (key >>> 16) & 0xff;
-  frame[at + 2] = (key >>> 8) & 0xff;
-  frame[at + 3] = key & 0xff;
+/**
+ * Writes an unsigned 32-bit `value` at `at`, most significant byte first: a masking key (first key
+ * byte most significant), or half of a 64-bit payload length.
+ */
+export function writeUint32(frame: Uint8Array, at: number, value: number): void {
+  frame[at] = value >>> 24;
+  frame[at + 1] = (value >>> 16) & 0xff;
+  frame[at + 2] = (value >>> 8) & 0xff;
+  frame[at + 3] = value & 0xff;
 }
 
 /** Copies `payload` into `frame` at `at`: a byte loop for short payloads, a native copy otherwise. */

@@ -1,6 +1,13 @@
-import { DefaultLimits, isKnownOpcode, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  isKnownOpcode,
+  MAX_CONTROL_PAYLOAD,
+  OPCODE_CLOSE,
+  type Opcode,
+} from './constants.js';
 import { CodecError } from './errors.js';
 import type { FrameHeader } from './frame-header.js';
+import { CLOSED, FAILED, READ_HEADER, READ_PAYLOAD } from './internal-constants.js';
 import { applyMask } from './mask.js';
 
 /** Which end of the connection the decoder sits on: a server receives masked frames, a client unmasked. */
@@ -53,12 +60,6 @@ export interface FrameHandler {
   onFrameEnd(header: FrameHeader): CodecError | undefined | void;
 }
 
-const READ_HEADER = 0;
-const READ_PAYLOAD = 1;
-const FAILED = 2;
-/** A close frame was decoded: nothing may follow it (RFC 6455 §5.5.1), so later bytes are ignored. */
-const CLOSED = 3;
-
 /**
  * An incremental RFC 6455 frame decoder. Give it chunks of any size with {@link write}: the same
  * frames come out however the stream is split, and a payload is never copied (it is unmasked in
@@ -89,15 +90,13 @@ export class FrameDecoder {
   #header: FrameHeader | undefined;
 
   constructor(handler: FrameHandler, options: FrameDecoderOptions) {
-    checkRole('FrameDecoder', options.role);
+    checkChoice('FrameDecoder role', options.role, 'client', 'server');
     this.#handler = handler;
     this.#server = options.role === 'server';
     this.#enforceMasking = options.enforceMasking ?? true;
-    this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DefaultLimits.maxFrameSize);
+    this.#maxFrameSize = checkLimit('maxFrameSize', options.maxFrameSize, DEFAULT_MAX_FRAME_SIZE);
     this.#allowedRsv = (options.allowedRsv ?? 0) & 0x70;
-    if (options.unmask !== undefined && options.unmask !== 'in-place' && options.unmask !== 'handler') {
-      throw new TypeError(`unmask must be 'in-place' or 'handler', not ${String(options.unmask)}`);
-    }
+    checkChoice('unmask', options.unmask, 'in-place', 'handler', true);
     this.#unmask = options.unmask !== 'handler';
   }
 
@@ -158,11 +157,8 @@ export class FrameDecoder {
         position += headerSize(chunk[position + 1]!);
       } else {
         // Gather a header split across chunks; check the first two bytes as soon as they are here.
-        let bytes = this.#headerBytes;
-        if (bytes === undefined) {
-          bytes = new Uint8Array(14);
-          this.#headerBytes = bytes;
-        }
+        this.#headerBytes ??= new Uint8Array(14);
+        const bytes = this.#headerBytes;
         if (this.#headerFill < 2) {
           while (this.#headerFill < 2 && position < length) bytes[this.#headerFill++] = chunk[position++]!;
           if (this.#headerFill < 2) return undefined;
@@ -199,7 +195,7 @@ export class FrameDecoder {
     this.#state = READ_HEADER;
     const result = this.#handler.onFrameEnd(header);
     if (result) return result;
-    if (header.opcode === Opcode.Close) this.#state = CLOSED;
+    if (header.opcode === OPCODE_CLOSE) this.#state = CLOSED;
     return undefined;
   }
 
@@ -264,11 +260,8 @@ export class FrameDecoder {
         `Frame payload of ${length} bytes exceeds maxFrameSize ${this.#maxFrameSize}`,
       );
     }
-    let header = this.#header;
-    if (header === undefined) {
-      header = { fin: true, rsv: 0, opcode: 0, masked: false, maskKey: 0, payloadLength: 0 };
-      this.#header = header;
-    }
+    this.#header ??= { fin: true, rsv: 0, opcode: 0, masked: false, maskKey: 0, payloadLength: 0 };
+    const header = this.#header;
     header.fin = (first & 0x80) !== 0;
     header.rsv = first & 0x70;
     header.opcode = (first & 0x0f) as Opcode;
@@ -290,10 +283,19 @@ function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
-/** Checks the `role` option of `owner` (a class name, for the message). */
-export function checkRole(owner: string, role: Role): void {
-  if (role !== 'client' && role !== 'server') {
-    throw new TypeError(`${owner} role must be 'client' or 'server', not ${String(role)}`);
+/**
+ * Checks an option that takes one of two strings (`undefined` too when `optional`: the default
+ * applies). `name` names the option, with its owner where that helps, in the `TypeError`'s message.
+ */
+export function checkChoice(
+  name: string,
+  value: unknown,
+  first: string,
+  second: string,
+  optional?: boolean,
+): void {
+  if (value !== first && value !== second && !(optional && value === undefined)) {
+    throw new TypeError(`${name} must be '${first}' or '${second}', not ${String(value)}`);
   }
 }
 

@@ -1,16 +1,18 @@
 import { type Allocate, allocateChecked, checkAllocate } from './allocate.js';
-import { MAX_7BIT_LENGTH, MAX_CONTROL_PAYLOAD, Opcode } from './constants.js';
 import {
-  baseHeaderSize,
-  copyPayload,
-  maskPooled,
-  SHORT_PAYLOAD,
-  writeHeaderStart,
-  writeMaskKey,
-} from './frame-bytes.js';
-import { checkRole, type Role } from './frame-decoder.js';
-import { framePool, POOLED_FRAME_LIMIT } from './frame-pool.js';
-import { MaskKeyPool, maskBytesInto, maskInto, SIMD_THRESHOLD } from './mask.js';
+  MAX_7BIT_LENGTH,
+  MAX_CONTROL_PAYLOAD,
+  OPCODE_CLOSE,
+  OPCODE_PING,
+  OPCODE_PONG,
+  OPCODE_TEXT,
+  type Opcode,
+} from './constants.js';
+import { baseHeaderSize, copyPayload, maskPooled, writeHeaderStart, writeUint32 } from './frame-bytes.js';
+import { checkChoice, type Role } from './frame-decoder.js';
+import { framePool } from './frame-pool.js';
+import { POOLED_FRAME_LIMIT, SHARED_KEY_BATCH, SHORT_PAYLOAD, SIMD_THRESHOLD } from './internal-constants.js';
+import { MaskKeyPool, maskBytesInto, maskInto } from './mask.js';
 import { utf8Encoder } from './text.js';
 
 /** Options of {@link FrameEncoder}. */
@@ -54,16 +56,11 @@ export interface EncodeOptions {
   rsv?: number;
 }
 
-/**
- * Keys drawn per refill of the shared pool: `getRandomValues` costs about as much per call as for
- * 4096 keys, so a larger batch makes a key several times cheaper than the per-pool default.
- */
-const SHARED_KEY_BATCH = 4096;
 let sharedKeys: MaskKeyPool | undefined;
 
 /** The key pool of encoders given none, created on first use. */
 function sharedKeyPool(): MaskKeyPool {
-  if (sharedKeys === undefined) sharedKeys = new MaskKeyPool(SHARED_KEY_BATCH);
+  sharedKeys ??= new MaskKeyPool(SHARED_KEY_BATCH);
   return sharedKeys;
 }
 
@@ -88,7 +85,7 @@ export class FrameEncoder {
   readonly #scratch: ((length: number) => Uint8Array | undefined) | undefined;
 
   constructor(options: FrameEncoderOptions) {
-    checkRole('FrameEncoder', options.role);
+    checkChoice('FrameEncoder role', options.role, 'client', 'server');
     this.#mask = options.mask ?? options.role === 'client';
     this.#keys = this.#mask ? (options.maskKeys ?? sharedKeyPool()) : undefined;
     this.#copyThreshold = options.copyThreshold ?? 1024;
@@ -112,19 +109,8 @@ export class FrameEncoder {
   encode(opcode: Opcode, payload: Uint8Array, options?: EncodeOptions): Uint8Array[] {
     const length = payload.length;
     const first = firstByte(opcode, length, options);
-    if (this.#mask) {
-      const maskKey = this.#keys!.next();
-      // The common case kept small, so that the compiler inlines all of it.
-      if (length <= MAX_7BIT_LENGTH) return [maskedShortFrame(first, payload, maskKey, this.#allocate)];
-      return [this.#encodeMasked(first, payload, maskKey)];
-    }
+    if (this.#mask) return [this.#encodeMasked(first, payload, this.#keys!.next())];
     if (length > this.#copyThreshold) {
-      if (length <= MAX_7BIT_LENGTH) {
-        const header = framePool.bytes(2, this.#allocate);
-        header[0] = first;
-        header[1] = length;
-        return [header, payload];
-      }
       const header = framePool.bytes(baseHeaderSize(length), this.#allocate);
       writeHeaderStart(header, 0, first, 0, length);
       return [header, payload];
@@ -170,9 +156,9 @@ export class FrameEncoder {
       return end;
     }
     const maskKey = this.#keys!.next();
-    writeMaskKey(target, at, maskKey);
-    if (length <= SHORT_PAYLOAD) maskBytesInto(payload, target, at + 4, maskKey, 0);
-    else maskInto(payload, target, at + 4, maskKey);
+    writeUint32(target, at, maskKey);
+    // Short payloads go byte by byte, long ones to the word or SIMD kernel.
+    maskInto(payload, target, at + 4, maskKey);
     return end;
   }
 
@@ -181,64 +167,62 @@ export class FrameEncoder {
    * intermediate array.
    */
   encodeText(text: string, options?: EncodeOptions): Uint8Array[] {
-    // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most): encode in place.
-    if (text.length > 41) return this.#encodeLongerText(text, options);
-    const first = firstByte(Opcode.Text, 0, options);
-    const masked = this.#mask;
-    const headerLength = masked ? 6 : 2;
     const units = text.length;
-    let ascii = 0;
-    for (let i = 0; i < units; i++) ascii |= text.charCodeAt(i);
-    let frame: Uint8Array;
-    let written: number;
-    if (ascii < 0x80) {
-      // ASCII: one byte per unit, written here (no view for TextEncoder, no unused space).
-      frame = framePool.frame(headerLength + units, headerLength, this.#allocate);
-      for (let i = 0; i < units; i++) frame[headerLength + i] = text.charCodeAt(i);
-      written = units;
-    } else {
-      frame = framePool.frame(headerLength + units * 3, headerLength, this.#allocate);
-      written = utf8Encoder.encodeInto(text, frame.subarray(headerLength)).written;
-      frame = frame.subarray(0, headerLength + written);
+    // Up to 41 UTF-16 units always fit a 7-bit length (3 bytes each at most).
+    if (units <= 41) {
+      let ascii = 0;
+      for (let i = 0; i < units; i++) ascii |= text.charCodeAt(i);
+      if (ascii < 0x80) {
+        // ASCII: one byte per unit, written here (no view for TextEncoder, no unused space).
+        const headerLength = this.#mask ? 6 : 2;
+        const frame = framePool.frame(headerLength + units, headerLength, this.#allocate);
+        for (let i = 0; i < units; i++) frame[headerLength + i] = text.charCodeAt(i);
+        return this.#textFrame(frame, headerLength, units, options);
+      }
     }
-    writeHeaderStart(frame, 0, first, masked ? 0x80 : 0, written);
-    if (masked) {
-      const maskKey = this.#keys!.next();
-      writeMaskKey(frame, 2, maskKey);
-      maskPooled(frame, headerLength, written, maskKey);
-    }
-    return [frame];
+    return this.#encodeUtf8Text(text, options);
   }
 
   /**
-   * Text of over 41 units: encoded straight into a pooled frame while it fits one (no intermediate
-   * array, no copy), with room for the longest header it may need; the header written is the
-   * minimal one (RFC 6455 §5.2), placed right before the payload. Longer text is encoded first.
+   * Text that is not short ASCII: encoded straight into a pooled frame while it fits one (no
+   * intermediate array, no copy), with room for the longest header it may need; the header written
+   * is the minimal one (RFC 6455 §5.2), placed right before the payload. Longer text is encoded first.
    */
-  #encodeLongerText(text: string, options: EncodeOptions | undefined): Uint8Array[] {
+  #encodeUtf8Text(text: string, options: EncodeOptions | undefined): Uint8Array[] {
     const units = text.length;
-    const masked = this.#mask;
-    const keyLength = masked ? 4 : 0;
+    const keyLength = this.#mask ? 4 : 0;
     if (units * 3 + 4 + keyLength > POOLED_FRAME_LIMIT) {
-      return this.encode(Opcode.Text, utf8Encoder.encode(text), options);
+      return this.encode(OPCODE_TEXT, utf8Encoder.encode(text), options);
     }
     const reserve = (units * 3 <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const region = framePool.frame(reserve + units * 3, reserve, this.#allocate);
     const written = utf8Encoder.encodeInto(text, region.subarray(reserve)).written;
     const headerLength = (written <= MAX_7BIT_LENGTH ? 2 : 4) + keyLength;
     const frame = region.subarray(reserve - headerLength, reserve + written);
-    writeHeaderStart(frame, 0, firstByte(Opcode.Text, 0, options), masked ? 0x80 : 0, written);
+    return this.#textFrame(frame, headerLength, written, options);
+  }
+
+  /** Writes the header of a text frame whose `length`-byte payload is in place, and masks it. */
+  #textFrame(
+    frame: Uint8Array,
+    headerLength: number,
+    length: number,
+    options: EncodeOptions | undefined,
+  ): Uint8Array[] {
+    const masked = this.#mask;
+    writeHeaderStart(frame, 0, firstByte(OPCODE_TEXT, 0, options), masked ? 0x80 : 0, length);
     if (masked) {
       const maskKey = this.#keys!.next();
-      writeMaskKey(frame, headerLength - 4, maskKey);
-      maskPooled(frame, headerLength, written, maskKey);
+      writeUint32(frame, headerLength - 4, maskKey);
+      maskPooled(frame, headerLength, length, maskKey);
     }
     return [frame];
   }
 
   /**
-   * A masked frame of over 125 bytes: pooled up to 4 KiB, beyond from the `scratch` option when it
-   * lends one, else from {@link FrameEncoderOptions.allocate}.
+   * A masked frame: pooled up to 4 KiB, beyond from the `scratch` option when it lends one, else
+   * from {@link FrameEncoderOptions.allocate}. Payloads up to 32 bytes are masked straight from the
+   * source a byte at a time, then up to the SIMD threshold copied and masked a word at a time.
    */
   #encodeMasked(first: number, payload: Uint8Array, maskKey: number): Uint8Array {
     const length = payload.length;
@@ -248,8 +232,9 @@ export class FrameEncoder {
     const frame = pooled
       ? framePool.frame(size, headerLength, this.#allocate)
       : (this.#lentScratch(size) ?? allocateChecked(this.#allocate, size));
-    writeMaskKey(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
-    if (pooled && length < SIMD_THRESHOLD) {
+    writeUint32(frame, writeHeaderStart(frame, 0, first, 0x80, length), maskKey);
+    if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, headerLength, maskKey, 0);
+    else if (pooled && length < SIMD_THRESHOLD) {
       frame.set(payload, headerLength);
       maskPooled(frame, headerLength, length, maskKey);
     } else {
@@ -263,30 +248,10 @@ export class FrameEncoder {
     const lent = this.#scratch?.(size);
     if (lent === undefined) return undefined;
     if (!(lent instanceof Uint8Array) || lent.length !== size) {
-      throw new TypeError(`scratch must return ${size} bytes (a Uint8Array) or undefined`);
+      throw new TypeError(`scratch(${size}) must return a Uint8Array of ${size} bytes or undefined`);
     }
     return lent;
   }
-}
-
-/** A masked frame of at most 125 bytes, from the pool: a 6-byte header, the payload 8-byte aligned. */
-function maskedShortFrame(
-  first: number,
-  payload: Uint8Array,
-  maskKey: number,
-  allocate: Allocate,
-): Uint8Array {
-  const length = payload.length;
-  const frame = framePool.frame(6 + length, 6, allocate);
-  frame[0] = first;
-  frame[1] = 0x80 | length;
-  writeMaskKey(frame, 2, maskKey);
-  if (length <= SHORT_PAYLOAD) maskBytesInto(payload, frame, 6, maskKey, 0);
-  else {
-    frame.set(payload, 6);
-    maskPooled(frame, 6, length, maskKey);
-  }
-  return frame;
 }
 
 /**
@@ -305,11 +270,11 @@ function firstByte(opcode: Opcode, length: number, options: EncodeOptions | unde
 }
 
 function checkControl(opcode: number, length: number, fin: boolean): void {
-  if (opcode !== Opcode.Close && opcode !== Opcode.Ping && opcode !== Opcode.Pong) {
-    throw new RangeError(`Unknown opcode 0x${opcode.toString(16)}`);
+  if (opcode !== OPCODE_CLOSE && opcode !== OPCODE_PING && opcode !== OPCODE_PONG) {
+    throw new RangeError(`Invalid opcode 0x${opcode.toString(16)}`);
   }
   if (length > MAX_CONTROL_PAYLOAD) {
     throw new RangeError(`Control frame payloads are at most 125 bytes, not ${length} (RFC 6455 §5.5)`);
   }
-  if (!fin) throw new RangeError('Control frames cannot be fragmented (RFC 6455 §5.5)');
+  if (!fin) throw new RangeError('Control frames must not be fragmented (RFC 6455 §5.5)');
 }

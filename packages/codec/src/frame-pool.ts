@@ -1,4 +1,5 @@
 import { type Allocate, allocateZeroed } from './allocate.js';
+import { POOLED_FRAME_LIMIT, SLAB_SIZE } from './internal-constants.js';
 
 /**
  * The pool that small frames are carved from. Allocating an `ArrayBuffer` costs far more than
@@ -11,12 +12,6 @@ import { type Allocate, allocateZeroed } from './allocate.js';
  * returned, however long a transport holds it before writing it. A slab stays alive while any view
  * of it does.
  */
-
-/** Frames of at most this many bytes are carved out of a slab. */
-export const POOLED_FRAME_LIMIT = 4096;
-
-/** Size of one slab. */
-const SLAB_SIZE = 64 * 1024;
 
 /** A slab being carved: its bytes as words (for masking pooled payloads a word at a time) and the next free byte. */
 class FramePool {

@@ -20,19 +20,10 @@
  * the word loop, and a bundle whose payloads stay short never carries it.
  */
 
+import { CACHED_VIEW_LIMIT, SIMD_THRESHOLD, WORD_THRESHOLD } from './internal-constants.js';
 import type { SimdMask } from './mask-simd.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** Payloads shorter than this are masked byte by byte. */
-const WORD_THRESHOLD = 128;
-
-/**
- * Payloads at least this long go to the WebAssembly SIMD kernel, when there is one.
- *
- * @internal exported for the frame encoder.
- */
-export const SIMD_THRESHOLD = 512;
 
 /** The key byte that masks payload byte `index` when the payload starts at key position 0. */
 function keyByte(key: number, index: number): number {
@@ -156,8 +147,6 @@ export function maskBytesInto(
   if (i + 2 < length) target[offset + i + 2] = source[i + 2]! ^ k2;
 }
 
-/** Buffers up to this size keep a cached word view (see {@link wordsOf}). */
-const CACHED_VIEW_LIMIT = 1024 * 1024;
 let cachedBuffer: ArrayBufferLike | undefined;
 let cachedWords: Int32Array | undefined;
 
@@ -242,7 +231,9 @@ export function maskInto(
 ): void {
   const length = source.length;
   if (offset < 0 || offset + length > target.length) {
-    throw new RangeError(`maskInto: ${length} bytes do not fit in the target at offset ${offset}`);
+    throw new RangeError(
+      `maskInto: a payload of ${length} bytes does not fit in ${target.length} bytes at offset ${offset}`,
+    );
   }
   if (length < WORD_THRESHOLD) {
     maskBytesInto(source, target, offset, key, phase);
@@ -266,7 +257,7 @@ function defaultRandomSource(): RandomSource {
   const webCrypto = (globalThis as { crypto?: { getRandomValues?: RandomSource } }).crypto;
   if (typeof webCrypto?.getRandomValues !== 'function') {
     throw new Error(
-      'No crypto.getRandomValues in this runtime: pass a random source to MaskKeyPool (masking keys must be unpredictable, RFC 6455 §5.3)',
+      'No crypto.getRandomValues in this runtime: pass MaskKeyPool a cryptographically secure random source',
     );
   }
   return (array) => webCrypto.getRandomValues!(array);

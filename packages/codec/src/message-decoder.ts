@@ -1,19 +1,30 @@
 import { checkAllocate } from './allocate.js';
 import { ByteParts } from './byte-parts.js';
 import { type ClosePayload, decodeClosePayload } from './close.js';
-import { DefaultLimits, Opcode } from './constants.js';
+import {
+  DEFAULT_MAX_FRAGMENTS,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  OPCODE_CONTINUATION,
+  OPCODE_PING,
+  OPCODE_PONG,
+  OPCODE_TEXT,
+} from './constants.js';
 import { CodecError } from './errors.js';
-import { checkLimit, FrameDecoder, type FrameDecoderOptions, type FrameHandler } from './frame-decoder.js';
+import {
+  checkChoice,
+  checkLimit,
+  FrameDecoder,
+  type FrameDecoderOptions,
+  type FrameHandler,
+} from './frame-decoder.js';
 import type { FrameHeader } from './frame-header.js';
+import { NO_MESSAGE } from './internal-constants.js';
 import { applyMask, rotatedKey } from './mask.js';
 import { fatalUtf8Decoder, lenientUtf8Decoder } from './text.js';
 import { textDecoderUtf8Check, type Utf8Check, Utf8Validator } from './utf8.js';
 
 /** The type of a data message. */
 export type MessageType = 'text' | 'binary';
-
-/** Makes a decoder's frame handler; set by the static block of `MessageDecoder`, which reaches its private members. */
-let newFrameHandler: (decoder: MessageDecoder) => FrameHandler;
 
 /** Options of {@link MessageDecoder}: the frame decoder's, plus message limits and delivery. */
 export interface MessageDecoderOptions extends Omit<FrameDecoderOptions, 'unmask'> {
@@ -86,8 +97,6 @@ export interface MessageHandler {
   onClose(close: ClosePayload): void;
 }
 
-const NONE = 0;
-
 /**
  * Decodes a stream of frames into messages and control frames, enforcing RFC 6455's rules on
  * fragmentation (§5.4), UTF-8 (§8.1) and close payloads (§5.5.1), plus the size limits.
@@ -97,6 +106,54 @@ const NONE = 0;
  */
 export class MessageDecoder {
   readonly #frames: FrameDecoder;
+  readonly #messages: MessageFrames;
+
+  constructor(handler: MessageHandler, options: MessageDecoderOptions) {
+    this.#messages = new MessageFrames(handler, options);
+    // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
+    // copied (one pass), every other piece in place before it is used.
+    // The frame decoder reads its own options (role, maxFrameSize, allowedRsv, enforceMasking).
+    this.#frames = new FrameDecoder(this.#messages, { ...options, unmask: 'handler' });
+  }
+
+  /** The error that failed the stream, if any. */
+  get error(): CodecError | undefined {
+    return this.#frames.error;
+  }
+
+  /** Whether a close frame was received (later input is ignored). */
+  get closed(): boolean {
+    return this.#messages.closed;
+  }
+
+  /** Whether a fragmented message is in progress. */
+  get inMessage(): boolean {
+    return this.#messages.inMessage;
+  }
+
+  /**
+   * Decodes `chunk`, reporting messages and control frames to the handler. Takes ownership of the
+   * chunk (payloads may be unmasked in place and handed out as views). Returns the error that failed
+   * the stream, or `undefined`.
+   */
+  write(chunk: Uint8Array): CodecError | undefined {
+    // After a close frame the frame decoder ignores all input, even the rest of the same chunk.
+    return this.#frames.write(chunk);
+  }
+
+  /** Fails the stream from outside; later writes are ignored and return `error`. */
+  fail(error: CodecError): CodecError {
+    this.#messages.drop();
+    return this.#frames.fail(error);
+  }
+}
+
+/**
+ * The frame decoder's handler behind a {@link MessageDecoder}: it assembles messages from frames and
+ * keeps all of the decoder's message state. Not exported, so its frame callbacks are not part of
+ * the decoder's API.
+ */
+class MessageFrames implements FrameHandler {
   readonly #handler: MessageHandler;
   readonly #maxMessageSize: number;
   readonly #maxFragments: number;
@@ -108,12 +165,13 @@ export class MessageDecoder {
   readonly #fastCheck: boolean;
   /** The text message that ends came in one piece, left to be validated by its (fatal) decode. */
   #unchecked = false;
-  /** Opcode of the message in progress (Text or Binary), or NONE. */
-  #messageOpcode = NONE;
+  /** Opcode of the message in progress (Text or Binary), or NO_MESSAGE. */
+  #messageOpcode = NO_MESSAGE;
   #messageRsv = 0;
   #messageSize = 0;
   #fragments = 0;
-  #closed = false;
+  /** Whether a close frame was received. */
+  closed = false;
   /** Offset in the current frame's payload of the next piece: its masking key position. */
   #payloadOffset = 0;
   readonly #allocate: (length: number) => Uint8Array;
@@ -129,12 +187,10 @@ export class MessageDecoder {
 
   constructor(handler: MessageHandler, options: MessageDecoderOptions) {
     this.#handler = handler;
-    this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DefaultLimits.maxMessageSize);
-    this.#maxFragments = checkLimit('maxFragments', options.maxFragments, DefaultLimits.maxFragments);
+    this.#maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
+    this.#maxFragments = checkLimit('maxFragments', options.maxFragments, DEFAULT_MAX_FRAGMENTS);
     this.#pieces = options.delivery === 'pieces';
-    if (options.delivery !== undefined && options.delivery !== 'whole' && options.delivery !== 'pieces') {
-      throw new TypeError(`delivery must be 'whole' or 'pieces', not ${String(options.delivery)}`);
-    }
+    checkChoice('delivery', options.delivery, 'whole', 'pieces', true);
     this.#validateUtf8 = options.validateUtf8 ?? true;
     this.#textBytes = options.decodeText === false && !this.#pieces;
     if (this.#textBytes && !handler.onEncodedText) throw new TypeError('no onEncodedText');
@@ -142,82 +198,28 @@ export class MessageDecoder {
     // Whole text is validated natively: with the given check, else with the fatal TextDecoder.
     this.#utf8Check = options.utf8Check ?? (this.#pieces ? undefined : textDecoderUtf8Check);
     this.#allocate = checkAllocate(options.allocate);
-    const frameHandler = newFrameHandler(this);
-    // Payload pieces come still masked: a message joined from several pieces is unmasked as it is
-    // copied (one pass), every other piece in place before it is used.
-    // The frame decoder reads its own options (role, maxFrameSize, allowedRsv, enforceMasking).
-    this.#frames = new FrameDecoder(frameHandler, { ...options, unmask: 'handler' });
-  }
-
-  /** The error that failed the stream, if any. */
-  get error(): CodecError | undefined {
-    return this.#frames.error;
-  }
-
-  /** Whether a close frame was received (later input is ignored). */
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** Whether a fragmented message is in progress. */
   get inMessage(): boolean {
-    return this.#messageOpcode !== NONE;
+    return this.#messageOpcode !== NO_MESSAGE;
   }
 
-  /**
-   * Decodes `chunk`, reporting messages and control frames to the handler. Takes ownership of the
-   * chunk (payloads may be unmasked in place and handed out as views). Returns the error that failed
-   * the stream, or `undefined`.
-   */
-  write(chunk: Uint8Array): CodecError | undefined {
-    // After a close frame the frame decoder ignores all input, even the rest of the same chunk.
-    return this.#frames.write(chunk);
-  }
-
-  /** Fails the stream from outside; later writes are ignored and return `error`. */
-  fail(error: CodecError): CodecError {
+  /** Drops the message in progress (the stream failed). */
+  drop(): void {
     this.#parts?.clear();
     this.#validator?.reset();
-    return this.#frames.fail(error);
   }
 
-  /**
-   * The frame decoder's handler: a class nested here (so it reaches the private members) whose
-   * methods live on one shared prototype, so a decoder allocates one small object, not three
-   * closures.
-   */
-  static {
-    class Frames implements FrameHandler {
-      readonly #decoder: MessageDecoder;
-
-      constructor(decoder: MessageDecoder) {
-        this.#decoder = decoder;
-      }
-
-      onFrameStart(header: FrameHeader): CodecError | undefined {
-        return this.#decoder.#onFrameStart(header);
-      }
-
-      onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
-        return this.#decoder.#onFramePayload(data, last, header);
-      }
-
-      onFrameEnd(header: FrameHeader): CodecError | undefined {
-        return this.#decoder.#onFrameEnd(header);
-      }
-    }
-    newFrameHandler = (decoder) => new Frames(decoder);
-  }
-
-  #onFrameStart(header: FrameHeader): CodecError | undefined {
+  onFrameStart(header: FrameHeader): CodecError | undefined {
     this.#payloadOffset = 0;
     const opcode = header.opcode;
     if (opcode >= 0x8) {
       this.#control?.clear();
       return undefined;
     }
-    if (opcode === Opcode.Continuation) {
-      if (this.#messageOpcode === NONE) {
+    if (opcode === OPCODE_CONTINUATION) {
+      if (this.#messageOpcode === NO_MESSAGE) {
         return new CodecError(
           'WS_ERR_UNEXPECTED_CONTINUATION',
           'Continuation frame with no message in progress',
@@ -230,7 +232,7 @@ export class MessageDecoder {
         );
       }
     } else {
-      if (this.#messageOpcode !== NONE) {
+      if (this.#messageOpcode !== NO_MESSAGE) {
         return new CodecError('WS_ERR_EXPECTED_CONTINUATION', 'New data frame inside a fragmented message');
       }
       this.#messageOpcode = opcode;
@@ -248,7 +250,7 @@ export class MessageDecoder {
     return undefined;
   }
 
-  #onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
+  onFramePayload(data: Uint8Array, last: boolean, header: FrameHeader): CodecError | undefined {
     // `data` is still masked (the frame decoder leaves that to us); 0 is the key of unmasked frames.
     const offset = this.#payloadOffset;
     this.#payloadOffset = offset + data.length;
@@ -257,7 +259,7 @@ export class MessageDecoder {
       this.#controlParts().push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
       return undefined;
     }
-    const text = this.#messageOpcode === Opcode.Text;
+    const text = this.#messageOpcode === OPCODE_TEXT;
     if (this.#messageRsv !== 0 || (!text && !this.#pieces)) {
       // Joined when the message ends, and unmasked as it is: in place if it is one piece.
       this.#messageParts().push(data, maskKey === 0 ? 0 : rotatedKey(maskKey, offset));
@@ -283,13 +285,13 @@ export class MessageDecoder {
     return undefined;
   }
 
-  #onFrameEnd(header: FrameHeader): CodecError | undefined {
+  onFrameEnd(header: FrameHeader): CodecError | undefined {
     const opcode = header.opcode;
     if (opcode >= 0x8) return this.#onControlEnd(opcode);
     if (!header.fin) return undefined;
     const messageOpcode = this.#messageOpcode;
-    const type: MessageType = messageOpcode === Opcode.Text ? 'text' : 'binary';
-    this.#messageOpcode = NONE;
+    const type: MessageType = messageOpcode === OPCODE_TEXT ? 'text' : 'binary';
+    this.#messageOpcode = NO_MESSAGE;
     if (this.#messageRsv !== 0) {
       this.#handler.onExtensionMessage(type, this.#takeParts(), this.#messageRsv);
       return undefined;
@@ -326,54 +328,42 @@ export class MessageDecoder {
 
   /** The data message's pieces, made with the first piece kept. */
   #messageParts(): ByteParts {
-    let parts = this.#parts;
-    if (parts === undefined) {
-      parts = new ByteParts(this.#allocate);
-      this.#parts = parts;
-    }
-    return parts;
+    this.#parts ??= new ByteParts(this.#allocate);
+    return this.#parts;
   }
 
   /** The control frame's pieces, made with the first control payload. */
   #controlParts(): ByteParts {
-    let parts = this.#control;
-    if (parts === undefined) {
-      parts = new ByteParts(this.#allocate);
-      this.#control = parts;
-    }
-    return parts;
+    this.#control ??= new ByteParts(this.#allocate);
+    return this.#control;
   }
 
   /** Joins the data message's pieces (none: an empty array). */
   #takeParts(): Uint8Array {
-    return this.#parts === undefined ? new Uint8Array(0) : this.#parts.take();
+    return this.#parts?.take() ?? new Uint8Array(0);
   }
 
   /** The UTF-8 validator, made with the first text that needs it. */
   #utf8(): Utf8Validator {
-    let validator = this.#validator;
-    if (validator === undefined) {
-      validator = new Utf8Validator(this.#utf8Check);
-      this.#validator = validator;
-    }
-    return validator;
+    this.#validator ??= new Utf8Validator(this.#utf8Check);
+    return this.#validator;
   }
 
   /** Ends the text message for the validator: whether it was valid (no validator yet: nothing was fed). */
   #utf8End(): boolean {
-    return this.#validator === undefined || this.#validator.end();
+    return this.#validator?.end() ?? true;
   }
 
   #onControlEnd(opcode: number): CodecError | undefined {
-    const payload = this.#control === undefined ? new Uint8Array(0) : this.#control.take();
-    if (opcode === Opcode.Ping) {
+    const payload = this.#control?.take() ?? new Uint8Array(0);
+    if (opcode === OPCODE_PING) {
       this.#handler.onPing(payload);
-    } else if (opcode === Opcode.Pong) {
+    } else if (opcode === OPCODE_PONG) {
       this.#handler.onPong(payload);
     } else {
       const close = decodeClosePayload(payload);
       if (close instanceof CodecError) return close;
-      this.#closed = true;
+      this.closed = true;
       this.#parts?.clear();
       this.#handler.onClose(close);
     }

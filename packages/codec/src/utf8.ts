@@ -1,37 +1,39 @@
 /**
  * Streaming UTF-8 validation (RFC 3629, as RFC 6455 §8.1 requires of text messages).
  *
- * The state machine follows the WHATWG Encoding Standard's UTF-8 decoder: each byte either starts a
+ * The checks follow the WHATWG Encoding Standard's UTF-8 decoder: each byte either starts a
  * sequence, continues one within the bounds allowed at that position, or is invalid. So a sequence
  * is refused at the first byte that cannot belong to a valid one (an overlong form, a surrogate, a
  * code point beyond U+10FFFF, a stray continuation byte), however the stream is split, and a
  * sequence cut short is refused only when the message ends. Noncharacters are valid.
  */
 
+import { FAST_PATH_THRESHOLD } from './internal-constants.js';
 import { fatalUtf8Decoder } from './text.js';
 
 /** A function that reports whether a complete run of bytes is valid UTF-8 (e.g. Node's `buffer.isUtf8`). */
 export type Utf8Check = (bytes: Uint8Array) => boolean;
 
-/** Runs at least this long go to the fast validator, when one was given. */
-const FAST_PATH_THRESHOLD = 32;
-
 /**
  * A streaming UTF-8 validator. Feed it the pieces of one message with {@link write}, then call
  * {@link end}. Once a piece is refused the validator stays failed until {@link reset}.
+ *
+ * Between pieces it keeps only the lead byte of a sequence that the end of a piece cut short and
+ * how many of its bytes came, all checked as far as they go; the next piece's first bytes complete
+ * the sequence, each checked as it comes.
  */
 export class Utf8Validator {
-  #needed = 0;
-  #seen = 0;
-  #lower = 0x80;
-  #upper = 0xbf;
+  /** The lead byte of a sequence cut short by the end of the last piece. */
+  #lead = 0;
+  /** How many bytes of that sequence came (0: the last piece ended on a sequence boundary). */
+  #held = 0;
   #failed = false;
   readonly #fast: Utf8Check | undefined;
 
   /**
    * @param fastCheck an optional platform validator for complete runs (Node's `buffer.isUtf8`,
    *   {@link textDecoderUtf8Check}); pieces of 32 bytes and more are checked with it, all others
-   *   and the ragged ends of pieces with the portable state machine.
+   *   and the ragged ends of pieces with the portable code.
    */
   constructor(fastCheck?: Utf8Check) {
     this.#fast = fastCheck;
@@ -39,32 +41,40 @@ export class Utf8Validator {
 
   /** Whether the bytes so far were valid and the last one ended a sequence. */
   get atBoundary(): boolean {
-    return !this.#failed && this.#needed === 0;
+    return !this.#failed && this.#held === 0;
   }
 
   /** Validates the next piece. Returns `false` as soon as a byte cannot be part of valid UTF-8. */
   write(bytes: Uint8Array): boolean {
     if (this.#failed) return false;
-    let start = 0;
     const length = bytes.length;
-    if (this.#fast !== undefined && length >= FAST_PATH_THRESHOLD) {
-      // Finish a sequence left open by the previous piece with the state machine, hand the complete
-      // middle to the fast check, and keep a sequence cut at the end for the state machine.
-      while (this.#needed !== 0 && start < length) {
-        if (!this.#step(bytes[start]!)) return false;
-        start++;
+    let start = 0;
+    let held = this.#held;
+    if (held !== 0) {
+      // The rest of the sequence the previous piece cut short (its bytes so far were checked).
+      const lead = this.#lead;
+      const size = sequenceSize(lead);
+      for (; held < size && start < length; held++) {
+        const byte = bytes[start++]!;
+        if (held === 1 ? !secondByteValid(lead, byte) : (byte & 0xc0) !== 0x80) return this.#fail();
       }
-      const cut = completeEnd(bytes, start);
-      if (cut > start) {
-        if (!this.#fast(start === 0 && cut === length ? bytes : bytes.subarray(start, cut))) {
-          this.#failed = true;
-          return false;
-        }
-        if (cut === length) return true;
-        start = cut;
-      }
+      this.#held = held === size ? 0 : held;
     }
-    return this.#run(bytes, start);
+    if (this.#fast !== undefined && length - start >= FAST_PATH_THRESHOLD) {
+      // The complete sequences go to the fast check; a sequence cut at the end to the portable code.
+      const end = completeEnd(bytes, start);
+      if (end > start && !this.#fast(start === 0 && end === length ? bytes : bytes.subarray(start, end))) {
+        return this.#fail();
+      }
+      start = end;
+    }
+    const end = completeRun(bytes, start);
+    if (end < 0) return this.#fail();
+    if (end < length) {
+      this.#lead = bytes[end]!;
+      this.#held = length - end;
+    }
+    return true;
   }
 
   /**
@@ -72,83 +82,28 @@ export class Utf8Validator {
    * sequence. Resets the validator for the next message either way.
    */
   end(): boolean {
-    const valid = !this.#failed && this.#needed === 0;
+    const valid = this.atBoundary;
     this.reset();
     return valid;
   }
 
   /** Forgets all state, ready for a new message. */
   reset(): void {
-    this.#needed = 0;
-    this.#seen = 0;
-    this.#lower = 0x80;
-    this.#upper = 0xbf;
+    this.#held = 0;
     this.#failed = false;
-  }
-
-  /**
-   * Validates `bytes[start..]`: a sequence left open by the previous piece byte by byte, then whole
-   * sequences at a time ({@link completeRun}), then a sequence cut by the end of this piece byte by
-   * byte again, so a bad byte fails this piece however the stream is split.
-   */
-  #run(bytes: Uint8Array, start: number): boolean {
-    const length = bytes.length;
-    let i = start;
-    while (this.#needed !== 0) {
-      if (i === length) return true;
-      if (!this.#step(bytes[i]!)) return false;
-      i++;
-    }
-    i = completeRun(bytes, i);
-    if (i < 0) return this.#fail();
-    for (; i < length; i++) if (!this.#step(bytes[i]!)) return false;
-    return true;
   }
 
   #fail(): false {
     this.#failed = true;
     return false;
   }
-
-  #step(byte: number): boolean {
-    if (this.#needed === 0) {
-      if (byte < 0x80) return true;
-      if (byte >= 0xc2 && byte <= 0xdf) {
-        this.#needed = 1;
-      } else if (byte >= 0xe0 && byte <= 0xef) {
-        if (byte === 0xe0) this.#lower = 0xa0; // overlong three-byte forms
-        if (byte === 0xed) this.#upper = 0x9f; // UTF-16 surrogates
-        this.#needed = 2;
-      } else if (byte >= 0xf0 && byte <= 0xf4) {
-        if (byte === 0xf0) this.#lower = 0x90; // overlong four-byte forms
-        if (byte === 0xf4) this.#upper = 0x8f; // beyond U+10FFFF
-        this.#needed = 3;
-      } else {
-        // 0x80–0xC1 (stray continuation, overlong two-byte lead) and 0xF5–0xFF never start a sequence.
-        this.#failed = true;
-        return false;
-      }
-      return true;
-    }
-    if (byte < this.#lower || byte > this.#upper) {
-      this.#failed = true;
-      return false;
-    }
-    this.#lower = 0x80;
-    this.#upper = 0xbf;
-    if (++this.#seen === this.#needed) {
-      this.#needed = 0;
-      this.#seen = 0;
-    }
-    return true;
-  }
 }
 
 /**
  * Validates whole sequences of `bytes` from `start` (which must begin a sequence), with the bytes
  * in locals. Returns `bytes.length` when every sequence is complete and valid, the index of the lead
- * byte of a sequence that the end of `bytes` cuts short (everything before it being valid; its own
- * bytes are not checked), or -1 at the first byte that cannot belong to valid UTF-8.
+ * byte of a sequence that the end of `bytes` cuts short (everything before it being valid, and its
+ * own bytes as far as they go), or -1 at the first byte that cannot belong to valid UTF-8.
  */
 function completeRun(bytes: Uint8Array, start: number): number {
   const length = bytes.length;
@@ -173,7 +128,7 @@ function completeRun(bytes: Uint8Array, start: number): number {
       if ((bytes[i + 1]! & 0xc0) !== 0x80) return -1;
       i += 2;
     } else if (lead < 0xf0) {
-      if (i + 2 >= length) return i;
+      if (i + 2 >= length) return cutShort(bytes, i);
       const second = bytes[i + 1]!;
       // E0: no overlong three-byte forms; ED: no UTF-16 surrogates.
       if (
@@ -187,7 +142,7 @@ function completeRun(bytes: Uint8Array, start: number): number {
     } else {
       // 0xF5–0xFF never start a sequence.
       if (lead > 0xf4) return -1;
-      if (i + 3 >= length) return i;
+      if (i + 3 >= length) return cutShort(bytes, i);
       const second = bytes[i + 1]!;
       // F0: no overlong four-byte forms; F4: nothing beyond U+10FFFF.
       if (
@@ -205,6 +160,34 @@ function completeRun(bytes: Uint8Array, start: number): number {
 }
 
 /**
+ * For a sequence at `i` that the end of `bytes` cuts short: `i` if its bytes are valid as far as
+ * they go, else -1.
+ */
+function cutShort(bytes: Uint8Array, i: number): number {
+  const length = bytes.length;
+  if (i + 1 < length && !secondByteValid(bytes[i]!, bytes[i + 1]!)) return -1;
+  if (i + 2 < length && (bytes[i + 2]! & 0xc0) !== 0x80) return -1;
+  return i;
+}
+
+/** The size of the sequence that `lead` starts (a lead byte of 2, 3 or 4 bytes). */
+function sequenceSize(lead: number): number {
+  return lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+}
+
+/**
+ * Whether `byte` may follow `lead` (a lead byte of 2, 3 or 4 bytes): 0x80-0xBF, but at least A0 after
+ * E0 and 90 after F0 (shorter forms are overlong), at most 9F after ED (UTF-16 surrogates) and 8F
+ * after F4 (beyond U+10FFFF).
+ */
+function secondByteValid(lead: number, byte: number): boolean {
+  return (
+    byte >= (lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80) &&
+    byte <= (lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf)
+  );
+}
+
+/**
  * The index after the last complete sequence in `bytes[start..]`: the start of a trailing lead byte
  * whose sequence runs past the end, or `bytes.length` if none does. Looks at the last 3 bytes only.
  */
@@ -214,8 +197,7 @@ function completeEnd(bytes: Uint8Array, start: number): number {
     const byte = bytes[length - back]!;
     if (byte < 0x80) return length;
     if (byte >= 0xc0) {
-      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-      return size > back ? length - back : length;
+      return sequenceSize(byte) > back ? length - back : length;
     }
   }
   return length;

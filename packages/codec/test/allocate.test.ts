@@ -283,7 +283,7 @@ describe('FrameEncoder scratch', () => {
     expect(() => new FrameEncoder({ role: 'client', scratch: 1 as never })).toThrow(TypeError);
     const wrong = new FrameEncoder({ role: 'client', scratch: (length) => new Uint8Array(length - 1) });
     expect(() => wrong.encode(Opcode.Binary, randomBytes(10_000, 5))).toThrow(
-      /scratch must return 10008 bytes/,
+      /scratch\(10008\) must return a Uint8Array of 10008 bytes or undefined/,
     );
   });
 });

@@ -69,6 +69,12 @@ describe('the error table', () => {
     });
   });
 
+  it('a CodecError of every code carries the close code the table gives it', () => {
+    for (const [code, closeCode] of Object.entries(CodecErrorCodes)) {
+      expect(new CodecError(code as CodecErrorCode, 'x').closeCode).toBe(closeCode);
+    }
+  });
+
   it('CodecError carries code, closeCode, name and message', () => {
     const error = new CodecError('WS_ERR_INVALID_UTF8', 'bad text');
     expect(error).toBeInstanceOf(Error);
