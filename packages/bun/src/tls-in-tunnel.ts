@@ -41,6 +41,28 @@ export async function startTlsInTunnel(
   /** Bytes the outer socket did not take yet, and the write's callback. */
   let unsent: Uint8Array | undefined;
   let written: ((error?: Error | null) => void) | undefined;
+  /** Whether a write was refused, or took part of its bytes: the socket's `drain` is owed. */
+  let needsDrain = false;
+  let closed = false;
+  let drainCheckPlanned = false;
+  /**
+   * Bytes written to the inner session and not yet taken by the outer socket: node:tls's own
+   * buffer, and the TLS records in the tunnel's (node:tls writes its records into the tunnel without
+   * waiting for it, so they pile up there while the outer socket pushes back).
+   */
+  const buffered = () => inner.writableLength + tunnel.writableLength;
+  /** Owes the socket's `drain` until what is buffered is below the mark again. */
+  const checkDrain = () => {
+    drainCheckPlanned = false;
+    if (!needsDrain || closed || buffered() >= inner.writableHighWaterMark) return;
+    needsDrain = false;
+    handlers.drain?.(socket);
+  };
+  const planDrainCheck = () => {
+    if (drainCheckPlanned) return;
+    drainCheckPlanned = true;
+    queueMicrotask(checkDrain);
+  };
   const flush = () => {
     const count = outer.write(unsent!);
     if (count < 0) {
@@ -56,6 +78,8 @@ export async function startTlsInTunnel(
     const callback = written!;
     written = undefined;
     callback();
+    // The outer socket took a write: room for more, once the tunnel's next writes were looked at.
+    planDrainCheck();
   };
   const tunnel: Duplex = new Duplex({
     read() {
@@ -78,8 +102,6 @@ export async function startTlsInTunnel(
   const inner: TLSSocket = connect({ ...nodeTlsOptions(tls, host), socket: tunnel });
   // A failed write to the outer socket ends the inner session with that error (its events follow).
   tunnel.on('error', (error: Error) => inner.destroy(error));
-  let needsDrain = false;
-  let closed = false;
   /** Whether the outer socket's end was passed on (once only: a push after it is an error). */
   let ended = false;
   const socket: BunSocket = {
@@ -93,9 +115,22 @@ export async function startTlsInTunnel(
     write(data, byteOffset = 0, byteLength = data.byteLength - byteOffset) {
       if (closed) return -1;
       if (needsDrain) return 0;
+      // Only what fits below the high-water mark with what the tunnel still holds, as Bun's own
+      // write takes only what the kernel takes: the rest stays with the caller (the transport keeps
+      // it, counted in its bufferedAmount, and writes it on drain), not out of sight in the tunnel.
+      const count = Math.min(byteLength, Math.max(inner.writableHighWaterMark - buffered(), 0));
+      if (count === 0) {
+        // Bytes are on their way to the outer socket: its next completed write checks again.
+        needsDrain = true;
+        return 0;
+      }
       // A copy: the caller reuses its buffer once write returns, and node:tls may keep the chunk.
-      if (!inner.write(Buffer.from(data.subarray(byteOffset, byteOffset + byteLength)))) needsDrain = true;
-      return byteLength;
+      inner.write(Buffer.from(data.subarray(byteOffset, byteOffset + count)));
+      if (count < byteLength || buffered() >= inner.writableHighWaterMark) {
+        needsDrain = true;
+        planDrainCheck();
+      }
+      return count;
     },
     shutdown() {
       inner.end();
@@ -128,10 +163,7 @@ export async function startTlsInTunnel(
     ),
   );
   inner.on('data', (chunk: Uint8Array) => handlers.data?.(socket, chunk));
-  inner.on('drain', () => {
-    needsDrain = false;
-    handlers.drain?.(socket);
-  });
+  inner.on('drain', checkDrain);
   inner.on('end', () => handlers.end?.(socket));
   inner.on('error', (error: Error) => handlers.error?.(socket, error));
   inner.on('close', () => {

@@ -105,6 +105,46 @@ describe('https: proxies', () => {
     // the timeout sees that, so it stays short (10 s is room for a loaded machine, not a hang).
   }, 10_000);
 
+  it('counts what waits for the server in bufferedAmount, through TLS in TLS', async () => {
+    // The server stops reading: what the sockets and the proxy cannot hold stays with the client's
+    // transport and shows in bufferedAmount. node:tls writes its records into the tunnel without
+    // waiting for it, so the tunnel once took a whole 32 MiB frame at once and bufferedAmount said 0.
+    let paused: WebSocketSession | undefined;
+    const size = 32 * 1024 * 1024;
+    const server = serve(
+      {
+        hostname: '127.0.0.1',
+        tls: { key: privateKey, cert: certificate },
+        maxMessageSize: size,
+        maxFrameSize: size,
+      },
+      (ws) => {
+        ws.pause();
+        paused = ws;
+      },
+    );
+    defer(() => server.close());
+    const proxy = connectProxy(undefined, { tls: true });
+    const ws = await connect(`wss://localhost:${server.port}/`, {
+      proxy: proxy.url,
+      proxyTls,
+      tls: { ca: certificate },
+    });
+    defer(() => ws.terminate());
+    await until(() => paused !== undefined);
+    const message = pattern(size, 3);
+    ws.write(message);
+    await Bun.sleep(300);
+    // The loopback sockets on both sides of the proxy and the proxy itself take about 11 MiB of a
+    // paused reader's data here.
+    expect(ws.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);
+    expect(ws.bufferedAmount).toBeLessThanOrEqual(size + 14);
+    paused!.resume();
+    const received = await new Promise<unknown>((resolve) => paused!.once('message', resolve));
+    expect(Buffer.compare(received as Uint8Array, message)).toBe(0);
+    await until(() => ws.bufferedAmount === 0);
+  }, 10_000);
+
   it('holds the server back for a reader that falls behind, through TLS in TLS and the proxy, losing nothing', async () => {
     // The server sends 32 MiB at once; the client reads one message per 5 ms with a 1 MiB budget.
     // Its session pauses the inner TLS session, the tunnel then stops reading the proxy connection
