@@ -43,6 +43,23 @@ test('self times count from the start time on, leave idle out and name files rel
   ]);
 });
 
+test('a sample after a wait with no samples (Bun takes none while idle) counts as one interval', () => {
+  const profile = profileOf(
+    [
+      { functionName: 'onConnection', url: 'file:///repo/packages/bun/dist/server.js', lineNumber: 180 },
+      { functionName: 'write', url: '' },
+    ],
+    [2, 2, 1, 2, 2, 2],
+  );
+  // The third sample comes 2 s after the second: the process waited in between.
+  profile.timeDeltas = [1000, 1000, 2_000_000, 1000, 1000, 1000];
+  const rows = selfTimes(profile, 0, root);
+  expect(rows.map((row) => [row.name, row.milliseconds])).toEqual([
+    ['write', 5],
+    ['onConnection', 4],
+  ]);
+});
+
 test('a profile with nothing but idle time has no rows', () => {
   const profile = profileOf([{ functionName: '(idle)', url: '' }], [1, 1]);
   expect(selfTimes(profile, 0, root)).toEqual([]);

@@ -33,15 +33,23 @@ export interface SelfTime {
  * Self time per function (name, file and line), largest first, with its share of the busy time:
  * samples from `fromMicroseconds` on (the profile's own clock: CLOCK_MONOTONIC in Node's profiles,
  * the Unix epoch in Bun's), `(idle)` left out.
+ *
+ * A sample stands for the time since the one before, at most four times the usual interval (the
+ * median): Bun takes no sample while its event loop waits, so the first sample after a wait would
+ * otherwise carry the whole wait (the time before the load started was once 18 % of a profile,
+ * charged to the function that took the first connection). Node marks waits with `(idle)` samples.
  */
 export function selfTimes(profile: CpuProfile, fromMicroseconds: number, repositoryRoot: string): SelfTime[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const totals = new Map<string, { name: string; where: string; microseconds: number }>();
+  const sorted = profile.timeDeltas.filter((delta) => delta > 0).sort((a, b) => a - b);
+  const cap = sorted.length === 0 ? 0 : 4 * sorted[Math.floor(sorted.length / 2)]!;
   let all = 0;
   let time = profile.startTime;
   for (let index = 0; index < profile.samples.length; index++) {
-    const delta = profile.timeDeltas[index] ?? 0;
-    time += delta;
+    const elapsed = profile.timeDeltas[index] ?? 0;
+    time += elapsed;
+    const delta = Math.min(elapsed, cap);
     const frame = byNode.get(profile.samples[index]!)!.callFrame;
     if (time < fromMicroseconds || frame.functionName === '(idle)') continue;
     all += delta;
