@@ -17,6 +17,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openWebSocket, type Transport, type TransportHandler } from '@wskit/transport';
+import { binaryFrame } from './frames.ts';
 
 const { values } = parseArgs({
   // pnpm passes the `--` before the script's own options through: it is not one of them.
@@ -56,23 +57,8 @@ const size = Math.round(count('size', values.size, 0));
 const inflight = Math.round(count('inflight', values.inflight, 1));
 const seconds = count('seconds', values.seconds, 0.05);
 
-/** The frame the peer sends: masked towards a server, plain towards a client. */
-function peerFrame(): Uint8Array {
-  const masked = role === 'server';
-  const length =
-    size < 126
-      ? [size]
-      : size < 65_536
-        ? [126, size >> 8, size & 0xff]
-        : [127, 0, 0, 0, 0, (size >>> 24) & 0xff, (size >> 16) & 0xff, (size >> 8) & 0xff, size & 0xff];
-  const key = [1, 2, 3, 4];
-  const head = [0x82, (masked ? 0x80 : 0) | length[0]!, ...length.slice(1), ...(masked ? key : [])];
-  const frame = new Uint8Array(head.length + size);
-  frame.set(head);
-  for (let index = 0; index < size; index++) frame[head.length + index] = masked ? 7 ^ key[index & 3]! : 7;
-  return frame;
-}
-const frame = peerFrame();
+/** The frame the peer sends: masked towards a server (the peer is a client), plain towards a client. */
+const frame = binaryFrame(new Uint8Array(size).fill(7), role === 'server' ? 'client' : 'server');
 /** The size of the frames we send back: the payload, a header, and a masking key from a client. */
 const ourFrameSize = size + (size < 126 ? 2 : size < 65_536 ? 4 : 10) + (role === 'client' ? 4 : 0);
 

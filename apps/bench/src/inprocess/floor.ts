@@ -19,6 +19,7 @@
 import { Buffer } from 'node:buffer';
 import { parseArgs } from 'node:util';
 import { FrameEncoder, MessageDecoder, Opcode } from '@wskit/codec';
+import { binaryFrame } from './frames.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((argument, index) => !(index === 0 && argument === '--')),
@@ -49,29 +50,21 @@ const seconds = Number(values.seconds);
 if (!Number.isFinite(seconds) || seconds <= 0)
   fail(`--seconds must be a positive number, not ${values.seconds}`);
 
-/** A client's masked binary frame of `size` pseudo-random bytes. */
-function maskedFrame(size: number): Uint8Array {
-  const length =
-    size < 126
-      ? [size]
-      : size < 65_536
-        ? [126, size >> 8, size & 0xff]
-        : [127, 0, 0, 0, 0, (size >>> 24) & 0xff, (size >> 16) & 0xff, (size >> 8) & 0xff, size & 0xff];
-  const head = [0x82, 0x80 | length[0]!, ...length.slice(1), 0x12, 0x34, 0x56, 0x78];
-  const frame = new Uint8Array(head.length + size);
-  frame.set(head);
+/** `size` pseudo-random bytes. */
+function randomPayload(size: number): Uint8Array {
+  const payload = new Uint8Array(size);
   let seed = 0x2545f491;
-  for (let index = head.length; index < frame.length; index++) {
+  for (let index = 0; index < size; index++) {
     seed = (seed * 1_103_515_245 + 12_345) >>> 0;
-    frame[index] = seed >>> 24;
+    payload[index] = seed >>> 24;
   }
-  return frame;
+  return payload;
 }
 
 /** The reads one message (or, in c, one read's worth of messages) arrives in. */
 function readsOf(name: keyof typeof SCENARIOS): Uint8Array[] {
   const { size, framesPerRead } = SCENARIOS[name];
-  const frame = maskedFrame(size);
+  const frame = binaryFrame(randomPayload(size), 'client');
   const all = new Uint8Array(frame.length * framesPerRead);
   for (let index = 0; index < framesPerRead; index++) all.set(frame, index * frame.length);
   const reads: Uint8Array[] = [];
