@@ -3,7 +3,13 @@
 // Bun's upgradeTLS returns undefined on a TLS socket). The proxy is a real one (Bun.listen with TLS)
 // and the servers are ours, with TLS for wss:.
 import { describe, expect, it } from 'bun:test';
-import { connect, type HandshakeFailedError, serve, type WebSocketSession } from '@wskit/bun';
+import {
+  type ConnectOptions,
+  connect,
+  type HandshakeFailedError,
+  serve,
+  type WebSocketSession,
+} from '@wskit/bun';
 import {
   certificate,
   connectProxy,
@@ -49,6 +55,22 @@ async function echo(ws: WebSocketSession, message: string | Uint8Array) {
 /** Trusts the proxy's certificate (another one than the servers'). */
 const proxyTls = { ca: proxyCertificate };
 
+/**
+ * Connects to our wss: server on `port` through a new https: proxy (TLS in TLS), trusting both
+ * certificates; terminated after the test.
+ */
+async function connectInTunnel(port: number, options: ConnectOptions = {}) {
+  const proxy = connectProxy(undefined, { tls: true });
+  const ws = await connect(`wss://localhost:${port}/`, {
+    proxy: proxy.url,
+    proxyTls,
+    tls: { ca: certificate },
+    ...options,
+  });
+  defer(() => ws.terminate());
+  return { ws, proxy };
+}
+
 describe('TLS with no tls options', () => {
   // Bun takes `tls: {}` for no TLS at all: a wss: URL to an IP address (no server name) with no
   // tls options must still run TLS, and here fail on the untrusted certificate, not wait.
@@ -77,13 +99,7 @@ describe('https: proxies', () => {
 
   it('runs TLS with a wss: server inside TLS with the proxy (TLS in TLS), both ways, with backpressure', async () => {
     const { port } = echoServer(true);
-    const proxy = connectProxy(undefined, { tls: true });
-    const ws = await connect(`wss://localhost:${port}/`, {
-      proxy: proxy.url,
-      proxyTls,
-      tls: { ca: certificate },
-    });
-    defer(() => ws.terminate());
+    const { ws, proxy } = await connectInTunnel(port);
     expect(await echo(ws, 'tls in tls')).toBe('tls in tls');
     // 4 MiB each way: more than either TLS layer, the tunnel or the proxy buffer at once.
     const large = pattern(4 * 1024 * 1024, 7);
@@ -124,13 +140,7 @@ describe('https: proxies', () => {
       },
     );
     defer(() => server.close());
-    const proxy = connectProxy(undefined, { tls: true });
-    const ws = await connect(`wss://localhost:${server.port}/`, {
-      proxy: proxy.url,
-      proxyTls,
-      tls: { ca: certificate },
-    });
-    defer(() => ws.terminate());
+    const { ws } = await connectInTunnel(server.port);
     await until(() => paused !== undefined);
     const message = pattern(size, 3);
     ws.write(message);
@@ -155,14 +165,7 @@ describe('https: proxies', () => {
       for (let index = 0; index < count; index++) void ws.send(pattern(size, index)).catch(() => {});
     });
     defer(() => server.close());
-    const proxy = connectProxy(undefined, { tls: true });
-    const ws = await connect(`wss://localhost:${server.port}/`, {
-      proxy: proxy.url,
-      proxyTls,
-      tls: { ca: certificate },
-      maxBufferedBytes: size,
-    });
-    defer(() => ws.terminate());
+    const { ws, proxy } = await connectInTunnel(server.port, { maxBufferedBytes: size });
     let index = 0;
     for await (const message of ws) {
       expect(Buffer.compare(message as Uint8Array, pattern(size, index))).toBe(0);
