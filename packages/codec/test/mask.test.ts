@@ -191,6 +191,20 @@ describe('MaskKeyPool', () => {
     expect(pool.next()).toBe(0xfedcba98);
   });
 
+  it('refuses to make keys without crypto.getRandomValues and no random source given', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true, writable: true });
+    try {
+      expect(() => new MaskKeyPool()).toThrow(/No crypto\.getRandomValues .*secure random source/);
+      // A source of the caller's is enough.
+      expect(new MaskKeyPool(1, (array) => array.fill(7)).next()).toBe(7);
+    } finally {
+      if (descriptor) Object.defineProperty(globalThis, 'crypto', descriptor);
+      else delete (globalThis as { crypto?: unknown }).crypto;
+    }
+    expect(() => new MaskKeyPool()).not.toThrow();
+  });
+
   it('draws from crypto.getRandomValues by default', () => {
     const pool = new MaskKeyPool();
     const seen = new Set<number>();
