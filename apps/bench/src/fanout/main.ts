@@ -23,9 +23,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bunBinary } from '../load/servers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repositoryRoot = resolve(here, '../../../..');
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
   const index = args.indexOf(`--${name}`);
@@ -35,10 +35,7 @@ const subscriberCounts = option('subscribers', '1000,10000').split(',').map(Numb
 const messages = Number(option('messages', '100'));
 const size = Number(option('size', '64'));
 const repeat = Number(option('repeat', '2'));
-// The binary itself, not node_modules/.bin's shell wrapper: killing the wrapper would leave Bun running.
-const bun = existsSync(resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe'))
-  ? resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe')
-  : 'bun';
+const bun = bunBinary();
 
 function start(command: string, argv: string[]): { child: ChildProcess; output: Promise<string> } {
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -17,7 +17,7 @@
  * per message is the measure. Bun's profiles name no collector and no native code outside
  * JavaScript: there, that time falls to the function on top of the stack.
  */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,14 +65,8 @@ if (raw && handshakes) throw new Error('the raw net echo has no handshakes to pr
 
 const loadGenerator = buildLoadGenerator();
 const directory = mkdtempSync(join(tmpdir(), 'wskit-profile-'));
-// Bun's own executable rather than the package's shell wrapper, so that the stop signal reaches the
-// process that writes the profile.
-const bunExecutable = (): string => {
-  const executable = resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe');
-  return existsSync(executable) ? executable : bunBinary();
-};
 const server = launch(
-  chosen.runtime === 'bun' ? bunExecutable() : process.execPath,
+  chosen.runtime === 'bun' ? bunBinary() : process.execPath,
   ['--cpu-prof', '--cpu-prof-dir', directory, ...chosen.script],
   { cores: serverCores, cwd: repositoryRoot },
 );

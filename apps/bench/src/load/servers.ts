@@ -35,9 +35,13 @@ export const SERVER_LABELS: Record<ServerName, string> = {
 /** Whether `name` runs under Bun. */
 export const isBunServer = (name: ServerName): boolean => name.startsWith('bun-');
 
-/** The workspace's Bun binary (the root `bun` devDependency), or `bun` on the PATH. */
+/**
+ * The workspace's Bun executable (the root `bun` devDependency), or `bun` on the PATH. The
+ * executable itself, not `node_modules/.bin`'s shell wrapper: a signal sent to the wrapper would not
+ * reach Bun (which then neither stops nor writes its `--cpu-prof` profile).
+ */
 export function bunBinary(): string {
-  const local = resolve(repositoryRoot, 'node_modules/.bin/bun');
+  const local = resolve(repositoryRoot, 'node_modules/bun/bin/bun.exe');
   return existsSync(local) ? local : 'bun';
 }
 
