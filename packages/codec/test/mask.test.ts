@@ -197,7 +197,11 @@ describe('MaskKeyPool', () => {
     try {
       expect(() => new MaskKeyPool()).toThrow(/No crypto\.getRandomValues .*secure random source/);
       // A source of the caller's is enough.
-      expect(new MaskKeyPool(1, (array) => array.fill(7)).next()).toBe(7);
+      const sevens: RandomSource = (array) => {
+        array.fill(7);
+        return array;
+      };
+      expect(new MaskKeyPool(1, sevens).next()).toBe(7);
     } finally {
       if (descriptor) Object.defineProperty(globalThis, 'crypto', descriptor);
       else delete (globalThis as { crypto?: unknown }).crypto;
